@@ -1,0 +1,155 @@
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { ConflictError } from '../../../shared/errors.js';
+import { requiredEnv } from '../../../shared/idempotency.js';
+import { logger } from '../../../shared/powertools/index.js';
+import { aggregateLines } from '../domain/lines.js';
+import type { OrderRepository, StoredOrder } from '../ports/orders.js';
+import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from './dynamo-errors.js';
+
+/**
+ * Orders (ORDERS_TABLE_NAME, keyed by `orderId`). Placing and cancelling an order also move the checkout's
+ * reservation (RESERVATIONS_TABLE_NAME) and the products' `reserved` counters (CATALOG_TABLE_NAME) in the same
+ * transaction, so an order never exists without the stock it took.
+ */
+export function dynamoOrders(): OrderRepository {
+  const client = dynamoDocumentClient();
+  const ordersTable = () => requiredEnv('ORDERS_TABLE_NAME');
+  const reservationsTable = () => requiredEnv('RESERVATIONS_TABLE_NAME');
+  const catalogTable = () => requiredEnv('CATALOG_TABLE_NAME');
+
+  const moveReservation = (checkoutId: string, from: string, to: string, now: string) => ({
+    Update: {
+      TableName: reservationsTable(),
+      Key: { checkoutId },
+      UpdateExpression: 'SET #status = :to, updatedAt = :now',
+      ConditionExpression: '#status = :from',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':from': from, ':to': to, ':now': now },
+    },
+  });
+  const adjustReserved = (sku: string, delta: number) => ({
+    Update: {
+      TableName: catalogTable(),
+      Key: { sku },
+      UpdateExpression: 'SET reserved = reserved + :delta',
+      ConditionExpression: 'attribute_exists(sku)',
+      ExpressionAttributeValues: { ':delta': delta },
+    },
+  });
+
+  return {
+    async create(order) {
+      const now = new Date().toISOString();
+      const stored: StoredOrder = {
+        ...order,
+        lines: [...order.lines],
+        status: 'PLACED',
+        refundedCents: 0,
+        createdAt: now,
+      };
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: ordersTable(), Item: stored, ConditionExpression: 'attribute_not_exists(orderId)' } },
+              moveReservation(order.checkoutId, 'HELD', 'COMMITTED', now),
+              // The stock leaves the shelf for good: `available` already went down when it was reserved.
+              ...aggregateLines(order.lines).map((line) => adjustReserved(line.sku, -line.quantity)),
+            ],
+          }),
+        );
+        return 'CREATED';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
+          logger.info('The order was already placed', { orderId: order.orderId });
+          return 'ALREADY_EXISTS';
+        }
+        if (codes[1] === CONDITIONAL_CHECK_FAILED) {
+          throw new ConflictError(
+            'RESERVATION_NOT_HELD',
+            `Checkout ${order.checkoutId} holds no reservation to turn into an order`,
+            { checkoutId: order.checkoutId },
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+
+    async cancel(orderId) {
+      const order = await getOrder(orderId);
+      if (order?.status !== 'PLACED') {
+        logger.info('Nothing to cancel', { orderId, status: order?.status ?? 'MISSING' });
+        return 'NOTHING_TO_CANCEL';
+      }
+      const now = new Date().toISOString();
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: ordersTable(),
+                  Key: { orderId },
+                  UpdateExpression: 'SET #status = :cancelled, cancelledAt = :now',
+                  ConditionExpression: '#status = :placed',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':placed': 'PLACED', ':now': now },
+                },
+              },
+              // Back to HELD with the stock counted as reserved again, so that releasing the reservation next
+              // returns it to `available` exactly as it would have before the order existed.
+              moveReservation(order.checkoutId, 'COMMITTED', 'HELD', now),
+              ...aggregateLines(order.lines).map((line) => adjustReserved(line.sku, line.quantity)),
+            ],
+          }),
+        );
+        return 'CANCELLED';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
+          logger.info('The order was cancelled concurrently', { orderId });
+          return 'NOTHING_TO_CANCEL';
+        }
+        if (codes[1] === CONDITIONAL_CHECK_FAILED) {
+          throw new ConflictError(
+            'RESERVATION_NOT_COMMITTED',
+            `The reservation of order ${orderId} is not committed; it cannot be cancelled safely`,
+            { orderId, checkoutId: order.checkoutId },
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+
+    getOrder,
+  };
+
+  /** Consistent: a customer reading the order the saga just placed, or a refund deciding on its status, must see it. */
+  async function getOrder(orderId: string): Promise<StoredOrder | undefined> {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: ordersTable(), Key: { orderId }, ConsistentRead: true }),
+    );
+    return Item ? toOrder(Item) : undefined;
+  }
+}
+
+function toOrder(item: Record<string, unknown>): StoredOrder {
+  return {
+    orderId: String(item.orderId),
+    checkoutId: String(item.checkoutId),
+    customerId: String(item.customerId),
+    tenantId: String(item.tenantId),
+    status: item.status as StoredOrder['status'],
+    lines: item.lines as StoredOrder['lines'],
+    totals: item.totals as StoredOrder['totals'],
+    paymentId: String(item.paymentId),
+    refundedCents: Number(item.refundedCents ?? 0),
+    createdAt: String(item.createdAt),
+  };
+}

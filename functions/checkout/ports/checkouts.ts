@@ -1,0 +1,52 @@
+/** What the checkout use cases need: the checkout records and the saga that runs each checkout. */
+import type { CheckoutStatus } from '../../../shared/contracts/checkout-api.js';
+import type { CheckoutSagaInput } from '../../../shared/contracts/checkout-saga.js';
+import type { Totals } from '../../../shared/contracts/common.js';
+import type { CheckoutFailure, ExecutionHistoryEvent } from '../domain/checkout-outcome.js';
+
+export interface CheckoutRecord {
+  readonly checkoutId: string;
+  readonly customerId: string;
+  readonly tenantId: string;
+  readonly cartId: string;
+  readonly status: CheckoutStatus;
+  /** Absent only between the record's creation and the saga's start. */
+  readonly executionArn?: string;
+  readonly totals?: Totals;
+  readonly orderId?: string;
+  readonly failure?: CheckoutFailure;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type NewCheckout = Pick<CheckoutRecord, 'checkoutId' | 'customerId' | 'tenantId' | 'cartId' | 'createdAt'>;
+
+export interface Checkouts {
+  /** Creates the record as RUNNING; fails with a ConflictError if the id is taken. */
+  create(checkout: NewCheckout): Promise<void>;
+  attachExecution(checkoutId: string, executionArn: string, at: string): Promise<void>;
+  find(checkoutId: string): Promise<CheckoutRecord | undefined>;
+  /** RUNNING → COMPLETED. Already COMPLETED is success (a repeated step); any other status is a ConflictError. */
+  complete(checkoutId: string, outcome: { orderId: string; totals: Totals }, at: string): Promise<void>;
+  /** → FAILED. Already FAILED is success (a repeated step). */
+  fail(
+    checkoutId: string,
+    outcome: { failure: CheckoutFailure; totals?: Totals | undefined },
+    at: string,
+  ): Promise<void>;
+}
+
+/** Step Functions' execution statuses; PENDING_REDRIVE is a failed execution that may be redriven. */
+export type SagaExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+export interface CheckoutSaga {
+  /** Starts the saga as an execution named after the checkout id; returns its ARN. */
+  start(input: CheckoutSagaInput): Promise<{ executionArn: string }>;
+  /** `undefined` when the execution does not exist (never started, or past Step Functions' retention). */
+  status(executionArn: string): Promise<SagaExecutionStatus | undefined>;
+  /** Every history event, oldest first; empty when the execution does not exist. */
+  history(executionArn: string): Promise<ExecutionHistoryEvent[]>;
+}
+
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

@@ -1,0 +1,61 @@
+/**
+ * Every tunable of the platform, in one place. Change a number here, not in a stack.
+ * Durations are plain numbers with their unit in the name so that this file stays free of CDK imports
+ * and can be read by tests, benchmarks and the local cloud alike.
+ */
+export const tuning = {
+  lambda: {
+    /** Most handlers finish in tens of milliseconds; 10 s leaves room for a cold start plus DynamoDB retries. */
+    defaultTimeoutSeconds: 10,
+    defaultMemoryMb: 512,
+  },
+  queue: {
+    /** Receives before a message moves to its DLQ: enough for transient errors, few enough to surface poison fast. */
+    maxReceiveCount: 3,
+    /** Visibility timeout is 6x the consumer's timeout so a slow batch is not redelivered while it still runs. */
+    visibilityTimeoutFactor: 6,
+    retentionDays: 4,
+    /** DLQs keep messages for the maximum SQS allows, so an operator has two weeks to redrive them. */
+    dlqRetentionDays: 14,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+    /** Backpressure: at most this many concurrent batches per consumer, protecting the tables behind it. */
+    maxConcurrency: 5,
+  },
+  idempotency: {
+    /** How long a command's result is replayed for a repeat: longer than any client or saga retry window. */
+    ttlSeconds: 24 * 60 * 60,
+  },
+  retry: {
+    /** Saga steps: transient errors are retried with exponential backoff and full jitter before compensating. */
+    transient: { intervalSeconds: 1, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 8 },
+    /** Compensations must not give up easily: they retry longer, then land in the compensation DLQ with an alarm. */
+    compensation: { intervalSeconds: 1, maxAttempts: 6, backoffRate: 2, maxDelaySeconds: 30 },
+    /** Publishing an outcome event is retried like a transient step; if it still fails the event goes to a DLQ. */
+    publish: { intervalSeconds: 1, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 8 },
+  },
+  saga: {
+    /** A checkout that has not finished in this time is failed by Step Functions. */
+    checkoutTimeoutMinutes: 15,
+  },
+  events: {
+    /** EventBridge target retries before the event goes to the target's DLQ. */
+    targetMaxRetries: 8,
+    targetMaxEventAgeSeconds: 60 * 60,
+    archiveRetentionDays: 30,
+  },
+  api: {
+    /** Stage-wide throttling (requests per second and burst), answered with 429 beyond it. */
+    throttlingRateLimit: 200,
+    throttlingBurstLimit: 400,
+    authorizerCacheTtlSeconds: 300,
+  },
+  alarms: {
+    /** API 5xx rate (percent of requests) over 5 minutes that pages. */
+    api5xxPercent: 1,
+    /** p99 latency of the API (ms) over 5 minutes. */
+    apiP99LatencyMs: 2000,
+  },
+} as const;
+
+export type Tuning = typeof tuning;

@@ -1,0 +1,50 @@
+import { Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { SagastackStage } from '../sagastack-stage.js';
+
+export interface AppTableProps {
+  /** Partition key attribute (a string). */
+  readonly partitionKey: string;
+  /** Sort key attribute (a string). @default no sort key */
+  readonly sortKey?: string;
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes expired items. @default no TTL */
+  readonly timeToLiveAttribute?: string;
+  /** Encrypts the table at rest. */
+  readonly encryptionKey: IKey;
+}
+
+/**
+ * An on-demand DynamoDB table with the stage's data protection: point-in-time recovery, deletion protection and
+ * removal policy all come from `lib/config/stages.ts` (prod retains, dev destroys), encrypted with the platform key.
+ * Keys are plain strings so that every table reads the same in code and in the local cloud.
+ *
+ * @example
+ * const orders = new AppTable(this, 'Orders', { partitionKey: 'orderId', encryptionKey });
+ */
+export class AppTable extends Construct {
+  readonly table: ITableV2;
+
+  constructor(scope: Construct, id: string, props: AppTableProps) {
+    super(scope, id);
+    const stage = SagastackStage.configOf(this);
+    const table = new TableV2(this, 'Table', {
+      partitionKey: { name: props.partitionKey, type: AttributeType.STRING },
+      sortKey: props.sortKey ? { name: props.sortKey, type: AttributeType.STRING } : undefined,
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(props.encryptionKey),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: stage.pointInTimeRecovery },
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: stage.removalPolicy,
+      timeToLiveAttribute: props.timeToLiveAttribute,
+    });
+    if (!stage.pointInTimeRecovery) {
+      Validations.of(table).acknowledge({
+        id: 'AwsSolutions-DDB3',
+        reason: `Stage ${stage.name} holds disposable data; staging and prod enable point-in-time recovery.`,
+      });
+    }
+    this.table = table;
+  }
+}

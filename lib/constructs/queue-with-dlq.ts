@@ -1,0 +1,106 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { tuning } from '../config/tuning.js';
+import type { AppFunction } from './app-function.js';
+
+export interface QueueWithDlqProps {
+  /** Encrypts both queues at rest. */
+  readonly encryptionKey: IKey;
+  /** Receives the alarm raised when the DLQ holds any message. */
+  readonly alarmTopic: ITopic;
+  /** The Lambda that consumes the queue; the visibility timeout is derived from its timeout. @default no consumer */
+  readonly consumer?: AppFunction;
+  /** Receives before a message moves to the DLQ. @default tuning.queue.maxReceiveCount */
+  readonly maxReceiveCount?: number;
+  /** Messages per Lambda invocation. @default tuning.queue.batchSize */
+  readonly batchSize?: number;
+  /** Concurrent batches at most: the consumer's backpressure. @default tuning.queue.maxConcurrency */
+  readonly maxConcurrency?: number;
+  /** Visibility timeout when there is no consumer. @default 30 seconds */
+  readonly visibilityTimeout?: Duration;
+  /** Destroy or retain the queues with the stack. @default RemovalPolicy.DESTROY */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A queue whose failed messages land in a dead-letter queue that raises an alarm. Both are encrypted with the
+ * platform key and refuse non-TLS requests. With a `consumer`, the queue feeds it in batches with partial batch
+ * responses, so one poison message does not hold back its batch.
+ *
+ * @example
+ * const notifications = new QueueWithDlq(this, 'Notifications', { encryptionKey, alarmTopic, consumer: notifyFn });
+ */
+export class QueueWithDlq extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly dlqAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: QueueWithDlqProps) {
+    super(scope, id);
+    const common = {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    };
+    this.deadLetterQueue = new Queue(this, 'Dlq', {
+      ...common,
+      retentionPeriod: Duration.days(tuning.queue.dlqRetentionDays),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue.',
+    });
+    const consumerTimeout = props.consumer?.timeout;
+    this.queue = new Queue(this, 'Queue', {
+      ...common,
+      retentionPeriod: Duration.days(tuning.queue.retentionDays),
+      // Visibility timeout is 6x the consumer's timeout so a slow batch is not redelivered while it still runs.
+      visibilityTimeout: consumerTimeout
+        ? Duration.seconds(consumerTimeout.toSeconds() * tuning.queue.visibilityTimeoutFactor)
+        : (props.visibilityTimeout ?? Duration.seconds(30)),
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? tuning.queue.maxReceiveCount,
+      },
+    });
+    this.dlqAlarm = alarmWhenNotEmpty(
+      this,
+      'DlqNotEmpty',
+      this.deadLetterQueue,
+      `Messages failed ${props.maxReceiveCount ?? tuning.queue.maxReceiveCount} times and wait in ${this.node.path}/Dlq`,
+      props.alarmTopic,
+    );
+
+    if (props.consumer) {
+      props.consumer.addEventSource(
+        new SqsEventSource(this.queue, {
+          batchSize: props.batchSize ?? tuning.queue.batchSize,
+          maxBatchingWindow: Duration.seconds(tuning.queue.maxBatchingWindowSeconds),
+          maxConcurrency: props.maxConcurrency ?? tuning.queue.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+  }
+}
+
+/** An alarm that fires as soon as a dead-letter queue holds a message: every one of them needs an operator. */
+export function alarmWhenNotEmpty(scope: Construct, id: string, queue: IQueue, what: string, topic: ITopic): Alarm {
+  const alarm = new Alarm(scope, id, {
+    alarmDescription: `${what}. Inspect them, fix the cause, then redrive (docs/runbooks/dlq-redrive.md).`,
+    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
+}

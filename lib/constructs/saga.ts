@@ -1,0 +1,225 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import {
+  DefinitionBody,
+  Fail,
+  type IChainable,
+  type INextable,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  type TaskStateBase,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { EventBridgePutEvents, LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
+import { SagastackStage } from '../sagastack-stage.js';
+
+/** How a task retries before its Catch applies. */
+export interface SagaRetryPolicy {
+  readonly intervalSeconds: number;
+  readonly maxAttempts: number;
+  readonly backoffRate: number;
+  readonly maxDelaySeconds: number;
+}
+
+export interface SagaProps {
+  /** Retry of every step on transient errors (the taxonomy's `TRANSIENT_ERROR_NAMES`). */
+  readonly stepRetry: SagaRetryPolicy;
+  /** Retry of every compensation, on any error: compensations must not give up easily. */
+  readonly compensationRetry: SagaRetryPolicy;
+  /** Retry of publishing an outcome event. */
+  readonly publishRetry: SagaRetryPolicy;
+  /** Where a compensation that still fails after its retries is sent, for an operator to replay. */
+  readonly compensationDlq: IQueue;
+  /** The bus outcome events are published on. */
+  readonly eventBus: IEventBus;
+  /** An execution that runs longer than this fails. */
+  readonly timeout: Duration;
+}
+
+export interface SagaStepOptions {
+  /** Where the step's result goes in the saga state. @default the step's result is discarded */
+  readonly resultPath?: string;
+  /** The Lambda that undoes this step; runs, in reverse order, when a later step fails. */
+  readonly compensateWith?: { readonly name: string; readonly handler: IFunction };
+}
+
+interface Step {
+  readonly task: LambdaInvoke;
+  readonly compensation?: { readonly name: string; readonly handler: IFunction };
+}
+
+/** Publishes the event a Lambda put at `eventPath` (`{ detailType, source, detail }`) on the saga's bus. */
+export interface OutcomeSpec {
+  /** Records the outcome and returns the event to publish. */
+  readonly recordWith: { readonly name: string; readonly handler: IFunction };
+  /** Name of the publishing state, e.g. `PublishOrderPlaced`. */
+  readonly publishName: string;
+}
+
+/**
+ * A saga on Step Functions: an ordered list of Lambda steps. Every step retries transient errors with exponential
+ * backoff and full jitter, then a Catch (with the failure under `$.failure`) enters the compensation chain at the
+ * compensation of the last step that succeeded, so compensations run in reverse order. Every compensation retries and,
+ * if it still fails, is sent to the compensation DLQ (which alarms) and the chain goes on: one stuck compensation
+ * must not strand the others. The failure outcome then records the failure and publishes it; the execution ends FAILED.
+ *
+ * @example
+ * const saga = new Saga(this, 'CheckoutSaga', { ...tuning.retry, compensationDlq, eventBus, timeout });
+ * saga.step('ReserveInventory', reserveFn, { resultPath: '$.reservation', compensateWith: { name: 'ReleaseInventory', handler: releaseFn } });
+ * const stateMachine = saga.build({ success: {...}, failure: {...} });
+ */
+export class Saga extends Construct {
+  private readonly steps: Step[] = [];
+  private readonly outcomeRecorders = new Map<string, LambdaInvoke>();
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: SagaProps,
+  ) {
+    super(scope, id);
+  }
+
+  step(name: string, handler: IFunction, options: SagaStepOptions = {}): this {
+    const task = new LambdaInvoke(this, name, {
+      lambdaFunction: handler,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: options.resultPath ?? JsonPath.DISCARD,
+    });
+    this.withRetry(task, this.props.stepRetry, [...TRANSIENT_ERROR_NAMES, 'States.Timeout']);
+    this.steps.push({ task, compensation: options.compensateWith });
+    return this;
+  }
+
+  /** Wires the steps, compensations and outcomes into a Standard state machine. */
+  build(outcomes: { success: OutcomeSpec; failure: OutcomeSpec }): StateMachine {
+    if (this.steps.length === 0) throw new Error(`${this.node.path} has no steps`);
+    const failed = new Fail(this, 'Failed', {
+      error: 'SagaFailed',
+      cause: `A step failed and the saga compensated; the ${outcomes.failure.recordWith.name} output has the failure code`,
+    });
+    const failureTail = this.outcome(outcomes.failure, '$.failureOutcome', failed);
+    const succeeded = new Succeed(this, 'Succeeded');
+    const successTail = this.outcome(outcomes.success, '$.successOutcome', succeeded);
+
+    // Compensation entry points: entry[i] is where a failure of step i starts compensating (steps before i, reversed).
+    let chainHead: IChainable = failureTail;
+    const entries: IChainable[] = [];
+    for (let index = 0; index < this.steps.length; index += 1) {
+      entries.push(chainHead);
+      const step = this.steps[index] as Step;
+      if (step.compensation) chainHead = this.compensation(step.compensation, chainHead);
+    }
+
+    this.steps.forEach((step, index) => {
+      step.task.addCatch(entries[index] as IChainable, { errors: ['States.ALL'], resultPath: '$.failure' });
+      const next = this.steps[index + 1]?.task ?? successTail;
+      step.task.next(next);
+    });
+    // The success outcome's recorder is part of the saga: if it fails, everything before it is compensated.
+    const successRecorder = this.outcomeRecorders.get(outcomes.success.recordWith.name);
+    successRecorder?.addCatch(chainHead, { errors: ['States.ALL'], resultPath: '$.failure' });
+
+    const stage = SagastackStage.configOf(this);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+    return new StateMachine(this, 'StateMachine', {
+      definitionBody: DefinitionBody.fromChainable((this.steps[0] as Step).task),
+      stateMachineType: StateMachineType.STANDARD,
+      timeout: this.props.timeout,
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+    });
+  }
+
+  /** Record (Lambda) then publish (EventBridge) an outcome, then end in `end`. */
+  private outcome(spec: OutcomeSpec, resultPath: string, end: Fail | Succeed): IChainable {
+    const record = new LambdaInvoke(this, spec.recordWith.name, {
+      lambdaFunction: spec.recordWith.handler,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath,
+    });
+    this.withRetry(record, this.props.compensationRetry, ['States.ALL']);
+    this.outcomeRecorders.set(spec.recordWith.name, record);
+    const publish = new EventBridgePutEvents(this, spec.publishName, {
+      entries: [
+        {
+          eventBus: this.props.eventBus,
+          source: JsonPath.stringAt(`${resultPath}.source`),
+          detailType: JsonPath.stringAt(`${resultPath}.detailType`),
+          detail: TaskInput.fromJsonPathAt(`${resultPath}.detail`),
+        },
+      ],
+      resultPath: JsonPath.DISCARD,
+    });
+    this.withRetry(publish, this.props.publishRetry, ['States.ALL']);
+    // An event that cannot be published is parked with the saga state, for an operator to republish.
+    const parkEvent = this.toDlq(`${spec.publishName}Undelivered`, end);
+    publish.addCatch(parkEvent, { errors: ['States.ALL'], resultPath: '$.publishFailure' });
+    publish.next(end);
+    if (end instanceof Fail) {
+      // If even recording the failure fails, park the state and still end the execution as failed.
+      record.addCatch(this.toDlq(`${spec.recordWith.name}Undelivered`, end), {
+        errors: ['States.ALL'],
+        resultPath: '$.recordFailure',
+      });
+    }
+    record.next(publish);
+    return record;
+  }
+
+  private compensation(spec: { name: string; handler: IFunction }, next: IChainable): IChainable {
+    const task = new LambdaInvoke(this, spec.name, {
+      lambdaFunction: spec.handler,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+    });
+    this.withRetry(task, this.props.compensationRetry, ['States.ALL']);
+    task.addCatch(this.toDlq(`${spec.name}Failed`, next), { errors: ['States.ALL'], resultPath: '$.compensationFailure' });
+    task.next(next);
+    return task;
+  }
+
+  /** Sends the whole saga state to the compensation DLQ and continues with `next`. */
+  private toDlq(name: string, next: IChainable): TaskStateBase & INextable {
+    const send = new SqsSendMessage(this, name, {
+      queue: this.props.compensationDlq,
+      messageBody: TaskInput.fromObject({
+        failedState: name,
+        executionArn: JsonPath.executionId,
+        state: JsonPath.entirePayload,
+      }),
+      resultPath: JsonPath.DISCARD,
+    });
+    this.withRetry(send, this.props.publishRetry, ['States.ALL']);
+    // Nowhere left to park it: the execution's own history (and its FAILED status) is the record of last resort.
+    send.addCatch(next, { errors: ['States.ALL'], resultPath: '$.dlqFailure' });
+    send.next(next);
+    return send;
+  }
+
+  private withRetry(task: TaskStateBase, policy: SagaRetryPolicy, errors: readonly string[]): void {
+    task.addRetry({
+      errors: [...errors],
+      interval: Duration.seconds(policy.intervalSeconds),
+      maxAttempts: policy.maxAttempts,
+      backoffRate: policy.backoffRate,
+      maxDelay: Duration.seconds(policy.maxDelaySeconds),
+      jitterStrategy: JitterType.FULL,
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { Stage, type StageProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config/stages.js';
+import { ApiStack } from './stacks/api-stack.js';
+import { CheckoutStack } from './stacks/checkout-stack.js';
+import { ObservabilityStack } from './stacks/observability-stack.js';
+import { PlatformStack } from './stacks/platform-stack.js';
+
+export interface SagastackStageProps extends StageProps {
+  /** The stage's typed configuration from `lib/config/stages.ts`. */
+  readonly config: StageConfig;
+}
+
+/**
+ * One deployable copy of sagastack. Stateful shared resources (bus, keys, idempotency) live in the platform stack,
+ * which the other stacks receive as typed props, never as names.
+ */
+export class SagastackStage extends Stage {
+  readonly config: StageConfig;
+
+  constructor(scope: Construct, id: string, props: SagastackStageProps) {
+    super(scope, id, { ...props, env: { account: props.config.account, region: props.config.region } });
+    this.config = props.config;
+
+    const platform = new PlatformStack(this, 'Platform', { config: props.config });
+    const checkout = new CheckoutStack(this, 'Checkout', { config: props.config, platform });
+    const api = new ApiStack(this, 'Api', { config: props.config, platform, checkout });
+    new ObservabilityStack(this, 'Observability', { config: props.config, platform, checkout, api });
+  }
+
+  /** The configuration of the stage that contains `scope`; constructs read their per-stage defaults from it. */
+  static configOf(scope: Construct): StageConfig {
+    const stage = Stage.of(scope);
+    if (!(stage instanceof SagastackStage)) {
+      throw new Error(`${scope.node.path} is not inside a SagastackStage`);
+    }
+    return stage.config;
+  }
+}

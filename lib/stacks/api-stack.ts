@@ -1,0 +1,167 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  type IResource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+  TokenAuthorizer,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { gitCommit, packageVersion } from '../build-info.js';
+import type { StageConfig } from '../config/stages.js';
+import { tuning } from '../config/tuning.js';
+import { AppFunction } from '../constructs/app-function.js';
+import type { CheckoutStack } from './checkout-stack.js';
+import type { PlatformStack } from './platform-stack.js';
+
+export interface ApiStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly platform: PlatformStack;
+  readonly checkout: CheckoutStack;
+}
+
+/** Errors that never reach a Lambda (no token, denied, throttled, unknown route) use the same envelope as handlers. */
+const GATEWAY_ERRORS: ReadonlyArray<{ type: ResponseType; status: string; code: string }> = [
+  { type: ResponseType.UNAUTHORIZED, status: '401', code: 'UNAUTHORIZED' },
+  { type: ResponseType.ACCESS_DENIED, status: '403', code: 'FORBIDDEN' },
+  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: '404', code: 'NOT_FOUND' },
+  { type: ResponseType.THROTTLED, status: '429', code: 'THROTTLED' },
+  { type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: '500', code: 'INTERNAL' },
+  { type: ResponseType.DEFAULT_4XX, status: '400', code: 'BAD_REQUEST' },
+  { type: ResponseType.DEFAULT_5XX, status: '500', code: 'INTERNAL' },
+];
+
+/**
+ * The public REST API (v1): a JWT-verifying Lambda authorizer guards every route except `/health/*`.
+ * Handlers belong to their contexts' stacks; this stack only routes to them.
+ */
+export class ApiStack extends Stack {
+  readonly restApi: RestApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, checkout, platform } = props;
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    this.restApi = new RestApi(this, 'RestApi', {
+      description: `sagastack ${config.name} API`,
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: config.name,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.INFO,
+        dataTraceEnabled: false,
+        throttlingRateLimit: tuning.api.throttlingRateLimit,
+        throttlingBurstLimit: tuning.api.throttlingBurstLimit,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    for (const { type, status, code } of GATEWAY_ERRORS) {
+      this.restApi.addGatewayResponse(type.responseType, {
+        type,
+        statusCode: status,
+        responseHeaders: { 'Content-Type': "'application/json'" },
+        templates: {
+          'application/json': `{"error":{"code":"${code}","message":$context.error.messageString,"correlationId":"$context.requestId"}}`,
+        },
+      });
+    }
+
+    const authorizerFn = new AppFunction(this, 'AuthorizerFn', {
+      entry: 'functions/platform/handlers/authorizer.ts',
+      description: 'Verifies RS256 JWTs for the REST API',
+      serviceName: 'platform',
+      environment: {
+        JWT_ISSUER: config.jwt.issuer,
+        JWT_AUDIENCE: config.jwt.audience,
+        JWT_PUBLIC_KEYS: JSON.stringify(config.jwt.publicKeys),
+      },
+    });
+    const authorizer = new TokenAuthorizer(this, 'JwtAuthorizer', {
+      handler: authorizerFn,
+      identitySource: 'method.request.header.Authorization',
+      resultsCacheTtl: Duration.seconds(tuning.api.authorizerCacheTtlSeconds),
+    });
+
+    const health = new AppFunction(this, 'HealthFn', {
+      entry: 'functions/platform/handlers/health.ts',
+      description: 'GET /health/live and /health/ready',
+      serviceName: 'platform',
+      environment: {
+        APP_VERSION: packageVersion(),
+        APP_COMMIT: gitCommit(),
+        APP_BUILD_DATE: new Date().toISOString(),
+        HEALTH_CHECK_TABLES: [
+          `${platform.idempotencyTable.tableName}:id`,
+          `${checkout.tables.catalog.tableName}:sku`,
+        ].join(','),
+      },
+    });
+    platform.idempotencyTable.grantReadData(health);
+    checkout.tables.catalog.grantReadData(health);
+
+    const root = this.restApi.root;
+    const route = (resource: IResource, method: string, handler: IFunction) =>
+      resource.addMethod(method, new LambdaIntegration(handler), {
+        authorizer,
+        authorizationType: AuthorizationType.CUSTOM,
+      });
+    const publicRoute = (resource: IResource, method: string, handler: IFunction) => {
+      const created = resource.addMethod(method, new LambdaIntegration(handler), {
+        authorizationType: AuthorizationType.NONE,
+      });
+      for (const rule of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+        Validations.of(created).acknowledge({
+          id: rule,
+          reason: 'Health checks are public by design: load balancers and uptime probes call them without a token.',
+        });
+      }
+    };
+
+    const healthResource = root.addResource('health');
+    publicRoute(healthResource.addResource('live'), 'GET', health);
+    publicRoute(healthResource.addResource('ready'), 'GET', health);
+
+    const handlers = checkout.api;
+    const products = root.addResource('products');
+    route(products, 'GET', handlers.listProducts);
+    route(products.addResource('{sku}'), 'GET', handlers.getProduct);
+
+    const cart = root.addResource('carts').addResource('{cartId}');
+    route(cart, 'GET', handlers.getCart);
+    const cartItem = cart.addResource('items').addResource('{sku}');
+    route(cartItem, 'PUT', handlers.putCartItem);
+    route(cartItem, 'DELETE', handlers.removeCartItem);
+
+    const checkouts = root.addResource('checkouts');
+    route(checkouts, 'POST', handlers.startCheckout);
+    route(checkouts.addResource('{checkoutId}'), 'GET', handlers.getCheckout);
+
+    const order = root.addResource('orders').addResource('{orderId}');
+    route(order, 'GET', handlers.getOrder);
+    route(order.addResource('refunds'), 'POST', handlers.requestRefund);
+
+    for (const rule of ['AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-COG4']) {
+      Validations.of(this.restApi).acknowledge({ id: rule, reason: API_ACKNOWLEDGEMENTS[rule] as string });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.restApi.url, description: 'Base URL of the REST API' });
+  }
+}
+
+const API_ACKNOWLEDGEMENTS: Record<string, string> = {
+  'AwsSolutions-APIG2':
+    'Requests are validated in each Lambda with the zod schemas that also generate docs/openapi.json, so errors carry field details in the project envelope.',
+  'AwsSolutions-APIG3':
+    'WAF is attached per deployment by the account baseline (not part of this app); the stage is throttled by tuning.api.',
+  'AwsSolutions-COG4':
+    'Authorization is a Lambda authorizer verifying RS256 JWTs from the organisation issuer; Cognito is not used (ADR 0003).',
+};

@@ -1,0 +1,107 @@
+/**
+ * The small pieces every emulated service shares: AWS-shaped errors and the JSON wire protocols
+ * (`awsJson1_0` / `awsJson1_1`, selected by the `X-Amz-Target` header) that the unchanged AWS SDK clients speak.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
+/** An error the AWS SDK will surface as a typed exception (`error.name === code`). */
+export class AwsServiceError extends Error {
+  constructor(
+    /** The exception's short name, e.g. `ResourceNotFoundException`. */
+    readonly code: string,
+    message: string,
+    /** HTTP status the real service uses for this error. */
+    readonly statusCode = 400,
+    /** Extra members serialized next to `__type` and `message` (e.g. `CancellationReasons`). */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AwsServiceError';
+  }
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(
+  res: ServerResponse,
+  statusCode: number,
+  body: unknown,
+  contentType = 'application/x-amz-json-1.1',
+): void {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(statusCode, { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+export function sendAwsError(res: ServerResponse, error: AwsServiceError, contentType?: string): void {
+  sendJson(
+    res,
+    error.statusCode,
+    { __type: error.code, message: error.message, Message: error.message, ...error.extra },
+    contentType,
+  );
+}
+
+/** One operation of a JSON-protocol service: takes the parsed request body, returns the response body. */
+export type JsonOperation = (input: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Serves a JSON-protocol service. `targetPrefix` is the part of `X-Amz-Target` before the dot
+ * (e.g. `AWSEvents` for `AWSEvents.PutEvents`). An operation missing from `operations` answers
+ * `UnknownOperationException`, so an unsupported call fails loudly instead of silently succeeding.
+ */
+export function jsonProtocolListener(
+  targetPrefix: string,
+  operations: Record<string, JsonOperation>,
+  contentType = 'application/x-amz-json-1.1',
+): RequestListener {
+  return (req, res) => {
+    void (async () => {
+      try {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const [prefix, operationName] = target.split('.');
+        if (prefix !== targetPrefix || !operationName) {
+          throw new AwsServiceError('UnknownOperationException', `Unknown target ${target}`);
+        }
+        const operation = operations[operationName];
+        if (!operation) {
+          throw new AwsServiceError(
+            'UnknownOperationException',
+            `${targetPrefix}.${operationName} is not supported by the local cloud`,
+          );
+        }
+        const raw = (await readBody(req)).toString('utf8');
+        let input: Record<string, unknown>;
+        try {
+          input = raw.length === 0 ? {} : (JSON.parse(raw) as Record<string, unknown>);
+        } catch {
+          throw new AwsServiceError('SerializationException', 'Request body is not valid JSON');
+        }
+        sendJson(res, 200, (await operation(input)) ?? {}, contentType);
+      } catch (error) {
+        if (error instanceof AwsServiceError) {
+          sendAwsError(res, error, contentType);
+        } else {
+          const message = error instanceof Error ? error.message : String(error);
+          sendAwsError(res, new AwsServiceError('InternalFailure', message, 500), contentType);
+        }
+      }
+    })();
+  };
+}
+
+/** Reads a required string member of a request, answering `ValidationException` like AWS when it is absent. */
+export function requireString(input: Record<string, unknown>, member: string): string {
+  const value = input[member];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new AwsServiceError('ValidationException', `${member} is required`);
+  }
+  return value;
+}
+
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_REGION = 'us-east-1';

@@ -1,0 +1,78 @@
+/**
+ * Resources with no runtime behaviour in the local cloud: identity (IAM is not enforced locally), keys (data is not
+ * encrypted locally), log groups (function logs go to the local cloud's output), alarms and dashboards (no metrics
+ * backend), and API Gateway's account-level CloudWatch role. They are still provisioned, so every Ref and GetAtt
+ * resolves, and docs/local-cloud.md lists each of them as "accepted without effect".
+ */
+import { randomUUID } from 'node:crypto';
+import type { Provisioner, ResourceToProvision } from '../stack-deployer.js';
+
+const arn = (resource: ResourceToProvision, service: string, path: string) =>
+  `arn:aws:${service}:${resource.stack.region}:${resource.stack.accountId}:${path}`;
+
+/** Accepts every listed property and records an ARN-shaped identity. */
+function passive(
+  properties: readonly string[],
+  describe: (resource: ResourceToProvision) => { ref: string; attributes?: Record<string, unknown> },
+): Provisioner {
+  return { supported: [], withoutEffect: properties, provision: async (resource) => describe(resource) };
+}
+
+export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
+  'AWS::CDK::Metadata': passive(['Analytics'], () => ({ ref: 'CDKMetadata' })),
+  'AWS::IAM::Role': passive(
+    ['AssumeRolePolicyDocument', 'ManagedPolicyArns', 'Policies', 'Description', 'Path', 'RoleName', 'Tags', 'MaxSessionDuration', 'PermissionsBoundary'],
+    (resource) => {
+      const name = String(resource.properties.RoleName ?? resource.generatedName());
+      return { ref: name, attributes: { Arn: `arn:aws:iam::${resource.stack.accountId}:role/${name}`, RoleId: randomUUID() } };
+    },
+  ),
+  'AWS::IAM::Policy': passive(['PolicyDocument', 'PolicyName', 'Roles', 'Users', 'Groups'], (resource) => ({
+    ref: String(resource.properties.PolicyName ?? resource.generatedName()),
+  })),
+  'AWS::IAM::ManagedPolicy': passive(['PolicyDocument', 'ManagedPolicyName', 'Roles', 'Description', 'Path'], (resource) => ({
+    ref: `arn:aws:iam::${resource.stack.accountId}:policy/${resource.generatedName()}`,
+  })),
+  'AWS::KMS::Key': passive(
+    ['KeyPolicy', 'Description', 'EnableKeyRotation', 'Enabled', 'KeySpec', 'KeyUsage', 'PendingWindowInDays', 'Tags', 'MultiRegion'],
+    (resource) => {
+      const keyId = randomUUID();
+      return { ref: keyId, attributes: { Arn: arn(resource, 'kms', `key/${keyId}`), KeyId: keyId } };
+    },
+  ),
+  'AWS::KMS::Alias': passive(['AliasName', 'TargetKeyId'], (resource) => ({ ref: String(resource.properties.AliasName) })),
+  'AWS::Logs::LogGroup': passive(['LogGroupName', 'RetentionInDays', 'KmsKeyId', 'Tags', 'LogGroupClass', 'DataProtectionPolicy'], (resource) => {
+    const name = String(resource.properties.LogGroupName ?? resource.generatedName(512));
+    return { ref: name, attributes: { Arn: arn(resource, 'logs', `log-group:${name}:*`) } };
+  }),
+  'AWS::Lambda::Permission': passive(
+    ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount', 'EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID'],
+    (resource) => ({ ref: resource.generatedName() }),
+  ),
+  'AWS::SQS::QueuePolicy': passive(['PolicyDocument', 'Queues'], (resource) => ({ ref: resource.generatedName() })),
+  'AWS::SNS::Topic': passive(
+    ['TopicName', 'DisplayName', 'KmsMasterKeyId', 'Tags', 'FifoTopic', 'ContentBasedDeduplication', 'TracingConfig'],
+    (resource) => {
+      const name = String(resource.properties.TopicName ?? resource.generatedName(256));
+      const topicArn = arn(resource, 'sns', name);
+      return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
+    },
+  ),
+  'AWS::SNS::TopicPolicy': passive(['PolicyDocument', 'Topics'], (resource) => ({ ref: resource.generatedName() })),
+  'AWS::CloudWatch::Alarm': passive(
+    [
+      'AlarmName', 'AlarmDescription', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled',
+      'MetricName', 'Namespace', 'Dimensions', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods',
+      'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Metrics', 'Unit',
+      'EvaluateLowSampleCountPercentile', 'ThresholdMetricId',
+    ],
+    (resource) => {
+      const name = String(resource.properties.AlarmName ?? resource.generatedName(255));
+      return { ref: name, attributes: { Arn: arn(resource, 'cloudwatch', `alarm:${name}`) } };
+    },
+  ),
+  'AWS::CloudWatch::Dashboard': passive(['DashboardName', 'DashboardBody'], (resource) => ({
+    ref: String(resource.properties.DashboardName ?? resource.generatedName(255)),
+  })),
+  'AWS::ApiGateway::Account': passive(['CloudWatchRoleArn'], (resource) => ({ ref: resource.generatedName() })),
+};

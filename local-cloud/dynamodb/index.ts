@@ -1,0 +1,138 @@
+/**
+ * DynamoDB for the local cloud: dynalite for storage, queries, conditions and indexes, plus what it lacks
+ * (transactions, TTL) implemented in front of it. See docs/local-cloud/dynamodb.md for fidelity notes.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { RequestListener } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { AwsServiceError } from '../aws-protocol.js';
+import { DynaliteConnection } from './dynalite-connection.js';
+import { shortErrorName, TableCreationError, TableDefinitionMismatchError } from './errors.js';
+import { ClientTokenRegistry } from './idempotency.js';
+import { createDynamoDbListener } from './listener.js';
+import { AsyncMutex } from './mutex.js';
+import {
+  type DescribedTable,
+  definitionDifference,
+  type TableProps,
+  tableDefinitionFromTemplate,
+} from './table-definition.js';
+import { TimeToLive } from './time-to-live.js';
+import { TransactionEngine } from './transactions.js';
+
+export {
+  TableCreationError,
+  TableDefinitionMismatchError,
+  UnsupportedTablePropertyError,
+} from './errors.js';
+export { TABLE_PROPERTIES_ACCEPTED_WITHOUT_EFFECT, type TableProps } from './table-definition.js';
+export { DEFAULT_TTL_SWEEP_INTERVAL_MS } from './time-to-live.js';
+
+export interface LocalDynamoDbOptions {
+  /** LevelDB directory for data that survives restarts; in memory when absent. */
+  persistDir?: string;
+  log?: (line: string) => void;
+  /** How often expired TTL items are deleted (default 5 s). */
+  ttlSweepIntervalMs?: number;
+}
+
+export interface CreatedTable {
+  tableName: string;
+  tableArn: string;
+  /** Whether the table already existed in the persisted store and its data was kept. */
+  reused: boolean;
+  /** Template properties that were accepted but have no local behaviour. */
+  acceptedWithoutEffect: string[];
+}
+
+export interface LocalDynamoDb {
+  /** Serves `X-Amz-Target: DynamoDB_20120810.*` requests. */
+  listener: RequestListener;
+  /** Creates (or, when persisted, reuses) a table from its resolved `AWS::DynamoDB::Table` properties. */
+  createTable(physicalName: string, props: TableProps): Promise<CreatedTable>;
+  /** Runs one TTL sweep now and returns how many expired items it deleted. */
+  sweepExpiredItems(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const TABLE_ACTIVE_TIMEOUT_MS = 10_000;
+
+/** Starts dynalite on an ephemeral loopback port and the pieces in front of it. */
+export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
+  const log = options.log ?? (() => {});
+  if (options.persistDir) await mkdir(options.persistDir, { recursive: true });
+  const connection = await DynaliteConnection.start(options.persistDir);
+  const mutex = new AsyncMutex();
+  const timeToLive = new TimeToLive(connection, mutex, log, options.ttlSweepIntervalMs);
+  const transactions = new TransactionEngine(connection, mutex, new ClientTokenRegistry());
+  timeToLive.start();
+  log(`dynamodb: dynalite on 127.0.0.1:${connection.port} (${options.persistDir ?? 'in memory'})`);
+
+  async function createTable(physicalName: string, props: TableProps): Promise<CreatedTable> {
+    const definition = tableDefinitionFromTemplate(physicalName, props);
+    let existing = await describeTable(connection, physicalName);
+    const reused = existing !== undefined;
+    if (existing) {
+      const difference = definitionDifference(existing, definition);
+      if (difference) throw new TableDefinitionMismatchError(physicalName, difference);
+    } else {
+      try {
+        await connection.call('CreateTable', definition.createTableInput);
+      } catch (error) {
+        throw new TableCreationError(physicalName, error);
+      }
+    }
+    existing = await waitUntilActive(connection, physicalName);
+    if (definition.timeToLive) timeToLive.configure(physicalName, definition.timeToLive);
+    else timeToLive.forget(physicalName);
+    if (definition.acceptedWithoutEffect.length > 0) {
+      log(`dynamodb: ${physicalName}: accepted without local effect: ${definition.acceptedWithoutEffect.join(', ')}`);
+    }
+    return {
+      tableName: physicalName,
+      tableArn: String(existing.TableArn),
+      reused,
+      acceptedWithoutEffect: definition.acceptedWithoutEffect,
+    };
+  }
+
+  return {
+    listener: createDynamoDbListener({ connection, mutex, transactions, timeToLive, log }),
+    createTable,
+    sweepExpiredItems: () => timeToLive.sweep(),
+    async stop() {
+      await timeToLive.stop();
+      // Let requests already holding or queued on the lock finish before the store closes.
+      await mutex.runExclusive(async () => {});
+      await connection.stop();
+    },
+  };
+}
+
+async function describeTable(connection: DynaliteConnection, tableName: string): Promise<DescribedTable | undefined> {
+  try {
+    const { Table } = await connection.call<{ Table: DescribedTable }>('DescribeTable', {
+      TableName: tableName,
+    });
+    return Table;
+  } catch (error) {
+    if (error instanceof AwsServiceError && shortErrorName(error) === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** dynalite reports a new table as CREATING until a timer fires, even with `createTableMs: 0`. */
+async function waitUntilActive(connection: DynaliteConnection, tableName: string): Promise<DescribedTable> {
+  const deadline = Date.now() + TABLE_ACTIVE_TIMEOUT_MS;
+  for (;;) {
+    const table = await describeTable(connection, tableName);
+    if (table?.TableStatus === 'ACTIVE') return table;
+    if (Date.now() > deadline) {
+      throw new TableCreationError(
+        tableName,
+        new Error(`still ${String(table?.TableStatus)} after ${TABLE_ACTIVE_TIMEOUT_MS} ms`),
+      );
+    }
+    await delay(5);
+  }
+}

@@ -1,0 +1,23 @@
+/** The local Lambda service: runtime, REST API listener and SQS event source mappings. */
+export { lambdaApiListener } from './api.js';
+export {
+  InvalidFunctionConfigurationError,
+  LambdaRequestError,
+  LambdaResourceNotFoundError,
+  LambdaRuntimeStoppedError,
+  LambdaThrottledError,
+  UnsupportedRuntimeError,
+} from './errors.js';
+export { createLambdaRuntime } from './runtime.js';
+export { type SqsEventSourceMappingOptions, startSqsEventSourceMapping } from './sqs-event-source.js';
+export type {
+  FailedEventDetails,
+  FunctionSpec,
+  FunctionStats,
+  InvocationType,
+  InvokeOptions,
+  InvokeResult,
+  LambdaErrorPayload,
+  LambdaRuntime,
+  LambdaRuntimeOptions,
+} from './types.js';

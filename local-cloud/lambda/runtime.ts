@@ -1,0 +1,192 @@
+/**
+ * The local Lambda service: runs each function's bundled asset in worker threads with the function's environment,
+ * and behaves like Lambda where tests can tell (cold and warm starts, concurrency and throttling, timeouts, error
+ * documents, asynchronous retries and failure destinations).
+ */
+import { randomUUID } from 'node:crypto';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
+import { AsyncInvocationQueue } from './async-invocations.js';
+import { ConcurrencyAccount, IdleTracker } from './concurrency.js';
+import { newTraceHeader, validateFunctionSpec } from './environment.js';
+import {
+  InvalidFunctionConfigurationError,
+  LambdaRequestError,
+  LambdaResourceNotFoundError,
+  LambdaRuntimeStoppedError,
+  LambdaThrottledError,
+} from './errors.js';
+import { FunctionPool } from './function-pool.js';
+import type { InvocationRequest } from './sandbox.js';
+import type { FunctionSpec, InvokeOptions, InvokeResult, LambdaRuntime, LambdaRuntimeOptions } from './types.js';
+
+const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+const ASYNC_PAYLOAD_LIMIT_BYTES = 1024 * 1024;
+
+/** Creates the runtime; refuses at once a function it could not run faithfully (runtime, config, missing wiring). */
+export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
+  const log = options.log ?? (() => {});
+  const accountLimit = options.accountConcurrencyLimit ?? 50;
+  validateAll(options, accountLimit);
+
+  const reservedTotal = options.functions.reduce((sum, spec) => sum + (spec.reservedConcurrency ?? 0), 0);
+  const account = new ConcurrencyAccount(accountLimit, reservedTotal);
+  const pools = new Map<string, FunctionPool>();
+  for (const spec of options.functions) {
+    const ignoredNodeOptions = (spec.environment.NODE_OPTIONS ?? '')
+      .split(/\s+/)
+      .filter((flag) => flag.length > 0 && flag !== '--enable-source-maps');
+    if (ignoredNodeOptions.length > 0) {
+      log(`[${spec.name}] NODE_OPTIONS ${ignoredNodeOptions.join(' ')} has no effect: functions run in worker threads`);
+    }
+    pools.set(
+      spec.name,
+      new FunctionPool(spec, options.baseEnvironment, account, (line) => log(`[${spec.name}] ${line}`)),
+    );
+  }
+  const tracker = new IdleTracker();
+  const asyncInvocations = new AsyncInvocationQueue({
+    retryDelayMs: options.asyncRetryDelayMs ?? 1000,
+    deliverFailedEvent: options.deliverFailedEvent,
+    tracker,
+    log,
+  });
+  account.onRelease(() => asyncInvocations.pumpAll());
+  let stopped = false;
+
+  function resolvePool(functionNameOrArn: string): FunctionPool {
+    const { name, qualifier } = parseFunctionReference(functionNameOrArn);
+    const pool = pools.get(name);
+    const arnMatches = !functionNameOrArn.startsWith('arn:') || functionNameOrArn.startsWith(`${pool?.spec.arn}`);
+    if (!pool || !arnMatches || (qualifier !== undefined && qualifier !== '$LATEST')) {
+      const arn = functionNameOrArn.startsWith('arn:')
+        ? functionNameOrArn
+        : `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
+      throw new LambdaResourceNotFoundError(arn);
+    }
+    return pool;
+  }
+
+  return {
+    async invoke(functionNameOrArn, payload, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
+      if (stopped) throw new LambdaRuntimeStoppedError();
+      const pool = resolvePool(functionNameOrArn);
+      const invocationType = invokeOptions.invocationType ?? 'RequestResponse';
+      const eventJson = serializeEvent(
+        payload,
+        invocationType === 'Event' ? ASYNC_PAYLOAD_LIMIT_BYTES : SYNC_PAYLOAD_LIMIT_BYTES,
+      );
+      const request: InvocationRequest = {
+        requestId: randomUUID(),
+        eventJson,
+        invokedFunctionArn: functionNameOrArn.startsWith('arn:') ? functionNameOrArn : pool.spec.arn,
+        traceId: newTraceHeader(),
+        clientContext: invokeOptions.clientContext,
+      };
+      switch (invocationType) {
+        case 'DryRun':
+          return { payload: undefined, requestId: request.requestId };
+        case 'Event':
+          asyncInvocations.enqueue(pool, request);
+          return { payload: undefined, requestId: request.requestId };
+        case 'RequestResponse':
+          break;
+        default:
+          throw new LambdaRequestError(
+            'InvalidParameterValueException',
+            `Invocation type ${String(invocationType)} is not one of RequestResponse, Event, DryRun`,
+          );
+      }
+      const reservation = pool.tryReserve();
+      if ('throttled' in reservation) throw new LambdaThrottledError(reservation.throttled);
+      tracker.begin();
+      try {
+        const result = await pool.execute(reservation, request);
+        if ('error' in result) return { error: result.error, requestId: request.requestId };
+        if (Buffer.byteLength(result.payloadJson) > SYNC_PAYLOAD_LIMIT_BYTES) {
+          return {
+            error: {
+              errorType: 'Function.ResponseSizeTooLarge',
+              errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+            },
+            requestId: request.requestId,
+          };
+        }
+        return { payload: JSON.parse(result.payloadJson) as unknown, requestId: request.requestId };
+      } finally {
+        tracker.end();
+      }
+    },
+
+    getFunction(functionNameOrArn): FunctionSpec {
+      return resolvePool(functionNameOrArn).spec;
+    },
+
+    stats(functionNameOrArn) {
+      return { ...resolvePool(functionNameOrArn).stats };
+    },
+
+    whenIdle() {
+      return tracker.whenIdle();
+    },
+
+    async stop() {
+      stopped = true;
+      asyncInvocations.stop();
+      await Promise.all([...pools.values()].map((pool) => pool.stop()));
+      tracker.wakeAll();
+    },
+  };
+}
+
+function validateAll(options: LambdaRuntimeOptions, accountLimit: number): void {
+  const names = new Set<string>();
+  let reservedTotal = 0;
+  for (const spec of options.functions) {
+    validateFunctionSpec(spec);
+    if (names.has(spec.name)) throw new InvalidFunctionConfigurationError(`Function name ${spec.name} is used twice`);
+    names.add(spec.name);
+    reservedTotal += spec.reservedConcurrency ?? 0;
+    const failureTarget = spec.asyncConfig?.onFailureDestinationArn ?? spec.deadLetterTargetArn;
+    if (failureTarget && !options.deliverFailedEvent) {
+      throw new InvalidFunctionConfigurationError(
+        `Function ${spec.name} sends failed asynchronous events to ${failureTarget}, but no deliverFailedEvent was given`,
+      );
+    }
+  }
+  if (reservedTotal > accountLimit) {
+    throw new InvalidFunctionConfigurationError(
+      `Reserved concurrency of all functions (${reservedTotal}) exceeds the account limit (${accountLimit})`,
+    );
+  }
+}
+
+/** Accepts what Lambda accepts: a name, `name:qualifier`, a partial ARN, or a full ARN, with optional qualifier. */
+function parseFunctionReference(reference: string): { name: string; qualifier?: string } {
+  const parts = reference.split(':');
+  if (reference.startsWith('arn:')) return { name: parts[6] ?? '', qualifier: parts[7] };
+  if (parts[1] === 'function') return { name: parts[2] ?? '', qualifier: parts[3] };
+  return { name: parts[0] ?? '', qualifier: parts[1] };
+}
+
+function serializeEvent(payload: unknown, limitBytes: number): string {
+  let eventJson: string | undefined;
+  try {
+    eventJson = JSON.stringify(payload === undefined ? {} : payload);
+  } catch (error) {
+    throw new LambdaRequestError(
+      'InvalidRequestContentException',
+      `Could not serialize the payload: ${(error as Error).message}`,
+    );
+  }
+  if (eventJson === undefined) {
+    throw new LambdaRequestError('InvalidRequestContentException', 'The payload cannot be represented as JSON');
+  }
+  if (Buffer.byteLength(eventJson) > limitBytes) {
+    throw new LambdaRequestError(
+      'RequestTooLargeException',
+      `Request must be smaller than ${limitBytes} bytes for the InvokeFunction operation`,
+      413,
+    );
+  }
+  return eventJson;
+}

@@ -1,0 +1,201 @@
+/**
+ * An SQS event source mapping: pollers long-poll the queue, gather batches within the batching window, invoke the
+ * function synchronously and delete what succeeded. Failed messages are left alone: they reappear after the
+ * visibility timeout and the queue's redrive policy moves them to its dead-letter queue, as on AWS.
+ */
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { InvalidFunctionConfigurationError } from './errors.js';
+import { judgeBatch, toSqsEventRecord } from './sqs-event.js';
+import type { InvokeResult, LambdaRuntime } from './types.js';
+
+export interface SqsEventSourceMappingOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  functionArn: string;
+  batchSize: number;
+  maximumBatchingWindowInSeconds?: number;
+  reportBatchItemFailures: boolean;
+  /** Concurrent batches at most (one poller each); defaults to 5. */
+  maximumConcurrency?: number;
+  enabled: boolean;
+  runtime: LambdaRuntime;
+  log?: (line: string) => void;
+}
+
+const DEFAULT_POLLERS = 5;
+const LONG_POLL_SECONDS = 20;
+const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
+
+/** Starts the mapping's pollers; `stop()` aborts their long polls and waits for batches in flight. */
+export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions): { stop(): Promise<void> } {
+  validate(options);
+  if (!options.enabled) return { stop: async () => {} };
+  const log = (line: string) => options.log?.(`[sqs ${options.queueArn} -> ${options.functionArn}] ${line}`);
+  const abort = new AbortController();
+  const pollerCount = options.maximumConcurrency ?? DEFAULT_POLLERS;
+  let visibilityTimeoutMs: Promise<number> | undefined;
+  const visibilityTimeout = () => {
+    visibilityTimeoutMs ??= readVisibilityTimeoutMs(options, abort.signal);
+    return visibilityTimeoutMs;
+  };
+
+  async function poll(): Promise<void> {
+    while (!abort.signal.aborted) {
+      try {
+        const batch = await gatherBatch(options, abort.signal);
+        if (batch.length > 0) await processBatch(batch, Date.now() + (await visibilityTimeout()));
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        log(`poll failed: ${(error as Error).message}`);
+        await sleep(1000, abort.signal);
+      }
+    }
+  }
+
+  async function processBatch(batch: Message[], visibleAgainAt: number): Promise<void> {
+    const event = { Records: batch.map((message) => toSqsEventRecord(message, options.queueArn)) };
+    const result = await invokeWithBackoff(event, visibleAgainAt);
+    if (!result) return;
+    const verdict = judgeBatch(
+      result,
+      new Set(event.Records.map((record) => record.messageId)),
+      options.reportBatchItemFailures,
+    );
+    if (verdict.failed === 'all') {
+      log(`batch of ${batch.length} failed (${verdict.reason}); messages return after the visibility timeout`);
+      return;
+    }
+    const done = batch.filter((message) => !verdict.messageIds.has(message.MessageId ?? ''));
+    await deleteMessages(done);
+  }
+
+  /** Retries a throttled invoke until the batch would become visible again (then another poller gets it). */
+  async function invokeWithBackoff(event: unknown, visibleAgainAt: number): Promise<InvokeResult | undefined> {
+    for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1000)) {
+      try {
+        return await options.runtime.invoke(options.functionArn, event);
+      } catch (error) {
+        const throttled = (error as Error).name === 'TooManyRequestsException';
+        if (!throttled || abort.signal.aborted || Date.now() + delayMs >= visibleAgainAt) {
+          log(`invoke failed: ${(error as Error).name}: ${(error as Error).message}; batch left on the queue`);
+          return undefined;
+        }
+        await sleep(delayMs, abort.signal);
+      }
+    }
+  }
+
+  async function deleteMessages(messages: Message[]): Promise<void> {
+    for (let start = 0; start < messages.length; start += 10) {
+      const chunk = messages.slice(start, start + 10);
+      const response = await options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+      for (const failure of response.Failed ?? [])
+        log(`could not delete a message: ${failure.Code} ${failure.Message}`);
+    }
+  }
+
+  const pollers = Array.from({ length: pollerCount }, () => poll());
+  return {
+    async stop() {
+      abort.abort();
+      await Promise.all(pollers);
+    },
+  };
+}
+
+/**
+ * Waits (long poll) for a first message, then keeps receiving until the batch is full or the batching window,
+ * counted from that first message, has passed.
+ */
+async function gatherBatch(options: SqsEventSourceMappingOptions, signal: AbortSignal): Promise<Message[]> {
+  const windowMs = (options.maximumBatchingWindowInSeconds ?? 0) * 1000;
+  const batch: Message[] = [];
+  let windowEndsAt: number | undefined;
+  while (batch.length < options.batchSize && !signal.aborted) {
+    const remainingMs = windowEndsAt === undefined ? LONG_POLL_SECONDS * 1000 : windowEndsAt - Date.now();
+    if (windowEndsAt !== undefined && remainingMs < 1000) break;
+    const response = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, options.batchSize - batch.length),
+        WaitTimeSeconds: Math.min(LONG_POLL_SECONDS, Math.floor(remainingMs / 1000)),
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: signal },
+    );
+    batch.push(...(response.Messages ?? []));
+    if (batch.length > 0 && windowEndsAt === undefined) {
+      if (windowMs === 0) break;
+      windowEndsAt = Date.now() + windowMs;
+    }
+  }
+  return batch;
+}
+
+async function readVisibilityTimeoutMs(options: SqsEventSourceMappingOptions, signal: AbortSignal): Promise<number> {
+  try {
+    const response = await options.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+      { abortSignal: signal },
+    );
+    return Number(response.Attributes?.VisibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS) * 1000;
+  } catch {
+    return DEFAULT_VISIBILITY_TIMEOUT_SECONDS * 1000;
+  }
+}
+
+function validate(options: SqsEventSourceMappingOptions): void {
+  const fifo = options.queueArn.endsWith('.fifo');
+  const maxBatch = fifo ? 10 : 10_000;
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > maxBatch) {
+    throw new InvalidFunctionConfigurationError(
+      `SQS event source ${options.queueArn}: batch size must be 1-${maxBatch}`,
+    );
+  }
+  const window = options.maximumBatchingWindowInSeconds ?? 0;
+  if (window < 0 || window > 300) {
+    throw new InvalidFunctionConfigurationError(
+      `SQS event source ${options.queueArn}: batching window must be 0-300 s`,
+    );
+  }
+  if (options.batchSize > 10 && window < 1) {
+    throw new InvalidFunctionConfigurationError(
+      `SQS event source ${options.queueArn}: a batch size over 10 needs a batching window of at least 1 s`,
+    );
+  }
+  const concurrency = options.maximumConcurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000)) {
+    throw new InvalidFunctionConfigurationError(
+      `SQS event source ${options.queueArn}: maximum concurrency must be 2-1000`,
+    );
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

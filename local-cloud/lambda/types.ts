@@ -1,0 +1,104 @@
+/** Public shapes of the local Lambda runtime. Service modules receive these already resolved from the template. */
+
+/** One function of the cloud assembly, with every intrinsic already resolved. */
+export interface FunctionSpec {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** Absolute path of the bundled asset directory in `cdk.out` (holds `index.js` or `index.mjs`). */
+  codeDirectory: string;
+  /** Lambda handler string, e.g. `index.handler`. */
+  handler: string;
+  /** Lambda runtime identifier, e.g. `nodejs22.x`. */
+  runtime: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memorySizeMb: number;
+  reservedConcurrency?: number;
+  architecture?: string;
+  deadLetterTargetArn?: string;
+  asyncConfig?: {
+    maximumRetryAttempts?: number;
+    maximumEventAgeInSeconds?: number;
+    onFailureDestinationArn?: string;
+  };
+}
+
+/** The error document Lambda's Node.js runtime returns for a failed invocation. */
+export interface LambdaErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+/**
+ * Outcome of `invoke`. For `Event` and `DryRun` invocations `payload` is `undefined`: the event was only accepted.
+ * `requestId` is the invocation's `awsRequestId`.
+ */
+export type InvokeResult = { payload: unknown; requestId: string } | { error: LambdaErrorPayload; requestId: string };
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export interface InvokeOptions {
+  invocationType?: InvocationType;
+  /** Passed to the handler as `context.clientContext` (the decoded `X-Amz-Client-Context`). */
+  clientContext?: unknown;
+}
+
+/** Why and where a failed asynchronous event is sent; lets the caller shape the message (e.g. SQS attributes). */
+export interface FailedEventDetails {
+  kind: 'on-failure-destination' | 'dead-letter-queue';
+  functionName: string;
+  requestId: string;
+  /** `RetriesExhausted` or `EventAgeExceeded`, as in a destination record's `requestContext.condition`. */
+  condition: 'RetriesExhausted' | 'EventAgeExceeded';
+  /** The last error, absent when the event expired before any attempt ran. */
+  error?: LambdaErrorPayload;
+}
+
+export interface LambdaRuntimeOptions {
+  functions: FunctionSpec[];
+  /** Variables every function sees (credentials, `AWS_ENDPOINT_URL`, ...); the template's own variables win. */
+  baseEnvironment: Record<string, string>;
+  log?: (line: string) => void;
+  /** Concurrent executions for the whole account; defaults to 50. */
+  accountConcurrencyLimit?: number;
+  /**
+   * Delay before the first retry of a failed asynchronous invocation; the second retry waits twice as long
+   * (Lambda waits about 1 then 2 minutes). Defaults to 1000 ms.
+   */
+  asyncRetryDelayMs?: number;
+  /**
+   * Sends a failed asynchronous event to an on-failure destination (the `record` is Lambda's destination
+   * record) or a dead-letter queue (the `record` is the original event). Required when a function has either.
+   */
+  deliverFailedEvent?: (targetArn: string, record: unknown, details: FailedEventDetails) => Promise<void>;
+}
+
+/** Counters per function, for benchmarks and docs. `errors` includes timeouts and crashed workers. */
+export interface FunctionStats {
+  coldStarts: number;
+  warmStarts: number;
+  invocations: number;
+  errors: number;
+  timeouts: number;
+  throttles: number;
+  concurrentNow: number;
+  maxConcurrentSeen: number;
+}
+
+export interface LambdaRuntime {
+  /**
+   * Invokes a function by name or ARN. `RequestResponse` waits for the result; `Event` is accepted at once and
+   * runs in the background with Lambda's retries. Throws `ResourceNotFoundException` for an unknown function and
+   * `TooManyRequestsException` when a synchronous invocation is throttled.
+   */
+  invoke(functionNameOrArn: string, payload: unknown, options?: InvokeOptions): Promise<InvokeResult>;
+  /** The function's spec; throws `ResourceNotFoundException` for an unknown function. */
+  getFunction(functionNameOrArn: string): FunctionSpec;
+  stats(functionNameOrArn: string): FunctionStats;
+  /** Resolves once no invocation runs and no asynchronous event waits (queued, retrying or being delivered). */
+  whenIdle(): Promise<void>;
+  /** Terminates every worker and drops queued asynchronous events. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,118 @@
+/**
+ * The request listener the edge mounts for `X-Amz-Target: AmazonSQS.*`. It serves the operations fauxqs lacks
+ * itself and forwards the rest to fauxqs, rewriting the queue URLs fauxqs answers (`http://sqs.<region>.localhost:
+ * <fauxqs port>/...`) into `${publicEndpoint}/<account>/<name>`: the AWS SDK sends every request that carries a
+ * QueueUrl to that URL's origin (`useQueueUrlAsEndpoint`), so it must be the edge.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { AwsServiceError, type JsonOperation, jsonProtocolListener, readBody, sendAwsError } from '../aws-protocol.js';
+import type { FauxqsBackend } from './fauxqs-backend.js';
+import { publicQueueUrl, queueNameOf } from './queue-state.js';
+
+const SQS_TARGET_PREFIX = 'AmazonSQS';
+const SQS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+/** Operations whose answers carry queue URLs, and the members that hold them. */
+const QUEUE_URL_MEMBERS: Record<string, string[]> = {
+  CreateQueue: ['QueueUrl'],
+  GetQueueUrl: ['QueueUrl'],
+  ListQueues: ['QueueUrls'],
+};
+/** Response headers of fauxqs that SDK clients read; the rest (connection, date, ...) are the edge's business. */
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-amzn-query-error'];
+
+export interface SqsListenerOptions {
+  backend: FauxqsBackend;
+  publicEndpoint: string;
+  /** Operations answered here instead of by fauxqs. */
+  localOperations: Record<string, JsonOperation>;
+  log: (line: string) => void;
+}
+
+export function createSqsListener(options: SqsListenerOptions): RequestListener {
+  const { backend, publicEndpoint, localOperations, log } = options;
+  const serveLocally = jsonProtocolListener(SQS_TARGET_PREFIX, localOperations, SQS_JSON_CONTENT_TYPE);
+
+  return (req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (contentType.includes('x-www-form-urlencoded')) {
+      rejectQueryProtocol(res);
+      return;
+    }
+    const [prefix, operation] = target.split('.');
+    if (prefix !== SQS_TARGET_PREFIX || !operation) {
+      sendAwsError(
+        res,
+        new AwsServiceError('InvalidAction', `Not an SQS JSON-protocol request (X-Amz-Target: ${target || 'none'})`),
+        SQS_JSON_CONTENT_TYPE,
+      );
+      return;
+    }
+    if (Object.hasOwn(localOperations, operation)) {
+      serveLocally(req, res);
+      return;
+    }
+    forwardToFauxqs(req, res, operation).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`sqs: ${operation} failed in the local cloud: ${message}`);
+      if (!res.headersSent && !res.destroyed) {
+        sendAwsError(res, new AwsServiceError('InternalFailure', message, 500), SQS_JSON_CONTENT_TYPE);
+      }
+    });
+  };
+
+  async function forwardToFauxqs(req: IncomingMessage, res: ServerResponse, operation: string): Promise<void> {
+    const body = await readBody(req);
+    // A long poll outlives a client that gave up; stop waiting on fauxqs for it.
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const authorization = req.headers.authorization;
+    let response: Awaited<ReturnType<FauxqsBackend['forward']>>;
+    try {
+      response = await backend.forward(`${SQS_TARGET_PREFIX}.${operation}`, body, authorization, abort.signal);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      throw error;
+    }
+    let payload = response.body;
+    const urlMembers = QUEUE_URL_MEMBERS[operation];
+    if (urlMembers && response.statusCode === 200) {
+      payload = Buffer.from(JSON.stringify(rewriteQueueUrls(JSON.parse(payload.toString('utf8')), urlMembers)));
+    }
+    const headers: Record<string, string | number> = { 'content-length': payload.length };
+    for (const name of FORWARDED_RESPONSE_HEADERS) {
+      const value = response.headers[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    res.writeHead(response.statusCode, headers);
+    res.end(payload);
+  }
+
+  function rewriteQueueUrls(output: Record<string, unknown>, members: string[]): Record<string, unknown> {
+    const toPublic = (url: unknown) => {
+      const name = typeof url === 'string' ? queueNameOf(url) : undefined;
+      return name ? publicQueueUrl(publicEndpoint, name) : url;
+    };
+    const rewritten = { ...output };
+    for (const member of members) {
+      const value = rewritten[member];
+      rewritten[member] = Array.isArray(value) ? value.map(toPublic) : toPublic(value);
+    }
+    return rewritten;
+  }
+}
+
+/**
+ * fauxqs speaks only the JSON protocol for SQS (it would hand a query-protocol request to its SNS emulation), and
+ * so do current AWS SDKs and CLIs; answer older clients with a query-protocol error that says so.
+ */
+function rejectQueryProtocol(res: ServerResponse): void {
+  const body =
+    '<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>' +
+    '<Message>The local cloud SQS speaks only the JSON protocol (X-Amz-Target: AmazonSQS.*); ' +
+    'upgrade the AWS SDK or CLI that sent this query-protocol request.</Message></Error></ErrorResponse>';
+  res.writeHead(400, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,184 @@
+/** The `AWSStepFunctions` JSON 1.0 wire protocol over `LocalStepFunctions`: request members in, AWS shapes out. */
+import type { RequestListener } from 'node:http';
+import { AwsServiceError, jsonProtocolListener, requireString } from '../aws-protocol.js';
+import type { LocalStepFunctions, StartExecutionRequest, StateMachineDescription } from './local-stepfunctions.js';
+import type { ExecutionRecord, ExecutionStatus } from './types.js';
+
+const EXECUTION_STATUSES = new Set<ExecutionStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+
+type Input = Record<string, unknown>;
+
+export function stepFunctionsListener(service: LocalStepFunctions): RequestListener {
+  return jsonProtocolListener(
+    'AWSStepFunctions',
+    {
+      StartExecution: async (input) => {
+        const started = service.startExecution(startRequest(input));
+        return { executionArn: started.executionArn, startDate: seconds(started.startDate) };
+      },
+      StartSyncExecution: async (input) => {
+        const record = await service.startSyncExecution(startRequest(input));
+        return {
+          ...describeExecution(record),
+          // A sync execution reports SUCCEEDED, FAILED or TIMED_OUT; one stopped by the local cloud counts as failed.
+          status: record.status === 'ABORTED' ? 'FAILED' : record.status,
+          billingDetails: {
+            billedMemoryUsedInMB: 64,
+            billedDurationInMilliseconds: (record.stopDate ?? 0) - record.startDate,
+          },
+        };
+      },
+      DescribeExecution: async (input) =>
+        describeExecution(service.describeExecution(requireString(input, 'executionArn'))),
+      ListExecutions: async (input) => {
+        if (input.mapRunArn !== undefined) throw unsupported('ListExecutions by mapRunArn (distributed Map)');
+        if (input.redriveFilter !== undefined) throw unsupported('ListExecutions by redriveFilter (redrive)');
+        const statusFilter = optionalString(input, 'statusFilter');
+        if (statusFilter !== undefined && !EXECUTION_STATUSES.has(statusFilter as ExecutionStatus)) {
+          throw new AwsServiceError('ValidationException', `statusFilter '${statusFilter}' is not a valid status`);
+        }
+        const listed = service.listExecutions({
+          stateMachineArn: requireString(input, 'stateMachineArn'),
+          statusFilter: statusFilter as ExecutionStatus | undefined,
+          maxResults: optionalNumber(input, 'maxResults'),
+          nextToken: optionalString(input, 'nextToken'),
+        });
+        return { executions: listed.executions.map(listItem), nextToken: listed.nextToken };
+      },
+      GetExecutionHistory: async (input) =>
+        service.getExecutionHistory(requireString(input, 'executionArn'), {
+          reverseOrder: optionalBoolean(input, 'reverseOrder'),
+          maxResults: optionalNumber(input, 'maxResults'),
+          nextToken: optionalString(input, 'nextToken'),
+          includeExecutionData: optionalBoolean(input, 'includeExecutionData'),
+        }),
+      StopExecution: async (input) => {
+        const stopped = await service.stopExecution({
+          executionArn: requireString(input, 'executionArn'),
+          error: optionalString(input, 'error'),
+          cause: optionalString(input, 'cause'),
+        });
+        return { stopDate: seconds(stopped.stopDate) };
+      },
+      SendTaskSuccess: async (input) => {
+        service.sendTaskSuccess(requireString(input, 'taskToken'), requireString(input, 'output'));
+        return {};
+      },
+      SendTaskFailure: async (input) => {
+        service.sendTaskFailure(
+          requireString(input, 'taskToken'),
+          optionalString(input, 'error'),
+          optionalString(input, 'cause'),
+        );
+        return {};
+      },
+      SendTaskHeartbeat: async (input) => {
+        service.sendTaskHeartbeat(requireString(input, 'taskToken'));
+        return {};
+      },
+      DescribeStateMachine: async (input) =>
+        describeStateMachine(service.describeStateMachine(requireString(input, 'stateMachineArn'))),
+      ListStateMachines: async (input) => {
+        const listed = service.listStateMachines({
+          maxResults: optionalNumber(input, 'maxResults'),
+          nextToken: optionalString(input, 'nextToken'),
+        });
+        return {
+          stateMachines: listed.stateMachines.map(({ stateMachineArn, name, type, creationDate }) => ({
+            stateMachineArn,
+            name,
+            type,
+            creationDate: seconds(creationDate),
+          })),
+          nextToken: listed.nextToken,
+        };
+      },
+      DescribeStateMachineForExecution: async (input) => {
+        const { stateMachineArn, name, definition, roleArn, creationDate, loggingConfiguration, tracingConfiguration } =
+          service.describeStateMachineForExecution(requireString(input, 'executionArn'));
+        return {
+          stateMachineArn,
+          name,
+          definition,
+          roleArn,
+          updateDate: seconds(creationDate),
+          loggingConfiguration,
+          tracingConfiguration,
+        };
+      },
+    },
+    'application/x-amz-json-1.0',
+  );
+}
+
+function startRequest(input: Input): StartExecutionRequest {
+  return {
+    stateMachineArn: requireString(input, 'stateMachineArn'),
+    name: optionalString(input, 'name'),
+    input: optionalString(input, 'input'),
+  };
+}
+
+function describeExecution(record: ExecutionRecord): Record<string, unknown> {
+  const closed = record.status !== 'RUNNING';
+  return {
+    executionArn: record.executionArn,
+    stateMachineArn: record.stateMachineArn,
+    name: record.name,
+    status: record.status,
+    startDate: seconds(record.startDate),
+    stopDate: record.stopDate === undefined ? undefined : seconds(record.stopDate),
+    input: record.input,
+    inputDetails: { included: true },
+    output: record.output,
+    outputDetails: closed && record.output !== undefined ? { included: true } : undefined,
+    error: record.error,
+    cause: record.cause,
+  };
+}
+
+function listItem(record: ExecutionRecord): Record<string, unknown> {
+  const { executionArn, stateMachineArn, name, status, startDate, stopDate } = record;
+  return {
+    executionArn,
+    stateMachineArn,
+    name,
+    status,
+    startDate: seconds(startDate),
+    stopDate: stopDate === undefined ? undefined : seconds(stopDate),
+  };
+}
+
+function describeStateMachine(description: StateMachineDescription): Record<string, unknown> {
+  return { ...description, creationDate: seconds(description.creationDate) };
+}
+
+/** The SDK parses JSON timestamps as epoch seconds. */
+function seconds(epochMilliseconds: number): number {
+  return epochMilliseconds / 1000;
+}
+
+function unsupported(feature: string): AwsServiceError {
+  return new AwsServiceError('ValidationException', `${feature} is not supported by the local cloud`);
+}
+
+function optionalString(input: Input, member: string): string | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new AwsServiceError('ValidationException', `${member} must be a string`);
+  return value;
+}
+
+function optionalNumber(input: Input, member: string): number | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number') throw new AwsServiceError('ValidationException', `${member} must be a number`);
+  return value;
+}
+
+function optionalBoolean(input: Input, member: string): boolean | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new AwsServiceError('ValidationException', `${member} must be a boolean`);
+  return value;
+}

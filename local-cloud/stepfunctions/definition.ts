@@ -1,0 +1,216 @@
+/**
+ * Boot-time work on a definition: refuse what the local cloud cannot run (loudly, naming state and feature), and
+ * prepare the copy the interpreter (`aws-local-stepfunctions`) runs, compensating for its few divergences from AWS.
+ */
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { InvalidAslDefinitionError, UnsupportedAslFeatureError } from './errors.js';
+import { routeTaskResource, type TaskRoute } from './resources.js';
+import type { StateMachineConfig, TaskIntegrations } from './types.js';
+
+/** The longest delay a Node timer can arm (2^31-1 ms), in whole seconds; longer ones would fire at once. */
+export const MAX_TIMER_SECONDS = 2_147_483;
+
+/** What the task runner needs to know about one Task state. */
+export interface TaskSpec {
+  stateName: string;
+  route: TaskRoute;
+  /** The timeout the interpreter enforces, or undefined when the definition sets none (AWS then waits 99999999 s). */
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+/** A validated definition, ready to run. */
+export interface PreparedDefinition {
+  interpreter: StateMachine;
+  /** Task states by name: the interpreter's local handlers are keyed by state name. */
+  tasks: ReadonlyMap<string, TaskSpec>;
+  waitStateNames: readonly string[];
+  retryingStateNames: readonly string[];
+  /** `InputPath` and `ItemsPath` of each Map state, to report the iteration count in MapStateStarted. */
+  mapPaths: ReadonlyMap<string, { inputPath?: string; itemsPath?: string }>;
+}
+
+type Json = Record<string, unknown>;
+
+const JSONATA_STATE_FIELDS = ['Arguments', 'Output', 'Items'] as const;
+const DISTRIBUTED_MAP_FIELDS = [
+  'ItemReader',
+  'ItemBatcher',
+  'ResultWriter',
+  'ToleratedFailurePercentage',
+  'ToleratedFailurePercentagePath',
+  'ToleratedFailureCount',
+  'ToleratedFailureCountPath',
+  'Label',
+] as const;
+
+/** Validates `config.definition` and prepares it; throws `UnsupportedAslFeatureError` or `InvalidAslDefinitionError`. */
+export function prepareDefinition(config: StateMachineConfig, integrations: TaskIntegrations): PreparedDefinition {
+  const definition = structuredClone(config.definition);
+  const refuse = (stateName: string | undefined, feature: string): never => {
+    throw new UnsupportedAslFeatureError(config.name, stateName, feature);
+  };
+  const tasks = new Map<string, TaskSpec>();
+  const waitStateNames: string[] = [];
+  const retryingStateNames: string[] = [];
+  const mapPaths = new Map<string, { inputPath?: string; itemsPath?: string }>();
+
+  checkQueryLanguage(definition, undefined, refuse);
+  if (typeof definition.TimeoutSeconds === 'number') {
+    definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds, MAX_TIMER_SECONDS);
+  }
+
+  forEachState(definition, (stateName, state) => {
+    checkQueryLanguage(state, stateName, refuse);
+    if ('Assign' in state) refuse(stateName, 'Assign (workflow variables)');
+    for (const field of JSONATA_STATE_FIELDS) if (field in state) refuse(stateName, `${field} (a JSONata field)`);
+    for (const catcher of objectsIn(state.Catch)) {
+      if ('Assign' in catcher) refuse(stateName, 'Assign in a Catch (workflow variables)');
+      if ('Output' in catcher) refuse(stateName, 'Output in a Catch (a JSONata field)');
+    }
+    if (Array.isArray(state.Retry) && state.Retry.length > 0) retryingStateNames.push(stateName);
+    fixResultPaths(state);
+
+    switch (state.Type) {
+      case 'Choice':
+        for (const rule of objectsIn(state.Choices)) {
+          if ('Assign' in rule) refuse(stateName, 'Assign in a Choice rule (workflow variables)');
+          if ('Condition' in rule) refuse(stateName, 'Condition in a Choice rule (a JSONata field)');
+        }
+        break;
+      case 'Map':
+        checkInlineMap(stateName, state, refuse);
+        mapPaths.set(stateName, {
+          inputPath: stringOrUndefined(state.InputPath),
+          itemsPath: stringOrUndefined(state.ItemsPath),
+        });
+        break;
+      case 'Wait':
+        waitStateNames.push(stateName);
+        if (typeof state.Seconds === 'number') state.Seconds = Math.min(state.Seconds, MAX_TIMER_SECONDS);
+        break;
+      case 'Task': {
+        if (tasks.has(stateName)) refuse(stateName, 'a Task state name used twice across branches');
+        tasks.set(stateName, prepareTask(config, stateName, state, integrations, refuse));
+        break;
+      }
+    }
+    checkContextObjectUse(stateName, state, tasks.get(stateName), refuse);
+  });
+
+  let interpreter: StateMachine;
+  try {
+    interpreter = new StateMachine(definition as unknown as StateMachineDefinition, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
+  } catch (error) {
+    throw new InvalidAslDefinitionError(config.name, error instanceof Error ? error.message : String(error));
+  }
+  return { interpreter, tasks, waitStateNames, retryingStateNames, mapPaths };
+}
+
+function prepareTask(
+  config: StateMachineConfig,
+  stateName: string,
+  state: Json,
+  integrations: TaskIntegrations,
+  refuse: (stateName: string, feature: string) => never,
+): TaskSpec {
+  const resource = typeof state.Resource === 'string' ? state.Resource : '';
+  const routed = routeTaskResource(resource);
+  if ('unsupported' in routed) return refuse(stateName, routed.unsupported);
+  const { route } = routed;
+  if (route.pattern === 'waitForTaskToken' && config.type === 'EXPRESS') {
+    refuse(stateName, `'.waitForTaskToken' in an EXPRESS state machine (AWS refuses it too)`);
+  }
+  if (route.kind === 'service' && integrations.supportsService?.(route.service, route.action) === false) {
+    refuse(stateName, `the ${route.sdk ? 'aws-sdk' : 'optimized'} integration ${route.service}:${route.action}`);
+  }
+  if ('Credentials' in state) refuse(stateName, 'Credentials (cross-account tasks)');
+  if ('TimeoutSecondsPath' in state) refuse(stateName, 'TimeoutSecondsPath');
+  if ('HeartbeatSecondsPath' in state) refuse(stateName, 'HeartbeatSecondsPath');
+
+  // The interpreter defaults a Task timeout to 60 s where AWS waits 99999999 s, so the copy always states one.
+  const timeoutSeconds =
+    typeof state.TimeoutSeconds === 'number' ? Math.min(state.TimeoutSeconds, MAX_TIMER_SECONDS) : undefined;
+  state.TimeoutSeconds = timeoutSeconds ?? MAX_TIMER_SECONDS;
+  const heartbeatSeconds =
+    typeof state.HeartbeatSeconds === 'number' ? Math.min(state.HeartbeatSeconds, MAX_TIMER_SECONDS) : undefined;
+  return { stateName, route, timeoutSeconds, heartbeatSeconds };
+}
+
+function checkInlineMap(stateName: string, state: Json, refuse: (stateName: string, feature: string) => never): void {
+  for (const field of DISTRIBUTED_MAP_FIELDS) if (field in state) refuse(stateName, `${field} (distributed Map)`);
+  const processor = state.ItemProcessor;
+  if (isObject(processor) && isObject(processor.ProcessorConfig)) {
+    if (processor.ProcessorConfig.Mode === 'DISTRIBUTED') refuse(stateName, 'distributed Map (Mode DISTRIBUTED)');
+    if ('ExecutionType' in processor.ProcessorConfig) refuse(stateName, 'ExecutionType (distributed Map)');
+  }
+}
+
+function checkQueryLanguage(
+  node: Json,
+  stateName: string | undefined,
+  refuse: (s: string | undefined, f: string) => never,
+) {
+  if (node.QueryLanguage !== undefined && node.QueryLanguage !== 'JSONPath') {
+    refuse(stateName, `QueryLanguage '${String(node.QueryLanguage)}'`);
+  }
+}
+
+/**
+ * The interpreter's context object is fixed per execution: `$$.State.*` cannot follow the current state, and the
+ * task token is minted only while a `.waitForTaskToken` Task resolves its Parameters.
+ */
+function checkContextObjectUse(
+  stateName: string,
+  state: Json,
+  task: TaskSpec | undefined,
+  refuse: (stateName: string, feature: string) => never,
+): void {
+  const { Parameters, Branches, Iterator, ItemProcessor, ...ownFields } = state;
+  const own = JSON.stringify(ownFields);
+  const parameters = JSON.stringify(Parameters ?? null);
+  if (own.includes('$$.State') || parameters.includes('$$.State'))
+    refuse(stateName, 'the context object field $$.State');
+  const isCallback = task?.route.pattern === 'waitForTaskToken';
+  if (own.includes('$$.Task') || (!isCallback && parameters.includes('$$.Task'))) {
+    refuse(stateName, '$$.Task outside the Parameters of a .waitForTaskToken Task');
+  }
+}
+
+/**
+ * The interpreter writes `ResultPath: "$"` into a key named `$` and misreads bracket paths (`$['a']`); AWS treats
+ * `"$"` as "replace the input", which is the interpreter's behaviour when ResultPath is absent.
+ */
+function fixResultPaths(state: Json): void {
+  for (const holder of [state, ...objectsIn(state.Catch)]) {
+    if (holder.ResultPath === '$') delete holder.ResultPath;
+    else if (typeof holder.ResultPath === 'string' && holder.ResultPath.startsWith('$[')) {
+      holder.ResultPath = `$.${holder.ResultPath.slice(1)}`;
+    }
+  }
+}
+
+function forEachState(scope: Json, visit: (stateName: string, state: Json) => void): void {
+  if (!isObject(scope.States)) return;
+  for (const [stateName, state] of Object.entries(scope.States)) {
+    if (!isObject(state)) continue;
+    visit(stateName, state);
+    for (const branch of objectsIn(state.Branches)) forEachState(branch, visit);
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (isObject(processor)) forEachState(processor, visit);
+  }
+}
+
+function objectsIn(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

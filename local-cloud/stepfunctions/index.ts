@@ -1,0 +1,18 @@
+/** Step Functions for the sagastack local cloud. */
+export { InvalidAslDefinitionError, InvalidStateMachineConfigError, UnsupportedAslFeatureError } from './errors.js';
+export {
+  LocalStepFunctions,
+  type LocalStepFunctionsOptions,
+  type StartExecutionRequest,
+  type StateMachineDescription,
+} from './local-stepfunctions.js';
+export type {
+  ExecutionRecord,
+  ExecutionStatus,
+  HistoryEvent,
+  InvokeFunctionResult,
+  LambdaFunctionError,
+  StateMachineConfig,
+  StateMachineType,
+  TaskIntegrations,
+} from './types.js';

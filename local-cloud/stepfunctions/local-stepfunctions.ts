@@ -1,0 +1,353 @@
+/**
+ * Step Functions for the local cloud: registered state machines, their executions, task tokens, and the
+ * `AWSStepFunctions` JSON API (`listener()`). Executions run on `aws-local-stepfunctions`; Task states reach the rest
+ * of the local cloud through the injected `TaskIntegrations`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
+import { AwsServiceError, LOCAL_ACCOUNT_ID } from '../aws-protocol.js';
+import { stepFunctionsListener } from './api.js';
+import { type PreparedDefinition, prepareDefinition } from './definition.js';
+import { InvalidStateMachineConfigError } from './errors.js';
+import { Execution, type ExecutionEntry, type RunnableStateMachine, restoredExecution } from './execution.js';
+import { decodePageToken, encodePageToken, type HistoryPageRequest } from './history.js';
+import { loadStoredExecutions, storeExecution } from './persistence.js';
+import { TaskTokenRegistry } from './task-tokens.js';
+import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineConfig, TaskIntegrations } from './types.js';
+
+export interface LocalStepFunctionsOptions {
+  integrations: TaskIntegrations;
+  /** Directory where closed executions are kept across restarts; none by default. */
+  persistDir?: string;
+  log?: (line: string) => void;
+  /** Replaces every Retry pause with this many milliseconds (jitter included). For tests; AWS timing by default. */
+  retryIntervalOverrideMs?: number;
+  /** Replaces every Wait state's duration with this many milliseconds. For tests; AWS timing by default. */
+  waitOverrideMs?: number;
+}
+
+/** DescribeStateMachine's view of a registered machine (dates in epoch milliseconds). */
+export interface StateMachineDescription {
+  stateMachineArn: string;
+  name: string;
+  type: StateMachineConfig['type'];
+  status: 'ACTIVE';
+  definition: string;
+  roleArn: string;
+  creationDate: number;
+  loggingConfiguration: Record<string, unknown>;
+  tracingConfiguration: { enabled: boolean };
+}
+
+/** StartExecution's request members. */
+export interface StartExecutionRequest {
+  stateMachineArn: string;
+  /** Defaults to a UUID. */
+  name?: string;
+  /** JSON text; defaults to `{}`. */
+  input?: string;
+}
+
+interface RegisteredStateMachine extends RunnableStateMachine {
+  config: StateMachineConfig;
+  prepared: PreparedDefinition;
+  description: StateMachineDescription;
+}
+
+const MAX_INPUT_BYTES = 256 * 1024;
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+const DEFAULT_LIST_PAGE_SIZE = 100;
+
+export class LocalStepFunctions {
+  private readonly machines = new Map<string, RegisteredStateMachine>();
+  private readonly executions = new Map<string, ExecutionEntry>();
+  private readonly running = new Set<ExecutionEntry>();
+  private readonly pendingWrites = new Set<Promise<void>>();
+  private readonly tokens = new TaskTokenRegistry();
+
+  constructor(private readonly options: LocalStepFunctionsOptions) {
+    if (options.persistDir !== undefined) {
+      for (const { record, events } of loadStoredExecutions(options.persistDir, options.log)) {
+        this.executions.set(record.executionArn, restoredExecution(record, events));
+      }
+    }
+  }
+
+  /**
+   * Validates and registers a state machine; refuses unsupported features with `UnsupportedAslFeatureError`.
+   * Registering an ARN again replaces its definition for new executions.
+   */
+  addStateMachine(config: StateMachineConfig): void {
+    if (!STATE_MACHINE_ARN.test(config.arn) || !config.arn.endsWith(`:stateMachine:${config.name}`)) {
+      throw new InvalidStateMachineConfigError(
+        `'${config.arn}' is not the ARN of a state machine named '${config.name}'`,
+      );
+    }
+    const prepared = prepareDefinition(config, this.options.integrations);
+    const roleArn = config.roleArn ?? `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${config.name}-role`;
+    this.machines.set(config.arn, {
+      config,
+      prepared,
+      arn: config.arn,
+      name: config.name,
+      roleArn,
+      description: {
+        stateMachineArn: config.arn,
+        name: config.name,
+        type: config.type,
+        status: 'ACTIVE',
+        definition: JSON.stringify(config.definition),
+        roleArn,
+        creationDate: Date.now(),
+        loggingConfiguration: config.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
+        tracingConfiguration: { enabled: config.tracingEnabled ?? false },
+      },
+    });
+  }
+
+  /** StartExecution. A STANDARD name is idempotent while its execution runs with the same input, like AWS. */
+  startExecution(request: StartExecutionRequest): { executionArn: string; startDate: number } {
+    const { record } = this.launch(request);
+    return { executionArn: record.executionArn, startDate: record.startDate };
+  }
+
+  /** StartSyncExecution (EXPRESS only): runs to the end and answers with the outcome. */
+  async startSyncExecution(request: StartExecutionRequest): Promise<ExecutionRecord> {
+    if (this.machine(request.stateMachineArn).config.type !== 'EXPRESS') {
+      throw new AwsServiceError('StateMachineTypeNotSupported', 'StartSyncExecution supports EXPRESS machines only');
+    }
+    const execution = this.launch(request);
+    await execution.finished;
+    return { ...execution.record };
+  }
+
+  describeExecution(executionArn: string): ExecutionRecord {
+    return { ...this.execution(executionArn).record };
+  }
+
+  /** ListExecutions, newest first. */
+  listExecutions(request: {
+    stateMachineArn: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }): { executions: ExecutionRecord[]; nextToken?: string } {
+    const machine = this.machine(request.stateMachineArn);
+    refuseExpress(machine.config.type);
+    const matching = [...this.executions.values()]
+      .map((execution) => execution.record)
+      .filter((record) => record.stateMachineArn === machine.arn)
+      .filter((record) => request.statusFilter === undefined || record.status === request.statusFilter)
+      .reverse()
+      .sort((a, b) => b.startDate - a.startDate);
+    const { items, nextToken } = paginate(matching, `executions:${machine.arn}:${request.statusFilter ?? ''}`, request);
+    return { executions: items, nextToken };
+  }
+
+  getExecutionHistory(
+    executionArn: string,
+    request: HistoryPageRequest = {},
+  ): { events: HistoryEvent[]; nextToken?: string } {
+    return this.execution(executionArn).history.page(executionArn, request);
+  }
+
+  /** StopExecution: a running execution ends ABORTED; a closed one is left as it is. */
+  async stopExecution(request: {
+    executionArn: string;
+    error?: string;
+    cause?: string;
+  }): Promise<{ stopDate: number }> {
+    const execution = this.execution(request.executionArn);
+    await execution.stop({ error: request.error, cause: request.cause });
+    return { stopDate: execution.record.stopDate ?? Date.now() };
+  }
+
+  sendTaskSuccess(taskToken: string, output: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new AwsServiceError('InvalidOutput', 'Invalid output: not valid JSON');
+    }
+    this.tokens.complete(taskToken, { kind: 'success', output: parsed });
+  }
+
+  sendTaskFailure(taskToken: string, error?: string, cause?: string): void {
+    this.tokens.complete(taskToken, { kind: 'failure', error, cause });
+  }
+
+  sendTaskHeartbeat(taskToken: string): void {
+    this.tokens.heartbeat(taskToken);
+  }
+
+  describeStateMachine(stateMachineArn: string): StateMachineDescription {
+    return this.machine(stateMachineArn).description;
+  }
+
+  listStateMachines(request: { maxResults?: number; nextToken?: string } = {}): {
+    stateMachines: StateMachineDescription[];
+    nextToken?: string;
+  } {
+    const { items, nextToken } = paginate(
+      [...this.machines.values()].map((machine) => machine.description),
+      'stateMachines',
+      request,
+    );
+    return { stateMachines: items, nextToken };
+  }
+
+  describeStateMachineForExecution(executionArn: string): StateMachineDescription {
+    return this.machine(this.execution(executionArn).record.stateMachineArn).description;
+  }
+
+  /** The `AWSStepFunctions` JSON 1.0 protocol, for the edge server. */
+  listener(): RequestListener {
+    return stepFunctionsListener(this);
+  }
+
+  /** Resolves once no execution runs and every closed one is persisted. */
+  async whenIdle(): Promise<void> {
+    while (this.running.size > 0 || this.pendingWrites.size > 0) {
+      await Promise.all([...[...this.running].map((execution) => execution.finished), ...this.pendingWrites]);
+    }
+  }
+
+  /** Aborts every running execution (persisted as ABORTED when `persistDir` is set) and waits for them. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.running].map((execution) => execution.stop({ cause: 'The local cloud stopped' })));
+    await this.whenIdle();
+  }
+
+  /** Starts an execution, or finds the running one that a repeated STANDARD name and input designate. */
+  private launch(request: StartExecutionRequest): ExecutionEntry {
+    const machine = this.machine(request.stateMachineArn);
+    const name = request.name ?? randomUUID();
+    checkExecutionName(name);
+    const input = normalizeInput(request.input);
+    const isStandard = machine.config.type === 'STANDARD';
+    const executionArn = isStandard
+      ? `${executionArnPrefix(machine.arn, 'execution')}:${name}`
+      : `${executionArnPrefix(machine.arn, 'express')}:${name}:${randomUUID()}`;
+    const existing = this.executions.get(executionArn);
+    if (existing !== undefined) {
+      if (existing.record.status === 'RUNNING' && existing.record.input === input) return existing;
+      throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      stateMachineType: machine.config.type,
+      name,
+      status: 'RUNNING',
+      input,
+      startDate: Date.now(),
+    };
+    const execution = Execution.start(record, machine, {
+      integrations: this.options.integrations,
+      tokens: this.tokens,
+      log: this.options.log,
+      retryIntervalOverrideMs: this.options.retryIntervalOverrideMs,
+      waitOverrideMs: this.options.waitOverrideMs,
+      onClosed: (closed) => this.onExecutionClosed(closed),
+    });
+    this.running.add(execution);
+    this.executions.set(executionArn, execution);
+    return execution;
+  }
+
+  private onExecutionClosed(execution: ExecutionEntry): void {
+    this.running.delete(execution);
+    const { record } = execution;
+    this.options.log?.(
+      `[stepfunctions] ${record.executionArn} ${record.status}${record.error ? ` (${record.error})` : ''}`,
+    );
+    const directory = this.options.persistDir;
+    if (directory === undefined || record.stateMachineType === 'EXPRESS') return;
+    const write = storeExecution(directory, { record: { ...record }, events: [...execution.history.all()] })
+      .catch((error: unknown) =>
+        this.options.log?.(`[stepfunctions] could not persist ${record.executionArn}: ${String(error)}`),
+      )
+      .finally(() => this.pendingWrites.delete(write));
+    this.pendingWrites.add(write);
+  }
+
+  private machine(stateMachineArn: string): RegisteredStateMachine {
+    checkArn(stateMachineArn);
+    const machine = this.machines.get(stateMachineArn);
+    if (machine === undefined) {
+      throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    }
+    return machine;
+  }
+
+  private execution(executionArn: string): ExecutionEntry {
+    checkArn(executionArn);
+    const execution = this.executions.get(executionArn);
+    if (execution === undefined) {
+      throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    }
+    // AWS keeps no execution history for EXPRESS workflows (they log to CloudWatch Logs instead).
+    refuseExpress(execution.record.stateMachineType);
+    return execution;
+  }
+}
+
+function refuseExpress(type: StateMachineConfig['type']): void {
+  if (type === 'EXPRESS') {
+    throw new AwsServiceError(
+      'StateMachineTypeNotSupported',
+      'This operation is not supported by EXPRESS state machines',
+    );
+  }
+}
+
+function checkArn(arn: string): void {
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:(stateMachine|execution|express):/.test(arn)) {
+    throw new AwsServiceError('InvalidArn', `Invalid Arn: '${arn}'`);
+  }
+}
+
+function executionArnPrefix(stateMachineArn: string, kind: 'execution' | 'express'): string {
+  return stateMachineArn.replace(':stateMachine:', `:${kind}:`);
+}
+
+/** AWS: 1-80 characters, none of whitespace, brackets, wildcards, `"#%\^|~`$&,;:/` or control characters. */
+function checkExecutionName(name: string): void {
+  const forbidden = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+  const hasControl = [...name].some((char) => {
+    const code = char.charCodeAt(0);
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
+  if (name.length < 1 || name.length > 80 || forbidden.test(name) || hasControl) {
+    throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
+  }
+}
+
+/** Validates an execution input and gives it the canonical form idempotency compares. */
+function normalizeInput(input: string | undefined): string {
+  if (input === undefined) return '{}';
+  if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
+    throw new AwsServiceError('InvalidExecutionInput', 'Input exceeds the maximum size of 262144 bytes');
+  }
+  try {
+    return JSON.stringify(JSON.parse(input));
+  } catch {
+    throw new AwsServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
+  }
+}
+
+function paginate<T>(
+  all: T[],
+  scope: string,
+  request: { maxResults?: number; nextToken?: string },
+): { items: T[]; nextToken?: string } {
+  const pageSize =
+    request.maxResults === undefined || request.maxResults === 0 ? DEFAULT_LIST_PAGE_SIZE : request.maxResults;
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > 1000) {
+    throw new AwsServiceError('ValidationException', 'maxResults must be between 0 and 1000');
+  }
+  const start = request.nextToken === undefined ? 0 : decodePageToken(request.nextToken, scope);
+  const items = all.slice(start, start + pageSize);
+  const next = start + pageSize;
+  return next < all.length ? { items, nextToken: encodePageToken(scope, next) } : { items };
+}

@@ -1,0 +1,227 @@
+/**
+ * One attempt of a Task state, run as the interpreter's local handler for that state: records the AWS Task events,
+ * enforces heartbeats, parks `.waitForTaskToken` tasks on their token, and unwinds when the execution closes.
+ */
+import { LOCAL_REGION } from '../aws-protocol.js';
+import type { TaskSpec } from './definition.js';
+import { ExecutionClosedError, StatesRuntimeError, TaskFailedError } from './errors.js';
+import type { ExecutionHistory } from './history.js';
+import { invokeTaskRoute } from './task-invocation.js';
+import type { TaskTokenRegistry } from './task-tokens.js';
+import type { TaskIntegrations } from './types.js';
+
+/** What an attempt needs from its execution. */
+export interface AttemptHost {
+  readonly history: ExecutionHistory;
+  readonly integrations: TaskIntegrations;
+  readonly tokens: TaskTokenRegistry;
+  readonly log?: (line: string) => void;
+  /** True once the execution was stopped or ended: no further task work may start. */
+  readonly isClosed: boolean;
+  /** The token minted while the interpreter resolved this attempt's Parameters (`$$.Task.Token`), taken once. */
+  takeMintedToken(): string | undefined;
+  track(attempt: TaskAttempt): void;
+  untrack(attempt: TaskAttempt): void;
+}
+
+/** The interpreter's local handlers, one per Task state (the interpreter keys them by state name). */
+export function taskHandlers(
+  tasks: ReadonlyMap<string, TaskSpec>,
+  host: AttemptHost,
+): Record<string, (input: unknown) => Promise<unknown>> {
+  return Object.fromEntries(
+    [...tasks.values()].map((spec) => [
+      spec.stateName,
+      (input: unknown) => {
+        // Synchronous up to here: the interpreter resolved Parameters (and minted the token) just before this call.
+        const minted = host.takeMintedToken();
+        const isCallback = spec.route.pattern === 'waitForTaskToken';
+        const token = isCallback ? (minted ?? host.tokens.issue()) : undefined;
+        return new TaskAttempt(spec, host, token).run(input);
+      },
+    ]),
+  );
+}
+
+export class TaskAttempt {
+  private settled = false;
+  private submitted = false;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private interrupt: (reason: Error) => void = () => undefined;
+  private readonly interrupted: Promise<never>;
+
+  constructor(
+    private readonly spec: TaskSpec,
+    private readonly host: AttemptHost,
+    private readonly token: string | undefined,
+  ) {
+    this.interrupted = new Promise<never>((_, reject) => {
+      this.interrupt = reject;
+    });
+    // Observed only through race(); an interruption before the first race must not count as unhandled.
+    this.interrupted.catch(() => undefined);
+    if (spec.timeoutSeconds !== undefined) {
+      // Armed synchronously, just before the interpreter arms its own timer of the same length, so this one fires
+      // first: the history shows TaskTimedOut before the interpreter raises its States.Timeout (which Retry/Catch
+      // must see as the interpreter's own error, for States.TaskFailed not to match it).
+      this.timeoutTimer = setTimeout(() => this.timeOut(), spec.timeoutSeconds * 1000);
+    }
+    host.track(this);
+  }
+
+  async run(input: unknown): Promise<unknown> {
+    try {
+      // The interpreter's event log reaches the history through microtasks; one macrotask later, the state's
+      // StateEntered is recorded, so this attempt's events follow it as on AWS.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.host.isClosed) throw new ExecutionClosedError();
+      this.recordScheduled(input);
+      this.armHeartbeat();
+      let result = await this.race(invokeTaskRoute(this.spec.route, input, this.host.integrations, this.host.log));
+      if (this.spec.route.pattern === 'waitForTaskToken') {
+        this.recordSubmitted(result);
+        result = await this.race(this.awaitCallback());
+      }
+      this.recordSucceeded(result);
+      return result;
+    } catch (error) {
+      const failure = asTaskFailure(error);
+      this.recordFailed(failure);
+      throw failure;
+    } finally {
+      this.finish();
+    }
+  }
+
+  /** The execution closed: release the token and unwind the interpreter's wait on this attempt. */
+  cancel(): void {
+    if (this.settled) return;
+    this.settle();
+    this.interrupt(new ExecutionClosedError());
+  }
+
+  private async awaitCallback(): Promise<unknown> {
+    const outcome = await this.host.tokens.awaitOutcome(this.token ?? '', () => this.armHeartbeat());
+    if (outcome.kind === 'success') return outcome.output;
+    throw new TaskFailedError(outcome.error ?? '', outcome.cause ?? '');
+  }
+
+  private race<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.interrupted]);
+  }
+
+  private armHeartbeat(): void {
+    const { heartbeatSeconds, route } = this.spec;
+    if (heartbeatSeconds === undefined || route.pattern !== 'waitForTaskToken' || this.settled) return;
+    clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = setTimeout(() => this.missHeartbeat(), heartbeatSeconds * 1000);
+  }
+
+  private missHeartbeat(): void {
+    if (this.settled) return;
+    this.settle();
+    const cause = `No heartbeat within ${this.spec.heartbeatSeconds} seconds`;
+    this.recordTimedOut('States.HeartbeatTimeout', cause);
+    this.interrupt(new TaskFailedError('States.HeartbeatTimeout', cause));
+  }
+
+  private timeOut(): void {
+    if (this.settled) return;
+    this.settle();
+    this.recordTimedOut('States.Timeout', `The task did not finish within ${this.spec.timeoutSeconds} seconds`);
+    // No interrupt: the interpreter's timer, armed right after this one, raises its own States.Timeout.
+  }
+
+  /** The attempt's outcome is decided: stop the clocks and end the token's life. */
+  private settle(): void {
+    this.settled = true;
+    this.finish();
+  }
+
+  private finish(): void {
+    clearTimeout(this.timeoutTimer);
+    clearTimeout(this.heartbeatTimer);
+    if (this.token !== undefined) this.host.tokens.close(this.token);
+    this.host.untrack(this);
+  }
+
+  private recordScheduled(input: unknown): void {
+    const { route, timeoutSeconds, heartbeatSeconds } = this.spec;
+    if (route.kind === 'lambdaFunction') {
+      this.host.history.append('LambdaFunctionScheduled', {
+        resource: route.resource,
+        input: toJson(input),
+        inputDetails: { truncated: false },
+        timeoutInSeconds: timeoutSeconds,
+      });
+      this.host.history.append('LambdaFunctionStarted');
+      return;
+    }
+    this.host.history.append('TaskScheduled', {
+      resourceType: route.resourceType,
+      resource: route.resource,
+      region: LOCAL_REGION,
+      parameters: toJson(input),
+      timeoutInSeconds: timeoutSeconds,
+      heartbeatInSeconds: heartbeatSeconds,
+    });
+    this.host.history.append('TaskStarted', { resourceType: route.resourceType, resource: route.resource });
+  }
+
+  private recordSubmitted(result: unknown): void {
+    // A send that returns after the task timed out must not add events behind TaskTimedOut.
+    if (this.settled) return;
+    this.submitted = true;
+    const { resourceType, resource } = this.spec.route;
+    this.host.history.append('TaskSubmitted', {
+      resourceType,
+      resource,
+      output: toJson(result),
+      outputDetails: { truncated: false },
+    });
+  }
+
+  private recordSucceeded(result: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    const { kind, resourceType, resource } = this.spec.route;
+    const output = { output: toJson(result), outputDetails: { truncated: false } };
+    if (kind === 'lambdaFunction') this.host.history.append('LambdaFunctionSucceeded', output);
+    else this.host.history.append('TaskSucceeded', { resourceType, resource, ...output });
+  }
+
+  private recordFailed(failure: Error): void {
+    if (this.settled) return;
+    this.settle();
+    if (failure instanceof ExecutionClosedError) return;
+    const { kind, pattern, resourceType, resource } = this.spec.route;
+    const details = { error: failure.name || undefined, cause: failure.message || undefined };
+    if (kind === 'lambdaFunction') this.host.history.append('LambdaFunctionFailed', details);
+    else if (pattern === 'waitForTaskToken' && !this.submitted) {
+      this.host.history.append('TaskSubmitFailed', { resourceType, resource, ...details });
+    } else this.host.history.append('TaskFailed', { resourceType, resource, ...details });
+  }
+
+  private recordTimedOut(error: string, cause: string): void {
+    const { kind, resourceType, resource } = this.spec.route;
+    if (kind === 'lambdaFunction') this.host.history.append('LambdaFunctionTimedOut', { error, cause });
+    else this.host.history.append('TaskTimedOut', { resourceType, resource, error, cause });
+  }
+}
+
+/** Anything else thrown here is a fault of the local cloud, reported as the generic Task failure. */
+function asTaskFailure(error: unknown): Error {
+  if (
+    error instanceof TaskFailedError ||
+    error instanceof ExecutionClosedError ||
+    error instanceof StatesRuntimeError
+  ) {
+    return error;
+  }
+  return new TaskFailedError('States.TaskFailed', error instanceof Error ? error.message : String(error));
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}

@@ -1,0 +1,196 @@
+/**
+ * The call a Task attempt makes, per route: what reaches `TaskIntegrations`, the result the state sees, and the error
+ * names Retry and Catch see, all shaped like AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
+import { StatesRuntimeError, TaskFailedError } from './errors.js';
+import type { TaskRoute } from './resources.js';
+import type { InvokeFunctionResult, LambdaFunctionError, TaskIntegrations } from './types.js';
+
+/** Names of JavaScript's own errors: thrown by a crashing integration, never by an AWS service. */
+const JAVASCRIPT_ERROR_NAMES = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+]);
+
+/** Optimized integrations whose AWS result carries the Java SDK's HTTP metadata next to the service response. */
+const SERVICES_WITH_SDK_METADATA = new Set(['lambda', 'sqs', 'sns', 'dynamodb']);
+
+/** Performs one attempt's call. Resolves with the Task's raw result; rejects with a `TaskFailedError` named like AWS. */
+export async function invokeTaskRoute(
+  route: TaskRoute,
+  input: unknown,
+  integrations: TaskIntegrations,
+  log?: (line: string) => void,
+): Promise<unknown> {
+  switch (route.kind) {
+    case 'lambdaFunction':
+      return payloadOrThrow(await guarded(route, () => integrations.invokeFunction(route.functionArn ?? '', input)));
+    case 'lambdaInvoke':
+      return invokeLambdaIntegration(route, input, integrations, log);
+    case 'service':
+      return callServiceIntegration(route, input, integrations);
+  }
+}
+
+async function invokeLambdaIntegration(
+  route: TaskRoute,
+  input: unknown,
+  integrations: TaskIntegrations,
+  log?: (line: string) => void,
+): Promise<unknown> {
+  const parameters = asObject(input);
+  if (typeof parameters?.FunctionName !== 'string') {
+    throw new StatesRuntimeError('lambda:invoke needs Parameters with a FunctionName string');
+  }
+  const functionArn = qualifyFunctionName(parameters.FunctionName, parameters.Qualifier);
+  const payload = parameters.Payload ?? {};
+  const invocationType = parameters.InvocationType ?? 'RequestResponse';
+  if (invocationType === 'Event') {
+    // An asynchronous invoke reports only that Lambda accepted the event; the function's own outcome is not the Task's.
+    Promise.resolve()
+      .then(() => integrations.invokeFunction(functionArn, payload))
+      .then(
+        (result) => {
+          if ('error' in result)
+            log?.(`[stepfunctions] async invoke of ${functionArn} failed: ${result.error.errorType}`);
+        },
+        (error: unknown) => log?.(`[stepfunctions] async invoke of ${functionArn} failed: ${String(error)}`),
+      );
+    return lambdaInvokeResult('', 202);
+  }
+  if (invocationType === 'DryRun') return lambdaInvokeResult('', 204);
+  if (invocationType !== 'RequestResponse') {
+    throw new StatesRuntimeError(`lambda:invoke InvocationType '${String(invocationType)}' is not valid`);
+  }
+  const result = await guarded(route, () => integrations.invokeFunction(functionArn, payload));
+  return lambdaInvokeResult(payloadOrThrow(result), 200);
+}
+
+async function callServiceIntegration(route: TaskRoute, input: unknown, integrations: TaskIntegrations) {
+  const parameters = asObject(input) ?? {};
+  const request = route.sdk ? parameters : serializeOptimizedBodies(route, parameters);
+  const result = await guarded(route, () => integrations.callService(route.service, route.action, request));
+  if (!route.sdk && route.service === 'events' && failedEntryCount(result) > 0) {
+    throw new TaskFailedError('EventBridge.FailedEntry', JSON.stringify(result));
+  }
+  if (route.sdk || !SERVICES_WITH_SDK_METADATA.has(route.service)) return result;
+  return { ...(asObject(result) ?? {}), ...sdkMetadata(200) };
+}
+
+/**
+ * Optimized integrations accept JSON objects where the service API wants a string (`MessageBody`, `Message`,
+ * `Detail`) and serialize them, which is what lets a definition embed `TaskToken.$` in a message body.
+ */
+function serializeOptimizedBodies(route: TaskRoute, parameters: Record<string, unknown>): Record<string, unknown> {
+  const serialized = { ...parameters };
+  if (route.service === 'sqs' && 'MessageBody' in serialized) serialized.MessageBody = asText(serialized.MessageBody);
+  if (route.service === 'sns' && 'Message' in serialized) serialized.Message = asText(serialized.Message);
+  if (route.service === 'events' && Array.isArray(serialized.Entries)) {
+    serialized.Entries = serialized.Entries.map((entry: unknown) => {
+      const fields = asObject(entry);
+      return fields !== undefined && 'Detail' in fields ? { ...fields, Detail: asText(fields.Detail) } : entry;
+    });
+  }
+  return serialized;
+}
+
+function payloadOrThrow(result: InvokeFunctionResult): unknown {
+  if ('error' in result) throw lambdaFunctionFailure(result.error);
+  return result.payload;
+}
+
+/** AWS: Error is the function's errorType, Cause the runtime's error JSON. */
+function lambdaFunctionFailure(error: LambdaFunctionError): TaskFailedError {
+  const { errorType, errorMessage, trace } = error;
+  return new TaskFailedError(errorType || 'Lambda.Unknown', JSON.stringify({ errorType, errorMessage, trace }));
+}
+
+/** Runs an integration call, turning whatever it throws (or a synchronous throw) into an AWS-named Task failure. */
+async function guarded<T>(route: TaskRoute, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (thrown) {
+    throw integrationFailure(route, thrown);
+  }
+}
+
+function integrationFailure(route: TaskRoute, thrown: unknown): TaskFailedError {
+  const { code, message, statusCode } = describeThrown(thrown);
+  if (code === undefined) {
+    // A crash of the local integration itself is no AWS service error; AWS's closest name is the generic one.
+    return new TaskFailedError('States.TaskFailed', message);
+  }
+  // AWS SDK integrations always name errors with the Exception suffix, even when the service's own name lacks it.
+  const errorName = route.sdk && !code.endsWith('Exception') ? `${code}Exception` : code;
+  const cause = `${message} (Service: ${route.errorPrefix}, Status Code: ${statusCode}, Error Code: ${code}, Request ID: ${randomUUID()})`;
+  return new TaskFailedError(`${route.errorPrefix}.${errorName}`, cause);
+}
+
+function describeThrown(thrown: unknown): { code?: string; message: string; statusCode: number } {
+  if (thrown instanceof AwsServiceError) {
+    return { code: thrown.code, message: thrown.message, statusCode: thrown.statusCode };
+  }
+  if (typeof thrown === 'object' && thrown !== null) {
+    const { name, message, $metadata } = thrown as {
+      name?: unknown;
+      message?: unknown;
+      $metadata?: { httpStatusCode?: unknown };
+    };
+    const text = typeof message === 'string' ? message : String(thrown);
+    const statusCode = typeof $metadata?.httpStatusCode === 'number' ? $metadata.httpStatusCode : 400;
+    if (typeof name === 'string' && name.length > 0 && !JAVASCRIPT_ERROR_NAMES.has(name)) {
+      return { code: name, message: text, statusCode };
+    }
+    return { message: typeof name === 'string' ? `${name}: ${text}` : text, statusCode: 500 };
+  }
+  return { message: String(thrown), statusCode: 500 };
+}
+
+/** `lambda:invoke` accepts a name, a partial ARN or a full ARN, optionally qualified; integrations get a full ARN. */
+export function qualifyFunctionName(functionName: string, qualifier: unknown): string {
+  const suffix = typeof qualifier === 'string' && qualifier.length > 0 ? `:${qualifier}` : '';
+  if (functionName.startsWith('arn:')) return `${functionName}${suffix}`;
+  const partial = /^(\d{12}):function:(.+)$/.exec(functionName);
+  if (partial) return `arn:aws:lambda:${LOCAL_REGION}:${partial[1]}:function:${partial[2]}${suffix}`;
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}${suffix}`;
+}
+
+function lambdaInvokeResult(payload: unknown, statusCode: number): Record<string, unknown> {
+  return { ExecutedVersion: '$LATEST', Payload: payload, ...sdkMetadata(statusCode), StatusCode: statusCode };
+}
+
+function sdkMetadata(statusCode: number): Record<string, unknown> {
+  const requestId = randomUUID();
+  const headers = { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': requestId };
+  return {
+    SdkHttpMetadata: {
+      AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+      HttpHeaders: headers,
+      HttpStatusCode: statusCode,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+}
+
+function failedEntryCount(result: unknown): number {
+  const count = asObject(result)?.FailedEntryCount;
+  return typeof count === 'number' ? count : 0;
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}

@@ -1,0 +1,73 @@
+/**
+ * The checkout saga's state. Every step Lambda receives the whole state and parses the part it needs, so a step
+ * never depends on a field it does not declare. Steps write their results under their own key (ResultPath).
+ */
+import { z } from 'zod';
+import { Cents, CorrelationId, Identifier, ShippingAddress, Sku, Totals } from './common.js';
+
+export const PricedLine = z.object({ sku: Sku, name: z.string(), quantity: z.int().min(1), unitPriceCents: Cents });
+export type PricedLine = z.infer<typeof PricedLine>;
+
+export const CheckoutSagaInput = z.object({
+  checkoutId: Identifier,
+  correlationId: CorrelationId,
+  customerId: z.string().min(1),
+  tenantId: z.string().min(1),
+  cartId: Identifier,
+  paymentToken: z.string().min(1),
+  shippingAddress: ShippingAddress,
+  discountCode: z.string().optional(),
+  requestedAt: z.string(),
+});
+export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
+
+export const PricingResult = z.object({ lines: z.array(PricedLine).min(1), totals: Totals, discountCode: z.string().optional() });
+export type PricingResult = z.infer<typeof PricingResult>;
+
+export const ReservationResult = z.object({ reservedSkus: z.array(Sku) });
+export const PaymentResult = z.object({ paymentId: Identifier, amountCents: Cents });
+export type PaymentResult = z.infer<typeof PaymentResult>;
+export const OrderResult = z.object({ orderId: Identifier });
+
+/** A step failure as Step Functions' Catch records it under `$.failure`. */
+export const CaughtFailure = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+/** Each step's input: the saga input plus the results of the steps before it. */
+export const PriceCartCommand = CheckoutSagaInput;
+export const ReserveInventoryCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
+export const ReleaseInventoryCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
+export const ProcessPaymentCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
+export const RefundPaymentCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
+export const CreateOrderCommand = CheckoutSagaInput.extend({ pricing: PricingResult, payment: PaymentResult });
+export const CancelOrderCommand = CheckoutSagaInput;
+export const ClearCartCommand = CheckoutSagaInput.extend({ order: OrderResult });
+export const CompleteCheckoutCommand = CheckoutSagaInput.extend({
+  pricing: PricingResult,
+  payment: PaymentResult,
+  order: OrderResult,
+});
+export const FailCheckoutCommand = CheckoutSagaInput.extend({
+  pricing: PricingResult.optional(),
+  failure: CaughtFailure,
+});
+
+export type ReserveInventoryCommand = z.infer<typeof ReserveInventoryCommand>;
+export type ReleaseInventoryCommand = z.infer<typeof ReleaseInventoryCommand>;
+export type ProcessPaymentCommand = z.infer<typeof ProcessPaymentCommand>;
+export type RefundPaymentCommand = z.infer<typeof RefundPaymentCommand>;
+export type CreateOrderCommand = z.infer<typeof CreateOrderCommand>;
+export type CancelOrderCommand = z.infer<typeof CancelOrderCommand>;
+export type ClearCartCommand = z.infer<typeof ClearCartCommand>;
+export type CompleteCheckoutCommand = z.infer<typeof CompleteCheckoutCommand>;
+export type FailCheckoutCommand = z.infer<typeof FailCheckoutCommand>;
+
+/**
+ * What CompleteCheckout and FailCheckout return: the event the saga then publishes with `events:putEvents`.
+ * `detail` is an object (not a JSON string): the Step Functions integration serializes it.
+ */
+export const OutcomeEvent = z.object({
+  detailType: z.string(),
+  source: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type OutcomeEvent = z.infer<typeof OutcomeEvent>;

@@ -1,0 +1,32 @@
+/**
+ * The envelopes a customer-notification consumer accepts: one per notifiable event, told apart by `detail-type`.
+ * An unknown detail-type does not parse, so such a message fails and its queue dead-letters it.
+ */
+import { z } from 'zod';
+import { CheckoutFailed, OrderPlaced, RefundIssued } from './checkout-events.js';
+import { type EventContract, eventEnvelope } from './define-event.js';
+
+/**
+ * The literal detail-type gives TypeScript a discriminant; the check keeps it equal to the contract's (a version bump
+ * in the contract fails at import instead of silently never matching).
+ */
+function envelopeOf<TDetailType extends string, TData extends z.ZodType>(
+  detailType: TDetailType,
+  contract: EventContract<TData>,
+) {
+  if (contract.detailType !== detailType) {
+    throw new Error(`Notifiable event ${detailType} does not match its contract's detail-type ${contract.detailType}`);
+  }
+  return eventEnvelope(contract.detail).extend({ 'detail-type': z.literal(detailType) });
+}
+
+export const OrderPlacedEnvelope = envelopeOf('OrderPlaced.v1', OrderPlaced);
+export const CheckoutFailedEnvelope = envelopeOf('CheckoutFailed.v1', CheckoutFailed);
+export const RefundIssuedEnvelope = envelopeOf('RefundIssued.v1', RefundIssued);
+
+export const NotifiableEventEnvelope = z.discriminatedUnion('detail-type', [
+  OrderPlacedEnvelope,
+  CheckoutFailedEnvelope,
+  RefundIssuedEnvelope,
+]);
+export type NotifiableEventEnvelope = z.infer<typeof NotifiableEventEnvelope>;

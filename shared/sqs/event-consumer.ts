@@ -1,0 +1,70 @@
+/**
+ * The adapter every SQS consumer is built from: Powertools BatchProcessor with partial batch responses, so one bad
+ * message is retried (and eventually dead-lettered) without failing its neighbours. Each record is parsed with zod;
+ * a record that does not parse can never succeed, so it is reported as failed and the queue's redrive policy moves it
+ * to the DLQ after `maxReceiveCount` receives, where an alarm fires and `npm run dlq` can redrive it.
+ *
+ * Each record is handled idempotently, keyed on `keyPath` of the parsed body (the EventBridge event id by default).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { zodIssues } from '../http/zod-issues.js';
+import { idempotentCommand } from '../idempotency.js';
+import { bindCorrelationId, logger } from '../powertools/index.js';
+import { observability } from '../powertools/middlewares.js';
+
+export interface EventConsumerSpec<TMessage extends z.ZodType> {
+  readonly message: TMessage;
+  /** JMESPath of the idempotency key in the parsed message. @default 'id' */
+  readonly keyPath?: string;
+  /** JMESPath-free accessor for the correlation ID to bind to the logs. */
+  readonly correlationIdOf?: (message: z.infer<TMessage>) => string | undefined;
+}
+
+export function sqsEventConsumer<TMessage extends z.ZodType>(
+  spec: EventConsumerSpec<TMessage>,
+  handleMessage: (message: z.infer<TMessage>) => Promise<void>,
+) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const idempotentHandle = idempotentCommand(
+    async (message: object) => {
+      await handleMessage(message as z.infer<TMessage>);
+      return { handled: true };
+    },
+    { keyPath: spec.keyPath ?? 'id' },
+  );
+
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const message = parseRecord(spec.message, record);
+    const correlationId = spec.correlationIdOf?.(message);
+    if (correlationId) bindCorrelationId(correlationId);
+    await idempotentHandle(message as object);
+  };
+
+  const adapter = async (event: SQSEvent, context: Context) => {
+    idempotentHandle.registerContext(context);
+    const response = await processPartialResponse(event, handleRecord, processor, { context });
+    if (response.batchItemFailures.length > 0) {
+      logger.warn('Some messages failed and will be retried', { failed: response.batchItemFailures.length });
+    }
+    return response;
+  };
+  return middy(adapter).use(observability());
+}
+
+function parseRecord<TMessage extends z.ZodType>(schema: TMessage, record: SQSRecord): z.infer<TMessage> {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch (cause) {
+    throw new ValidationError(`Message ${record.messageId} is not JSON`, undefined, { cause });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError(`Message ${record.messageId} does not match its schema`, zodIssues(parsed.error));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,275 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLambdaRuntime, type LambdaRuntime, startSqsEventSourceMapping } from '../../local-cloud/lambda/index.js';
+import { judgeBatch } from '../../local-cloud/lambda/sqs-event.js';
+import { type AssetDirectories, createAssetDirectories, functionSpec, HANDLERS_SOURCE } from './lambda-fixture.js';
+
+interface Queues {
+  queueUrl: string;
+  queueArn: string;
+  deadLetterQueueUrl: string;
+}
+
+let fauxqs: FauxqsServer;
+let sqs: SQSClient;
+let assets: AssetDirectories;
+let handlersDirectory: string;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  fauxqs = await startFauxqs({ port: 0, logger: false });
+  sqs = new SQSClient({
+    endpoint: `http://127.0.0.1:${fauxqs.port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    // fauxqs hands out queue URLs on a `sqs.<region>.localhost` host; keep requests on the endpoint above.
+    useQueueUrlAsEndpoint: false,
+  });
+  assets = await createAssetDirectories();
+  handlersDirectory = await assets.create('handlers', { 'index.js': HANDLERS_SOURCE });
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+afterAll(async () => {
+  sqs.destroy();
+  await fauxqs.stop();
+  await assets.remove();
+});
+
+/** A queue whose messages move to a dead-letter queue after two receives, visible again 1 s after a failure. */
+async function createQueues(name: string): Promise<Queues> {
+  const deadLetterQueue = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const deadLetterQueueUrl = deadLetterQueue.QueueUrl ?? '';
+  const deadLetterAttributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: '1',
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetterAttributes.Attributes?.QueueArn,
+          maxReceiveCount: 2,
+        }),
+      },
+    }),
+  );
+  const queueUrl = queue.QueueUrl ?? '';
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return { queueUrl, queueArn: attributes.Attributes?.QueueArn ?? '', deadLetterQueueUrl };
+}
+
+/** Starts a runtime with one function whose handler writes every record it sees to a file. */
+async function startFunction(
+  name: string,
+  handler: string,
+): Promise<{ runtime: LambdaRuntime; seen: () => Promise<Record<string, unknown>[]> }> {
+  const seenFile = path.join(assets.root, `${name}-seen.jsonl`);
+  await writeFile(seenFile, '');
+  const runtime = createLambdaRuntime({
+    functions: [functionSpec(name, handlersDirectory, handler, { environment: { SEEN_FILE: seenFile } })],
+    baseEnvironment: {},
+  });
+  cleanups.push(() => runtime.stop());
+  const seen = async () =>
+    (await readFile(seenFile, 'utf8'))
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { runtime, seen };
+}
+
+async function receiveFromDeadLetterQueue(queueUrl: string): Promise<string[]> {
+  const bodies: string[] = [];
+  const deadline = Date.now() + 15_000;
+  while (bodies.length === 0 && Date.now() < deadline) {
+    const response = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+    );
+    bodies.push(...(response.Messages ?? []).map((message) => message.Body ?? ''));
+  }
+  return bodies;
+}
+
+describe('SQS event source mapping', () => {
+  it('deletes only the successful records of a partial batch failure; the failing one ends in the DLQ', async () => {
+    // Prepare
+    const queues = await createQueues('partial');
+    const { runtime, seen } = await startFunction('partial', 'index.sqsPartial');
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queues.queueUrl,
+        Entries: [
+          { Id: '1', MessageBody: 'ok-1', MessageAttributes: { source: { DataType: 'String', StringValue: 'test' } } },
+          { Id: '2', MessageBody: 'fail-1' },
+          { Id: '3', MessageBody: 'ok-2' },
+        ],
+      }),
+    );
+
+    // Act
+    const mapping = startSqsEventSourceMapping({
+      sqs,
+      ...queues,
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:partial',
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      enabled: true,
+      runtime,
+    });
+    cleanups.push(() => mapping.stop());
+    const deadLetters = await receiveFromDeadLetterQueue(queues.deadLetterQueueUrl);
+    await mapping.stop();
+
+    // Assess
+    expect(deadLetters).toEqual(['fail-1']);
+    const records = await seen();
+    const bodies = records.map((record) => record.body);
+    expect(bodies.filter((body) => body === 'ok-1')).toHaveLength(1);
+    expect(bodies.filter((body) => body === 'ok-2')).toHaveLength(1);
+    expect(bodies.filter((body) => body === 'fail-1')).toHaveLength(2);
+    const remaining = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queues.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    expect(remaining.Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+    expect(records.find((record) => record.body === 'ok-1')).toMatchObject({
+      messageId: expect.any(String),
+      receiptHandle: expect.any(String),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: expect.stringMatching(/^\d+$/),
+        SenderId: expect.any(String),
+        ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d+$/),
+      },
+      messageAttributes: {
+        source: { stringValue: 'test', stringListValues: [], binaryListValues: [], dataType: 'String' },
+      },
+      md5OfBody: expect.stringMatching(/^[0-9a-f]{32}$/),
+      eventSource: 'aws:sqs',
+      eventSourceARN: queues.queueArn,
+      awsRegion: 'us-east-1',
+    });
+  });
+
+  it('leaves a whole batch on the queue when the function throws, so an always-failing message ends in the DLQ', async () => {
+    // Prepare
+    const queues = await createQueues('poison');
+    const { runtime, seen } = await startFunction('poison', 'index.sqsThrow');
+    await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: 'poison' }));
+
+    // Act
+    const mapping = startSqsEventSourceMapping({
+      sqs,
+      ...queues,
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:poison',
+      batchSize: 1,
+      reportBatchItemFailures: false,
+      maximumConcurrency: 2,
+      enabled: true,
+      runtime,
+    });
+    cleanups.push(() => mapping.stop());
+    const deadLetters = await receiveFromDeadLetterQueue(queues.deadLetterQueueUrl);
+    await mapping.stop();
+
+    // Assess
+    expect(deadLetters).toEqual(['poison']);
+    const receiveCounts = (await seen()).map(
+      (record) => (record.attributes as Record<string, string>).ApproximateReceiveCount,
+    );
+    expect(receiveCounts).toEqual(['1', '2']);
+    expect(runtime.stats('poison')).toMatchObject({ invocations: 2, errors: 2 });
+  });
+
+  it('does not poll when the mapping is disabled', async () => {
+    // Prepare
+    const queues = await createQueues('disabled');
+    const { runtime } = await startFunction('disabled', 'index.sqsThrow');
+    await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: 'waiting' }));
+
+    // Act
+    const mapping = startSqsEventSourceMapping({
+      sqs,
+      ...queues,
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:disabled',
+      batchSize: 10,
+      reportBatchItemFailures: false,
+      enabled: false,
+      runtime,
+    });
+    await mapping.stop();
+
+    // Assess
+    const remaining = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    expect(remaining.Attributes?.ApproximateNumberOfMessages).toBe('1');
+    expect(runtime.stats('disabled').invocations).toBe(0);
+  });
+});
+
+describe('SQS batch responses', () => {
+  const batch = new Set(['m-1', 'm-2']);
+
+  it.each([
+    ['no response', null, []],
+    ['an empty list', { batchItemFailures: [] }, []],
+    ['a null list', { batchItemFailures: null }, []],
+    ['one known failure', { batchItemFailures: [{ itemIdentifier: 'm-2' }] }, ['m-2']],
+  ])('treats %s as those failures only', (_label, payload, failed) => {
+    // Act
+    const verdict = judgeBatch({ payload, requestId: 'r' }, batch, true);
+
+    // Assess
+    expect(verdict).toEqual({ failed: 'some', messageIds: new Set(failed) });
+  });
+
+  it.each([
+    ['an unknown itemIdentifier', { batchItemFailures: [{ itemIdentifier: 'm-9' }] }],
+    ['an empty itemIdentifier', { batchItemFailures: [{ itemIdentifier: '' }] }],
+    ['a wrongly named key', { batchItemFailures: [{ id: 'm-1' }] }],
+    ['a list that is not a list', { batchItemFailures: 'm-1' }],
+  ])('fails the whole batch for %s, like AWS', (_label, payload) => {
+    // Act
+    const verdict = judgeBatch({ payload, requestId: 'r' }, batch, true);
+
+    // Assess
+    expect(verdict.failed).toBe('all');
+  });
+
+  it('ignores batchItemFailures when ReportBatchItemFailures is off, and fails everything on a function error', () => {
+    // Act
+    const ignored = judgeBatch(
+      { payload: { batchItemFailures: [{ itemIdentifier: 'm-1' }] }, requestId: 'r' },
+      batch,
+      false,
+    );
+    const errored = judgeBatch({ error: { errorType: 'Error', errorMessage: 'x' }, requestId: 'r' }, batch, true);
+
+    // Assess
+    expect(ignored).toEqual({ failed: 'some', messageIds: new Set() });
+    expect(errored.failed).toBe('all');
+  });
+});

@@ -1,0 +1,171 @@
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isRefusal } from '../../../../functions/checkout/adapters/refused-messages.js';
+import { handler } from '../../../../functions/checkout/handlers/events/checkout-requested.js';
+import { CheckoutSagaInput } from '../../../../shared/contracts/checkout-saga.js';
+import {
+  ConflictError,
+  InvalidCartError,
+  NotFoundError,
+  PaymentGatewayUnavailableError,
+  TransientError,
+  ValidationError,
+} from '../../../../shared/errors.js';
+import { logger } from '../../../../shared/powertools/index.js';
+import { cartItem, envelope, executionArnOf, lambdaContext, START_BODY, sqsBatch } from './harness.js';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    POWERTOOLS_IDEMPOTENCY_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_METRICS_NAMESPACE: 'sagastack-test',
+    CARTS_TABLE_NAME: 'carts-table',
+    CHECKOUTS_TABLE_NAME: 'checkouts-table',
+    IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
+    CHECKOUT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga',
+  });
+});
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+
+const requested = (data: Record<string, unknown> = {}, id = 'evt-0001') =>
+  envelope(
+    'CheckoutRequested.v1',
+    { idempotencyKey: 'agent-key-0001', customerId: 'user-ada', tenantId: 'tenant-a', ...START_BODY, ...data },
+    { id, source: 'sagastack.agents' },
+  );
+
+/** A healthy neighbour in every batch: Powertools fails the whole invocation when every record fails. */
+const neighbour = () => requested({ idempotencyKey: 'agent-key-0002' }, 'evt-0002');
+
+beforeEach(() => {
+  dynamo.reset();
+  sfn.reset();
+  dynamo.on(GetCommand, { TableName: 'carts-table' }).resolves({ Item: cartItem() });
+  dynamo.on(PutCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({});
+  sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: executionArnOf(input.name) }));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('CheckoutRequested.v1 consumer', () => {
+  it('starts a checkout saga for the customer named in the event, with the event correlation id', async () => {
+    // Act
+    const response = await handler(sqsBatch(requested({ discountCode: 'WELCOME10' })), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const [startExecution] = sfn.commandCalls(StartExecutionCommand);
+    const input = CheckoutSagaInput.parse(JSON.parse(startExecution?.args[0].input.input ?? '{}'));
+    expect(input).toMatchObject({
+      customerId: 'user-ada',
+      tenantId: 'tenant-a',
+      correlationId: 'corr-event-0001',
+      discountCode: 'WELCOME10',
+      ...START_BODY,
+    });
+    expect(startExecution?.args[0].input.name).toBe(input.checkoutId);
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ customerId: 'user-ada' });
+  });
+
+  it('fails a message that does not match the schema and logs why, so the DLQ receives it with a reason', async () => {
+    // Prepare
+    const warn = vi.spyOn(logger, 'warn');
+    const invalid = requested({ shippingAddress: { country: 'usa', region: 'CA', postalCode: '1' } });
+
+    // Act
+    const response = await handler(sqsBatch(invalid, neighbour()), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('Checkout request refused: it does not match its schema'),
+      expect.objectContaining({
+        eventId: 'evt-0001',
+        issues: [expect.objectContaining({ path: 'detail.data.shippingAddress.country' })],
+      }),
+    );
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('fails a message that is not JSON', async () => {
+    // Act
+    const response = await handler(sqsBatch('{not json', neighbour()), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+  });
+
+  it.each([
+    ['a cart of another customer', cartItem({ ownerSub: 'user-bob' }), 'NOT_FOUND', 'Cart cart-ada was not found'],
+    ['a cart of another tenant', cartItem({ tenantId: 'tenant-b' }), 'NOT_FOUND', 'Cart cart-ada was not found'],
+    ['an empty cart', cartItem({ items: {} }), 'INVALID_CART', 'Cart cart-ada is empty'],
+  ])('fails a request for %s and logs the reason', async (_case, cart, code, reason) => {
+    // Prepare
+    dynamo.on(GetCommand, { TableName: 'carts-table', Key: { cartId: 'cart-ada' } }).resolves({ Item: cart });
+    dynamo.on(GetCommand, { TableName: 'carts-table', Key: { cartId: 'cart-ok' } }).resolves({
+      Item: cartItem({ cartId: 'cart-ok' }),
+    });
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    const response = await handler(
+      sqsBatch(requested(), requested({ idempotencyKey: 'agent-key-0002', cartId: 'cart-ok' }, 'evt-0002')),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(warn).toHaveBeenCalledWith(
+      'Checkout request refused; its queue will dead-letter it',
+      expect.objectContaining({ eventId: 'evt-0001', cartId: 'cart-ada', code, reason }),
+    );
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('fails a transient error as a plain failure to retry, without calling it a refusal', async () => {
+    // Prepare
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(new Error('Rate exceeded'))
+      .callsFake((input: { name: string }) => ({ executionArn: executionArnOf(input.name) }));
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    const response = await handler(sqsBatch(requested(), neighbour()), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(warn).not.toHaveBeenCalledWith(expect.stringContaining('refused'), expect.anything());
+  });
+
+  it('fails the whole invocation when every record fails, so SQS retries the batch', async () => {
+    // Act / Assess
+    await expect(handler(sqsBatch('{not json'), lambdaContext)).rejects.toThrow(/All records failed/);
+  });
+});
+
+describe('isRefusal', () => {
+  it.each([
+    ['a validation error', new ValidationError('bad'), true],
+    ['a foreign or missing cart', new NotFoundError('Cart', 'c'), true],
+    ['an empty cart', new InvalidCartError('empty'), true],
+    ['a conflict', new ConflictError('X', 'conflict'), true],
+    ['an idempotency key reused with another body', new IdempotencyValidationError('reused'), true],
+    ['a transient error', new TransientError('later'), false],
+    ['an unavailable payment gateway', new PaymentGatewayUnavailableError(), false],
+    ['a concurrent duplicate still in progress', new IdempotencyAlreadyInProgressError('busy'), false],
+    ['an unexpected error', new Error('boom'), false],
+  ])('says %s is %s', (_case, error, expected) => {
+    // Assess
+    expect(isRefusal(error)).toBe(expected);
+  });
+});

@@ -1,0 +1,226 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHECKOUT_ID_PATTERN } from '../../../../functions/checkout/domain/checkout-id.js';
+import { handler } from '../../../../functions/checkout/handlers/api/start-checkout.js';
+import { CheckoutSagaInput } from '../../../../shared/contracts/checkout-saga.js';
+import { metrics } from '../../../../shared/powertools/index.js';
+import {
+  ADA_OTHER_TENANT,
+  apiEvent,
+  BOB,
+  bodyOf,
+  cartItem,
+  executionArnOf,
+  lambdaContext,
+  START_BODY,
+  STATE_MACHINE_ARN,
+} from './harness.js';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    POWERTOOLS_IDEMPOTENCY_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_METRICS_NAMESPACE: 'sagastack-test',
+    CARTS_TABLE_NAME: 'carts-table',
+    CHECKOUTS_TABLE_NAME: 'checkouts-table',
+    IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
+    CHECKOUT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga',
+  });
+});
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+
+function startRequest(options: { body?: unknown; headers?: Record<string, string>; caller?: typeof BOB } = {}) {
+  return apiEvent({
+    method: 'POST',
+    body: options.body ?? START_BODY,
+    headers: options.headers ?? { 'Idempotency-Key': 'key-0001-abcdef' },
+    ...(options.caller ? { caller: options.caller } : {}),
+  });
+}
+
+async function start(options: Parameters<typeof startRequest>[0] = {}): Promise<APIGatewayProxyResult> {
+  return handler(startRequest(options), lambdaContext);
+}
+
+beforeEach(() => {
+  dynamo.reset();
+  sfn.reset();
+  dynamo.on(GetCommand, { TableName: 'carts-table' }).resolves({ Item: cartItem() });
+  dynamo.on(PutCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({});
+  sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
+    executionArn: executionArnOf(input.name),
+    startDate: new Date(),
+  }));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('POST /checkouts', () => {
+  it('records the checkout, starts its saga and answers 202 with its location', async () => {
+    // Prepare
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+
+    // Act
+    const response = await start();
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const body = bodyOf(response);
+    expect(body).toEqual({ checkoutId: expect.stringMatching(CHECKOUT_ID_PATTERN), status: 'RUNNING' });
+    expect(response.headers?.Location).toBe(`/checkouts/${body.checkoutId}`);
+
+    const [put] = dynamo.commandCalls(PutCommand);
+    expect(put?.args[0].input).toMatchObject({
+      TableName: 'checkouts-table',
+      ConditionExpression: 'attribute_not_exists(checkoutId)',
+      Item: {
+        checkoutId: body.checkoutId,
+        customerId: 'user-ada',
+        tenantId: 'tenant-a',
+        cartId: 'cart-ada',
+        status: 'RUNNING',
+      },
+    });
+
+    const [startExecution] = sfn.commandCalls(StartExecutionCommand);
+    const startInput = startExecution?.args[0].input;
+    expect(startInput?.stateMachineArn).toBe(STATE_MACHINE_ARN);
+    expect(startInput?.name).toBe(body.checkoutId);
+    const sagaInput = CheckoutSagaInput.parse(JSON.parse(startInput?.input ?? '{}'));
+    expect(sagaInput).toMatchObject({
+      checkoutId: body.checkoutId,
+      correlationId: 'corr-test-0001',
+      customerId: 'user-ada',
+      tenantId: 'tenant-a',
+      ...START_BODY,
+    });
+
+    const [update] = dynamo.commandCalls(UpdateCommand);
+    expect(update?.args[0].input).toMatchObject({
+      Key: { checkoutId: body.checkoutId },
+      ExpressionAttributeValues: { ':executionArn': executionArnOf(body.checkoutId) },
+    });
+    expect(addMetric).toHaveBeenCalledWith('CheckoutStarted', 'Count', 1);
+  });
+
+  it('passes the discount code on to the saga', async () => {
+    // Act
+    const response = await start({ body: { ...START_BODY, discountCode: 'WELCOME10' } });
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}');
+    expect(input.discountCode).toBe('WELCOME10');
+  });
+
+  it('reads the cart consistently, so an item added just before is seen', async () => {
+    // Act
+    await start();
+
+    // Assess
+    const [get] = dynamo.commandCalls(GetCommand, { TableName: 'carts-table' });
+    expect(get?.args[0].input).toMatchObject({ Key: { cartId: 'cart-ada' }, ConsistentRead: true });
+  });
+
+  it('requires an Idempotency-Key header', async () => {
+    // Act
+    const response = await start({ headers: {} });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'headers.Idempotency-Key', message: 'required' }],
+    });
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('refuses a body that does not match the schema, naming the field', async () => {
+    // Act
+    const response = await start({
+      body: { ...START_BODY, shippingAddress: { ...START_BODY.shippingAddress, country: 'usa' } },
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error.details).toEqual([expect.objectContaining({ path: 'shippingAddress.country' })]);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['another customer', BOB],
+    ['the same customer id in another tenant', ADA_OTHER_TENANT],
+  ])('answers 404 for a cart of %s, so its existence does not leak', async (_case, caller) => {
+    // Act
+    const response = await start({ caller });
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(bodyOf(response).error).toMatchObject({ code: 'NOT_FOUND', message: 'Cart cart-ada was not found' });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('answers 404 for a cart that does not exist', async () => {
+    // Prepare
+    dynamo.on(GetCommand, { TableName: 'carts-table' }).resolves({});
+
+    // Act
+    const response = await start();
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+  });
+
+  it.each([
+    ['no items', {}],
+    ['only zero quantities', { 'SKU-KEYBOARD': { quantity: 0 } }],
+  ])('answers 422 INVALID_CART for a cart with %s', async (_case, items) => {
+    // Prepare
+    dynamo.on(GetCommand, { TableName: 'carts-table' }).resolves({ Item: cartItem({ items }) });
+
+    // Act
+    const response = await start();
+
+    // Assess
+    expect(response.statusCode).toBe(422);
+    expect(bodyOf(response).error).toMatchObject({ code: 'INVALID_CART', message: 'Cart cart-ada is empty' });
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('answers 503 when the saga cannot be started, so the client retries', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(new Error('Rate exceeded'));
+
+    // Act
+    const response = await start();
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['Retry-After']).toBe('1');
+    expect(bodyOf(response).error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(bodyOf(response).error.message).not.toContain('Rate exceeded');
+  });
+
+  it('still answers 202 when only storing the execution ARN fails: the saga runs and must not be started twice', async () => {
+    // Prepare
+    dynamo.on(UpdateCommand).rejects(new Error('throttled'));
+
+    // Act
+    const response = await start();
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Idempotency of starting a checkout, with Powertools' real idempotency against an in-memory stand-in for its
+ * DynamoDB table (it talks to the table through its own DynamoDBClient, mocked here).
+ */
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler as startCheckoutHandler } from '../../../../functions/checkout/handlers/api/start-checkout.js';
+import { handler as checkoutRequestedHandler } from '../../../../functions/checkout/handlers/events/checkout-requested.js';
+import {
+  apiEvent,
+  BOB,
+  bodyOf,
+  cartItem,
+  envelope,
+  executionArnOf,
+  lambdaContext,
+  START_BODY,
+  sqsBatch,
+} from './harness.js';
+
+vi.hoisted(() => {
+  delete process.env.POWERTOOLS_IDEMPOTENCY_DISABLED;
+  Object.assign(process.env, {
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_METRICS_NAMESPACE: 'sagastack-test',
+    CARTS_TABLE_NAME: 'carts-table',
+    CHECKOUTS_TABLE_NAME: 'checkouts-table',
+    IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
+    CHECKOUT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga',
+  });
+});
+
+type AttributeMap = Record<string, AttributeValue>;
+
+/** Just enough of the idempotency table: conditional put (refused while a record exists), update, get, delete. */
+function inMemoryIdempotencyTable(client: AwsClientStub<DynamoDBClient>) {
+  const items = new Map<string, AttributeMap>();
+  const keyOf = (key: AttributeMap | undefined) => key?.id?.S ?? '';
+  client.on(PutItemCommand).callsFake((input: { Item: AttributeMap }) => {
+    const existing = items.get(keyOf(input.Item));
+    if (existing) {
+      throw new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: existing,
+      });
+    }
+    items.set(keyOf(input.Item), input.Item);
+    return {};
+  });
+  client.on(UpdateItemCommand).callsFake((input: { Key: AttributeMap; ExpressionAttributeValues: AttributeMap }) => {
+    const item = items.get(keyOf(input.Key));
+    if (!item) return {};
+    const values = input.ExpressionAttributeValues;
+    items.set(keyOf(input.Key), {
+      ...item,
+      ...(values[':status'] ? { status: values[':status'] } : {}),
+      ...(values[':expiry'] ? { expiration: values[':expiry'] } : {}),
+      ...(values[':response_data'] ? { data: values[':response_data'] } : {}),
+      ...(values[':validation_key'] ? { validation: values[':validation_key'] } : {}),
+    });
+    return {};
+  });
+  client.on(GetItemCommand).callsFake((input: { Key: AttributeMap }) => ({ Item: items.get(keyOf(input.Key)) }));
+  client.on(DeleteItemCommand).callsFake((input: { Key: AttributeMap }) => {
+    items.delete(keyOf(input.Key));
+    return {};
+  });
+  return items;
+}
+
+const idempotencyDynamo = mockClient(DynamoDBClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+
+beforeEach(() => {
+  idempotencyDynamo.reset();
+  dynamo.reset();
+  sfn.reset();
+  inMemoryIdempotencyTable(idempotencyDynamo);
+  dynamo.on(GetCommand, { TableName: 'carts-table' }).resolves({ Item: cartItem() });
+  dynamo.on(GetCommand, { TableName: 'carts-table', Key: { cartId: 'cart-bob' } }).resolves({
+    Item: cartItem({ cartId: 'cart-bob', ownerSub: BOB.sub }),
+  });
+  dynamo.on(PutCommand).resolves({});
+  dynamo.on(UpdateCommand).resolves({});
+  sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: executionArnOf(input.name) }));
+});
+
+const post = (body: unknown, key: string, caller = apiEvent().requestContext.authorizer) =>
+  startCheckoutHandler(
+    {
+      ...apiEvent({ method: 'POST', body, headers: { 'Idempotency-Key': key } }),
+      requestContext: { ...apiEvent().requestContext, authorizer: caller },
+    },
+    lambdaContext,
+  );
+
+describe('POST /checkouts idempotency', () => {
+  it('answers a repeat with the same key and body with the same checkout, starting one saga', async () => {
+    // Act
+    const first = await post(START_BODY, 'key-same-0001');
+    const second = await post(START_BODY, 'key-same-0001');
+
+    // Assess
+    expect(first.statusCode).toBe(202);
+    expect(second.statusCode).toBe(202);
+    expect(bodyOf(second).checkoutId).toBe(bodyOf(first).checkoutId);
+    expect(second.headers?.Location).toBe(first.headers?.Location);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('answers 409 IDEMPOTENCY_KEY_REUSED when the key comes back with another body', async () => {
+    // Act
+    await post(START_BODY, 'key-reused-0001');
+    const reused = await post({ ...START_BODY, discountCode: 'WELCOME10' }, 'key-reused-0001');
+
+    // Assess
+    expect(reused.statusCode).toBe(409);
+    expect(bodyOf(reused).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('scopes keys to the customer: two customers may pick the same key', async () => {
+    // Act
+    const ada = await post(START_BODY, 'key-common-0001');
+    const bob = await post({ ...START_BODY, cartId: 'cart-bob' }, 'key-common-0001', {
+      principalId: BOB.sub,
+      tenant: BOB.tenant,
+      roles: 'customer',
+    });
+
+    // Assess
+    expect(ada.statusCode).toBe(202);
+    expect(bob.statusCode).toBe(202);
+    expect(bodyOf(bob).checkoutId).not.toBe(bodyOf(ada).checkoutId);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
+  });
+
+  it('lets a failed attempt be retried with the same key', async () => {
+    // Prepare
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(new Error('Rate exceeded'))
+      .callsFake((input: { name: string }) => ({ executionArn: executionArnOf(input.name) }));
+
+    // Act
+    const failed = await post(START_BODY, 'key-retry-0001');
+    const retried = await post(START_BODY, 'key-retry-0001');
+
+    // Assess
+    expect(failed.statusCode).toBe(503);
+    expect(retried.statusCode).toBe(202);
+  });
+});
+
+describe('CheckoutRequested.v1 idempotency', () => {
+  const requested = (eventId: string, data: Record<string, unknown> = {}) =>
+    envelope(
+      'CheckoutRequested.v1',
+      { idempotencyKey: 'agent-key-0001', customerId: 'user-ada', tenantId: 'tenant-a', ...START_BODY, ...data },
+      { id: eventId, source: 'sagastack.agents' },
+    );
+
+  it('starts one saga for two events carrying the same idempotency key and body', async () => {
+    // Act
+    const first = await checkoutRequestedHandler(sqsBatch(requested('evt-1')), lambdaContext);
+    const second = await checkoutRequestedHandler(sqsBatch(requested('evt-2')), lambdaContext);
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('fails (towards the DLQ) an event that reuses a key with another body', async () => {
+    // Act
+    await checkoutRequestedHandler(sqsBatch(requested('evt-1')), lambdaContext);
+    const second = await checkoutRequestedHandler(
+      sqsBatch(
+        requested('evt-2', { discountCode: 'WELCOME10' }),
+        requested('evt-3', { idempotencyKey: 'agent-key-0002' }),
+      ),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Four projects, one runner. `npm test` runs them all; each can also run alone (`npm run test:unit`, ...).
+ * The JSON report is what `.ci/run` reads to print its closing `N passed, N failed` line.
+ */
+export default defineConfig({
+  test: {
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: { name: 'local-cloud', include: ['test/local-cloud/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          // The suites share one local cloud and its data; running files one at a time keeps stock figures exact.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
