@@ -14,11 +14,22 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'local-cloud', include: ['test/local-cloud/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: {
+          name: 'local-cloud',
+          include: ['test/local-cloud/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000 },
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
       },
       {
         extends: true,

@@ -19,7 +19,8 @@ interface KnownFinding {
 const KNOWN_WILDCARDS: readonly KnownFinding[] = [
   {
     pattern: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/,
-    reason: 'grantInvoke covers the function and its versions/aliases (`<arn>:*`), so Step Functions can invoke a qualified ARN.',
+    reason:
+      'grantInvoke covers the function and its versions/aliases (`<arn>:*`), so Step Functions can invoke a qualified ARN.',
   },
   {
     pattern: /^Resource::<[A-Za-z0-9]+\.Arn>\/index\/\*$/,
@@ -27,15 +28,18 @@ const KNOWN_WILDCARDS: readonly KnownFinding[] = [
   },
   {
     pattern: /^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*:\*$/,
-    reason: 'Reading a saga means DescribeExecution/GetExecutionHistory on its executions, whose names are checkout ids.',
+    reason:
+      'Reading a saga means DescribeExecution/GetExecutionHistory on its executions, whose names are checkout ids.',
   },
   {
     pattern: /^Action::kms:(GenerateDataKey|ReEncrypt)\*$/,
-    reason: 'KMS grants for encrypted tables and queues use the GenerateDataKey*/ReEncrypt* action families on one key.',
+    reason:
+      'KMS grants for encrypted tables and queues use the GenerateDataKey*/ReEncrypt* action families on one key.',
   },
   {
     pattern: /^Resource::\*$/,
-    reason: 'X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch Logs delivery actions support no resource-level permissions.',
+    reason:
+      'X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch Logs delivery actions support no resource-level permissions.',
   },
 ];
 
@@ -63,7 +67,8 @@ export function acknowledgeKnownFindings(scope: IConstruct): void {
     if (construct instanceof CfnFunction && Stack.of(construct).resolve(construct.runtime) === 'nodejs22.x') {
       Validations.of(construct).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'nodejs22.x is the runtime the local cloud and CI execute; it moves with them (lib/constructs/app-function.ts).',
+        reason:
+          'nodejs22.x is the runtime the local cloud and CI execute; it moves with them (lib/constructs/app-function.ts).',
       });
     }
   }

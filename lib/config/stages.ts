@@ -4,7 +4,12 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_KID, DEV_JWT_PUBLIC_KEY_PEM } from '../../functions/platform/dev-keys.js';
+import {
+  DEV_JWT_AUDIENCE,
+  DEV_JWT_ISSUER,
+  DEV_JWT_KID,
+  DEV_JWT_PUBLIC_KEY_PEM,
+} from '../../functions/platform/dev-keys.js';
 
 export type StageName = 'local' | 'dev' | 'staging' | 'prod';
 

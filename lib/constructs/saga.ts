@@ -14,8 +14,8 @@ import {
   StateMachine,
   StateMachineType,
   Succeed,
-  type TaskStateBase,
   TaskInput,
+  type TaskStateBase,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -189,7 +189,10 @@ export class Saga extends Construct {
       resultPath: JsonPath.DISCARD,
     });
     this.withRetry(task, this.props.compensationRetry, ['States.ALL']);
-    task.addCatch(this.toDlq(`${spec.name}Failed`, next), { errors: ['States.ALL'], resultPath: '$.compensationFailure' });
+    task.addCatch(this.toDlq(`${spec.name}Failed`, next), {
+      errors: ['States.ALL'],
+      resultPath: '$.compensationFailure',
+    });
     task.next(next);
     return task;
   }

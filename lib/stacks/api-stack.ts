@@ -48,7 +48,10 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config, checkout, platform } = props;
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
     this.restApi = new RestApi(this, 'RestApi', {
       description: `sagastack ${config.name} API`,
       cloudWatchRole: true,

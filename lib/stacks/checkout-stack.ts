@@ -40,7 +40,9 @@ const SERVICE = 'checkout';
  * the event entry for automated agents, and customer notifications.
  */
 export class CheckoutStack extends Stack {
-  readonly tables: Readonly<Record<'catalog' | 'carts' | 'reservations' | 'payments' | 'orders' | 'checkouts' | 'notifications', ITableV2>>;
+  readonly tables: Readonly<
+    Record<'catalog' | 'carts' | 'reservations' | 'payments' | 'orders' | 'checkouts' | 'notifications', ITableV2>
+  >;
   readonly api: CheckoutApiHandlers;
   readonly stateMachine: StateMachine;
   readonly queues: { readonly notifications: QueueWithDlq; readonly checkoutRequests: QueueWithDlq };
@@ -77,15 +79,26 @@ export class CheckoutStack extends Stack {
     const priceCart = fn('PriceCartFn', 'saga/price-cart', 'Prices a cart: subtotal, discount and tax')
       .bindTable('CARTS', carts, 'read')
       .bindTable('CATALOG', catalog, 'read');
-    const reserveInventory = fn('ReserveInventoryFn', 'saga/reserve-inventory', 'Reserves every SKU of a checkout in one transaction')
+    const reserveInventory = fn(
+      'ReserveInventoryFn',
+      'saga/reserve-inventory',
+      'Reserves every SKU of a checkout in one transaction',
+    )
       .bindTable('CATALOG', catalog, 'readWrite')
       .bindTable('RESERVATIONS', reservations, 'readWrite');
     const releaseInventory = fn('ReleaseInventoryFn', 'saga/release-inventory', 'Compensation: returns reserved stock')
       .bindTable('CATALOG', catalog, 'readWrite')
       .bindTable('RESERVATIONS', reservations, 'readWrite');
-    const processPayment = fn('ProcessPaymentFn', 'saga/process-payment', 'Charges the payment token through the gateway')
-      .bindTable('PAYMENTS', payments, 'readWrite');
-    const refundPayment = fn('RefundPaymentFn', 'saga/refund-payment', 'Compensation: refunds what remains of a payment')
+    const processPayment = fn(
+      'ProcessPaymentFn',
+      'saga/process-payment',
+      'Charges the payment token through the gateway',
+    ).bindTable('PAYMENTS', payments, 'readWrite');
+    const refundPayment = fn(
+      'RefundPaymentFn',
+      'saga/refund-payment',
+      'Compensation: refunds what remains of a payment',
+    )
       .bindTable('PAYMENTS', payments, 'readWrite')
       .bindTable('ORDERS', orders, 'readWrite')
       .bindEventBus(platform.eventBus);
@@ -93,18 +106,40 @@ export class CheckoutStack extends Stack {
       .bindTable('ORDERS', orders, 'readWrite')
       .bindTable('RESERVATIONS', reservations, 'readWrite')
       .bindTable('CATALOG', catalog, 'readWrite');
-    const cancelOrder = fn('CancelOrderFn', 'saga/cancel-order', 'Compensation: cancels the order, holds the stock again')
+    const cancelOrder = fn(
+      'CancelOrderFn',
+      'saga/cancel-order',
+      'Compensation: cancels the order, holds the stock again',
+    )
       .bindTable('ORDERS', orders, 'readWrite')
       .bindTable('RESERVATIONS', reservations, 'readWrite')
       .bindTable('CATALOG', catalog, 'readWrite');
-    const clearCart = fn('ClearCartFn', 'saga/clear-cart', 'Empties the cart of a placed order').bindTable('CARTS', carts, 'readWrite');
-    const completeCheckout = fn('CompleteCheckoutFn', 'saga/complete-checkout', 'Records a completed checkout')
-      .bindTable('CHECKOUTS', checkouts, 'readWrite');
-    const failCheckout = fn('FailCheckoutFn', 'saga/fail-checkout', 'Records a failed checkout with its failure code')
-      .bindTable('CHECKOUTS', checkouts, 'readWrite');
+    const clearCart = fn('ClearCartFn', 'saga/clear-cart', 'Empties the cart of a placed order').bindTable(
+      'CARTS',
+      carts,
+      'readWrite',
+    );
+    const completeCheckout = fn(
+      'CompleteCheckoutFn',
+      'saga/complete-checkout',
+      'Records a completed checkout',
+    ).bindTable('CHECKOUTS', checkouts, 'readWrite');
+    const failCheckout = fn(
+      'FailCheckoutFn',
+      'saga/fail-checkout',
+      'Records a failed checkout with its failure code',
+    ).bindTable('CHECKOUTS', checkouts, 'readWrite');
 
-    this.compensationDlq = this.deadLetterQueue('CompensationDlq', 'saga compensations that exhausted their retries', props);
-    this.undeliveredEvents = this.deadLetterQueue('UndeliveredEvents', 'EventBridge rule targets of this context', props);
+    this.compensationDlq = this.deadLetterQueue(
+      'CompensationDlq',
+      'saga compensations that exhausted their retries',
+      props,
+    );
+    this.undeliveredEvents = this.deadLetterQueue(
+      'UndeliveredEvents',
+      'EventBridge rule targets of this context',
+      props,
+    );
 
     const saga = new Saga(this, 'CheckoutSaga', {
       stepRetry: tuning.retry.transient,
@@ -129,13 +164,24 @@ export class CheckoutStack extends Stack {
       })
       .step('ClearCart', clearCart);
     this.stateMachine = saga.build({
-      success: { recordWith: { name: 'CompleteCheckout', handler: completeCheckout }, publishName: 'PublishOrderPlaced' },
+      success: {
+        recordWith: { name: 'CompleteCheckout', handler: completeCheckout },
+        publishName: 'PublishOrderPlaced',
+      },
       failure: { recordWith: { name: 'FailCheckout', handler: failCheckout }, publishName: 'PublishCheckoutFailed' },
     });
 
     // API handlers.
-    const listProducts = fn('ListProductsFn', 'api/list-products', 'GET /products').bindTable('CATALOG', catalog, 'read');
-    const getProduct = fn('GetProductFn', 'api/get-product', 'GET /products/{sku}').bindTable('CATALOG', catalog, 'read');
+    const listProducts = fn('ListProductsFn', 'api/list-products', 'GET /products').bindTable(
+      'CATALOG',
+      catalog,
+      'read',
+    );
+    const getProduct = fn('GetProductFn', 'api/get-product', 'GET /products/{sku}').bindTable(
+      'CATALOG',
+      catalog,
+      'read',
+    );
     const putCartItem = fn('PutCartItemFn', 'api/put-cart-item', 'PUT /carts/{cartId}/items/{sku}')
       .bindTable('CARTS', carts, 'readWrite')
       .bindTable('CATALOG', catalog, 'read');
@@ -157,10 +203,24 @@ export class CheckoutStack extends Stack {
       .bindTable('ORDERS', orders, 'readWrite')
       .bindTable('PAYMENTS', payments, 'readWrite')
       .bindEventBus(platform.eventBus);
-    this.api = { listProducts, getProduct, putCartItem, removeCartItem, getCart, startCheckout, getCheckout, getOrder, requestRefund };
+    this.api = {
+      listProducts,
+      getProduct,
+      putCartItem,
+      removeCartItem,
+      getCart,
+      startCheckout,
+      getCheckout,
+      getOrder,
+      requestRefund,
+    };
 
     // Event entry: CheckoutRequested.v1 from any source runs the same use case as POST /checkouts.
-    const checkoutRequested = fn('CheckoutRequestedFn', 'events/checkout-requested', 'Starts checkouts requested by events')
+    const checkoutRequested = fn(
+      'CheckoutRequestedFn',
+      'events/checkout-requested',
+      'Starts checkouts requested by events',
+    )
       .bindTable('CARTS', carts, 'read')
       .bindTable('CHECKOUTS', checkouts, 'readWrite')
       .bindStateMachine('CHECKOUT', this.stateMachine, ['start']);
@@ -172,8 +232,11 @@ export class CheckoutStack extends Stack {
     this.routeEvents('CheckoutRequestedRule', [CheckoutRequested.detailType], checkoutRequests, props);
 
     // Notifications: every customer-facing outcome goes through one queue to the channels.
-    const notifyCustomer = fn('NotifyCustomerFn', 'events/notify-customer', 'Notifies customers by email, sms and push')
-      .bindTable('NOTIFICATIONS', notifications, 'readWrite');
+    const notifyCustomer = fn(
+      'NotifyCustomerFn',
+      'events/notify-customer',
+      'Notifies customers by email, sms and push',
+    ).bindTable('NOTIFICATIONS', notifications, 'readWrite');
     const notificationQueue = new QueueWithDlq(this, 'NotificationQueue', {
       encryptionKey,
       alarmTopic: platform.alarmTopic,
@@ -212,7 +275,13 @@ export class CheckoutStack extends Stack {
       retentionPeriod: Duration.days(tuning.queue.dlqRetentionDays),
     });
     Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the DLQ of ${whose}.` });
-    alarmWhenNotEmpty(this, `${id}NotEmpty`, queue, `Messages of ${whose} wait in ${queue.node.path}`, props.platform.alarmTopic);
+    alarmWhenNotEmpty(
+      this,
+      `${id}NotEmpty`,
+      queue,
+      `Messages of ${whose} wait in ${queue.node.path}`,
+      props.platform.alarmTopic,
+    );
     return queue;
   }
 

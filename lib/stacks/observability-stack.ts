@@ -101,15 +101,28 @@ export class ObservabilityStack extends Stack {
     new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
       widgets: [
-        [new TextWidget({ markdown: `# sagastack ${config.name}\nSLOs and runbooks: docs/SLO.md, docs/ALERTS.md`, width: 24, height: 2 })],
         [
-          new GraphWidget({ title: 'API requests and 5xx', left: [requests, serverErrors], right: [serverErrorRate], width: 12 }),
+          new TextWidget({
+            markdown: `# sagastack ${config.name}\nSLOs and runbooks: docs/SLO.md, docs/ALERTS.md`,
+            width: 24,
+            height: 2,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'API requests and 5xx',
+            left: [requests, serverErrors],
+            right: [serverErrorRate],
+            width: 12,
+          }),
           new GraphWidget({ title: 'API latency p99 (ms)', left: [latencyP99], width: 12 }),
         ],
         [
           new GraphWidget({
             title: 'Checkouts',
-            left: ['CheckoutStarted', 'CheckoutCompleted', 'CheckoutCompensated', 'PaymentDeclined'].map(checkoutMetric),
+            left: ['CheckoutStarted', 'CheckoutCompleted', 'CheckoutCompensated', 'PaymentDeclined'].map(
+              checkoutMetric,
+            ),
             right: [internalFailures],
             width: 12,
           }),

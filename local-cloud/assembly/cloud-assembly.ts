@@ -51,7 +51,13 @@ interface Manifest {
       displayName?: string;
       environment?: string;
       dependencies?: string[];
-      properties?: { directoryName?: string; templateFile?: string; stackName?: string; file?: string };
+      properties?: {
+        directoryName?: string;
+        displayName?: string;
+        templateFile?: string;
+        stackName?: string;
+        file?: string;
+      };
     }
   >;
 }
@@ -61,7 +67,8 @@ export function readStage(assemblyDirectory: string, stageId: string): StackArti
   const root = resolve(assemblyDirectory);
   const rootManifest = readJson<Manifest>(join(root, 'manifest.json'));
   const stageArtifact = Object.values(rootManifest.artifacts ?? {}).find(
-    (artifact) => artifact.type === 'cdk:cloud-assembly' && artifact.displayName === stageId,
+    (artifact) =>
+      artifact.type === 'cdk:cloud-assembly' && (artifact.displayName ?? artifact.properties?.displayName) === stageId,
   );
   if (!stageArtifact?.properties?.directoryName) {
     throw new CloudAssemblyError(`${root} has no stage ${stageId}; run 'cdk synth "${stageId}/*"' first`);
@@ -74,7 +81,8 @@ export function readStage(assemblyDirectory: string, stageId: string): StackArti
   const ordered: string[] = [];
   const visit = (id: string, path: string[]) => {
     if (ordered.includes(id)) return;
-    if (path.includes(id)) throw new CloudAssemblyError(`Stacks depend on each other in a cycle: ${[...path, id].join(' -> ')}`);
+    if (path.includes(id))
+      throw new CloudAssemblyError(`Stacks depend on each other in a cycle: ${[...path, id].join(' -> ')}`);
     for (const dependency of artifacts[id]?.dependencies ?? []) {
       if (stackIds.includes(dependency)) visit(dependency, [...path, id]);
     }
@@ -105,7 +113,10 @@ export function readStage(assemblyDirectory: string, stageId: string): StackArti
 
 function readFileAssets(stageDirectory: string, file: string): Map<string, string> {
   const manifest = readJson<{
-    files?: Record<string, { source: { path?: string; packaging?: string }; destinations: Record<string, { objectKey: string }> }>;
+    files?: Record<
+      string,
+      { source: { path?: string; packaging?: string }; destinations: Record<string, { objectKey: string }> }
+    >;
   }>(join(stageDirectory, file));
   const byKey = new Map<string, string>();
   for (const asset of Object.values(manifest.files ?? {})) {

@@ -36,12 +36,18 @@ export function resolve(value: unknown, context: ResolutionContext): unknown {
 
 function resolveValue(value: unknown, context: ResolutionContext, where: string): unknown {
   if (Array.isArray(value)) {
-    return value.map((item, index) => resolveValue(item, context, `${where}[${index}]`)).filter((item) => item !== NO_VALUE);
+    return value
+      .map((item, index) => resolveValue(item, context, `${where}[${index}]`))
+      .filter((item) => item !== NO_VALUE);
   }
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
   const [first] = entries;
-  if (entries.length === 1 && first && (first[0] === 'Ref' || first[0].startsWith('Fn::') || first[0] === 'Condition')) {
+  if (
+    entries.length === 1 &&
+    first &&
+    (first[0] === 'Ref' || first[0].startsWith('Fn::') || first[0] === 'Condition')
+  ) {
     return resolveIntrinsic(first[0], first[1], context, where);
   }
   const result: Record<string, unknown> = {};

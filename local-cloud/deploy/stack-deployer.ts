@@ -85,14 +85,23 @@ export async function deployStack(
     const where = `${stack.displayName} ${logicalId} (${resource.Type})`;
     const provisioner = provisioners[resource.Type];
     if (!provisioner) {
-      throw new UnsupportedResourceError(`${where}: resource type ${resource.Type} is not supported by the local cloud`);
+      throw new UnsupportedResourceError(
+        `${where}: resource type ${resource.Type} is not supported by the local cloud`,
+      );
     }
     const properties = (resolve(resource.Properties ?? {}, context) ?? {}) as Record<string, unknown>;
-    const known = new Set([...(provisioner.withoutEffect ?? []), ...(Array.isArray(provisioner.supported) ? provisioner.supported : [])]);
+    const known = new Set([
+      ...(provisioner.withoutEffect ?? []),
+      ...(Array.isArray(provisioner.supported) ? provisioner.supported : []),
+    ]);
     const unknown =
-      provisioner.supported === 'checked-by-service' ? [] : Object.keys(properties).filter((property) => !known.has(property));
+      provisioner.supported === 'checked-by-service'
+        ? []
+        : Object.keys(properties).filter((property) => !known.has(property));
     if (unknown.length > 0) {
-      throw new UnsupportedResourceError(`${where}: propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} not supported`);
+      throw new UnsupportedResourceError(
+        `${where}: propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} not supported`,
+      );
     }
     try {
       const provisioned = await provisioner.provision({
@@ -126,7 +135,8 @@ export function deploymentOrder(stack: StackArtifact): string[] {
   const visiting = new Set<string>();
   const visit = (logicalId: string) => {
     if (ordered.includes(logicalId)) return;
-    if (visiting.has(logicalId)) throw new UnsupportedResourceError(`${stack.stackName}: circular reference at ${logicalId}`);
+    if (visiting.has(logicalId))
+      throw new UnsupportedResourceError(`${stack.stackName}: circular reference at ${logicalId}`);
     visiting.add(logicalId);
     const resource = resources[logicalId] as CloudFormationResource;
     const dependsOn = resource.DependsOn === undefined ? [] : [resource.DependsOn].flat();

@@ -33,7 +33,9 @@ export function eventBridgePublisher(): EventPublisher {
       );
       if ((result.FailedEntryCount ?? 0) > 0) {
         const entry = result.Entries?.[0];
-        throw new TransientError(`EventBridge refused ${contract.detailType}: ${entry?.ErrorCode} ${entry?.ErrorMessage}`);
+        throw new TransientError(
+          `EventBridge refused ${contract.detailType}: ${entry?.ErrorCode} ${entry?.ErrorMessage}`,
+        );
       }
     },
   };

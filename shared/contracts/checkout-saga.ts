@@ -21,7 +21,11 @@ export const CheckoutSagaInput = z.object({
 });
 export type CheckoutSagaInput = z.infer<typeof CheckoutSagaInput>;
 
-export const PricingResult = z.object({ lines: z.array(PricedLine).min(1), totals: Totals, discountCode: z.string().optional() });
+export const PricingResult = z.object({
+  lines: z.array(PricedLine).min(1),
+  totals: Totals,
+  discountCode: z.string().optional(),
+});
 export type PricingResult = z.infer<typeof PricingResult>;
 
 export const ReservationResult = z.object({ reservedSkus: z.array(Sku) });

@@ -12,8 +12,8 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { zodIssues } from '../http/zod-issues.js';
 import { ValidationError } from '../errors.js';
+import { zodIssues } from '../http/zod-issues.js';
 import { idempotentCommand } from '../idempotency.js';
 import { bindCorrelationId, logger } from '../powertools/index.js';
 import { observability } from '../powertools/middlewares.js';

@@ -8,7 +8,10 @@ import type { RestApiDefinition } from '../../apigateway/index.js';
 import type { Provisioner, ResourceToProvision } from '../stack-deployer.js';
 
 export interface ApiGatewayRegistry {
-  readonly apis: Map<string, Partial<RestApiDefinition> & Pick<RestApiDefinition, 'resources' | 'methods' | 'authorizers' | 'gatewayResponses'>>;
+  readonly apis: Map<
+    string,
+    Partial<RestApiDefinition> & Pick<RestApiDefinition, 'resources' | 'methods' | 'authorizers' | 'gatewayResponses'>
+  >;
 }
 
 const newId = () => randomBytes(5).toString('hex');

@@ -6,7 +6,16 @@
 import type { LocalDynamoDb, TableProps } from '../../dynamodb/index.js';
 import type { Provisioner, ResourceToProvision } from '../stack-deployer.js';
 
-const TABLE_ATTRIBUTES = ['AttributeDefinitions', 'KeySchema', 'BillingMode', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'TimeToLiveSpecification', 'StreamSpecification', 'ProvisionedThroughput'];
+const TABLE_ATTRIBUTES = [
+  'AttributeDefinitions',
+  'KeySchema',
+  'BillingMode',
+  'GlobalSecondaryIndexes',
+  'LocalSecondaryIndexes',
+  'TimeToLiveSpecification',
+  'StreamSpecification',
+  'ProvisionedThroughput',
+];
 
 export function dynamoDbProvisioners(dynamodb: LocalDynamoDb): Readonly<Record<string, Provisioner>> {
   const create = async (resource: ResourceToProvision, props: Record<string, unknown>) => {
@@ -17,21 +26,60 @@ export function dynamoDbProvisioners(dynamodb: LocalDynamoDb): Readonly<Record<s
   return {
     'AWS::DynamoDB::Table': {
       // The local DynamoDB validates every table property itself and refuses the ones it cannot emulate.
-      supported: [...TABLE_ATTRIBUTES, 'TableName', 'SSESpecification', 'PointInTimeRecoverySpecification', 'PointInTimeRecoveryEnabled', 'DeletionProtectionEnabled', 'TableClass', 'Tags', 'ContributorInsightsSpecification', 'KinesisStreamSpecification', 'ImportSourceSpecification', 'OnDemandThroughput', 'WarmThroughput', 'ResourcePolicy'],
+      supported: [
+        ...TABLE_ATTRIBUTES,
+        'TableName',
+        'SSESpecification',
+        'PointInTimeRecoverySpecification',
+        'PointInTimeRecoveryEnabled',
+        'DeletionProtectionEnabled',
+        'TableClass',
+        'Tags',
+        'ContributorInsightsSpecification',
+        'KinesisStreamSpecification',
+        'ImportSourceSpecification',
+        'OnDemandThroughput',
+        'WarmThroughput',
+        'ResourcePolicy',
+      ],
       provision: (resource) => create(resource, resource.properties),
     },
     'AWS::DynamoDB::GlobalTable': {
-      supported: [...TABLE_ATTRIBUTES, 'TableName', 'Replicas', 'SSESpecification', 'WriteProvisionedThroughputSettings', 'WriteOnDemandThroughputSettings', 'WarmThroughput'],
+      supported: [
+        ...TABLE_ATTRIBUTES,
+        'TableName',
+        'Replicas',
+        'SSESpecification',
+        'WriteProvisionedThroughputSettings',
+        'WriteOnDemandThroughputSettings',
+        'WarmThroughput',
+      ],
       provision: async (resource) => {
-        const { Replicas, SSESpecification, WriteProvisionedThroughputSettings, WriteOnDemandThroughputSettings, WarmThroughput, ...table } =
-          resource.properties as Record<string, unknown> & { Replicas?: Array<Record<string, unknown>> };
+        const {
+          Replicas,
+          SSESpecification,
+          WriteProvisionedThroughputSettings,
+          WriteOnDemandThroughputSettings,
+          WarmThroughput,
+          ...table
+        } = resource.properties as Record<string, unknown> & { Replicas?: Array<Record<string, unknown>> };
         const replicas = Replicas ?? [];
         if (replicas.length !== 1 || replicas[0]?.Region !== resource.stack.region) {
-          throw new Error(`a global table with replicas in ${replicas.map((replica) => replica.Region).join(', ')} is not emulated; only one replica in ${resource.stack.region}`);
+          throw new Error(
+            `a global table with replicas in ${replicas.map((replica) => replica.Region).join(', ')} is not emulated; only one replica in ${resource.stack.region}`,
+          );
         }
-        const { Region: _region, GlobalSecondaryIndexes: _replicaIndexSettings, ...replica } = replicas[0] as Record<string, unknown>;
+        const {
+          Region: _region,
+          GlobalSecondaryIndexes: _replicaIndexSettings,
+          ...replica
+        } = replicas[0] as Record<string, unknown>;
         const sse = SSESpecification as { SSEEnabled?: boolean } | undefined;
-        return create(resource, { ...table, ...replica, ...(sse ? { SSESpecification: { SSEEnabled: sse.SSEEnabled } } : {}) });
+        return create(resource, {
+          ...table,
+          ...replica,
+          ...(sse ? { SSESpecification: { SSEEnabled: sse.SSEEnabled } } : {}),
+        });
       },
     },
   };

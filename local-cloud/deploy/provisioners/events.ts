@@ -18,7 +18,17 @@ interface CfnTarget {
   [other: string]: unknown;
 }
 
-const TARGET_MEMBERS = new Set(['Id', 'Arn', 'Input', 'InputPath', 'InputTransformer', 'RetryPolicy', 'DeadLetterConfig', 'SqsParameters', 'RoleArn']);
+const TARGET_MEMBERS = new Set([
+  'Id',
+  'Arn',
+  'Input',
+  'InputPath',
+  'InputTransformer',
+  'RetryPolicy',
+  'DeadLetterConfig',
+  'SqsParameters',
+  'RoleArn',
+]);
 
 export function eventBridgeProvisioners(events: LocalEventBridge): Readonly<Record<string, Provisioner>> {
   return {
@@ -36,10 +46,21 @@ export function eventBridgeProvisioners(events: LocalEventBridge): Readonly<Reco
       supported: ['SourceArn', 'EventPattern', 'RetentionDays', 'ArchiveName'],
       withoutEffect: ['Description', 'KmsKeyIdentifier'],
       provision: async (resource) => {
-        const props = resource.properties as { SourceArn: string; EventPattern?: unknown; RetentionDays?: number; ArchiveName?: string };
+        const props = resource.properties as {
+          SourceArn: string;
+          EventPattern?: unknown;
+          RetentionDays?: number;
+          ArchiveName?: string;
+        };
         const name = props.ArchiveName ?? resource.generatedName(48);
         const arn = `arn:aws:events:${resource.stack.region}:${resource.stack.accountId}:archive/${name}`;
-        events.addArchive({ name, arn, sourceArn: props.SourceArn, eventPattern: props.EventPattern, retentionDays: props.RetentionDays });
+        events.addArchive({
+          name,
+          arn,
+          sourceArn: props.SourceArn,
+          eventPattern: props.EventPattern,
+          retentionDays: props.RetentionDays,
+        });
         return { ref: name, attributes: { Arn: arn } };
       },
     },
@@ -85,7 +106,10 @@ function toTargetConfig(target: CfnTarget): TargetConfig {
       ? { inputPathsMap: target.InputTransformer.InputPathsMap, inputTemplate: target.InputTransformer.InputTemplate }
       : undefined,
     retryPolicy: target.RetryPolicy
-      ? { maximumRetryAttempts: target.RetryPolicy.MaximumRetryAttempts, maximumEventAgeInSeconds: target.RetryPolicy.MaximumEventAgeInSeconds }
+      ? {
+          maximumRetryAttempts: target.RetryPolicy.MaximumRetryAttempts,
+          maximumEventAgeInSeconds: target.RetryPolicy.MaximumEventAgeInSeconds,
+        }
       : undefined,
     deadLetterArn: target.DeadLetterConfig?.Arn,
     sqsMessageGroupId: target.SqsParameters?.MessageGroupId,

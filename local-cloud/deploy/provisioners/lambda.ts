@@ -23,7 +23,18 @@ export interface LambdaRegistry {
 export function lambdaProvisioners(registry: LambdaRegistry): Readonly<Record<string, Provisioner>> {
   return {
     'AWS::Lambda::Function': {
-      supported: ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'ReservedConcurrentExecutions', 'FunctionName', 'DeadLetterConfig', 'Architectures'],
+      supported: [
+        'Code',
+        'Handler',
+        'Runtime',
+        'Environment',
+        'Timeout',
+        'MemorySize',
+        'ReservedConcurrentExecutions',
+        'FunctionName',
+        'DeadLetterConfig',
+        'Architectures',
+      ],
       // Behaviour outside the local cloud's reach: tracing has no X-Ray daemon, logging config only routes logs,
       // the role is not enforced, and env encryption has no local effect.
       withoutEffect: ['Role', 'TracingConfig', 'LoggingConfig', 'Description', 'KmsKeyArn', 'Tags', 'EphemeralStorage'],
@@ -34,7 +45,15 @@ export function lambdaProvisioners(registry: LambdaRegistry): Readonly<Record<st
       },
     },
     'AWS::Lambda::EventSourceMapping': {
-      supported: ['EventSourceArn', 'FunctionName', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'ScalingConfig', 'Enabled'],
+      supported: [
+        'EventSourceArn',
+        'FunctionName',
+        'BatchSize',
+        'MaximumBatchingWindowInSeconds',
+        'FunctionResponseTypes',
+        'ScalingConfig',
+        'Enabled',
+      ],
       provision: async (resource) => {
         const props = resource.properties as {
           EventSourceArn: string;

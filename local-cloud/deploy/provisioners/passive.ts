@@ -21,32 +21,72 @@ function passive(
 export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
   'AWS::CDK::Metadata': passive(['Analytics'], () => ({ ref: 'CDKMetadata' })),
   'AWS::IAM::Role': passive(
-    ['AssumeRolePolicyDocument', 'ManagedPolicyArns', 'Policies', 'Description', 'Path', 'RoleName', 'Tags', 'MaxSessionDuration', 'PermissionsBoundary'],
+    [
+      'AssumeRolePolicyDocument',
+      'ManagedPolicyArns',
+      'Policies',
+      'Description',
+      'Path',
+      'RoleName',
+      'Tags',
+      'MaxSessionDuration',
+      'PermissionsBoundary',
+    ],
     (resource) => {
       const name = String(resource.properties.RoleName ?? resource.generatedName());
-      return { ref: name, attributes: { Arn: `arn:aws:iam::${resource.stack.accountId}:role/${name}`, RoleId: randomUUID() } };
+      return {
+        ref: name,
+        attributes: { Arn: `arn:aws:iam::${resource.stack.accountId}:role/${name}`, RoleId: randomUUID() },
+      };
     },
   ),
   'AWS::IAM::Policy': passive(['PolicyDocument', 'PolicyName', 'Roles', 'Users', 'Groups'], (resource) => ({
     ref: String(resource.properties.PolicyName ?? resource.generatedName()),
   })),
-  'AWS::IAM::ManagedPolicy': passive(['PolicyDocument', 'ManagedPolicyName', 'Roles', 'Description', 'Path'], (resource) => ({
-    ref: `arn:aws:iam::${resource.stack.accountId}:policy/${resource.generatedName()}`,
-  })),
+  'AWS::IAM::ManagedPolicy': passive(
+    ['PolicyDocument', 'ManagedPolicyName', 'Roles', 'Description', 'Path'],
+    (resource) => ({
+      ref: `arn:aws:iam::${resource.stack.accountId}:policy/${resource.generatedName()}`,
+    }),
+  ),
   'AWS::KMS::Key': passive(
-    ['KeyPolicy', 'Description', 'EnableKeyRotation', 'Enabled', 'KeySpec', 'KeyUsage', 'PendingWindowInDays', 'Tags', 'MultiRegion'],
+    [
+      'KeyPolicy',
+      'Description',
+      'EnableKeyRotation',
+      'Enabled',
+      'KeySpec',
+      'KeyUsage',
+      'PendingWindowInDays',
+      'Tags',
+      'MultiRegion',
+    ],
     (resource) => {
       const keyId = randomUUID();
       return { ref: keyId, attributes: { Arn: arn(resource, 'kms', `key/${keyId}`), KeyId: keyId } };
     },
   ),
-  'AWS::KMS::Alias': passive(['AliasName', 'TargetKeyId'], (resource) => ({ ref: String(resource.properties.AliasName) })),
-  'AWS::Logs::LogGroup': passive(['LogGroupName', 'RetentionInDays', 'KmsKeyId', 'Tags', 'LogGroupClass', 'DataProtectionPolicy'], (resource) => {
-    const name = String(resource.properties.LogGroupName ?? resource.generatedName(512));
-    return { ref: name, attributes: { Arn: arn(resource, 'logs', `log-group:${name}:*`) } };
-  }),
+  'AWS::KMS::Alias': passive(['AliasName', 'TargetKeyId'], (resource) => ({
+    ref: String(resource.properties.AliasName),
+  })),
+  'AWS::Logs::LogGroup': passive(
+    ['LogGroupName', 'RetentionInDays', 'KmsKeyId', 'Tags', 'LogGroupClass', 'DataProtectionPolicy'],
+    (resource) => {
+      const name = String(resource.properties.LogGroupName ?? resource.generatedName(512));
+      return { ref: name, attributes: { Arn: arn(resource, 'logs', `log-group:${name}:*`) } };
+    },
+  ),
   'AWS::Lambda::Permission': passive(
-    ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount', 'EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID'],
+    [
+      'Action',
+      'FunctionName',
+      'Principal',
+      'SourceArn',
+      'SourceAccount',
+      'EventSourceToken',
+      'FunctionUrlAuthType',
+      'PrincipalOrgID',
+    ],
     (resource) => ({ ref: resource.generatedName() }),
   ),
   'AWS::SQS::QueuePolicy': passive(['PolicyDocument', 'Queues'], (resource) => ({ ref: resource.generatedName() })),
@@ -61,10 +101,27 @@ export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
   'AWS::SNS::TopicPolicy': passive(['PolicyDocument', 'Topics'], (resource) => ({ ref: resource.generatedName() })),
   'AWS::CloudWatch::Alarm': passive(
     [
-      'AlarmName', 'AlarmDescription', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'ActionsEnabled',
-      'MetricName', 'Namespace', 'Dimensions', 'Statistic', 'ExtendedStatistic', 'Period', 'EvaluationPeriods',
-      'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'Metrics', 'Unit',
-      'EvaluateLowSampleCountPercentile', 'ThresholdMetricId',
+      'AlarmName',
+      'AlarmDescription',
+      'AlarmActions',
+      'OKActions',
+      'InsufficientDataActions',
+      'ActionsEnabled',
+      'MetricName',
+      'Namespace',
+      'Dimensions',
+      'Statistic',
+      'ExtendedStatistic',
+      'Period',
+      'EvaluationPeriods',
+      'DatapointsToAlarm',
+      'Threshold',
+      'ComparisonOperator',
+      'TreatMissingData',
+      'Metrics',
+      'Unit',
+      'EvaluateLowSampleCountPercentile',
+      'ThresholdMetricId',
     ],
     (resource) => {
       const name = String(resource.properties.AlarmName ?? resource.generatedName(255));

@@ -4,7 +4,15 @@ import type { Provisioner } from '../stack-deployer.js';
 export function stepFunctionsProvisioners(stepFunctions: LocalStepFunctions): Readonly<Record<string, Provisioner>> {
   return {
     'AWS::StepFunctions::StateMachine': {
-      supported: ['DefinitionString', 'Definition', 'StateMachineType', 'StateMachineName', 'RoleArn', 'LoggingConfiguration', 'TracingConfiguration'],
+      supported: [
+        'DefinitionString',
+        'Definition',
+        'StateMachineType',
+        'StateMachineName',
+        'RoleArn',
+        'LoggingConfiguration',
+        'TracingConfiguration',
+      ],
       withoutEffect: ['Tags', 'EncryptionConfiguration'],
       provision: async (resource) => {
         const props = resource.properties as {

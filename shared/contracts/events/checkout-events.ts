@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Cents, Identifier, ShippingAddress, Totals } from '../common.js';
 import { PricedLine } from '../checkout-saga.js';
+import { Cents, Identifier, ShippingAddress, Totals } from '../common.js';
 import { defineEvent } from './define-event.js';
 
 export const CHECKOUT_SOURCE = 'sagastack.checkout';
