@@ -48,6 +48,8 @@ export interface LocalCloudOptions {
    * after this many milliseconds instead of a second or minutes. @default 1000
    */
   readonly retryBaseDelayMs?: number;
+  /** Multiplies queue visibility timeouts, so redelivery and dead-lettering take seconds in tests. @default 1 */
+  readonly queueVisibilityTimeoutScale?: number;
 }
 
 export interface LocalCloud {
@@ -101,7 +103,12 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
     const clients = localClients(edge.url, region);
     const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log });
     stoppers.push(() => dynamodb.stop());
-    const sqs = await startLocalSqs({ publicEndpoint: edge.url, persistDir: persist('sqs'), log });
+    const sqs = await startLocalSqs({
+      publicEndpoint: edge.url,
+      persistDir: persist('sqs'),
+      visibilityTimeoutScale: options.queueVisibilityTimeoutScale,
+      log,
+    });
     stoppers.push(() => sqs.stop());
 
     let lambdaRuntime: LambdaRuntime | undefined;

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { repositoryRoot } from '../lib/constructs/repository-root.js';
 
 const SOURCES = ['bin', 'lib', 'functions', 'shared', 'package-lock.json', 'cdk.json', 'tsconfig.json'];
@@ -17,14 +17,15 @@ export interface SynthResult {
 }
 
 export function ensureSynthesized(stage = 'Local', log: (line: string) => void = () => {}): SynthResult {
-  const assemblyDirectory = join(repositoryRoot, 'cdk.out');
+  // A separate output directory lets parallel runs (two worktrees, a benchmark beside the tests) not overwrite each other.
+  const assemblyDirectory = resolve(repositoryRoot, process.env.SAGASTACK_CDK_OUT ?? 'cdk.out');
   const fingerprint = `${stage}:${sourceFingerprint()}`;
   const fingerprintPath = join(assemblyDirectory, FINGERPRINT_FILE);
   if (existsSync(fingerprintPath) && readFileSync(fingerprintPath, 'utf8') === fingerprint) {
     return { assemblyDirectory, reused: true };
   }
   log(`Synthesizing ${stage} (cdk synth '${stage}/*')...`);
-  execFileSync(join(repositoryRoot, 'node_modules/.bin/cdk'), ['synth', `${stage}/*`, '--quiet'], {
+  execFileSync(join(repositoryRoot, 'node_modules/.bin/cdk'), ['synth', `${stage}/*`, '--quiet', '--output', assemblyDirectory], {
     cwd: repositoryRoot,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, PATH: `${join(repositoryRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },

@@ -24,6 +24,12 @@ export interface LocalSqsOptions {
   /** Keep queues and messages in SQLite under this directory across restarts (fauxqs `dataDir`). */
   persistDir?: string;
   log?: (line: string) => void;
+  /**
+   * Multiplies every queue's visibility timeout (at least 1 s remains). Tests use 0.1 so that a poison message
+   * reaches its DLQ in seconds instead of `maxReceiveCount` x 6 x the consumer's timeout; the template is unchanged.
+   * @default 1
+   */
+  visibilityTimeoutScale?: number;
 }
 
 /** One queue in `listQueues()`: what it is, how many messages it holds, and which queues dead-letter into it. */
@@ -103,7 +109,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     }),
     publicEndpoint,
     async createQueue(physicalName, props) {
-      const definition = toQueueDefinition(physicalName, props);
+      const definition = scaleVisibilityTimeout(toQueueDefinition(physicalName, props), options.visibilityTimeoutScale);
       await checkDeadLetterTarget(backend, definition);
       if (definition.attributes.MessageRetentionPeriod !== undefined) {
         log(`sqs: ${physicalName}: MessageRetentionPeriod is recorded but messages never expire locally`);
@@ -221,4 +227,14 @@ async function createOrUpdate(
     throw failed(error);
   }
   log(`sqs: ${name} already existed (restored from persistence); attributes updated`);
+}
+
+function scaleVisibilityTimeout<T extends { attributes: Record<string, string | undefined> }>(
+  definition: T,
+  scale: number | undefined,
+): T {
+  const configured = definition.attributes.VisibilityTimeout;
+  if (scale === undefined || scale === 1 || configured === undefined) return definition;
+  const scaled = Math.max(1, Math.round(Number(configured) * scale));
+  return { ...definition, attributes: { ...definition.attributes, VisibilityTimeout: String(scaled) } };
 }

@@ -1,0 +1,69 @@
+/**
+ * Chooses the target of the end-to-end suite by `TARGET`:
+ * - `local` (default): synthesizes the Local stage if needed and boots the embedded local cloud in this process;
+ * - `localstack` or `aws`: reads the outputs of a stage deployed with `cdk deploy --outputs-file` (E2E_OUTPUTS_FILE,
+ *   default `.local-cloud/localstack-outputs.json` after `npm run localstack:deploy`).
+ * Tests only ever see URLs and stack outputs, so the same scenarios run against any target.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { repositoryRoot } from '../../../lib/constructs/repository-root.js';
+import { bootLocalCloud, type LocalCloud } from '../../../local-cloud/boot.js';
+import { seedLocalCloud } from '../../../local-cloud/seed.js';
+import { ensureSynthesized } from '../../../local-cloud/synth.js';
+import type { E2eTarget } from './target.js';
+
+let cloud: LocalCloud | undefined;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const kind = (process.env.TARGET ?? 'local') as E2eTarget['kind'];
+  let target: E2eTarget;
+  if (kind === 'local') {
+    const { assemblyDirectory } = ensureSynthesized('Local');
+    cloud = await bootLocalCloud({
+      assemblyDirectory,
+      // Retries that wait seconds on AWS wait a tenth here, so failure scenarios finish quickly.
+      retryBaseDelayMs: 100,
+      // Redelivery after a failure takes 6 s instead of 60 s; the poison-message scenario would otherwise take minutes.
+      queueVisibilityTimeoutScale: 0.1,
+      log: () => {},
+      functionLog: process.env.E2E_VERBOSE ? (line) => console.log(line) : () => {},
+    });
+    await seedLocalCloud(cloud);
+    target = {
+      kind,
+      apiUrl: cloud.apiUrl,
+      awsEndpoint: cloud.endpoint,
+      region: cloud.region,
+      outputs: flatten(cloud.outputs),
+    };
+  } else {
+    const file = process.env.E2E_OUTPUTS_FILE ?? join(repositoryRoot, '.local-cloud/localstack-outputs.json');
+    const outputs = flatten(JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>);
+    const apiUrl = outputs.ApiUrl;
+    if (!apiUrl) throw new Error(`${file} has no ApiUrl output`);
+    target = {
+      kind,
+      apiUrl,
+      awsEndpoint:
+        kind === 'localstack' ? (process.env.AWS_ENDPOINT_URL ?? 'http://localhost.localstack.cloud:4566') : undefined,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      outputs,
+    };
+  }
+  project.provide('target', target);
+  return async () => {
+    await cloud?.stop();
+  };
+}
+
+function flatten(outputs: Record<string, Record<string, string>>): Record<string, string> {
+  return Object.assign({}, ...Object.values(outputs)) as Record<string, string>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    target: E2eTarget;
+  }
+}
