@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -53,10 +53,7 @@ export class QueueWithDlq extends Construct {
       ...common,
       retentionPeriod: Duration.days(tuning.queue.dlqRetentionDays),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue.',
-    });
+    markAsDeadLetterQueue(this.deadLetterQueue, 'This queue is itself a dead-letter queue.');
     const consumerTimeout = props.consumer?.timeout;
     this.queue = new Queue(this, 'Queue', {
       ...common,
@@ -103,4 +100,13 @@ export function alarmWhenNotEmpty(scope: Construct, id: string, queue: IQueue, w
   });
   alarm.addAlarmAction(new SnsAction(topic));
   return alarm;
+}
+
+/** Tag that marks a terminal queue: nothing consumes it, an operator inspects and redrives what lands there. */
+export const DEAD_LETTER_QUEUE_TAG = { key: 'sagastack:queue-role', value: 'dead-letter' } as const;
+
+/** Tags a queue as a dead-letter queue and acknowledges that it has no DLQ of its own. */
+export function markAsDeadLetterQueue(queue: IQueue, reason: string): void {
+  Tags.of(queue).add(DEAD_LETTER_QUEUE_TAG.key, DEAD_LETTER_QUEUE_TAG.value);
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -10,7 +10,7 @@ import type { StageConfig } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
 import { AppFunction } from '../constructs/app-function.js';
 import { AppTable } from '../constructs/app-table.js';
-import { alarmWhenNotEmpty, QueueWithDlq } from '../constructs/queue-with-dlq.js';
+import { alarmWhenNotEmpty, markAsDeadLetterQueue, QueueWithDlq } from '../constructs/queue-with-dlq.js';
 import { Saga } from '../constructs/saga.js';
 import type { PlatformStack } from './platform-stack.js';
 
@@ -274,7 +274,7 @@ export class CheckoutStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(tuning.queue.dlqRetentionDays),
     });
-    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `This queue is itself the DLQ of ${whose}.` });
+    markAsDeadLetterQueue(queue, `This queue is itself the DLQ of ${whose}.`);
     alarmWhenNotEmpty(
       this,
       `${id}NotEmpty`,

@@ -1,0 +1,289 @@
+/**
+ * The guarantees every stage must keep, asserted on the synthesized templates of dev, staging, prod and local:
+ * async paths have DLQs, functions are traced and logged, saga steps retry and compensate, the API is guarded.
+ */
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DEAD_LETTER_QUEUE_TAG } from '../../lib/constructs/queue-with-dlq.js';
+import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
+import { allStates, resourcesOf, stateMachineDefinition, synthesizeApp } from './support/synth.js';
+
+const app = synthesizeApp();
+const everyTemplate = app.allTemplates();
+
+const isDeadLetterQueue = (properties: Record<string, any> | undefined) =>
+  (properties?.Tags ?? []).some(
+    (tag: { Key: string; Value: string }) =>
+      tag.Key === DEAD_LETTER_QUEUE_TAG.key && tag.Value === DEAD_LETTER_QUEUE_TAG.value,
+  );
+
+describe('queues', () => {
+  it.each(everyTemplate)('$stage/$stack: every queue that is not a DLQ has a redrive policy', ({ template }) => {
+    // Prepare
+    const queues = Object.entries(resourcesOf(template, 'AWS::SQS::Queue'));
+
+    // Act
+    const withoutRedrive = queues
+      .filter(([, queue]) => !isDeadLetterQueue(queue.Properties) && !queue.Properties?.RedrivePolicy)
+      .map(([logicalId]) => logicalId);
+
+    // Assess
+    expect(withoutRedrive).toEqual([]);
+  });
+
+  it('every dead-letter queue raises an alarm as soon as it holds a message', () => {
+    // Prepare
+    const template = app.template('prod', 'Checkout');
+    const deadLetterQueues = Object.entries(resourcesOf(template, 'AWS::SQS::Queue')).filter(([, queue]) =>
+      isDeadLetterQueue(queue.Properties),
+    );
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+
+    // Act
+    const unalarmed = deadLetterQueues
+      .filter(
+        ([logicalId]) =>
+          !alarms.some(
+            (alarm) =>
+              alarm.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+              alarm.Properties?.Threshold === 0 &&
+              JSON.stringify(alarm.Properties?.Dimensions).includes(logicalId),
+          ),
+      )
+      .map(([logicalId]) => logicalId);
+
+    // Assess
+    expect(deadLetterQueues.length).toBeGreaterThanOrEqual(4);
+    expect(unalarmed).toEqual([]);
+  });
+
+  it.each(everyTemplate)(
+    '$stage/$stack: queues are encrypted with the platform key and refuse plain HTTP',
+    ({ template }) => {
+      for (const queue of Object.values(resourcesOf(template, 'AWS::SQS::Queue'))) {
+        expect(queue.Properties?.KmsMasterKeyId).toBeDefined();
+      }
+      for (const policy of Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))) {
+        expect(JSON.stringify(policy.Properties?.PolicyDocument)).toContain('aws:SecureTransport');
+      }
+    },
+  );
+
+  it('every EventBridge rule target has a retry policy and a dead-letter queue', () => {
+    const rules = Object.values(resourcesOf(app.template('prod', 'Checkout'), 'AWS::Events::Rule'));
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    for (const rule of rules) {
+      for (const target of rule.Properties?.Targets ?? []) {
+        expect(target.DeadLetterConfig?.Arn).toBeDefined();
+        expect(target.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('every SQS consumer reports batch item failures and has a concurrency cap', () => {
+    const mappings = Object.values(resourcesOf(app.template('prod', 'Checkout'), 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings.length).toBe(2);
+    for (const mapping of mappings) {
+      expect(mapping.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(mapping.Properties?.ScalingConfig?.MaximumConcurrency).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('functions', () => {
+  it.each(everyTemplate)(
+    '$stage/$stack: every function is traced, on nodejs22.x, ARM64, logging JSON to a retained log group',
+    ({ template }) => {
+      const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
+      for (const [logicalId, fn] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+        const properties = fn.Properties ?? {};
+        expect(properties.TracingConfig, logicalId).toEqual({ Mode: 'Active' });
+        expect(properties.Runtime, logicalId).toBe('nodejs22.x');
+        expect(properties.Architectures, logicalId).toEqual(['arm64']);
+        expect(properties.LoggingConfig?.LogFormat, logicalId).toBe('JSON');
+        const logGroupId = properties.LoggingConfig?.LogGroup?.Ref as string;
+        expect(logGroups[logGroupId]?.Properties?.RetentionInDays, logicalId).toBeGreaterThan(0);
+        expect(properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME, logicalId).toBeDefined();
+      }
+    },
+  );
+
+  it('every checkout command handler is bound to the idempotency table', () => {
+    const functions = Object.entries(resourcesOf(app.template('prod', 'Checkout'), 'AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(20);
+    for (const [logicalId, fn] of functions) {
+      expect(fn.Properties?.Environment?.Variables?.IDEMPOTENCY_TABLE_NAME, logicalId).toBeDefined();
+    }
+  });
+});
+
+describe('the checkout saga', () => {
+  const template = app.template('prod', 'Checkout');
+  const [machine] = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
+  const definition = stateMachineDefinition(machine?.Properties?.DefinitionString);
+  const tasks = allStates(definition).filter(([, state]) => state.Type === 'Task');
+
+  it('is a Standard workflow with tracing and full logging', () => {
+    expect(machine?.Properties?.StateMachineType).toBe('STANDARD');
+    expect(machine?.Properties?.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine?.Properties?.LoggingConfiguration?.Level).toBe('ALL');
+  });
+
+  it('every Task has a Retry with full jitter and a Catch', () => {
+    expect(tasks.length).toBeGreaterThanOrEqual(10);
+    for (const [name, state] of tasks) {
+      expect(state.Retry?.length, name).toBeGreaterThan(0);
+      expect(state.Retry[0].JitterStrategy, name).toBe('FULL');
+      expect(state.Catch?.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('forward steps retry exactly the transient errors before they compensate', () => {
+    for (const step of ['PriceCart', 'ReserveInventory', 'ProcessPayment', 'CreateOrder', 'ClearCart']) {
+      const state = definition.States[step];
+      expect(state.Retry[0].ErrorEquals).toEqual([...TRANSIENT_ERROR_NAMES, 'States.Timeout']);
+      expect(state.Catch[0].ResultPath).toBe('$.failure');
+    }
+  });
+
+  it('compensates in reverse order of the steps that succeeded', () => {
+    const next = (name: string): string[] => {
+      const chain: string[] = [];
+      let current: string | undefined = name;
+      while (current && definition.States[current]?.Type === 'Task' && chain.length < 20) {
+        chain.push(current);
+        current = definition.States[current].Next;
+      }
+      return chain;
+    };
+    const compensationOf = (step: string) => next(definition.States[step].Catch[0].Next);
+    expect(compensationOf('ReserveInventory')).toEqual(['FailCheckout', 'PublishCheckoutFailed']);
+    expect(compensationOf('ProcessPayment')).toEqual(['ReleaseInventory', 'FailCheckout', 'PublishCheckoutFailed']);
+    expect(compensationOf('CreateOrder')).toEqual([
+      'RefundPayment',
+      'ReleaseInventory',
+      'FailCheckout',
+      'PublishCheckoutFailed',
+    ]);
+    expect(compensationOf('ClearCart')).toEqual([
+      'CancelOrder',
+      'RefundPayment',
+      'ReleaseInventory',
+      'FailCheckout',
+      'PublishCheckoutFailed',
+    ]);
+  });
+
+  it('a compensation that keeps failing goes to the compensation DLQ and the chain goes on', () => {
+    const release = definition.States.ReleaseInventory;
+    const parked = definition.States[release.Catch[0].Next];
+    expect(parked.Resource).toMatch(/:states:::sqs:sendMessage$/);
+    expect(parked.Next).toBe(release.Next);
+  });
+});
+
+describe('the REST API', () => {
+  const template = app.template('prod', 'Api');
+  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
+  const pathOf = (resourceId: unknown): string => {
+    const logicalId = (resourceId as { Ref?: string }).Ref;
+    const resource = logicalId ? resources[logicalId] : undefined;
+    if (!resource) return '';
+    return `${pathOf(resource.Properties?.ParentId)}/${resource.Properties?.PathPart}`;
+  };
+  const methods = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).map((method) => ({
+    path: pathOf(method.Properties?.ResourceId),
+    httpMethod: method.Properties?.HttpMethod as string,
+    authorization: method.Properties?.AuthorizationType as string,
+  }));
+
+  it('the authorizer guards every route but /health/*', () => {
+    expect(methods.length).toBe(11);
+    for (const method of methods) {
+      const expected = method.path.startsWith('/health/') ? 'NONE' : 'CUSTOM';
+      expect(method.authorization, `${method.httpMethod} ${method.path}`).toBe(expected);
+    }
+  });
+
+  it('serves every route of the checkout API', () => {
+    const routes = methods.map((method) => `${method.httpMethod} ${method.path}`).sort();
+    expect(routes).toEqual(
+      [
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /products',
+        'GET /products/{sku}',
+        'GET /carts/{cartId}',
+        'PUT /carts/{cartId}/items/{sku}',
+        'DELETE /carts/{cartId}/items/{sku}',
+        'POST /checkouts',
+        'GET /checkouts/{checkoutId}',
+        'GET /orders/{orderId}',
+        'POST /orders/{orderId}/refunds',
+      ].sort(),
+    );
+  });
+
+  it('errors that never reach a Lambda use the project error envelope', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"error":\\{"code":"UNAUTHORIZED"') },
+    });
+  });
+
+  it('the stage is throttled, traced and access-logged', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() }),
+      ]),
+    });
+  });
+});
+
+describe('data protection per stage', () => {
+  it('prod retains data, with point-in-time recovery and deletion protection', () => {
+    const tables = Object.values(resourcesOf(app.template('prod', 'Checkout'), 'AWS::DynamoDB::GlobalTable'));
+    expect(tables.length).toBe(7);
+    for (const table of tables) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      const [replica] = table.Properties?.Replicas ?? [];
+      expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(replica.DeletionProtectionEnabled).toBe(true);
+      expect(table.Properties?.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+    }
+  });
+
+  it('dev destroys its data and does not pay for point-in-time recovery', () => {
+    for (const table of Object.values(resourcesOf(app.template('dev', 'Checkout'), 'AWS::DynamoDB::GlobalTable'))) {
+      expect(table.DeletionPolicy).toBe('Delete');
+      const [replica] = table.Properties?.Replicas ?? [];
+      expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: false });
+    }
+  });
+
+  it('the idempotency table expires records through TTL', () => {
+    app.template('prod', 'Platform').hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+  });
+
+  it('the event bus has a replayable archive', () => {
+    app.template('prod', 'Platform').hasResourceProperties('AWS::Events::Archive', { RetentionDays: Match.anyValue() });
+  });
+});
+
+describe('cdk-nag', () => {
+  it('AwsSolutions reports no unacknowledged finding on any stage', () => {
+    // Synthesizing runs the validation plugins; any unacknowledged error makes synth throw.
+    expect(() => app.app.synth()).not.toThrow();
+    for (const { stage, stack } of everyTemplate) {
+      const child = app.app.node.findChild(stage === 'local' ? 'Local' : stage[0]?.toUpperCase() + stage.slice(1));
+      const errors = Annotations.fromStack(child.node.findChild(stack) as never).findError('*', Match.anyValue());
+      expect(errors, `${stage}/${stack}`).toEqual([]);
+    }
+  });
+});
