@@ -1,0 +1,137 @@
+/**
+ * Every route of the public API with its schemas: the single description from which `docs/openapi.json` is
+ * generated, and against which the infra tests check the deployed API's routes.
+ */
+import { z } from 'zod';
+import {
+  Cart,
+  CartItemPath,
+  CartPath,
+  CheckoutAccepted,
+  CheckoutView,
+  ErrorEnvelope,
+  HealthReady,
+  Order,
+  OrderPath,
+  Product,
+  ProductList,
+  ProductPath,
+  PutCartItemBody,
+  RefundBody,
+  RefundView,
+  StartCheckoutBody,
+} from './checkout-api.js';
+import { Identifier } from './common.js';
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** Path template as API Gateway writes it, e.g. `/carts/{cartId}`. */
+  readonly path: string;
+  readonly summary: string;
+  /** Routes without a token: only the health checks. */
+  readonly public?: boolean;
+  readonly idempotencyKey?: boolean;
+  readonly roles?: readonly string[];
+  readonly pathParameters?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly success: { readonly status: number; readonly schema: z.ZodType };
+  /** Error statuses this route answers besides 401/403/429/500, which every authorized route may. */
+  readonly errors: readonly number[];
+}
+
+export const apiRoutes: readonly ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/health/live',
+    summary: 'Liveness: the API and its functions answer',
+    public: true,
+    success: { status: 200, schema: z.object({ status: z.literal('ok') }) },
+    errors: [],
+  },
+  {
+    method: 'GET',
+    path: '/health/ready',
+    summary: 'Readiness: dependencies reachable, with version, commit, build date and uptime',
+    public: true,
+    success: { status: 200, schema: HealthReady },
+    errors: [503],
+  },
+  {
+    method: 'GET',
+    path: '/products',
+    summary: 'List the catalog',
+    success: { status: 200, schema: ProductList },
+    errors: [],
+  },
+  {
+    method: 'GET',
+    path: '/products/{sku}',
+    summary: 'One product with its stock',
+    pathParameters: ProductPath,
+    success: { status: 200, schema: Product },
+    errors: [400, 404],
+  },
+  {
+    method: 'GET',
+    path: '/carts/{cartId}',
+    summary: "The caller's cart at current prices",
+    pathParameters: CartPath,
+    success: { status: 200, schema: Cart },
+    errors: [400, 404],
+  },
+  {
+    method: 'PUT',
+    path: '/carts/{cartId}/items/{sku}',
+    summary: 'Set the quantity of a product in the cart (creates the cart)',
+    pathParameters: CartItemPath,
+    body: PutCartItemBody,
+    success: { status: 200, schema: Cart },
+    errors: [400, 404, 409],
+  },
+  {
+    method: 'DELETE',
+    path: '/carts/{cartId}/items/{sku}',
+    summary: 'Remove a product from the cart',
+    pathParameters: CartItemPath,
+    success: { status: 200, schema: Cart },
+    errors: [400, 404],
+  },
+  {
+    method: 'POST',
+    path: '/checkouts',
+    summary: 'Start the checkout saga for a cart',
+    idempotencyKey: true,
+    body: StartCheckoutBody,
+    success: { status: 202, schema: CheckoutAccepted },
+    errors: [400, 404, 409, 422, 503],
+  },
+  {
+    method: 'GET',
+    path: '/checkouts/{checkoutId}',
+    summary: 'Status, totals, failure and steps of a checkout',
+    pathParameters: z.object({ checkoutId: Identifier }),
+    success: { status: 200, schema: CheckoutView },
+    errors: [400, 404],
+  },
+  {
+    method: 'GET',
+    path: '/orders/{orderId}',
+    summary: 'An order (its customer, or support/admin of the tenant)',
+    pathParameters: OrderPath,
+    success: { status: 200, schema: Order },
+    errors: [400, 404],
+  },
+  {
+    method: 'POST',
+    path: '/orders/{orderId}/refunds',
+    summary: 'Refund an order fully or partly (support/admin)',
+    idempotencyKey: true,
+    roles: ['support', 'admin'],
+    pathParameters: OrderPath,
+    body: RefundBody,
+    success: { status: 201, schema: RefundView },
+    errors: [400, 404, 409, 422],
+  },
+];
+
+export { ErrorEnvelope };

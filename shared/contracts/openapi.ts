@@ -1,0 +1,85 @@
+/** Builds the OpenAPI 3.1 document from `apiRoutes`; zod 4 writes the JSON Schemas (2020-12, as OpenAPI 3.1 uses). */
+import { z } from 'zod';
+import { apiRoutes, ErrorEnvelope } from './api-routes.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  400: 'Malformed JSON or a schema violation, with field details',
+  401: 'Missing, invalid or expired token',
+  403: 'The caller lacks the required role',
+  404: 'Unknown, or owned by someone else',
+  409: 'Conflict (idempotency key reused with another body, request in progress, stock)',
+  422: 'A business rule refuses the request',
+  429: 'Throttled',
+  500: 'Unexpected error',
+  503: 'A dependency is unavailable; retry with the same Idempotency-Key',
+};
+
+const schema = (type: z.ZodType) => z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' });
+
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const errorResponse = { $ref: '#/components/responses/Error' };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of apiRoutes) {
+    const parameters: unknown[] = Object.keys(route.pathParameters?.shape ?? {}).map((name) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: schema((route.pathParameters?.shape as Record<string, z.ZodType>)[name] as z.ZodType),
+    }));
+    if (route.idempotencyKey) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: true,
+        description: 'Same key and body: the same result. Same key, another body: 409.',
+        schema: { type: 'string', minLength: 8, maxLength: 128 },
+      });
+    }
+    const errors = route.public ? route.errors : [...new Set([...route.errors, 401, 403, 429, 500])].sort();
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = {
+      summary: route.summary,
+      ...(route.public ? { security: [] } : {}),
+      ...(route.roles ? { description: `Requires one of the roles: ${route.roles.join(', ')}.` } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body) } } } }
+        : {}),
+      responses: {
+        [route.success.status]: {
+          description: STATUS_TEXT[route.success.status] ?? 'Success',
+          content: { 'application/json': { schema: schema(route.success.schema) } },
+        },
+        ...Object.fromEntries(errors.map((status) => [status, { ...errorResponse, description: STATUS_TEXT[status] }])),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'sagastack API',
+      version,
+      description:
+        'Checkout API of sagastack. Every error uses one envelope: { error: { code, message, details?, correlationId } }.',
+    },
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        variables: { apiId: { default: 'api' }, region: { default: 'eu-west-1' }, stage: { default: 'dev' } },
+      },
+    ],
+    security: [{ bearerJwt: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RS256; claims sub, roles, tenant)' },
+      },
+      responses: {
+        Error: { description: 'Error envelope', content: { 'application/json': { schema: schema(ErrorEnvelope) } } },
+      },
+    },
+  };
+}
