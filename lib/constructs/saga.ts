@@ -45,36 +45,48 @@ export interface SagaProps {
   readonly timeout: Duration;
 }
 
+/**
+ * What a step or compensation runs: a Lambda (invoked with the whole saga state), or a task the caller built
+ * (e.g. an SQS message with a task token to a worker). The saga adds Retry and Catch to either.
+ */
+export type SagaAction =
+  | { readonly name: string; readonly handler: IFunction }
+  | { readonly name: string; readonly task: TaskStateBase & INextable };
+
 export interface SagaStepOptions {
   /** Where the step's result goes in the saga state. @default the step's result is discarded */
   readonly resultPath?: string;
-  /** The Lambda that undoes this step; runs, in reverse order, when a later step fails. */
-  readonly compensateWith?: { readonly name: string; readonly handler: IFunction };
+  /** What undoes this step; runs, in reverse order, when a later step fails. @default nothing to undo */
+  readonly compensateWith?: SagaAction;
+  /** Errors this step retries. @default TRANSIENT_ERROR_NAMES and States.Timeout */
+  readonly retryOn?: readonly string[];
 }
 
 interface Step {
-  readonly task: LambdaInvoke;
-  readonly compensation?: { readonly name: string; readonly handler: IFunction };
+  readonly task: TaskStateBase & INextable;
+  readonly compensation?: SagaAction;
 }
 
-/** Publishes the event a Lambda put at `eventPath` (`{ detailType, source, detail }`) on the saga's bus. */
+/** An outcome: a Lambda records it and returns the event (`{ detailType, source, detail }`) the saga then publishes. */
 export interface OutcomeSpec {
-  /** Records the outcome and returns the event to publish. */
   readonly recordWith: { readonly name: string; readonly handler: IFunction };
   /** Name of the publishing state, e.g. `PublishOrderPlaced`. */
   readonly publishName: string;
 }
 
 /**
- * A saga on Step Functions: an ordered list of Lambda steps. Every step retries transient errors with exponential
- * backoff and full jitter, then a Catch (with the failure under `$.failure`) enters the compensation chain at the
- * compensation of the last step that succeeded, so compensations run in reverse order. Every compensation retries and,
- * if it still fails, is sent to the compensation DLQ (which alarms) and the chain goes on: one stuck compensation
- * must not strand the others. The failure outcome then records the failure and publishes it; the execution ends FAILED.
+ * A saga on Step Functions: an ordered list of steps. Every step retries transient errors with exponential backoff and
+ * full jitter, then a Catch (with the failure under `$.failure`) enters the compensation chain at the compensation of
+ * the last step that succeeded, so compensations run in reverse order. Every compensation retries and, if it still
+ * fails, is sent to the compensation DLQ (which alarms) and the chain goes on: one stuck compensation must not strand
+ * the others. The failure outcome then records the failure and publishes it; the execution ends FAILED.
  *
  * @example
- * const saga = new Saga(this, 'CheckoutSaga', { ...tuning.retry, compensationDlq, eventBus, timeout });
- * saga.step('ReserveInventory', reserveFn, { resultPath: '$.reservation', compensateWith: { name: 'ReleaseInventory', handler: releaseFn } });
+ * const saga = new Saga(this, 'CheckoutSaga', { ...retries, compensationDlq, eventBus, timeout })
+ *   .step({ name: 'ReserveInventory', handler: reserveFn }, {
+ *     resultPath: '$.reservation',
+ *     compensateWith: { name: 'ReleaseInventory', handler: releaseFn },
+ *   });
  * const stateMachine = saga.build({ success: {...}, failure: {...} });
  */
 export class Saga extends Construct {
@@ -89,58 +101,58 @@ export class Saga extends Construct {
     super(scope, id);
   }
 
-  step(name: string, handler: IFunction, options: SagaStepOptions = {}): this {
-    const task = new LambdaInvoke(this, name, {
-      lambdaFunction: handler,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      resultPath: options.resultPath ?? JsonPath.DISCARD,
-    });
-    this.withRetry(task, this.props.stepRetry, [...TRANSIENT_ERROR_NAMES, 'States.Timeout']);
+  step(action: SagaAction, options: SagaStepOptions = {}): this {
+    const task = this.taskOf(action, options.resultPath ?? JsonPath.DISCARD);
+    this.withRetry(task, this.props.stepRetry, options.retryOn ?? [...TRANSIENT_ERROR_NAMES, 'States.Timeout']);
     this.steps.push({ task, compensation: options.compensateWith });
     return this;
   }
 
   /** Wires the steps, compensations and outcomes into a Standard state machine. */
   build(outcomes: { success: OutcomeSpec; failure: OutcomeSpec }): StateMachine {
-    if (this.steps.length === 0) throw new Error(`${this.node.path} has no steps`);
+    const [first] = this.steps;
+    if (!first) throw new Error(`${this.node.path} has no steps`);
     const failed = new Fail(this, 'Failed', {
       error: 'SagaFailed',
       cause: `A step failed and the saga compensated; the ${outcomes.failure.recordWith.name} output has the failure code`,
     });
     const failureTail = this.outcome(outcomes.failure, '$.failureOutcome', failed);
-    const succeeded = new Succeed(this, 'Succeeded');
-    const successTail = this.outcome(outcomes.success, '$.successOutcome', succeeded);
+    const successTail = this.outcome(outcomes.success, '$.successOutcome', new Succeed(this, 'Succeeded'));
 
-    // Compensation entry points: entry[i] is where a failure of step i starts compensating (steps before i, reversed).
+    // entries[i] is where a failure of step i starts compensating: the steps before i, last one first.
     let chainHead: IChainable = failureTail;
     const entries: IChainable[] = [];
-    for (let index = 0; index < this.steps.length; index += 1) {
+    for (const step of this.steps) {
       entries.push(chainHead);
-      const step = this.steps[index] as Step;
       if (step.compensation) chainHead = this.compensation(step.compensation, chainHead);
     }
-
     this.steps.forEach((step, index) => {
       step.task.addCatch(entries[index] as IChainable, { errors: ['States.ALL'], resultPath: '$.failure' });
-      const next = this.steps[index + 1]?.task ?? successTail;
-      step.task.next(next);
+      step.task.next(this.steps[index + 1]?.task ?? successTail);
     });
-    // The success outcome's recorder is part of the saga: if it fails, everything before it is compensated.
-    const successRecorder = this.outcomeRecorders.get(outcomes.success.recordWith.name);
-    successRecorder?.addCatch(chainHead, { errors: ['States.ALL'], resultPath: '$.failure' });
+    // Recording success is part of the saga: if it fails, everything before it is compensated.
+    this.outcomeRecorders
+      .get(outcomes.success.recordWith.name)
+      ?.addCatch(chainHead, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const stage = SagastackStage.configOf(this);
-    const logGroup = new LogGroup(this, 'Logs', {
-      retention: stage.logRetention,
-      removalPolicy: stage.removalPolicy,
-    });
+    const logGroup = new LogGroup(this, 'Logs', { retention: stage.logRetention, removalPolicy: stage.removalPolicy });
     return new StateMachine(this, 'StateMachine', {
-      definitionBody: DefinitionBody.fromChainable((this.steps[0] as Step).task),
+      definitionBody: DefinitionBody.fromChainable(first.task),
       stateMachineType: StateMachineType.STANDARD,
       timeout: this.props.timeout,
       tracingEnabled: true,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+    });
+  }
+
+  private taskOf(action: SagaAction, resultPath: string): TaskStateBase & INextable {
+    if ('task' in action) return action.task;
+    return new LambdaInvoke(this, action.name, {
+      lambdaFunction: action.handler,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath,
     });
   }
 
@@ -167,8 +179,10 @@ export class Saga extends Construct {
     });
     this.withRetry(publish, this.props.publishRetry, ['States.ALL']);
     // An event that cannot be published is parked with the saga state, for an operator to republish.
-    const parkEvent = this.toDlq(`${spec.publishName}Undelivered`, end);
-    publish.addCatch(parkEvent, { errors: ['States.ALL'], resultPath: '$.publishFailure' });
+    publish.addCatch(this.toDlq(`${spec.publishName}Undelivered`, end), {
+      errors: ['States.ALL'],
+      resultPath: '$.publishFailure',
+    });
     publish.next(end);
     if (end instanceof Fail) {
       // If even recording the failure fails, park the state and still end the execution as failed.
@@ -181,15 +195,10 @@ export class Saga extends Construct {
     return record;
   }
 
-  private compensation(spec: { name: string; handler: IFunction }, next: IChainable): IChainable {
-    const task = new LambdaInvoke(this, spec.name, {
-      lambdaFunction: spec.handler,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      resultPath: JsonPath.DISCARD,
-    });
+  private compensation(action: SagaAction, next: IChainable): IChainable {
+    const task = this.taskOf(action, JsonPath.DISCARD);
     this.withRetry(task, this.props.compensationRetry, ['States.ALL']);
-    task.addCatch(this.toDlq(`${spec.name}Failed`, next), {
+    task.addCatch(this.toDlq(`${action.name}Failed`, next), {
       errors: ['States.ALL'],
       resultPath: '$.compensationFailure',
     });

@@ -149,20 +149,20 @@ export class CheckoutStack extends Stack {
       eventBus: platform.eventBus,
       timeout: Duration.minutes(tuning.saga.checkoutTimeoutMinutes),
     })
-      .step('PriceCart', priceCart, { resultPath: '$.pricing' })
-      .step('ReserveInventory', reserveInventory, {
-        resultPath: '$.reservation',
-        compensateWith: { name: 'ReleaseInventory', handler: releaseInventory },
-      })
-      .step('ProcessPayment', processPayment, {
-        resultPath: '$.payment',
-        compensateWith: { name: 'RefundPayment', handler: refundPayment },
-      })
-      .step('CreateOrder', createOrder, {
-        resultPath: '$.order',
-        compensateWith: { name: 'CancelOrder', handler: cancelOrder },
-      })
-      .step('ClearCart', clearCart);
+      .step({ name: 'PriceCart', handler: priceCart }, { resultPath: '$.pricing' })
+      .step(
+        { name: 'ReserveInventory', handler: reserveInventory },
+        { resultPath: '$.reservation', compensateWith: { name: 'ReleaseInventory', handler: releaseInventory } },
+      )
+      .step(
+        { name: 'ProcessPayment', handler: processPayment },
+        { resultPath: '$.payment', compensateWith: { name: 'RefundPayment', handler: refundPayment } },
+      )
+      .step(
+        { name: 'CreateOrder', handler: createOrder },
+        { resultPath: '$.order', compensateWith: { name: 'CancelOrder', handler: cancelOrder } },
+      )
+      .step({ name: 'ClearCart', handler: clearCart });
     this.stateMachine = saga.build({
       success: {
         recordWith: { name: 'CompleteCheckout', handler: completeCheckout },
