@@ -143,6 +143,9 @@ export const TRANSIENT_ERROR_NAMES = [
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  // A function that timed out may have committed its work; its retry is safe because every step is idempotent.
+  'Sandbox.Timedout',
+  'Lambda.Unknown',
 ] as const;
 
 /** Names of errors that fail a checkout with a known code; anything else is `INTERNAL`. */

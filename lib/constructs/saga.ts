@@ -76,8 +76,8 @@ export interface OutcomeSpec {
 
 /**
  * A saga on Step Functions: an ordered list of steps. Every step retries transient errors with exponential backoff and
- * full jitter, then a Catch (with the failure under `$.failure`) enters the compensation chain at the compensation of
- * the last step that succeeded, so compensations run in reverse order. Every compensation retries and, if it still
+ * full jitter, then a Catch (with the failure under `$.failure`) enters the compensation chain at the failed step's own
+ * compensation, so compensations run in reverse order, the failed step's first. Every compensation retries and, if it still
  * fails, is sent to the compensation DLQ (which alarms) and the chain goes on: one stuck compensation must not strand
  * the others. The failure outcome then records the failure and publishes it; the execution ends FAILED.
  *
@@ -119,12 +119,14 @@ export class Saga extends Construct {
     const failureTail = this.outcome(outcomes.failure, '$.failureOutcome', failed);
     const successTail = this.outcome(outcomes.success, '$.successOutcome', new Succeed(this, 'Succeeded'));
 
-    // entries[i] is where a failure of step i starts compensating: the steps before i, last one first.
+    // entries[i] is where a failure of step i starts compensating: its own compensation first, then those of the steps
+    // before it, last one first. A step that failed may still have taken effect (a timeout after its write committed),
+    // and compensations are no-ops for work that never happened, so undoing the failed step itself is the safe choice.
     let chainHead: IChainable = failureTail;
     const entries: IChainable[] = [];
     for (const step of this.steps) {
-      entries.push(chainHead);
       if (step.compensation) chainHead = this.compensation(step.compensation, chainHead);
+      entries.push(chainHead);
     }
     this.steps.forEach((step, index) => {
       step.task.addCatch(entries[index] as IChainable, { errors: ['States.ALL'], resultPath: '$.failure' });

@@ -147,7 +147,7 @@ describe('the checkout saga', () => {
     }
   });
 
-  it('compensates in reverse order of the steps that succeeded', () => {
+  it('compensates in reverse order, starting with the failed step itself (it may have taken effect)', () => {
     const next = (name: string): string[] => {
       const chain: string[] = [];
       let current: string | undefined = name;
@@ -158,21 +158,22 @@ describe('the checkout saga', () => {
       return chain;
     };
     const compensationOf = (step: string) => next(definition.States[step].Catch[0].Next);
-    expect(compensationOf('ReserveInventory')).toEqual(['FailCheckout', 'PublishCheckoutFailed']);
-    expect(compensationOf('ProcessPayment')).toEqual(['ReleaseInventory', 'FailCheckout', 'PublishCheckoutFailed']);
-    expect(compensationOf('CreateOrder')).toEqual([
+    expect(compensationOf('PriceCart')).toEqual(['FailCheckout', 'PublishCheckoutFailed']);
+    expect(compensationOf('ReserveInventory')).toEqual(['ReleaseInventory', 'FailCheckout', 'PublishCheckoutFailed']);
+    expect(compensationOf('ProcessPayment')).toEqual([
       'RefundPayment',
       'ReleaseInventory',
       'FailCheckout',
       'PublishCheckoutFailed',
     ]);
-    expect(compensationOf('ClearCart')).toEqual([
+    expect(compensationOf('CreateOrder')).toEqual([
       'CancelOrder',
       'RefundPayment',
       'ReleaseInventory',
       'FailCheckout',
       'PublishCheckoutFailed',
     ]);
+    expect(compensationOf('ClearCart')).toEqual(compensationOf('CreateOrder'));
   });
 
   it('a compensation that keeps failing goes to the compensation DLQ and the chain goes on', () => {
