@@ -1,4 +1,4 @@
-import { Stage, type StageProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages.js';
 import { ApiStack } from './stacks/api-stack.js';
@@ -22,10 +22,13 @@ export class SagastackStage extends Stage {
     super(scope, id, { ...props, env: { account: props.config.account, region: props.config.region } });
     this.config = props.config;
 
-    const platform = new PlatformStack(this, 'Platform', { config: props.config });
-    const checkout = new CheckoutStack(this, 'Checkout', { config: props.config, platform });
-    const api = new ApiStack(this, 'Api', { config: props.config, platform, checkout });
-    new ObservabilityStack(this, 'Observability', { config: props.config, platform, checkout, api });
+    // Stacks holding data refuse `cdk destroy` wherever the stage retains data.
+    const terminationProtection = props.config.removalPolicy === RemovalPolicy.RETAIN;
+    const common = { config: props.config, terminationProtection };
+    const platform = new PlatformStack(this, 'Platform', common);
+    const checkout = new CheckoutStack(this, 'Checkout', { ...common, platform });
+    const api = new ApiStack(this, 'Api', { ...common, platform, checkout });
+    new ObservabilityStack(this, 'Observability', { ...common, platform, checkout, api });
   }
 
   /** The configuration of the stage that contains `scope`; constructs read their per-stage defaults from it. */

@@ -37,6 +37,24 @@ export const tuning = {
   saga: {
     /** A checkout that has not finished in this time is failed by Step Functions. */
     checkoutTimeoutMinutes: 15,
+    /** Provisioning waits on a worker; an execution still running after this is failed. */
+    provisioningTimeoutMinutes: 60,
+  },
+  provisioning: {
+    /** The worker must heartbeat within this; a silent worker is presumed dead and the saga compensates. */
+    workerHeartbeatSeconds: 15,
+    /** The longest a worker may take for one command, heartbeats or not. */
+    workerTaskTimeoutSeconds: 600,
+    /** How long the simulated node agent works on a provision, and how often it heartbeats meanwhile. */
+    simulatedWorkMs: 3000,
+    simulatedHeartbeatMs: 1000,
+    /** Worker commands one agent takes at a time, and agents at most: the capacity of the fleet. */
+    workerBatchSize: 1,
+    workerMaxConcurrency: 10,
+    /** Quota of a tenant without an explicit one. */
+    defaultTenantQuota: { vcpu: 16, memoryGiB: 64, storageGiB: 500 },
+    /** How often the billing worker turns meters into usage lines. */
+    billingSchedule: 'rate(1 hour)',
   },
   events: {
     /** EventBridge target retries before the event goes to the target's DLQ. */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tuning } from '../config/tuning.js';
+import { SagastackStage } from '../sagastack-stage.js';
 import type { AppFunction } from './app-function.js';
 
 export interface QueueWithDlqProps {
@@ -24,7 +25,7 @@ export interface QueueWithDlqProps {
   readonly maxConcurrency?: number;
   /** Visibility timeout when there is no consumer. @default 30 seconds */
   readonly visibilityTimeout?: Duration;
-  /** Destroy or retain the queues with the stack. @default RemovalPolicy.DESTROY */
+  /** Destroy or retain the queues with the stack. @default the stage's removal policy */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -47,7 +48,7 @@ export class QueueWithDlq extends Construct {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: props.removalPolicy ?? SagastackStage.configOf(scope).removalPolicy,
     };
     this.deadLetterQueue = new Queue(this, 'Dlq', {
       ...common,
@@ -109,4 +110,35 @@ export const DEAD_LETTER_QUEUE_TAG = { key: 'sagastack:queue-role', value: 'dead
 export function markAsDeadLetterQueue(queue: IQueue, reason: string): void {
   Tags.of(queue).add(DEAD_LETTER_QUEUE_TAG.key, DEAD_LETTER_QUEUE_TAG.value);
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+}
+
+export interface TerminalQueueProps {
+  readonly encryptionKey: IKey;
+  readonly alarmTopic: ITopic;
+  /** Whose failures land here, for the alarm and the nag acknowledgement, e.g. `saga compensations`. */
+  readonly whose: string;
+}
+
+/**
+ * A dead-letter queue on its own (for EventBridge targets or saga compensations): encrypted, TLS only, kept for
+ * the SQS maximum, tagged as a DLQ, and alarmed as soon as it holds a message.
+ */
+export function terminalQueue(scope: Construct, id: string, props: TerminalQueueProps): Queue {
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: props.encryptionKey,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(tuning.queue.dlqRetentionDays),
+    // What waits here is unfinished business (stock, refunds): keep it wherever the stage keeps data.
+    removalPolicy: SagastackStage.configOf(scope).removalPolicy,
+  });
+  markAsDeadLetterQueue(queue, `This queue is itself the DLQ of ${props.whose}.`);
+  alarmWhenNotEmpty(
+    scope,
+    `${id}NotEmpty`,
+    queue,
+    `Messages of ${props.whose} wait in ${queue.node.path}`,
+    props.alarmTopic,
+  );
+  return queue;
 }

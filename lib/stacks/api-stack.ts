@@ -26,15 +26,18 @@ export interface ApiStackProps extends StackProps {
   readonly checkout: CheckoutStack;
 }
 
-/** Errors that never reach a Lambda (no token, denied, throttled, unknown route) use the same envelope as handlers. */
-const GATEWAY_ERRORS: ReadonlyArray<{ type: ResponseType; status: string; code: string }> = [
+/**
+ * Errors that never reach a Lambda (no token, denied, throttled, unknown route) use the same envelope as handlers.
+ * The two defaults set no status: a status on DEFAULT_4XX/5XX would override every unlisted type (413, 504, ...).
+ */
+const GATEWAY_ERRORS: ReadonlyArray<{ type: ResponseType; status?: string; code: string }> = [
   { type: ResponseType.UNAUTHORIZED, status: '401', code: 'UNAUTHORIZED' },
   { type: ResponseType.ACCESS_DENIED, status: '403', code: 'FORBIDDEN' },
   { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: '404', code: 'NOT_FOUND' },
   { type: ResponseType.THROTTLED, status: '429', code: 'THROTTLED' },
   { type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: '500', code: 'INTERNAL' },
-  { type: ResponseType.DEFAULT_4XX, status: '400', code: 'BAD_REQUEST' },
-  { type: ResponseType.DEFAULT_5XX, status: '500', code: 'INTERNAL' },
+  { type: ResponseType.DEFAULT_4XX, code: 'REQUEST_REFUSED' },
+  { type: ResponseType.DEFAULT_5XX, code: 'INTERNAL' },
 ];
 
 /**
@@ -53,6 +56,8 @@ export class ApiStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
     this.restApi = new RestApi(this, 'RestApi', {
+      // The name is the ApiName dimension of the API's metrics: one per stage, so stages never share alarms.
+      restApiName: `sagastack-${config.name}`,
       description: `sagastack ${config.name} API`,
       cloudWatchRole: true,
       deployOptions: {

@@ -1,8 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { CheckoutRequested, NOTIFIABLE_EVENTS } from '../../shared/contracts/events/checkout-events.js';
@@ -10,7 +8,8 @@ import type { StageConfig } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
 import { AppFunction } from '../constructs/app-function.js';
 import { AppTable } from '../constructs/app-table.js';
-import { alarmWhenNotEmpty, markAsDeadLetterQueue, QueueWithDlq } from '../constructs/queue-with-dlq.js';
+import { routeEventsToQueue } from '../constructs/event-route.js';
+import { QueueWithDlq, terminalQueue } from '../constructs/queue-with-dlq.js';
 import { Saga } from '../constructs/saga.js';
 import type { PlatformStack } from './platform-stack.js';
 
@@ -130,16 +129,10 @@ export class CheckoutStack extends Stack {
       'Records a failed checkout with its failure code',
     ).bindTable('CHECKOUTS', checkouts, 'readWrite');
 
-    this.compensationDlq = this.deadLetterQueue(
-      'CompensationDlq',
-      'saga compensations that exhausted their retries',
-      props,
-    );
-    this.undeliveredEvents = this.deadLetterQueue(
-      'UndeliveredEvents',
-      'EventBridge rule targets of this context',
-      props,
-    );
+    const terminal = (queueId: string, whose: string) =>
+      terminalQueue(this, queueId, { encryptionKey, alarmTopic: platform.alarmTopic, whose });
+    this.compensationDlq = terminal('CompensationDlq', 'saga compensations that exhausted their retries');
+    this.undeliveredEvents = terminal('UndeliveredEvents', 'EventBridge rule targets of this context');
 
     const saga = new Saga(this, 'CheckoutSaga', {
       stepRetry: tuning.retry.transient,
@@ -229,7 +222,12 @@ export class CheckoutStack extends Stack {
       alarmTopic: platform.alarmTopic,
       consumer: checkoutRequested,
     });
-    this.routeEvents('CheckoutRequestedRule', [CheckoutRequested.detailType], checkoutRequests, props);
+    routeEventsToQueue(this, 'CheckoutRequestedRule', {
+      eventBus: platform.eventBus,
+      detailTypes: [CheckoutRequested.detailType],
+      queue: checkoutRequests.queue,
+      deadLetterQueue: this.undeliveredEvents,
+    });
 
     // Notifications: every customer-facing outcome goes through one queue to the channels.
     const notifyCustomer = fn(
@@ -242,12 +240,12 @@ export class CheckoutStack extends Stack {
       alarmTopic: platform.alarmTopic,
       consumer: notifyCustomer,
     });
-    this.routeEvents(
-      'NotifyCustomerRule',
-      NOTIFIABLE_EVENTS.map((event) => event.detailType),
-      notificationQueue,
-      props,
-    );
+    routeEventsToQueue(this, 'NotifyCustomerRule', {
+      eventBus: platform.eventBus,
+      detailTypes: NOTIFIABLE_EVENTS.map((event) => event.detailType),
+      queue: notificationQueue.queue,
+      deadLetterQueue: this.undeliveredEvents,
+    });
     this.queues = { notifications: notificationQueue, checkoutRequests };
 
     // Outputs are how tests, tools and operators find resources without knowing physical names.
@@ -264,38 +262,5 @@ export class CheckoutStack extends Stack {
     output('UndeliveredEventsQueueUrl', this.undeliveredEvents.queueUrl);
     output('ReserveInventoryFunctionName', reserveInventory.functionName);
     output('ProcessPaymentFunctionName', processPayment.functionName);
-  }
-
-  /** A terminal queue: what lands here waits for an operator, and its alarm says so. */
-  private deadLetterQueue(id: string, whose: string, props: CheckoutStackProps): Queue {
-    const queue = new Queue(this, id, {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.platform.dataKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(tuning.queue.dlqRetentionDays),
-    });
-    markAsDeadLetterQueue(queue, `This queue is itself the DLQ of ${whose}.`);
-    alarmWhenNotEmpty(
-      this,
-      `${id}NotEmpty`,
-      queue,
-      `Messages of ${whose} wait in ${queue.node.path}`,
-      props.platform.alarmTopic,
-    );
-    return queue;
-  }
-
-  private routeEvents(id: string, detailTypes: string[], target: QueueWithDlq, props: CheckoutStackProps): Rule {
-    return new Rule(this, id, {
-      eventBus: props.platform.eventBus,
-      eventPattern: { detailType: detailTypes },
-      targets: [
-        new SqsQueue(target.queue, {
-          deadLetterQueue: this.undeliveredEvents,
-          retryAttempts: tuning.events.targetMaxRetries,
-          maxEventAge: Duration.seconds(tuning.events.targetMaxEventAgeSeconds),
-        }),
-      ],
-    });
   }
 }

@@ -47,9 +47,13 @@ export function sqsEventConsumer<TMessage extends z.ZodType>(
   const adapter = async (event: SQSEvent, context: Context) => {
     idempotentHandle.registerContext(context);
     const response = await processPartialResponse(event, handleRecord, processor, { context });
-    if (response.batchItemFailures.length > 0) {
-      logger.warn('Some messages failed and will be retried', { failed: response.batchItemFailures.length });
-    }
+    // The batch processor keeps each record's error to itself; without this line a failure leaves no trace in the logs.
+    processor.failureMessages.forEach((record, index) => {
+      logger.warn('Message failed; SQS redelivers it until it reaches the DLQ', {
+        messageId: (record as SQSRecord).messageId,
+        error: processor.errors[index],
+      });
+    });
     return response;
   };
   return middy(adapter).use(observability());
