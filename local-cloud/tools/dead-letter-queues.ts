@@ -92,18 +92,19 @@ export async function listDeadLetterQueues(
   }
   // Queue names are unique per account and region, and a DLQ lives in its source's account and region.
   const deadLetterNames = new Set([...deadLetterArns].map(queueNameOf));
-  const deadLetterUrls = new Set(options.alsoDeadLetterQueueUrls ?? []);
+  // By name, not URL: the same queue has several URL spellings on LocalStack (path or subdomain style).
+  const deadLetterUrls = new Map((options.alsoDeadLetterQueueUrls ?? []).map((url) => [queueNameOf(url), url]));
   for (const queueUrl of queueUrls) {
-    if (deadLetterNames.has(queueNameOf(queueUrl))) deadLetterUrls.add(queueUrl);
+    const name = queueNameOf(queueUrl);
+    if (deadLetterNames.has(name)) deadLetterUrls.set(name, queueUrl);
   }
   // A redrive target outside the listed queues (another name prefix) still serves the deployment.
-  const listedNames = new Set([...deadLetterUrls].map(queueNameOf));
   for (const arn of deadLetterArns) {
-    if (!listedNames.has(queueNameOf(arn))) deadLetterUrls.add(await urlOfArn(sqs, arn));
+    if (!deadLetterUrls.has(queueNameOf(arn))) deadLetterUrls.set(queueNameOf(arn), await urlOfArn(sqs, arn));
   }
 
   const queues: DeadLetterQueue[] = [];
-  for (const url of deadLetterUrls) {
+  for (const url of deadLetterUrls.values()) {
     const { Attributes = {} } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: COUNT_ATTRIBUTES }),
     );
@@ -139,9 +140,9 @@ export async function redriveDeadLetterQueue(
         'its messages come from EventBridge or Step Functions: inspect them and replay them by hand',
     );
   }
-  const startedAt = Date.now();
-  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn }));
-  const finished = await waitForMoveTask(sqs, arn, TaskHandle, startedAt, options);
+  const earlierTasks = new Set((await moveTasksOf(sqs, arn)).map((task) => task.StartedTimestamp));
+  await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn }));
+  const finished = await waitForMoveTask(sqs, arn, earlierTasks, options);
   if (finished.Status !== 'COMPLETED') {
     throw new DeadLetterQueueToolError(
       `The move task of ${arn} ended ${finished.Status}: ${finished.FailureReason ?? 'no reason given'} ` +
@@ -163,7 +164,9 @@ export async function resolveQueue(
     if (/^https?:\/\//.test(value)) url = value;
     else if (value.startsWith('arn:')) url = await urlOfArn(sqs, value);
     else url = (await sqs.send(new GetQueueUrlCommand({ QueueName: value }))).QueueUrl ?? '';
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+    );
     if (!url || !Attributes?.QueueArn) throw new Error('no URL or ARN in the answer');
     return { url, arn: Attributes.QueueArn };
   } catch (cause) {
@@ -175,29 +178,25 @@ export async function resolveQueue(
   }
 }
 
+/**
+ * Waits until the task started after `earlierTasks` were listed has finished. A finished task no longer carries its
+ * handle, so ours is told apart by its start time: SQS runs one task per queue at a time, and lists the latest first.
+ */
 async function waitForMoveTask(
   sqs: SQSClient,
   sourceArn: string,
-  taskHandle: string | undefined,
-  startedAt: number,
+  earlierTasks: ReadonlySet<number | undefined>,
   options: RedriveOptions,
 ): Promise<ListMessageMoveTasksResultEntry> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 10 }));
-    // A running task carries its handle; a finished one does not, and SQS runs one task per queue at a time, so the
-    // most recent finished task that started after our request is ours.
-    const running = Results.find((task) => task.Status === 'RUNNING' && task.TaskHandle === taskHandle);
-    if (!running) {
-      const finished = Results.find(
-        (task) => task.Status !== 'RUNNING' && task.Status !== 'CANCELLING' && isSince(task, startedAt),
-      );
-      if (finished) return finished;
-    }
+    const ours = (await moveTasksOf(sqs, sourceArn)).find((task) => !earlierTasks.has(task.StartedTimestamp));
+    if (ours && ours.Status !== 'RUNNING' && ours.Status !== 'CANCELLING') return ours;
     if (Date.now() > deadline) {
       throw new DeadLetterQueueToolError(
-        `The move task of ${sourceArn} has not finished after ${options.timeoutMs ?? 300_000} ms; it goes on: ` +
+        `The move task of ${sourceArn} has not finished after ${timeoutMs} ms; it goes on: ` +
           'check it with `aws sqs list-message-move-tasks`',
       );
     }
@@ -205,9 +204,9 @@ async function waitForMoveTask(
   }
 }
 
-/** Clocks of the caller and SQS differ a little; a task started a minute before our request is not ours. */
-function isSince(task: ListMessageMoveTasksResultEntry, startedAt: number): boolean {
-  return task.StartedTimestamp === undefined || task.StartedTimestamp >= startedAt - 60_000;
+async function moveTasksOf(sqs: SQSClient, sourceArn: string): Promise<ListMessageMoveTasksResultEntry[]> {
+  const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 10 }));
+  return Results;
 }
 
 async function listQueueUrls(sqs: SQSClient, prefix: string | undefined): Promise<string[]> {
@@ -258,4 +257,29 @@ async function urlOfArn(sqs: SQSClient, arn: string): Promise<string> {
 /** The last segment of a queue URL or ARN. */
 export function queueNameOf(urlOrArn: string): string {
   return urlOrArn.split(/[/:]/).at(-1) ?? urlOrArn;
+}
+
+/** A stack output value that is an SQS queue URL (AWS, LocalStack and local cloud spellings). */
+const QUEUE_URL = /^https?:\/\/[^/]+\/\d{12}\/[^/]+$/;
+/** Output names of queues that are dead-letter queues without an SQS source (EventBridge and Step Functions DLQs). */
+const DEAD_LETTER_OUTPUT = /dlq|deadletter|undelivered/i;
+
+/**
+ * Narrows `listDeadLetterQueues` to one deployment from its stack outputs: the name prefix its queues share (CDK
+ * names them `<stack>-<id>-<suffix>`, so this is the stage or stack prefix), and the queues its outputs call
+ * dead-letter queues. With fewer than two queues there is no telling the prefix from the queue's own name: no prefix.
+ */
+export function deploymentScope(outputs: Readonly<Record<string, string>>): ListDeadLetterQueuesOptions {
+  const queueOutputs = Object.entries(outputs).filter(([, value]) => QUEUE_URL.test(value));
+  const names = queueOutputs.map(([, url]) => queueNameOf(url));
+  const common = names.reduce((prefix, name) => {
+    let length = 0;
+    while (length < prefix.length && prefix[length] === name[length]) length++;
+    return prefix.slice(0, length);
+  }, names[0] ?? '');
+  const queueNamePrefix = names.length < 2 ? '' : common.slice(0, common.lastIndexOf('-') + 1);
+  return {
+    ...(queueNamePrefix ? { queueNamePrefix } : {}),
+    alsoDeadLetterQueueUrls: queueOutputs.filter(([name]) => DEAD_LETTER_OUTPUT.test(name)).map(([, url]) => url),
+  };
 }

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import {
+  aws,
+  type Caller,
+  call,
+  defaultAddress,
+  eventually,
+  fillCart,
+  newCustomer,
+  newProduct,
+  notificationsOf,
+  output,
+  product,
+  settledCheckout,
+  tableItems,
+} from './support/target.js';
+
+/** Puts one CheckoutRequested.v1 event on the platform bus, as an automated agent would. */
+async function putCheckoutRequested(detail: unknown) {
+  return aws.events.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          EventBusName: output('EventBusName'),
+          Source: 'sagastack.agents',
+          DetailType: 'CheckoutRequested.v1',
+          Detail: JSON.stringify(detail),
+        },
+      ],
+    }),
+  );
+}
+
+function checkoutRequest(customer: Caller, cartId: string, correlationId: string) {
+  return {
+    metadata: { correlationId, occurredAt: new Date().toISOString() },
+    data: {
+      idempotencyKey: `agent-${randomUUID()}`,
+      customerId: customer.sub,
+      tenantId: customer.tenant,
+      cartId,
+      paymentToken: 'tok_visa',
+      shippingAddress: defaultAddress,
+    },
+  };
+}
+
+/**
+ * The checkouts recorded for a cart. Nothing in the API lists a customer's checkouts, so an agent (and this test) can
+ * only find the id the event started by scanning the Checkouts table for the cart.
+ */
+async function checkoutsOfCart(cartId: string) {
+  const items: Array<{ checkoutId: string; customerId: string; status: string }> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await aws.dynamodb.send(
+      new ScanCommand({
+        TableName: output('CheckoutsTableName'),
+        FilterExpression: 'cartId = :cartId',
+        ExpressionAttributeValues: { ':cartId': cartId },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as typeof items));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Messages of a queue that satisfy `matches`, received with a zero visibility timeout so they stay where they are. */
+async function peek(queueUrl: string, matches: (body: string) => boolean) {
+  const { Messages = [] } = await aws.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: 0,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  return Messages.filter((message) => matches(message.Body ?? ''));
+}
+
+describe('event entry: CheckoutRequested.v1', () => {
+  it('runs a saga to COMPLETED for a cart prepared through the API', async () => {
+    // Prepare
+    const customer = newCustomer();
+    const lamp = await newProduct(5, 4500);
+    const cartId = await fillCart(customer, { [lamp]: 2 });
+    const correlationId = `agent-corr-${randomUUID()}`;
+
+    // Act
+    const put = await putCheckoutRequested(checkoutRequest(customer, cartId, correlationId));
+    const [started] = await eventually(
+      () => checkoutsOfCart(cartId),
+      (items) => items.length > 0,
+      { what: `a checkout of cart ${cartId}` },
+    );
+    const checkout = await settledCheckout(customer, started?.checkoutId as string);
+
+    // Assess
+    expect(put.FailedEntryCount).toBe(0);
+    expect(await checkoutsOfCart(cartId)).toHaveLength(1);
+    expect(started?.customerId).toBe(customer.sub);
+    expect(checkout.status).toBe('COMPLETED');
+    expect(checkout.totals).toEqual({ subtotalCents: 9000, discountCents: 0, taxCents: 653, totalCents: 9653 });
+    const order = await call('GET', `orders/${checkout.orderId}`, { caller: customer });
+    expect(order.status).toBe(200);
+    expect(order.body).toMatchObject({ status: 'PLACED', checkoutId: checkout.checkoutId, totals: checkout.totals });
+    expect(await product(lamp)).toMatchObject({ available: 3, reserved: 0 });
+    const cart = await call('GET', `carts/${cartId}`, { caller: customer });
+    expect(cart.body.items).toEqual([]);
+    const notifications = await eventually(
+      () => notificationsOf(customer.sub),
+      (items) => items.some((item) => item.eventType === 'OrderPlaced.v1'),
+      { what: 'the OrderPlaced notification' },
+    );
+    expect(notifications.map((item) => item.correlationId)).toContain(correlationId);
+  });
+
+  it('starts no checkout for an event that violates the schema and dead-letters it', async () => {
+    // Prepare
+    const customer = newCustomer();
+    const lamp = await newProduct(5, 4500);
+    const cartId = await fillCart(customer, { [lamp]: 1 });
+    const correlationId = `agent-corr-${randomUUID()}`;
+    const request = checkoutRequest(customer, cartId, correlationId);
+    // The one violation: an idempotency key shorter than the 8 characters the contract requires.
+    const invalid = { ...request, data: { ...request.data, idempotencyKey: 'short' } };
+    const checkoutsBefore = await tableItems('CheckoutsTableName');
+    const dlqUrl = output('CheckoutRequestsDlqUrl');
+
+    // Act
+    const put = await putCheckoutRequested(invalid);
+    const [deadLettered] = await eventually(
+      () => peek(dlqUrl, (body) => body.includes(correlationId)),
+      (messages) => messages.length > 0,
+      { timeoutMs: 90_000, intervalMs: 500, what: 'the invalid request in the CheckoutRequests DLQ' },
+    );
+
+    // Assess
+    expect(put.FailedEntryCount).toBe(0);
+    const envelope = JSON.parse(deadLettered?.Body ?? '{}');
+    expect(envelope['detail-type']).toBe('CheckoutRequested.v1');
+    expect(envelope.detail).toEqual(invalid);
+    expect(await checkoutsOfCart(cartId)).toEqual([]);
+    expect(await tableItems('CheckoutsTableName')).toEqual(checkoutsBefore);
+    expect(await product(lamp)).toMatchObject({ available: 5, reserved: 0 });
+    const cart = await call('GET', `carts/${cartId}`, { caller: customer });
+    expect(cart.body.items).toMatchObject([{ sku: lamp, quantity: 1 }]);
+  });
+});
