@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ColdStartGate } from '../../local-cloud/lambda/cold-start-gate.js';
+import { ConcurrencyAccount } from '../../local-cloud/lambda/concurrency.js';
+import { type ExecutionResult, FunctionPool } from '../../local-cloud/lambda/function-pool.js';
+import { type AssetDirectories, createAssetDirectories, functionSpec, HANDLERS_SOURCE } from './lambda-fixture.js';
+
+let assets: AssetDirectories;
+let handlersDirectory: string;
+
+beforeAll(async () => {
+  assets = await createAssetDirectories();
+  handlersDirectory = await assets.create('handlers', { 'index.js': HANDLERS_SOURCE });
+});
+
+afterAll(async () => {
+  await assets.remove();
+});
+
+/** A start that holds its gate slot until `finish` is called. */
+function heldStart() {
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const started: string[] = [];
+  const start = (name: string) => () => {
+    started.push(name);
+    return done;
+  };
+  return { start, finish, started };
+}
+
+describe('ColdStartGate', () => {
+  it('runs at most `limit` starts at once, in order, and holds each slot until its start settles', async () => {
+    // Prepare
+    const gate = new ColdStartGate(2);
+    const held = heldStart();
+
+    // Act
+    for (const name of ['a', 'b', 'c']) gate.schedule(held.start(name));
+    await new Promise((resolve) => setImmediate(resolve));
+    const beforeFinish = [...held.started];
+    held.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(beforeFinish).toEqual(['a', 'b']);
+    expect(held.started).toEqual(['a', 'b', 'c']);
+  });
+
+  it('lets a queued start be cancelled, but not one that began', async () => {
+    // Prepare
+    const gate = new ColdStartGate(1);
+    const held = heldStart();
+    const first = gate.schedule(held.start('first'));
+    const second = gate.schedule(held.start('second'));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Act
+    const cancelledFirst = first.cancel();
+    const cancelledSecond = second.cancel();
+    held.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(cancelledFirst).toBe(false);
+    expect(cancelledSecond).toBe(true);
+    expect(held.started).toEqual(['first']);
+  });
+});
+
+describe('FunctionPool cold starts', () => {
+  it('gives an environment handed back to an invocation still waiting for its cold start', async () => {
+    // Prepare: one warm environment, then every cold-start slot taken.
+    const gate = new ColdStartGate(1);
+    const pool = new FunctionPool(
+      functionSpec('handback', handlersDirectory, 'index.sleep'),
+      {},
+      new ConcurrencyAccount(10, 0),
+      () => undefined,
+      gate,
+    );
+    const invoke = async (ms: number): Promise<ExecutionResult> => {
+      const reservation = pool.tryReserve();
+      if ('throttled' in reservation) throw new Error(`throttled: ${reservation.throttled}`);
+      const request = {
+        requestId: randomUUID(),
+        eventJson: JSON.stringify({ ms }),
+        invokedFunctionArn: pool.spec.arn,
+        traceId: 'Root=1-00000000-000000000000000000000000',
+        clientContext: undefined,
+      };
+      return pool.execute(reservation, request);
+    };
+    try {
+      await invoke(0);
+      const blocker = heldStart();
+      gate.schedule(blocker.start('blocker'));
+
+      // Act: the first takes the warm environment; the second must wait, and gets it back when the first is done.
+      const [first, second] = await Promise.all([invoke(100), invoke(0)]);
+      blocker.finish();
+
+      // Assess
+      expect(first).toEqual({ payloadJson: JSON.stringify({ invocationsInWorker: 2 }) });
+      expect(second).toEqual({ payloadJson: JSON.stringify({ invocationsInWorker: 3 }) });
+      expect(pool.stats).toMatchObject({ coldStarts: 1, warmStarts: 2, invocations: 3, errors: 0 });
+    } finally {
+      await pool.stop();
+    }
+  });
+});
