@@ -1,0 +1,373 @@
+/**
+ * The report `npm run saga` prints: one execution's history laid out the way the Step Functions console's table view
+ * shows it. States in the order they were entered, each with its status, timings (offset from the execution's start
+ * and duration) and what it added to the saga's state (its whole input and output with `full`); every attempt of a
+ * retried task with its error and cause and the wait before the next attempt; compensations marked; then the
+ * execution's final status, error and output.
+ *
+ * Pure: it takes the answers of DescribeExecution and GetExecutionHistory and returns lines, so it is the same for
+ * the local cloud, LocalStack and AWS, and is unit-tested without any of them.
+ */
+import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
+
+/** The part of DescribeExecution the report reads. */
+export type ExecutionDescription = Pick<
+  DescribeExecutionOutput,
+  'executionArn' | 'name' | 'status' | 'startDate' | 'stopDate' | 'input' | 'output' | 'error' | 'cause'
+>;
+
+export interface SagaReportOptions {
+  /** Print inputs, outputs, causes and stack traces whole (pretty JSON) instead of cut to one line. @default false */
+  readonly full?: boolean;
+  /** Characters a cut value keeps. @default 160 */
+  readonly maxValueLength?: number;
+  /** Decides which states are compensations. @default {@link isCheckoutCompensation} */
+  readonly isCompensation?: (stateName: string) => boolean;
+  /** "Now", for the duration of what still runs. @default the stop date, else the last event */
+  readonly now?: Date;
+}
+
+/** The checkout saga's compensations (see `lib/stacks/checkout-stack.ts`). */
+export const CHECKOUT_COMPENSATIONS: readonly string[] = ['ReleaseInventory', 'RefundPayment', 'CancelOrder'];
+
+/**
+ * A compensation of the checkout saga: one of its compensating steps, or a state that parks a failure for an operator
+ * in the compensation DLQ: `<Compensation>Failed` (a compensation that exhausted its retries) and `<State>Undelivered`
+ * (an outcome that could not be recorded or published). `PublishCheckoutFailed` ends in `Failed` only because its
+ * event is `CheckoutFailed`: it publishes the outcome and compensates nothing, like the terminal `Failed` state.
+ */
+export function isCheckoutCompensation(stateName: string): boolean {
+  return (
+    CHECKOUT_COMPENSATIONS.some((name) => stateName === name || stateName === `${name}Failed`) ||
+    stateName.endsWith('Undelivered')
+  );
+}
+
+type AttemptOutcome = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+
+interface Attempt {
+  readonly scheduledAt: number;
+  endedAt?: number;
+  outcome: AttemptOutcome;
+  error?: string;
+  cause?: string;
+}
+
+interface StateRun {
+  readonly name: string;
+  /** The ASL state type: Task, Pass, Choice, Fail, Succeed, Wait, Parallel, Map. */
+  readonly type: string;
+  readonly depth: number;
+  readonly enteredAt: number;
+  readonly input?: string;
+  exitedAt?: number;
+  output?: string;
+  aborted?: boolean;
+  lastEventAt: number;
+  readonly attempts: Attempt[];
+}
+
+const SCHEDULED = /^(Task|LambdaFunction|Activity)Scheduled$/;
+const SUCCEEDED = /^(Task|LambdaFunction|Activity)Succeeded$/;
+const FAILED = /^(Task|LambdaFunction|Activity)(Failed|StartFailed|SubmitFailed|ScheduleFailed)$/;
+const TIMED_OUT = /^(Task|LambdaFunction|Activity)TimedOut$/;
+
+export function sagaReport(
+  execution: ExecutionDescription,
+  history: readonly HistoryEvent[],
+  options: SagaReportOptions = {},
+): string[] {
+  const full = options.full ?? false;
+  const maxLength = options.maxValueLength ?? 160;
+  const isCompensation = options.isCompensation ?? isCheckoutCompensation;
+  const events = [...history].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  const startMs =
+    millis(execution.startDate) ?? millis(events.find((event) => event.type === 'ExecutionStarted')?.timestamp) ?? 0;
+  const lastEventMs = millis(events.at(-1)?.timestamp) ?? startMs;
+  const endMs = millis(execution.stopDate) ?? millis(options.now) ?? lastEventMs;
+  const runs = stateRunsOf(events);
+
+  const lines: string[] = [];
+  lines.push(`Execution  ${execution.name ?? '?'}`);
+  lines.push(`ARN        ${execution.executionArn ?? '?'}`);
+  lines.push(`Started    ${new Date(startMs).toISOString()}`);
+  lines.push(...value('Input      ', execution.input, { full, maxLength, indent: '' }));
+  lines.push('');
+
+  if (runs.length === 0) lines.push('No state was entered.');
+  else lines.push(`${pad('#', 4)}${pad('State', 34)}${pad('Type', 9)}${pad('Status', 11)}${pad('Start', 11)}Duration`);
+  runs.forEach((run, index) => {
+    const status = statusOf(run, runs[index + 1], execution.status);
+    const end = run.exitedAt ?? (status === 'RUNNING' ? endMs : run.lastEventAt);
+    const marker = isCompensation(run.name) ? '  ↩ compensation' : '';
+    const name = `${'  '.repeat(run.depth)}${run.name}`;
+    lines.push(
+      `${pad(String(index + 1), 4)}${pad(name, 34)}${pad(run.type, 9)}${pad(status, 11)}` +
+        `${pad(offset(run.enteredAt - startMs), 11)}${duration(end - run.enteredAt)}${marker}`,
+    );
+    const indent = `${' '.repeat(4)}${'  '.repeat(run.depth)}  `;
+    lines.push(...attemptLines(run, startMs, { full, maxLength, indent }));
+    const format = { full, maxLength, indent };
+    if (full) {
+      lines.push(...value(`${indent}input   `, run.input, format));
+      lines.push(...value(`${indent}output  `, run.output, format));
+    } else {
+      // Every state passes the saga's whole state on, so what a state adds or changes is what tells its story.
+      const previousOutput = index === 0 ? execution.input : (runs[index - 1]?.output ?? runs[index - 1]?.input);
+      if (run.input !== previousOutput) lines.push(...changes(`${indent}input   `, previousOutput, run.input, format));
+      lines.push(...changes(`${indent}output  `, run.input, run.output, format));
+    }
+  });
+
+  lines.push('');
+  const finalStatus = execution.status ?? 'UNKNOWN';
+  const took =
+    finalStatus === 'RUNNING' ? `for ${duration(endMs - startMs)} so far` : `after ${duration(endMs - startMs)}`;
+  const compensated = runs.filter((run) => isCompensation(run.name)).map((run) => run.name);
+  if (compensated.length > 0) lines.push(`Compensations: ${[...new Set(compensated)].join(', ')}`);
+  lines.push(`Execution ${finalStatus} ${took}`);
+  if (execution.error || execution.cause) {
+    lines.push(...errorLines('Error  ', execution.error, execution.cause, { full, maxLength, indent: '' }));
+  }
+  if (full) lines.push(...value('Output ', execution.output, { full, maxLength, indent: '' }));
+  else lines.push(...changes('Output ', execution.input, execution.output, { full, maxLength, indent: '' }));
+  return lines.map((line) => line.trimEnd());
+}
+
+/** Groups the events under the states they belong to; a stack follows Parallel and Map states into their children. */
+function stateRunsOf(events: readonly HistoryEvent[]): StateRun[] {
+  const runs: StateRun[] = [];
+  const open: StateRun[] = [];
+  for (const event of events) {
+    const type = event.type ?? '';
+    const at = millis(event.timestamp) ?? 0;
+    const current = open.at(-1);
+    if (current) current.lastEventAt = at;
+    if (type.endsWith('StateEntered')) {
+      const details = event.stateEnteredEventDetails;
+      const run: StateRun = {
+        name: details?.name ?? '?',
+        type: type.slice(0, -'StateEntered'.length),
+        depth: open.length,
+        enteredAt: at,
+        lastEventAt: at,
+        ...(details?.input === undefined ? {} : { input: details.input }),
+        attempts: [],
+      };
+      runs.push(run);
+      open.push(run);
+    } else if (type.endsWith('StateExited')) {
+      const name = event.stateExitedEventDetails?.name;
+      const index = open.findLastIndex((run) => run.name === name);
+      const run = open[index];
+      if (run) {
+        run.exitedAt = at;
+        const output = event.stateExitedEventDetails?.output;
+        if (output !== undefined) run.output = output;
+        open.splice(index);
+      }
+    } else if (type.endsWith('StateAborted')) {
+      const run = open.pop();
+      if (run) run.aborted = true;
+    } else if (current && SCHEDULED.test(type)) {
+      current.attempts.push({ scheduledAt: at, outcome: 'RUNNING' });
+    } else if (current && (SUCCEEDED.test(type) || FAILED.test(type) || TIMED_OUT.test(type))) {
+      const attempt = current.attempts.findLast((candidate) => candidate.outcome === 'RUNNING');
+      if (!attempt) continue;
+      attempt.endedAt = at;
+      if (SUCCEEDED.test(type)) {
+        attempt.outcome = 'SUCCEEDED';
+        continue;
+      }
+      attempt.outcome = TIMED_OUT.test(type) ? 'TIMED_OUT' : 'FAILED';
+      const details = failureDetailsOf(event);
+      if (details.error !== undefined) attempt.error = details.error;
+      if (details.cause !== undefined) attempt.cause = details.cause;
+    } else if (type.startsWith('Execution') && type !== 'ExecutionStarted') {
+      // The execution ended: whatever is still open stopped with it.
+      open.length = 0;
+    }
+  }
+  return runs;
+}
+
+/** The `error` and `cause` of a failure event, wherever its type keeps them. */
+function failureDetailsOf(event: HistoryEvent): { error?: string; cause?: string } {
+  for (const [member, details] of Object.entries(event)) {
+    if (!member.endsWith('EventDetails') || typeof details !== 'object' || details === null) continue;
+    const { error, cause } = details as { error?: unknown; cause?: unknown };
+    if (error !== undefined || cause !== undefined) {
+      return {
+        ...(typeof error === 'string' ? { error } : {}),
+        ...(typeof cause === 'string' ? { cause } : {}),
+      };
+    }
+  }
+  return {};
+}
+
+function statusOf(run: StateRun, next: StateRun | undefined, executionStatus: string | undefined): string {
+  if (run.aborted) return 'ABORTED';
+  if (run.type === 'Fail') return 'FAILED';
+  const last = run.attempts.at(-1);
+  if (last && last.outcome !== 'RUNNING' && last.outcome !== 'SUCCEEDED') {
+    // A failed task that the execution went on from was caught; otherwise it failed the execution.
+    return next && next.depth <= run.depth ? 'CAUGHT' : 'FAILED';
+  }
+  if (run.exitedAt !== undefined) return 'SUCCEEDED';
+  if (executionStatus === 'RUNNING') return 'RUNNING';
+  return next ? 'SUCCEEDED' : (executionStatus ?? 'UNKNOWN');
+}
+
+interface ValueFormat {
+  readonly full: boolean;
+  readonly maxLength: number;
+  readonly indent: string;
+}
+
+function attemptLines(run: StateRun, startMs: number, format: ValueFormat): string[] {
+  const { attempts } = run;
+  // One successful attempt says nothing the state's own line does not.
+  if (attempts.length === 0 || (attempts.length === 1 && attempts[0]?.outcome === 'SUCCEEDED')) return [];
+  const lines: string[] = [];
+  attempts.forEach((attempt, index) => {
+    const nextAttempt = attempts[index + 1];
+    const ended = attempt.endedAt ?? attempt.scheduledAt;
+    const retried =
+      nextAttempt && attempt.outcome !== 'SUCCEEDED'
+        ? `  → retried after ${duration(nextAttempt.scheduledAt - ended)}`
+        : '';
+    const outcome = retried ? 'RETRIED' : attempt.outcome;
+    lines.push(
+      `${format.indent}attempt ${index + 1}  ${pad(outcome, 10)}${pad(offset(attempt.scheduledAt - startMs), 11)}` +
+        `${attempt.endedAt === undefined ? '' : duration(attempt.endedAt - attempt.scheduledAt)}${retried}`,
+    );
+    if (attempt.error !== undefined || attempt.cause !== undefined) {
+      lines.push(...errorLines(`${format.indent}  error   `, attempt.error, attempt.cause, format));
+    }
+  });
+  return lines;
+}
+
+/**
+ * `Error: message` on one line. Lambda errors carry a JSON cause (`errorType`, `errorMessage`, `trace`): its message is
+ * what an operator needs, and the trace follows with `--full`. Other causes are free text.
+ */
+function errorLines(
+  label: string,
+  error: string | undefined,
+  cause: string | undefined,
+  format: ValueFormat,
+): string[] {
+  const lambda = lambdaCause(cause);
+  const message = lambda?.errorMessage ?? cause;
+  const headline = [error, message].filter((part) => part !== undefined && part.length > 0).join(': ');
+  const lines = [`${label}${format.full ? headline : cut(headline, format.maxLength)}`];
+  if (format.full && lambda?.trace) {
+    const continuation = ' '.repeat(label.length);
+    // The trace's first line repeats the error and its message, already on the headline.
+    const frames = lambda.trace.map((frame) => frame.trim()).filter((frame) => frame.startsWith('at '));
+    lines.push(...frames.map((frame) => `${continuation}${frame}`));
+  }
+  return lines;
+}
+
+function lambdaCause(cause: string | undefined): { errorMessage?: string; trace?: string[] } | undefined {
+  if (!cause?.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown; trace?: unknown };
+    return {
+      ...(typeof parsed.errorMessage === 'string' ? { errorMessage: parsed.errorMessage } : {}),
+      ...(Array.isArray(parsed.trace) ? { trace: parsed.trace.map(String) } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What `after` changed in `before`, one top-level key a line (`+` added, `~` changed, `-` removed), each value cut to
+ * one line; the whole of `after` when either is not a JSON object.
+ */
+function changes(label: string, before: string | undefined, after: string | undefined, format: ValueFormat): string[] {
+  if (after === undefined) return [];
+  const from = jsonObject(before);
+  const to = jsonObject(after);
+  if (!from || !to) return value(label, after, format);
+  const continuation = ' '.repeat(label.length);
+  const entry = (sign: string, key: string, data?: unknown) =>
+    data === undefined ? `${sign} ${key}` : `${sign} ${key}: ${cut(JSON.stringify(data), format.maxLength)}`;
+  const changed = [
+    ...Object.entries(to)
+      .filter(([key, data]) => !(key in from) || JSON.stringify(from[key]) !== JSON.stringify(data))
+      .map(([key, data]) => entry(key in from ? '~' : '+', key, data)),
+    ...Object.keys(from)
+      .filter((key) => !(key in to))
+      .map((key) => entry('-', key)),
+  ];
+  if (changed.length === 0) return [`${label}unchanged`];
+  return changed.map((line, index) => `${index === 0 ? label : continuation}${line}`);
+}
+
+function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON document on one line cut to `maxLength`, or with `full`, pretty-printed whole. */
+function value(label: string, text: string | undefined, format: ValueFormat): string[] {
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (format.full) {
+    const pretty = parsed === undefined ? text : JSON.stringify(parsed, null, 2);
+    const [first = '', ...rest] = pretty.split('\n');
+    const continuation = ' '.repeat(label.length);
+    return [`${label}${first}`, ...rest.map((line) => `${continuation}${line}`)];
+  }
+  return [`${label}${cut(parsed === undefined ? text : JSON.stringify(parsed), format.maxLength)}`];
+}
+
+function cut(text: string, maxLength: number): string {
+  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  if (oneLine.length <= maxLength) return oneLine;
+  return `${oneLine.slice(0, maxLength)}… (${oneLine.length} chars, --full shows all)`;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text} ` : text.padEnd(width);
+}
+
+function offset(ms: number): string {
+  return `+${duration(ms)}`;
+}
+
+/** `850 ms`, `2.35 s`, `3 min 05 s`. */
+export function duration(ms: number): string {
+  const value = Math.max(0, Math.round(ms));
+  if (value < 1000) return `${value} ms`;
+  if (value < 60_000) return `${(value / 1000).toFixed(2)} s`;
+  const minutes = Math.floor(value / 60_000);
+  const seconds = Math.floor((value % 60_000) / 1000);
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** SDK dates are `Date`s; a fixture may give epoch seconds as AWS's JSON does. */
+function millis(date: Date | number | string | undefined): number | undefined {
+  if (date === undefined) return undefined;
+  if (date instanceof Date) return date.getTime();
+  if (typeof date === 'number') return date * 1000;
+  const parsed = Date.parse(date);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
