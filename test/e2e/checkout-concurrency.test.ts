@@ -6,6 +6,7 @@ import {
   fillCart,
   newCustomer,
   newProduct,
+  notificationsOf,
   product,
   settledCheckout,
   startCheckout,
@@ -76,5 +77,20 @@ describe('checkout: concurrency', () => {
     expect(orders.map((order) => order.body.lines)).toEqual(
       Array(STOCK).fill([expect.objectContaining({ sku, quantity: 1 })]),
     );
+
+    // Every customer is told their own outcome (waiting for it also drains this test's notification queue tail).
+    const told = await Promise.all(
+      results.map(async ({ customer, checkout }) => {
+        const eventType = checkout.status === 'COMPLETED' ? 'OrderPlaced.v1' : 'CheckoutFailed.v1';
+        const notifications = await eventually(
+          () => notificationsOf(customer.sub),
+          (items) => items.some((item) => item.eventType === eventType),
+          { timeoutMs: 60_000, what: `the ${eventType} notification of ${customer.sub}` },
+        );
+        return notifications.map((item) => item.eventType);
+      }),
+    );
+    expect(told.filter((types) => types.includes('OrderPlaced.v1'))).toHaveLength(STOCK);
+    expect(told.filter((types) => types.includes('CheckoutFailed.v1'))).toHaveLength(CUSTOMERS - STOCK);
   });
 });

@@ -1,9 +1,11 @@
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   aws,
+  type Caller,
   call,
+  channelsNotified,
   eventually,
   fillCart,
   newCustomer,
@@ -18,6 +20,19 @@ import {
 /** The Step Functions execution of a checkout: the saga is named after its checkout. */
 function executionArnOf(checkoutId: string): string {
   return `${output('CheckoutStateMachineArn').replace(':stateMachine:', ':execution:')}:${checkoutId}`;
+}
+
+/**
+ * The checkout's view once its saga has ended. The record settles as soon as CompleteCheckout or FailCheckout wrote it,
+ * while the saga still publishes the outcome event; the steps are only final when the execution is.
+ */
+async function finishedCheckout(customer: Caller, checkoutId: string) {
+  await eventually(
+    () => aws.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(checkoutId) })),
+    (execution) => execution.status !== 'RUNNING',
+    { what: `the saga of ${checkoutId} to end` },
+  );
+  return settledCheckout(customer, checkoutId);
 }
 
 async function executionHistory(executionArn: string): Promise<HistoryEvent[]> {
@@ -85,7 +100,7 @@ describe('checkout: failures', () => {
 
     // Act
     const accepted = await startCheckout(customer, { cartId, paymentToken: 'tok_chargeDeclined' });
-    const checkout = await settledCheckout(customer, accepted.body.checkoutId);
+    const checkout = await finishedCheckout(customer, accepted.body.checkoutId);
 
     // Assess
     expect(accepted.status).toBe(202);
@@ -103,6 +118,8 @@ describe('checkout: failures', () => {
       { name: 'PriceCart', status: 'SUCCEEDED' },
       { name: 'ReserveInventory', status: 'SUCCEEDED' },
       { name: 'ProcessPayment', status: 'FAILED' },
+      // The failed step's own compensation runs first (a no-op here: nothing was charged), then the earlier ones'.
+      { name: 'RefundPayment', status: 'SUCCEEDED' },
       { name: 'ReleaseInventory', status: 'SUCCEEDED' },
       { name: 'FailCheckout', status: 'SUCCEEDED' },
       { name: 'PublishCheckoutFailed', status: 'SUCCEEDED' },
@@ -110,7 +127,8 @@ describe('checkout: failures', () => {
 
     const notifications = await eventually(
       () => notificationsOf(customer.sub),
-      (items) => items.some((item) => item.eventType === 'CheckoutFailed.v1'),
+      // Each event goes out on two channels, written one after the other: wait for both.
+      (items) => items.filter((item) => item.eventType === 'CheckoutFailed.v1').length >= 2,
       { what: 'the CheckoutFailed notification' },
     );
     const failedNotices = notifications.filter((item) => item.eventType === 'CheckoutFailed.v1');
@@ -132,7 +150,7 @@ describe('checkout: failures', () => {
 
     // Act
     const accepted = await startCheckout(customer, { cartId });
-    const checkout = await settledCheckout(customer, accepted.body.checkoutId);
+    const checkout = await finishedCheckout(customer, accepted.body.checkoutId);
 
     // Assess
     expect(accepted.status).toBe(202);
@@ -147,6 +165,8 @@ describe('checkout: failures', () => {
     expect(checkout.steps.map(({ name, status }) => ({ name, status }))).toEqual([
       { name: 'PriceCart', status: 'SUCCEEDED' },
       { name: 'ReserveInventory', status: 'FAILED' },
+      // Its own compensation runs (and finds nothing held): the reservation was all or nothing.
+      { name: 'ReleaseInventory', status: 'SUCCEEDED' },
       { name: 'FailCheckout', status: 'SUCCEEDED' },
       { name: 'PublishCheckoutFailed', status: 'SUCCEEDED' },
     ]);
@@ -158,6 +178,7 @@ describe('checkout: failures', () => {
     expect(await product(plenty)).toMatchObject({ available: 5, reserved: 0 });
     const order = await call('GET', `orders/ord_${checkout.checkoutId}`, { caller: customer });
     expect(order.status).toBe(404);
+    expect(await channelsNotified(customer.sub, 'CheckoutFailed.v1', 2)).toEqual(['email', 'sms']);
   });
 
   it('a transient gateway error is retried and the checkout completes', async () => {
@@ -168,7 +189,7 @@ describe('checkout: failures', () => {
 
     // Act
     const accepted = await startCheckout(customer, { cartId, paymentToken: 'tok_transientError' });
-    const checkout = await settledCheckout(customer, accepted.body.checkoutId);
+    const checkout = await finishedCheckout(customer, accepted.body.checkoutId);
     const history = await executionHistory(executionArnOf(checkout.checkoutId));
 
     // Assess
@@ -202,5 +223,6 @@ describe('checkout: failures', () => {
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({ status: 'CAPTURED', amountCents: checkout.totals?.totalCents });
     expect(await product(sku)).toMatchObject({ available: 8, reserved: 0 });
+    expect(await channelsNotified(customer.sub, 'OrderPlaced.v1', 2)).toEqual(['email', 'push']);
   });
 });

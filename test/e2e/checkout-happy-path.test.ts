@@ -49,7 +49,8 @@ describe('checkout: happy path', () => {
 
     const notifications = await eventually(
       () => notificationsOf(customer.sub),
-      (items) => items.some((item) => item.eventType === 'OrderPlaced.v1'),
+      // Each event goes out on two channels, written one after the other: wait for both.
+      (items) => items.filter((item) => item.eventType === 'OrderPlaced.v1').length >= 2,
       { what: 'the OrderPlaced notification' },
     );
     expect(

@@ -7,10 +7,13 @@ import {
   aws,
   type Caller,
   call,
+  channelsNotified,
   defaultAddress,
+  eventually,
   fillCart,
   newCustomer,
   newProduct,
+  notificationsOf,
   output,
   product,
   settledCheckout,
@@ -101,6 +104,12 @@ describe('checkout: idempotency', () => {
     const first = await startCheckout(customer, { cartId, idempotencyKey });
     const second = await startCheckout(customer, { cartId, idempotencyKey });
     const checkout = await settledCheckout(customer, first.body.checkoutId);
+    // The record settles before the saga has published its outcome; the execution's own status comes last.
+    const executions = await eventually(
+      () => executionsNamed(first.body.checkoutId),
+      (found) => found.length > 0 && found.every((execution) => execution.status !== 'RUNNING'),
+      { what: `the saga of ${first.body.checkoutId} to end` },
+    );
 
     // Assess
     expect(first.status).toBe(202);
@@ -108,7 +117,6 @@ describe('checkout: idempotency', () => {
     expect(second.body.checkoutId).toBe(first.body.checkoutId);
     expect(checkout.status).toBe('COMPLETED');
 
-    const executions = await executionsNamed(first.body.checkoutId);
     expect(executions).toHaveLength(1);
     const described = await aws.sfn.send(
       new DescribeExecutionCommand({ executionArn: executions[0]?.executionArn ?? '' }),
@@ -118,8 +126,9 @@ describe('checkout: idempotency', () => {
 
     const records = await checkoutRecordsOf(customer);
     expect(records.map((record) => record.checkoutId)).toEqual([first.body.checkoutId]);
-    // One saga took the stock once.
+    // One saga took the stock once and told the customer once.
     expect(await product(sku)).toMatchObject({ available: 9, reserved: 0 });
+    expect(await channelsNotified(customer.sub, 'OrderPlaced.v1', 2)).toEqual(['email', 'push']);
   });
 
   it('ReserveInventory invoked twice with the same command takes the stock once', async () => {
@@ -192,5 +201,6 @@ describe('checkout: idempotency', () => {
     expect(await product(sku)).toMatchObject({ available: 9, reserved: 0 });
     const otherCart = await call('GET', `carts/${otherCartId}`, { caller: customer });
     expect(otherCart.body.items).toEqual([expect.objectContaining({ sku, quantity: 2 })]);
+    expect(await channelsNotified(customer.sub, 'OrderPlaced.v1', 2)).toEqual(['email', 'push']);
   });
 });

@@ -206,3 +206,23 @@ export async function newProduct(available: number, priceCents = 1000): Promise<
   );
   return sku;
 }
+
+/**
+ * The channels a customer was told about `eventType` on, once all `expectedChannels` were written (the notifier writes
+ * them one after the other). Waiting also lets the test's asynchronous tail finish before the next file runs.
+ */
+export async function channelsNotified(
+  customerId: string,
+  eventType: string,
+  expectedChannels: number,
+): Promise<string[]> {
+  const notifications = await eventually(
+    () => notificationsOf(customerId),
+    (items) => items.filter((item) => item.eventType === eventType).length >= expectedChannels,
+    { what: `${expectedChannels} ${eventType} notifications of ${customerId}` },
+  );
+  return notifications
+    .filter((item) => item.eventType === eventType)
+    .map((item) => item.channel)
+    .sort();
+}
