@@ -127,6 +127,36 @@ export class PaymentGatewayUnavailableError extends TransientError {
   }
 }
 
+// Provisioning saga errors. Their names are matched by the provisioning saga's Catch blocks and by MarkFailed, which
+// turns them into the resource's failure code.
+
+/** The tenant's quota cannot hold what the resource needs. The API refuses with `BusinessRuleError` before any saga. */
+export class QuotaExceededError extends AppError {
+  readonly httpStatus = 422;
+  constructor(message: string, details?: unknown) {
+    super('QUOTA_EXCEEDED', message, details);
+    this.name = 'QuotaExceededError';
+  }
+}
+
+/** The region has no free slot of the flavor (or does not offer it at all). */
+export class CapacityUnavailableError extends AppError {
+  readonly httpStatus = 409;
+  constructor(message: string, details?: unknown) {
+    super('CAPACITY_UNAVAILABLE', message, details);
+    this.name = 'CapacityUnavailableError';
+  }
+}
+
+/** The node agent reported that it could not build the resource. Not retried: the saga compensates. */
+export class ProvisioningFailedError extends AppError {
+  readonly httpStatus = 502;
+  constructor(message: string, details?: unknown, options?: { cause?: unknown }) {
+    super('PROVISIONING_FAILED', message, details, options);
+    this.name = 'ProvisioningFailedError';
+  }
+}
+
 /**
  * Error names a saga step retries before it compensates. Powertools' `IdempotencyAlreadyInProgressError` is here
  * because a concurrent duplicate of a step is still running: waiting and retrying yields its stored result.

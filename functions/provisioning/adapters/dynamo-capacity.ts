@@ -1,0 +1,132 @@
+/**
+ * Capacity (CAPACITY_TABLE_NAME, keyed by `pk` = `<region>#<flavor>`): `{ pk, region, flavor, total, used }`, seeded.
+ * Taking a slot moves `used` and marks the resource (`capacityHeld`, RESOURCES_TABLE_NAME) in one transaction, so a
+ * repeated step never takes two slots and a release gives back the one that was taken.
+ */
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { CapacityUnavailableError, NotFoundError } from '../../../shared/errors.js';
+import { requiredEnv } from '../../../shared/idempotency.js';
+import { logger } from '../../../shared/powertools/index.js';
+import type { CapacityPool } from '../ports/capacity.js';
+import { CONDITIONAL_CHECK_FAILED, cancellationCodes, dropHold } from './dynamo-conditions.js';
+
+export const capacityKey = (region: string, flavor: string): string => `${region}#${flavor}`;
+
+export function dynamoCapacity(): CapacityPool {
+  const client = () => dynamoDocumentClient();
+  const capacityTable = () => requiredEnv('CAPACITY_TABLE_NAME');
+  const resourcesTable = () => requiredEnv('RESOURCES_TABLE_NAME');
+
+  const heldBy = async (resourceId: string): Promise<{ exists: boolean; held?: string }> => {
+    const { Item } = await client().send(
+      new GetCommand({
+        TableName: resourcesTable(),
+        Key: { resourceId },
+        ConsistentRead: true,
+        ProjectionExpression: 'resourceId, capacityHeld',
+      }),
+    );
+    if (!Item) return { exists: false };
+    return typeof Item.capacityHeld === 'string' ? { exists: true, held: Item.capacityHeld } : { exists: true };
+  };
+
+  return {
+    async reserve({ resourceId, region, flavor }) {
+      const resource = await heldBy(resourceId);
+      if (!resource.exists) throw new NotFoundError('Resource', resourceId);
+      if (resource.held) return 'ALREADY_RESERVED';
+      const pk = capacityKey(region, flavor);
+      const now = new Date().toISOString();
+      try {
+        await client().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: resourcesTable(),
+                  Key: { resourceId },
+                  UpdateExpression: 'SET capacityHeld = :pk, updatedAt = :now',
+                  ConditionExpression: 'attribute_exists(resourceId) AND attribute_not_exists(capacityHeld)',
+                  ExpressionAttributeValues: { ':pk': pk, ':now': now },
+                },
+              },
+              {
+                Update: {
+                  TableName: capacityTable(),
+                  Key: { pk },
+                  UpdateExpression: 'SET #used = #used + :one',
+                  // `used + 1 <= total` is `used < total`: DynamoDB conditions compare, they do not add.
+                  ConditionExpression: 'attribute_exists(pk) AND #used < #total',
+                  ExpressionAttributeNames: { '#used': 'used', '#total': 'total' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+        return 'RESERVED';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
+          const again = await heldBy(resourceId);
+          if (!again.exists) throw new NotFoundError('Resource', resourceId);
+          return 'ALREADY_RESERVED';
+        }
+        if (codes[1] === CONDITIONAL_CHECK_FAILED) {
+          throw new CapacityUnavailableError(`No capacity left for ${flavor} in ${region}`, { region, flavor });
+        }
+        throw error;
+      }
+    },
+
+    async release(resourceId) {
+      const { held } = await heldBy(resourceId);
+      if (!held) return 'NOTHING_HELD';
+      try {
+        await client().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: resourcesTable(),
+                  Key: { resourceId },
+                  UpdateExpression: 'SET updatedAt = :now REMOVE capacityHeld',
+                  ConditionExpression: 'capacityHeld = :pk',
+                  ExpressionAttributeValues: { ':pk': held, ':now': new Date().toISOString() },
+                },
+              },
+              {
+                Update: {
+                  TableName: capacityTable(),
+                  Key: { pk: held },
+                  UpdateExpression: 'SET #used = #used - :one',
+                  // No floor on `used`: a compensation that can never succeed would only trade a count for a stuck saga.
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeNames: { '#used': 'used' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+        return 'RELEASED';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === CONDITIONAL_CHECK_FAILED) {
+          logger.info('The capacity slot was released concurrently', { resourceId });
+          return 'NOTHING_HELD';
+        }
+        if (codes?.[1] === CONDITIONAL_CHECK_FAILED) {
+          // The capacity row is gone (a reseeded table): there is nothing to give back to, and a compensation that can never
+          // succeed would only leave the saga stuck, so the resource lets go of its hold alone.
+          logger.warn('The capacity row of a held resource is missing; dropping the hold', { resourceId });
+          await dropHold(resourceId, 'capacityHeld');
+          return 'RELEASED';
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/** Provision saga failure outcome (reads $.failure): FAILED with a code, audit record, ResourceProvisioningFailed.v1. */
+import { MarkFailedCommand } from '../../../../shared/contracts/provisioning-saga.js';
+import { sagaStep } from '../../../../shared/saga/saga-step.js';
+import { dynamoResources } from '../../adapters/dynamo-resources.js';
+import { eventBridgeAuditTrail } from '../../adapters/event-bridge-audit.js';
+import { forResource } from '../../use-cases/log-context.js';
+import { markFailed } from '../../use-cases/mark-failed.js';
+
+export const handler = sagaStep(
+  { command: MarkFailedCommand, key: 'resourceId' },
+  forResource((command) => markFailed(command, { resources: dynamoResources(), audit: eventBridgeAuditTrail() })),
+);

@@ -1,0 +1,20 @@
+/** The provisioning and deprovisioning sagas (Standard workflows). */
+import type { DeprovisionSagaInput, ProvisionSagaInput } from '../../../shared/contracts/provisioning-saga.js';
+import type { ExecutionHistoryEvent } from '../../../shared/saga/execution-steps.js';
+
+/** Step Functions' execution statuses; PENDING_REDRIVE is a failed execution that may be redriven. */
+export type SagaExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+export interface ProvisioningSagas {
+  /**
+   * Starts the provision saga as an execution named after the resource. An execution of that name that exists
+   * already is the one this request started before: its ARN is answered, and no second saga runs.
+   */
+  startProvision(input: ProvisionSagaInput): Promise<{ executionArn: string }>;
+  /** The same for the deprovision saga, named `<resourceId>-delete`. */
+  startDeprovision(input: DeprovisionSagaInput): Promise<{ executionArn: string }>;
+  /** `undefined` when the execution does not exist. */
+  status(executionArn: string): Promise<SagaExecutionStatus | undefined>;
+  /** Every history event, oldest first; empty when the execution does not exist. */
+  history(executionArn: string): Promise<ExecutionHistoryEvent[]>;
+}

@@ -1,0 +1,47 @@
+/**
+ * The provision saga's failure outcome, after the compensations: the resource is FAILED with a code from the caught
+ * error, the audit trail says so, and ResourceProvisioningFailed.v1 is returned for the state machine to publish.
+ */
+
+import { ResourceProvisioningFailed } from '../../../shared/contracts/events/provisioning-events.js';
+import type { MarkFailedCommand, OutcomeEvent } from '../../../shared/contracts/provisioning-saga.js';
+import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
+import { provisioningFailureOf } from '../domain/failures.js';
+import type { AuditTrail } from '../ports/audit.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { Resources } from '../ports/resources.js';
+import { recordSagaOutcome, resourceRefOf } from './saga-audit.js';
+
+export async function markFailed(
+  command: MarkFailedCommand,
+  ports: { resources: Resources; audit: AuditTrail; clock?: Clock },
+): Promise<OutcomeEvent> {
+  const now = (ports.clock ?? systemClock)().toISOString();
+  const failure = provisioningFailureOf(command.failure);
+  const outcome = await ports.resources.markFailed(command.resourceId, failure, now);
+  // Without its record (ValidateRequest found none) there is nothing to mark, but the failure is still announced.
+  if (outcome === 'MISSING') logger.warn('The failed resource has no record', { srn: command.srn });
+
+  metrics.addMetric('ResourceProvisioningFailed', MetricUnit.Count, 1);
+  if (failure.code === 'INTERNAL') {
+    // The tenant sees a generic message; the original error stays in the logs for whoever answers the alarm.
+    metrics.addMetric('ResourceInternalFailure', MetricUnit.Count, 1);
+    logger.error('Provisioning failed with an internal error', {
+      srn: command.srn,
+      caughtError: command.failure.Error,
+      caughtCause: command.failure.Cause,
+    });
+  } else {
+    logger.info('Provisioning failed', { srn: command.srn, code: failure.code, caughtError: command.failure.Error });
+  }
+  await recordSagaOutcome(ports.audit, command, 'saga.provision', 'FAILED', {
+    code: failure.code,
+    message: failure.message,
+  });
+
+  const detail = ResourceProvisioningFailed.create(
+    { ...resourceRefOf(command), code: failure.code, message: failure.message },
+    { correlationId: command.correlationId, occurredAt: now },
+  );
+  return { detailType: ResourceProvisioningFailed.detailType, source: ResourceProvisioningFailed.source, detail };
+}

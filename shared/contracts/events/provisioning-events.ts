@@ -1,0 +1,38 @@
+/** Events of the provisioning context. Each carries the resource's SRN, which every log line and audit record uses. */
+import { z } from 'zod';
+import { Identifier } from '../common.js';
+import { ProvisioningFailureCode, ResourceType, Srn } from '../provisioning-api.js';
+import { defineEvent } from './define-event.js';
+
+export const PROVISIONING_SOURCE = 'sagastack.provisioning';
+
+const ResourceRef = z.object({
+  resourceId: Identifier,
+  srn: Srn,
+  tenantId: z.string(),
+  projectId: Identifier,
+  type: ResourceType,
+  flavor: z.string(),
+  region: z.string(),
+});
+
+export const ResourceProvisioned = defineEvent({
+  name: 'ResourceProvisioned',
+  version: 1,
+  source: PROVISIONING_SOURCE,
+  data: ResourceRef.extend({ name: z.string(), nodeId: z.string().optional(), ipAddress: z.string().optional() }),
+});
+
+export const ResourceProvisioningFailed = defineEvent({
+  name: 'ResourceProvisioningFailed',
+  version: 1,
+  source: PROVISIONING_SOURCE,
+  data: ResourceRef.extend({ code: ProvisioningFailureCode, message: z.string() }),
+});
+
+export const ResourceDeleted = defineEvent({
+  name: 'ResourceDeleted',
+  version: 1,
+  source: PROVISIONING_SOURCE,
+  data: ResourceRef,
+});

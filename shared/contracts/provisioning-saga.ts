@@ -1,0 +1,104 @@
+/**
+ * The provisioning and deprovisioning sagas' state. Both sagas start from the same input (the deprovision saga's
+ * `requestedBy` is whoever asked to delete). Every step Lambda receives the whole state and parses the part it needs;
+ * steps write their results under their own key (ResultPath), named in each schema's comment.
+ */
+import { z } from 'zod';
+import { CaughtFailure, OutcomeEvent } from './checkout-saga.js';
+import { CorrelationId, Identifier } from './common.js';
+import { ResourceType, Srn } from './provisioning-api.js';
+
+export { CaughtFailure, OutcomeEvent };
+
+/** Who asked, as the API's authorizer verified it; kept for the audit trail. */
+export const Requester = z.object({ sub: z.string().min(1), tenant: z.string().min(1), roles: z.array(z.string()) });
+export type Requester = z.infer<typeof Requester>;
+
+export const ProvisionSagaInput = z.object({
+  resourceId: Identifier,
+  srn: Srn,
+  tenantId: z.string().min(1),
+  projectId: Identifier,
+  type: ResourceType,
+  flavor: z.string().min(1),
+  region: z.string().min(1),
+  name: z.string().min(1),
+  correlationId: CorrelationId,
+  requestedBy: Requester,
+  requestedAt: z.string(),
+});
+export type ProvisionSagaInput = z.infer<typeof ProvisionSagaInput>;
+
+/** The deprovision saga starts from the same fields; `requestedBy`/`requestedAt` are the deletion's. */
+export const DeprovisionSagaInput = ProvisionSagaInput;
+export type DeprovisionSagaInput = ProvisionSagaInput;
+
+/** `$.validation` */
+export const ValidationResult = z.object({ ok: z.literal(true) });
+
+export const ResourceAmounts = z.object({
+  vcpu: z.int().min(0),
+  memoryGiB: z.int().min(0),
+  storageGiB: z.int().min(0),
+});
+export type ResourceAmounts = z.infer<typeof ResourceAmounts>;
+
+/** `$.quota`: what the tenant's usage went up by; `alreadyReserved` when an earlier attempt did it. */
+export const QuotaReservation = z.object({ reserved: ResourceAmounts, alreadyReserved: z.boolean() });
+export type QuotaReservation = z.infer<typeof QuotaReservation>;
+
+/** `$.capacity` */
+export const CapacityReservation = z.object({
+  region: z.string(),
+  flavor: z.string(),
+  alreadyReserved: z.boolean(),
+});
+export type CapacityReservation = z.infer<typeof CapacityReservation>;
+
+/**
+ * `$.worker`: what the node agent answers to `provision` through SendTaskSuccess. The worker's own contract
+ * (`provisioning-worker.ts`) produces it; this is the part the saga reads.
+ */
+export const ProvisionedNodeResult = z.object({ nodeId: z.string().min(1), ipAddress: z.string().min(1) });
+export type ProvisionedNodeResult = z.infer<typeof ProvisionedNodeResult>;
+
+/** `$.storage`: a VM's boot volume; a volume is storage itself and attaches nothing. */
+export const StorageAttachment = z.object({ attached: z.boolean(), bootVolumeId: z.string().optional() });
+export type StorageAttachment = z.infer<typeof StorageAttachment>;
+
+/** `$.network`: a VM's address on its region's network; a volume has none. */
+export const NetworkConfiguration = z.object({
+  configured: z.boolean(),
+  networkId: z.string().optional(),
+  ipAddress: z.string().optional(),
+});
+export type NetworkConfiguration = z.infer<typeof NetworkConfiguration>;
+
+/** `$.meter` */
+export const MeterStarted = z.object({
+  meterId: z.string(),
+  startedAt: z.string(),
+  ratePerHourMicros: z.int().min(0),
+  alreadyStarted: z.boolean(),
+});
+export type MeterStarted = z.infer<typeof MeterStarted>;
+
+// Each step's input: the saga input plus the results of the steps before it that the step reads.
+export const ValidateRequestCommand = ProvisionSagaInput;
+export const ReserveQuotaCommand = ProvisionSagaInput;
+export const ReleaseQuotaCommand = ProvisionSagaInput;
+export const ReserveCapacityCommand = ProvisionSagaInput;
+export const ReleaseCapacityCommand = ProvisionSagaInput;
+export const AttachStorageCommand = ProvisionSagaInput;
+export const DetachStorageCommand = ProvisionSagaInput;
+export const ConfigureNetworkCommand = ProvisionSagaInput.extend({ worker: ProvisionedNodeResult });
+export const StartBillingCommand = ProvisionSagaInput;
+export const StopBillingCommand = ProvisionSagaInput;
+export const MarkActiveCommand = ProvisionSagaInput.extend({ worker: ProvisionedNodeResult.optional() });
+export const MarkFailedCommand = ProvisionSagaInput.extend({ failure: CaughtFailure });
+export const MarkDeletedCommand = ProvisionSagaInput;
+
+export type ResourceStepCommand = ProvisionSagaInput;
+export type ConfigureNetworkCommand = z.infer<typeof ConfigureNetworkCommand>;
+export type MarkActiveCommand = z.infer<typeof MarkActiveCommand>;
+export type MarkFailedCommand = z.infer<typeof MarkFailedCommand>;

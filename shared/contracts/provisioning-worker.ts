@@ -1,0 +1,35 @@
+/**
+ * What the provisioning sagas send to the node agent (the worker queue), and what the agent answers through the
+ * Step Functions task token. `DispatchToWorker` and `DestroyResource` are `.waitForTaskToken` SQS tasks: the state
+ * machine builds the command, the agent answers with `SendTaskSuccess` (the output lands at `$.worker`),
+ * `SendTaskFailure` or nothing at all (then the task's `HeartbeatSeconds` fires).
+ */
+import { z } from 'zod';
+import { CorrelationId, Identifier } from './common.js';
+
+export const WorkerCommandName = z.enum(['provision', 'destroy']);
+export type WorkerCommandName = z.infer<typeof WorkerCommandName>;
+
+export const WorkerCommand = z.object({
+  command: WorkerCommandName,
+  /** Step Functions task tokens are opaque; the API accepts up to 2048 characters. */
+  taskToken: z.string().min(1).max(2048),
+  resourceId: Identifier,
+  srn: z.string().min(1).max(512),
+  flavor: z.string().min(1).max(64),
+  region: z.string().min(1).max(32),
+  type: z.enum(['vm', 'volume']),
+  correlationId: CorrelationId,
+});
+export type WorkerCommand = z.infer<typeof WorkerCommand>;
+
+/** `SendTaskSuccess` output of a `provision` command: the node the resource runs on. */
+export const ProvisionedNode = z.object({ nodeId: z.string().min(1), ipAddress: z.ipv4() });
+export type ProvisionedNode = z.infer<typeof ProvisionedNode>;
+
+/** `SendTaskSuccess` output of a `destroy` command. */
+export const DestroyedNode = z.object({ destroyed: z.literal(true) });
+export type DestroyedNode = z.infer<typeof DestroyedNode>;
+
+/** The error name of `SendTaskFailure` when provisioning fails; the saga's Catch maps it to `PROVISIONING_FAILED`. */
+export const PROVISIONING_FAILED_ERROR = 'ProvisioningFailedError';
