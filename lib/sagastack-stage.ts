@@ -2,9 +2,11 @@ import { RemovalPolicy, Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stages.js';
 import { ApiStack } from './stacks/api-stack.js';
+import { AuditStack } from './stacks/audit-stack.js';
 import { CheckoutStack } from './stacks/checkout-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
+import { ProvisioningStack } from './stacks/provisioning-stack.js';
 
 export interface SagastackStageProps extends StageProps {
   /** The stage's typed configuration from `lib/config/stages.ts`. */
@@ -27,7 +29,9 @@ export class SagastackStage extends Stage {
     const common = { config: props.config, terminationProtection };
     const platform = new PlatformStack(this, 'Platform', common);
     const checkout = new CheckoutStack(this, 'Checkout', { ...common, platform });
-    const api = new ApiStack(this, 'Api', { ...common, platform, checkout });
+    const provisioning = new ProvisioningStack(this, 'Provisioning', { ...common, platform });
+    const audit = new AuditStack(this, 'Audit', { ...common, platform });
+    const api = new ApiStack(this, 'Api', { ...common, platform, checkout, provisioning, audit });
     new ObservabilityStack(this, 'Observability', { ...common, platform, checkout, api });
   }
 

@@ -25,6 +25,7 @@ import {
   lambdaApiListener,
   startSqsEventSourceMapping,
 } from './lambda/index.js';
+import { localAdminListener } from './local-admin.js';
 import { startLocalSqs } from './sqs/index.js';
 import { LocalStepFunctions } from './stepfunctions/index.js';
 
@@ -133,6 +134,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
     routes.byTargetPrefix.AmazonSQS = sqs.listener;
     routes.byTargetPrefix.AWSEvents = events.listener();
     routes.byTargetPrefix.AWSStepFunctions = stepFunctions.listener();
+    routes.byPathPrefix['/_local/'] = localAdminListener(events);
 
     const lambdaRegistry: LambdaRegistry = { functions: [], eventSourceMappings: [] };
     const apiRegistry: ApiGatewayRegistry = { apis: new Map() };

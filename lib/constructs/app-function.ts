@@ -95,12 +95,19 @@ export class AppFunction extends NodejsFunction {
     });
   }
 
-  /** Sets `<NAME>_TABLE_NAME` and grants `access` to the table (and its key). */
-  bindTable(name: string, table: ITable, access: 'read' | 'write' | 'readWrite'): this {
+  /**
+   * Sets `<NAME>_TABLE_NAME` and grants `access` to the table (and its key). `put` grants PutItem alone: the
+   * function can add items but never update or delete one (the audit trail).
+   */
+  bindTable(name: string, table: ITable, access: 'read' | 'write' | 'readWrite' | 'put'): this {
     this.addEnvironment(`${name}_TABLE_NAME`, table.tableName);
     if (access === 'read') table.grantReadData(this);
     else if (access === 'write') table.grantWriteData(this);
-    else table.grantReadWriteData(this);
+    else if (access === 'readWrite') table.grantReadWriteData(this);
+    else {
+      table.grant(this, 'dynamodb:PutItem');
+      table.encryptionKey?.grant(this, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*');
+    }
     return this;
   }
 

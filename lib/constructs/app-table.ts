@@ -13,6 +13,8 @@ export interface AppTableProps {
   readonly timeToLiveAttribute?: string;
   /** Encrypts the table at rest. */
   readonly encryptionKey: IKey;
+  /** Global secondary indexes with string keys, projecting all attributes. @default none */
+  readonly indexes?: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey?: string }>;
 }
 
 /**
@@ -38,6 +40,11 @@ export class AppTable extends Construct {
       deletionProtection: stage.deletionProtection,
       removalPolicy: stage.removalPolicy,
       timeToLiveAttribute: props.timeToLiveAttribute,
+      globalSecondaryIndexes: props.indexes?.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: index.sortKey ? { name: index.sortKey, type: AttributeType.STRING } : undefined,
+      })),
     });
     if (!stage.pointInTimeRecovery) {
       Validations.of(table).acknowledge({

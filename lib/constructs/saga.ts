@@ -51,7 +51,11 @@ export interface SagaProps {
  */
 export type SagaAction =
   | { readonly name: string; readonly handler: IFunction }
-  | { readonly name: string; readonly task: TaskStateBase & INextable };
+  | {
+      readonly name: string;
+      /** Builds the task in the saga's scope with the given id (the state's name) and result path. */
+      readonly task: (scope: Construct, id: string, resultPath: string) => TaskStateBase & INextable;
+    };
 
 export interface SagaStepOptions {
   /** Where the step's result goes in the saga state. @default the step's result is discarded */
@@ -149,7 +153,7 @@ export class Saga extends Construct {
   }
 
   private taskOf(action: SagaAction, resultPath: string): TaskStateBase & INextable {
-    if ('task' in action) return action.task;
+    if ('task' in action) return action.task(this, action.name, resultPath);
     return new LambdaInvoke(this, action.name, {
       lambdaFunction: action.handler,
       payloadResponseOnly: true,

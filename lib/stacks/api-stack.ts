@@ -13,17 +13,22 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { apiRoutes } from '../../shared/contracts/api-routes.js';
 import { gitCommit, packageVersion } from '../build-info.js';
 import type { StageConfig } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
 import { AppFunction } from '../constructs/app-function.js';
+import type { AuditStack } from './audit-stack.js';
 import type { CheckoutStack } from './checkout-stack.js';
 import type { PlatformStack } from './platform-stack.js';
+import type { ProvisioningStack } from './provisioning-stack.js';
 
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;
   readonly platform: PlatformStack;
   readonly checkout: CheckoutStack;
+  readonly provisioning: ProvisioningStack;
+  readonly audit: AuditStack;
 }
 
 /**
@@ -49,7 +54,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, checkout, platform } = props;
+    const { config, checkout, platform, provisioning, audit } = props;
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetention,
@@ -116,46 +121,60 @@ export class ApiStack extends Stack {
     platform.idempotencyTable.grantReadData(health);
     checkout.tables.catalog.grantReadData(health);
 
-    const root = this.restApi.root;
-    const route = (resource: IResource, method: string, handler: IFunction) =>
-      resource.addMethod(method, new LambdaIntegration(handler), {
-        authorizer,
-        authorizationType: AuthorizationType.CUSTOM,
-      });
-    const publicRoute = (resource: IResource, method: string, handler: IFunction) => {
-      const created = resource.addMethod(method, new LambdaIntegration(handler), {
-        authorizationType: AuthorizationType.NONE,
-      });
-      for (const rule of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
-        Validations.of(created).acknowledge({
-          id: rule,
-          reason: 'Health checks are public by design: load balancers and uptime probes call them without a token.',
-        });
-      }
+    // Every route of the API contract, wired to its handler: the contract, docs/openapi.json and this API cannot drift.
+    const handlers: Record<string, IFunction> = {
+      'GET /health/live': health,
+      'GET /health/ready': health,
+      'GET /products': checkout.api.listProducts,
+      'GET /products/{sku}': checkout.api.getProduct,
+      'GET /carts/{cartId}': checkout.api.getCart,
+      'PUT /carts/{cartId}/items/{sku}': checkout.api.putCartItem,
+      'DELETE /carts/{cartId}/items/{sku}': checkout.api.removeCartItem,
+      'POST /checkouts': checkout.api.startCheckout,
+      'GET /checkouts/{checkoutId}': checkout.api.getCheckout,
+      'GET /orders/{orderId}': checkout.api.getOrder,
+      'POST /orders/{orderId}/refunds': checkout.api.requestRefund,
+      'POST /projects': provisioning.api.createProject,
+      'GET /projects/{projectId}': provisioning.api.getProject,
+      'POST /projects/{projectId}/resources': provisioning.api.requestResource,
+      'GET /projects/{projectId}/usage': provisioning.api.getUsage,
+      'GET /resources/{resourceId}': provisioning.api.getResource,
+      'DELETE /resources/{resourceId}': provisioning.api.deleteResource,
+      'GET /audit': audit.readHandler,
     };
-
-    const healthResource = root.addResource('health');
-    publicRoute(healthResource.addResource('live'), 'GET', health);
-    publicRoute(healthResource.addResource('ready'), 'GET', health);
-
-    const handlers = checkout.api;
-    const products = root.addResource('products');
-    route(products, 'GET', handlers.listProducts);
-    route(products.addResource('{sku}'), 'GET', handlers.getProduct);
-
-    const cart = root.addResource('carts').addResource('{cartId}');
-    route(cart, 'GET', handlers.getCart);
-    const cartItem = cart.addResource('items').addResource('{sku}');
-    route(cartItem, 'PUT', handlers.putCartItem);
-    route(cartItem, 'DELETE', handlers.removeCartItem);
-
-    const checkouts = root.addResource('checkouts');
-    route(checkouts, 'POST', handlers.startCheckout);
-    route(checkouts.addResource('{checkoutId}'), 'GET', handlers.getCheckout);
-
-    const order = root.addResource('orders').addResource('{orderId}');
-    route(order, 'GET', handlers.getOrder);
-    route(order.addResource('refunds'), 'POST', handlers.requestRefund);
+    const resources = new Map<string, IResource>([['', this.restApi.root]]);
+    const resourceFor = (path: string): IResource => {
+      const known = resources.get(path);
+      if (known) return known;
+      const slash = path.lastIndexOf('/');
+      const created = resourceFor(path.slice(0, slash)).addResource(path.slice(slash + 1));
+      resources.set(path, created);
+      return created;
+    };
+    for (const route of apiRoutes) {
+      const key = `${route.method} ${route.path}`;
+      const handler = handlers[key];
+      if (!handler) throw new Error(`The API contract has ${key}, but no handler is wired to it`);
+      const method = resourceFor(route.path).addMethod(
+        route.method,
+        new LambdaIntegration(handler),
+        route.public
+          ? { authorizationType: AuthorizationType.NONE }
+          : { authorizer, authorizationType: AuthorizationType.CUSTOM },
+      );
+      if (route.public) {
+        for (const rule of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+          Validations.of(method).acknowledge({
+            id: rule,
+            reason: 'Health checks are public by design: load balancers and uptime probes call them without a token.',
+          });
+        }
+      }
+    }
+    const unrouted = Object.keys(handlers).filter(
+      (key) => !apiRoutes.some((route) => `${route.method} ${route.path}` === key),
+    );
+    if (unrouted.length > 0) throw new Error(`Handlers without a route in the API contract: ${unrouted.join(', ')}`);
 
     for (const rule of ['AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-COG4']) {
       Validations.of(this.restApi).acknowledge({ id: rule, reason: API_ACKNOWLEDGEMENTS[rule] as string });

@@ -46,7 +46,7 @@ writeFileSync(
 );
 
 console.log(`
-sagastack local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${synth.reused ? 'reused' : 'fresh'} cdk.out, ${seeded} products seeded${values.persist ? ', data persisted' : ''})
+sagastack local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${synth.reused ? 'reused' : 'fresh'} cdk.out, ${seeded.products} products and ${seeded.capacitySlots} capacity rows seeded${values.persist ? ', data persisted' : ''})
 
   API            ${cloud.apiUrl}
   AWS endpoint   ${cloud.endpoint}   (export AWS_ENDPOINT_URL=${cloud.endpoint} for the AWS SDK/CLI)

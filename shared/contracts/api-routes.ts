@@ -3,6 +3,7 @@
  * generated, and against which the infra tests check the deployed API's routes.
  */
 import { z } from 'zod';
+import { AuditQuery, AuditTrail } from './audit-api.js';
 import {
   Cart,
   CartItemPath,
@@ -22,6 +23,7 @@ import {
   StartCheckoutBody,
 } from './checkout-api.js';
 import { Identifier } from './common.js';
+import { PROVISIONING_API_ROUTES } from './provisioning-api.js';
 
 export interface ApiRoute {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -33,6 +35,7 @@ export interface ApiRoute {
   readonly idempotencyKey?: boolean;
   readonly roles?: readonly string[];
   readonly pathParameters?: z.ZodObject;
+  readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
   readonly success: { readonly status: number; readonly schema: z.ZodType };
   /** Error statuses this route answers besides 401/403/429/500, which every authorized route may. */
@@ -131,6 +134,16 @@ export const apiRoutes: readonly ApiRoute[] = [
     body: RefundBody,
     success: { status: 201, schema: RefundView },
     errors: [400, 404, 409, 422],
+  },
+  ...PROVISIONING_API_ROUTES,
+  {
+    method: 'GET',
+    path: '/audit',
+    summary: 'The audit trail of one resource, newest first (tenant-admin of its tenant)',
+    roles: ['tenant-admin'],
+    query: AuditQuery,
+    success: { status: 200, schema: AuditTrail },
+    errors: [400, 404],
   },
 ];
 

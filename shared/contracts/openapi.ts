@@ -23,12 +23,21 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const errorResponse = { $ref: '#/components/responses/Error' };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of apiRoutes) {
-    const parameters: unknown[] = Object.keys(route.pathParameters?.shape ?? {}).map((name) => ({
+    const pathShape = (route.pathParameters?.shape ?? {}) as Record<string, z.ZodType>;
+    const parameters: unknown[] = Object.entries(pathShape).map(([name, parameter]) => ({
       name,
       in: 'path',
       required: true,
-      schema: schema((route.pathParameters?.shape as Record<string, z.ZodType>)[name] as z.ZodType),
+      schema: schema(parameter),
     }));
+    for (const [name, parameter] of Object.entries((route.query?.shape ?? {}) as Record<string, z.ZodType>)) {
+      parameters.push({
+        name,
+        in: 'query',
+        required: !parameter.safeParse(undefined).success,
+        schema: schema(parameter),
+      });
+    }
     if (route.idempotencyKey) {
       parameters.push({
         name: 'Idempotency-Key',

@@ -184,6 +184,65 @@ describe('the checkout saga', () => {
   });
 });
 
+describe('every saga', () => {
+  const machines = everyTemplate.flatMap(({ stage, stack, template }) =>
+    Object.entries(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).map(([logicalId, machine]) => ({
+      name: `${stage}/${stack}/${logicalId}`,
+      definition: stateMachineDefinition(machine.Properties?.DefinitionString),
+      type: machine.Properties?.StateMachineType,
+    })),
+  );
+
+  it('there are three per stage: checkout, provision, deprovision', () => {
+    expect(machines.length).toBe(3 * 4);
+  });
+
+  it.each(machines)(
+    '$name: is Standard, and every Task has a Retry with full jitter and a Catch',
+    ({ definition, type }) => {
+      expect(type).toBe('STANDARD');
+      const tasks = allStates(definition).filter(([, state]) => state.Type === 'Task');
+      expect(tasks.length).toBeGreaterThan(5);
+      for (const [name, state] of tasks) {
+        expect(state.Retry?.[0]?.JitterStrategy, name).toBe('FULL');
+        expect(state.Catch?.length, name).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('the provisioning worker answers with a task token, heartbeats and a timeout, and a missed heartbeat compensates', () => {
+    const provision = machines.find((machine) => machine.name.startsWith('prod/Provisioning/ProvisionSaga'));
+    const dispatch = provision?.definition.States.DispatchToWorker;
+    expect(dispatch.Resource).toMatch(/:states:::sqs:sendMessage\.waitForTaskToken$/);
+    expect(dispatch.Parameters.MessageBody['taskToken.$']).toBe('$$.Task.Token');
+    expect(dispatch.HeartbeatSeconds).toBeGreaterThan(0);
+    expect(dispatch.TimeoutSeconds).toBeGreaterThan(dispatch.HeartbeatSeconds);
+    expect(dispatch.Retry[0].ErrorEquals).not.toContain('States.HeartbeatTimeout');
+    expect(dispatch.Catch[0].Next).toBe('DestroyResource');
+  });
+});
+
+describe('the audit trail', () => {
+  it('no principal of any stage may update or delete an audit record', () => {
+    for (const { stage, template } of everyTemplate.filter(({ stack }) => stack === 'Audit')) {
+      const [auditTableId] = Object.keys(resourcesOf(template, 'AWS::DynamoDB::GlobalTable'));
+      const statementsOnAudit = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .flatMap((policy) => policy.Properties?.PolicyDocument?.Statement ?? [])
+        .filter((statement: { Resource: unknown }) =>
+          JSON.stringify(statement.Resource).includes(auditTableId as string),
+        );
+      const actions = statementsOnAudit.flatMap((statement: { Action: string | string[] }) =>
+        [statement.Action].flat(),
+      );
+      expect(actions, stage).toContain('dynamodb:PutItem');
+      for (const forbidden of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*']) {
+        expect(actions, `${stage}: ${forbidden}`).not.toContain(forbidden);
+      }
+      expect(actions.some((action: string) => action.startsWith('dynamodb:PartiQL'))).toBe(false);
+    }
+  });
+});
+
 describe('the REST API', () => {
   const template = app.template('prod', 'Api');
   const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');

@@ -9,7 +9,8 @@ import { type StageName, stages } from '../../../lib/config/stages.js';
 import { acknowledgeKnownFindings } from '../../../lib/nag-acknowledgements.js';
 import { SagastackStage } from '../../../lib/sagastack-stage.js';
 
-export type StackName = 'Platform' | 'Checkout' | 'Api' | 'Observability';
+export type StackName = 'Platform' | 'Checkout' | 'Provisioning' | 'Audit' | 'Api' | 'Observability';
+const STACKS: readonly StackName[] = ['Platform', 'Checkout', 'Provisioning', 'Audit', 'Api', 'Observability'];
 
 export interface SynthesizedApp {
   readonly app: App;
@@ -31,7 +32,7 @@ export function synthesizeApp(): SynthesizedApp {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const templates = new Map<string, Template>();
   for (const { config, stage } of built) {
-    for (const stack of ['Platform', 'Checkout', 'Api', 'Observability'] as const) {
+    for (const stack of STACKS) {
       const child = stage.node.findChild(stack) as Parameters<typeof Template.fromStack>[0];
       templates.set(`${config.name}/${stack}`, Template.fromStack(child));
     }
