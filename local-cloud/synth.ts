@@ -25,11 +25,19 @@ export function ensureSynthesized(stage = 'Local', log: (line: string) => void =
     return { assemblyDirectory, reused: true };
   }
   log(`Synthesizing ${stage} (cdk synth '${stage}/*')...`);
-  execFileSync(join(repositoryRoot, 'node_modules/.bin/cdk'), ['synth', `${stage}/*`, '--quiet', '--output', assemblyDirectory], {
-    cwd: repositoryRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PATH: `${join(repositoryRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
-  });
+  execFileSync(
+    join(repositoryRoot, 'node_modules/.bin/cdk'),
+    ['synth', `${stage}/*`, '--quiet', '--output', assemblyDirectory],
+    {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+      ...process.env,
+      SAGASTACK_STAGES: stage,
+      PATH: `${join(repositoryRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+    },
+    },
+  );
   writeFileSync(fingerprintPath, fingerprint);
   return { assemblyDirectory, reused: false };
 }

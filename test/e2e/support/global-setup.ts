@@ -25,8 +25,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       assemblyDirectory,
       // Retries that wait seconds on AWS wait a tenth here, so failure scenarios finish quickly.
       retryBaseDelayMs: 100,
-      // Redelivery after a failure takes 6 s instead of 60 s; the poison-message scenario would otherwise take minutes.
-      queueVisibilityTimeoutScale: 0.1,
+      // Redelivery after a failure takes 3 s instead of 60 s (still longer than a batch takes), so the poison-message
+      // scenarios finish in seconds instead of minutes.
+      queueVisibilityTimeoutScale: 0.05,
       log: () => {},
       functionLog: process.env.E2E_VERBOSE ? (line) => console.log(line) : () => {},
     });
