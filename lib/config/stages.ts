@@ -2,8 +2,10 @@
  * One typed record per stage. Everything that differs between dev, staging, prod (and the embedded local cloud)
  * lives here; tunables that are the same everywhere live in `tuning.ts`.
  */
+import { createPublicKey } from 'node:crypto';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
 import {
   DEV_JWT_AUDIENCE,
   DEV_JWT_ISSUER,
@@ -45,12 +47,47 @@ export interface StageConfig {
  * committed; without them the authorizer rejects every token.
  */
 function deployedJwt(stage: Exclude<StageName, 'local'>): JwtVerificationConfig {
-  const raw = process.env[`SAGASTACK_${stage.toUpperCase()}_JWT_PUBLIC_KEYS`];
+  const variable = `SAGASTACK_${stage.toUpperCase()}_JWT_PUBLIC_KEYS`;
+  const raw = process.env[variable];
   return {
     issuer: process.env.SAGASTACK_JWT_ISSUER ?? 'https://auth.sagastack.dev',
     audience: 'sagastack-api',
-    publicKeys: raw ? (JSON.parse(raw) as JwtVerificationConfig['publicKeys']) : [],
+    publicKeys: raw ? parsePublicKeys(variable, raw) : [],
   };
+}
+
+/** A malformed key must fail the synth, not turn every request of a deployed stage into a 500. */
+function parsePublicKeys(variable: string, raw: string): JwtVerificationConfig['publicKeys'] {
+  const keys = z
+    .array(
+      z.object({
+        kid: z.string().min(1),
+        publicKeyPem: z.string().regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/),
+      }),
+    )
+    .min(1)
+    .safeParse(safeJson(raw));
+  if (!keys.success) {
+    throw new Error(
+      `${variable} must be a JSON array of { kid, publicKeyPem } with PEM public keys: ${keys.error.message}`,
+    );
+  }
+  for (const { kid, publicKeyPem } of keys.data) {
+    try {
+      createPublicKey(publicKeyPem);
+    } catch (cause) {
+      throw new Error(`${variable}: the key ${kid} is not a valid public key`, { cause });
+    }
+  }
+  return keys.data;
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 // Account ids are placeholders until the organisation's accounts exist; override with SAGASTACK_<STAGE>_ACCOUNT.
