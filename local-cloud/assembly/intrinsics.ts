@@ -230,9 +230,12 @@ export function referencedLogicalIds(value: unknown, found = new Set<string>()):
         if (logicalId) found.add(logicalId);
       } else if (key === 'Fn::Sub') {
         const template = typeof item === 'string' ? item : (item as [string])[0];
+        // A variable of the Fn::Sub shadows a logical id of the same name: it is no dependency.
+        const variables = Array.isArray(item) ? ((item[1] ?? {}) as Record<string, unknown>) : {};
         for (const match of template.matchAll(/\$\{([^}!][^}]*)\}/g)) {
-          const name = (match[1] as string).split('.')[0] as string;
-          if (!name.startsWith('AWS::')) found.add(name);
+          const expression = match[1] as string;
+          const name = expression.split('.')[0] as string;
+          if (!name.startsWith('AWS::') && !(expression in variables)) found.add(name);
         }
         if (Array.isArray(item)) referencedLogicalIds(item[1], found);
       } else referencedLogicalIds(item, found);

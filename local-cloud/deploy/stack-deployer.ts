@@ -6,7 +6,13 @@
  * naming the stack, the resource and the property: the local cloud never silently ignores a behaviour.
  */
 import type { CloudFormationResource, StackArtifact } from '../assembly/cloud-assembly.js';
-import { evaluateConditions, type ResolutionContext, referencedLogicalIds, resolve } from '../assembly/intrinsics.js';
+import {
+  evaluateConditions,
+  type ResolutionContext,
+  referencedLogicalIds,
+  resolve,
+  UnsupportedIntrinsicError,
+} from '../assembly/intrinsics.js';
 import { physicalName } from './physical-names.js';
 
 export class UnsupportedResourceError extends Error {
@@ -89,7 +95,7 @@ export async function deployStack(
         `${where}: resource type ${resource.Type} is not supported by the local cloud`,
       );
     }
-    const properties = (resolve(resource.Properties ?? {}, context) ?? {}) as Record<string, unknown>;
+    const properties = resolveProperties(resource, context, where);
     const known = new Set([
       ...(provisioner.withoutEffect ?? []),
       ...(Array.isArray(provisioner.supported) ? provisioner.supported : []),
@@ -126,6 +132,20 @@ export async function deployStack(
     if (output.Export) exports.set(String(resolve(output.Export.Name, context)), value);
   }
   return { stackName: stack.stackName, outputs, resources: deployed };
+}
+
+/** The intrinsics' own messages only know the property path; the boot error must also name the resource. */
+function resolveProperties(
+  resource: CloudFormationResource,
+  context: ResolutionContext,
+  where: string,
+): Record<string, unknown> {
+  try {
+    return (resolve(resource.Properties ?? {}, context) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof UnsupportedIntrinsicError) throw new UnsupportedIntrinsicError(`${where}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Resources ordered so that each comes after everything it references or depends on. */
