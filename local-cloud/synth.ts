@@ -32,10 +32,10 @@ export function ensureSynthesized(stage = 'Local', log: (line: string) => void =
       cwd: repositoryRoot,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
-      ...process.env,
-      SAGASTACK_STAGES: stage,
-      PATH: `${join(repositoryRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
-    },
+        ...process.env,
+        SAGASTACK_STAGES: stage,
+        PATH: `${join(repositoryRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+      },
     },
   );
   writeFileSync(fingerprintPath, fingerprint);
