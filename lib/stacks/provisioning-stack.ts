@@ -136,6 +136,14 @@ export class ProvisioningStack extends Stack {
       .bindTable('RESOURCES', resources, 'readWrite')
       .bindEventBus(platform.eventBus);
 
+    const markDeprovisionFailed = fn(
+      'MarkDeprovisionFailedFn',
+      'saga/mark-deprovision-failed',
+      'Records a resource whose deprovisioning failed',
+    )
+      .bindTable('RESOURCES', resources, 'readWrite')
+      .bindEventBus(platform.eventBus);
+
     // The worker fleet: simulated node agents that take commands from a queue and answer with the task token.
     const nodeAgent = fn(
       'NodeAgentFn',

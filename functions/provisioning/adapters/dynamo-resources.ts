@@ -133,8 +133,8 @@ export function dynamoResources(): Resources {
 
     markActive: (resourceId, at) => transition(resourceId, ['PROVISIONING'], 'ACTIVE', at),
 
-    markFailed: (resourceId, failure, at) =>
-      transition(resourceId, ['PROVISIONING', 'ACTIVE'], 'FAILED', at, {
+    markFailed: (resourceId, failure, at, from) =>
+      transition(resourceId, from, 'FAILED', at, {
         failure: { code: failure.code, message: failure.message },
       }),
 

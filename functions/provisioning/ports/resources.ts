@@ -54,7 +54,13 @@ export interface Resources {
   /** PROVISIONING → ACTIVE. Any other status but ACTIVE is a ConflictError. */
   markActive(resourceId: string, at: string): Promise<TransitionOutcome>;
   /** PROVISIONING or ACTIVE → FAILED (the saga may compensate after MarkActive). FAILED stays as it was. */
-  markFailed(resourceId: string, failure: ResourceFailure, at: string): Promise<TransitionOutcome>;
+  /** Moves the resource to FAILED from one of `from` (PROVISIONING/ACTIVE for a provision, DEPROVISIONING for a delete). */
+  markFailed(
+    resourceId: string,
+    failure: ResourceFailure,
+    at: string,
+    from: readonly ResourceStatus[],
+  ): Promise<TransitionOutcome>;
   /** ACTIVE or FAILED → DEPROVISIONING; `UNCHANGED` when already DEPROVISIONING; otherwise a ConflictError. */
   requestDeletion(resourceId: string, at: string): Promise<TransitionOutcome>;
   /** DEPROVISIONING → DELETED. */

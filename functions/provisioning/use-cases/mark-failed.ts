@@ -1,9 +1,12 @@
 /**
- * The provision saga's failure outcome, after the compensations: the resource is FAILED with a code from the caught
- * error, the audit trail says so, and ResourceProvisioningFailed.v1 is returned for the state machine to publish.
+ * A saga's failure outcome, after the compensations: the resource is FAILED with a code from the caught error, the
+ * audit trail says so, and ResourceProvisioningFailed.v1 is returned for the state machine to publish. Both sagas end
+ * here: a provision fails from PROVISIONING (or ACTIVE), a deprovision from DEPROVISIONING, and each has its own
+ * function, so their idempotency records never answer for each other.
  */
 
 import { ResourceProvisioningFailed } from '../../../shared/contracts/events/provisioning-events.js';
+import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.js';
 import type { MarkFailedCommand, OutcomeEvent } from '../../../shared/contracts/provisioning-saga.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
 import { provisioningFailureOf } from '../domain/failures.js';
@@ -12,13 +15,21 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { Resources } from '../ports/resources.js';
 import { recordSagaOutcome, resourceRefOf } from './saga-audit.js';
 
+export type FailedSaga = 'provision' | 'deprovision';
+
+const FAILS_FROM: Readonly<Record<FailedSaga, readonly ResourceStatus[]>> = {
+  provision: ['PROVISIONING', 'ACTIVE'],
+  deprovision: ['DEPROVISIONING'],
+};
+
 export async function markFailed(
   command: MarkFailedCommand,
   ports: { resources: Resources; audit: AuditTrail; clock?: Clock },
+  saga: FailedSaga = 'provision',
 ): Promise<OutcomeEvent> {
   const now = (ports.clock ?? systemClock)().toISOString();
   const failure = provisioningFailureOf(command.failure);
-  const outcome = await ports.resources.markFailed(command.resourceId, failure, now);
+  const outcome = await ports.resources.markFailed(command.resourceId, failure, now, FAILS_FROM[saga]);
   // Without its record (ValidateRequest found none) there is nothing to mark, but the failure is still announced.
   if (outcome === 'MISSING') logger.warn('The failed resource has no record', { srn: command.srn });
 
@@ -26,15 +37,19 @@ export async function markFailed(
   if (failure.code === 'INTERNAL') {
     // The tenant sees a generic message; the original error stays in the logs for whoever answers the alarm.
     metrics.addMetric('ResourceInternalFailure', MetricUnit.Count, 1);
-    logger.error('Provisioning failed with an internal error', {
+    logger.error(`The ${saga} saga failed with an internal error`, {
       srn: command.srn,
       caughtError: command.failure.Error,
       caughtCause: command.failure.Cause,
     });
   } else {
-    logger.info('Provisioning failed', { srn: command.srn, code: failure.code, caughtError: command.failure.Error });
+    logger.info(`The ${saga} saga failed`, {
+      srn: command.srn,
+      code: failure.code,
+      caughtError: command.failure.Error,
+    });
   }
-  await recordSagaOutcome(ports.audit, command, 'saga.provision', 'FAILED', {
+  await recordSagaOutcome(ports.audit, command, `saga.${saga}`, 'FAILED', {
     code: failure.code,
     message: failure.message,
   });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INTERNAL_PROVISIONING_MESSAGE } from '../../../../functions/provisioning/domain/failures.js';
 import { handler as markActive } from '../../../../functions/provisioning/handlers/saga/mark-active.js';
 import { handler as markDeleted } from '../../../../functions/provisioning/handlers/saga/mark-deleted.js';
+import { handler as markDeprovisionFailed } from '../../../../functions/provisioning/handlers/saga/mark-deprovision-failed.js';
 import { handler as markFailed } from '../../../../functions/provisioning/handlers/saga/mark-failed.js';
 import { handler as validateRequest } from '../../../../functions/provisioning/handlers/saga/validate-request.js';
 import {
@@ -269,6 +270,26 @@ describe('MarkFailed step', () => {
       ]);
     },
   );
+
+  it('records a failed deprovisioning: DEPROVISIONING → FAILED, audited as saga.deprovision', async () => {
+    // Prepare
+    stored({ status: 'DEPROVISIONING' });
+
+    // Act
+    const outcome = await markDeprovisionFailed(
+      { ...SAGA_INPUT, failure: { Error: 'States.TaskFailed', Cause: 'worker unreachable' } },
+      lambdaContext,
+    );
+
+    // Assess
+    const update = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.ExpressionAttributeValues).toMatchObject({ ':from0': 'DEPROVISIONING' });
+    expect(Object.values(update?.ExpressionAttributeValues ?? {})).toContain('FAILED');
+    expect(outcome.detailType).toBe('ResourceProvisioningFailed.v1');
+    expect(auditRecords(eventBridge)).toEqual([
+      expect.objectContaining({ action: 'saga.deprovision', outcome: 'FAILED', srn: SRN }),
+    ]);
+  });
 
   it('keeps the first failure when repeated on a FAILED resource', async () => {
     // Prepare
