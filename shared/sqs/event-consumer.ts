@@ -46,7 +46,12 @@ export function sqsEventConsumer<TMessage extends z.ZodType>(
 
   const adapter = async (event: SQSEvent, context: Context) => {
     idempotentHandle.registerContext(context);
-    const response = await processPartialResponse(event, handleRecord, processor, { context });
+    // A fully failed batch is reported like a partial one (every record listed), so the loop below still logs each
+    // record's error; Lambda then redelivers them all, exactly as a thrown FullBatchFailureError would.
+    const response = await processPartialResponse(event, handleRecord, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
     // The batch processor keeps each record's error to itself; without this line a failure leaves no trace in the logs.
     processor.failureMessages.forEach((record, index) => {
       logger.warn('Message failed; SQS redelivers it until it reaches the DLQ', {

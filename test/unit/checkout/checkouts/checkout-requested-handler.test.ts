@@ -147,9 +147,12 @@ describe('CheckoutRequested.v1 consumer', () => {
     expect(warn).not.toHaveBeenCalledWith(expect.stringContaining('refused'), expect.anything());
   });
 
-  it('fails the whole invocation when every record fails, so SQS retries the batch', async () => {
-    // Act / Assess
-    await expect(handler(sqsBatch('{not json'), lambdaContext)).rejects.toThrow(/All records failed/);
+  it('reports every record as failed when all fail, so SQS redelivers the whole batch', async () => {
+    // Act
+    const response = await handler(sqsBatch('{not json'), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
   });
 });
 

@@ -119,8 +119,8 @@ describe('node-agent idempotency', () => {
     sfn.on(SendTaskSuccessCommand).rejectsOnce(new Error('Rate exceeded')).resolves({});
 
     // Act
-    const failed = handler(sqsBatch(provision('task-token-0003')), lambdaContext);
-    await expect(failed).rejects.toThrow('All records failed');
+    const failed = await handler(sqsBatch(provision('task-token-0003')), lambdaContext);
+    expect(failed.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
     const retried = await handler(sqsBatch(provision('task-token-0003')), lambdaContext);
 
     // Assess
