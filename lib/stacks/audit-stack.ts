@@ -45,15 +45,16 @@ export class AuditStack extends Stack {
       alarmTopic: platform.alarmTopic,
       consumer: this.sink,
     });
+    const undelivered = terminalQueue(this, 'UndeliveredAuditEvents', {
+      encryptionKey: platform.dataKey,
+      alarmTopic: platform.alarmTopic,
+      whose: 'the audit rule target',
+    });
     routeEventsToQueue(this, 'AuditRule', {
       eventBus: platform.eventBus,
       detailTypes: [AuditEvent.detailType],
       queue: queue.queue,
-      deadLetterQueue: terminalQueue(this, 'UndeliveredAuditEvents', {
-        encryptionKey: platform.dataKey,
-        alarmTopic: platform.alarmTopic,
-        whose: 'the audit rule target',
-      }),
+      deadLetterQueue: undelivered,
     });
 
     this.readHandler = new AppFunction(this, 'GetAuditFn', {
@@ -68,5 +69,6 @@ export class AuditStack extends Stack {
     new CfnOutput(this, 'AuditSinkFunctionName', { value: this.sink.functionName });
     new CfnOutput(this, 'AuditQueueUrl', { value: queue.queue.queueUrl });
     new CfnOutput(this, 'AuditDlqUrl', { value: queue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'UndeliveredAuditEventsUrl', { value: undelivered.queueUrl });
   }
 }

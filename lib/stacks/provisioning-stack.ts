@@ -303,5 +303,6 @@ export class ProvisioningStack extends Stack {
     output('WorkerDlqUrl', this.workerQueue.deadLetterQueue.queueUrl);
     output('ProvisioningCompensationDlqUrl', this.compensationDlq.queueUrl);
     output('AggregateUsageFunctionName', billing.functionName);
+    output('BillingDlqUrl', billingDlq.queueUrl);
   }
 }

@@ -15,7 +15,7 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { sagaReport } from '../tools/saga-report.js';
+import { compensationRuleFor, sagaReport } from '../tools/saga-report.js';
 import { loadDeployment } from './deployment.js';
 
 const USAGE = 'Usage: npm run saga -- <checkoutId | executionArn> [--full]';
@@ -46,7 +46,12 @@ async function main(args: string[]): Promise<number> {
       history.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
-    for (const line of sagaReport(execution, history, { full: values.full, now: new Date() })) console.log(line);
+    for (const line of sagaReport(execution, history, {
+      full: values.full,
+      now: new Date(),
+      isCompensation: compensationRuleFor(executionArn),
+    }))
+      console.log(line);
     return 0;
   } catch (error) {
     if (error instanceof ExecutionDoesNotExist) {

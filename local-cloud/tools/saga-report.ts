@@ -30,6 +30,28 @@ export interface SagaReportOptions {
 /** The checkout saga's compensations (see `lib/stacks/checkout-stack.ts`). */
 export const CHECKOUT_COMPENSATIONS: readonly string[] = ['ReleaseInventory', 'RefundPayment', 'CancelOrder'];
 
+/** The provisioning saga's compensations (see `lib/stacks/provisioning-stack.ts`); deprovisioning has none. */
+export const PROVISION_COMPENSATIONS: readonly string[] = [
+  'StopBilling',
+  'DetachStorage',
+  'DestroyResource',
+  'ReleaseCapacity',
+  'ReleaseQuota',
+];
+
+/** Picks the compensation rule by the saga an execution belongs to (its state machine's name says which). */
+export function compensationRuleFor(executionArn: string): (stateName: string) => boolean {
+  const stateMachine = executionArn.split(':')[6] ?? '';
+  if (stateMachine.includes('DeprovisionSaga')) return (stateName) => isParkedFailure(stateName);
+  const compensations = stateMachine.includes('ProvisionSaga') ? PROVISION_COMPENSATIONS : CHECKOUT_COMPENSATIONS;
+  return (stateName) =>
+    compensations.some((name) => stateName === name || stateName === `${name}Failed`) || isParkedFailure(stateName);
+}
+
+function isParkedFailure(stateName: string): boolean {
+  return stateName.endsWith('Undelivered');
+}
+
 /**
  * A compensation of the checkout saga: one of its compensating steps, or a state that parks a failure for an operator
  * in the compensation DLQ: `<Compensation>Failed` (a compensation that exhausted its retries) and `<State>Undelivered`

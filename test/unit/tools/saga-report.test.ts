@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import {
+  compensationRuleFor,
   duration,
   type ExecutionDescription,
   isCheckoutCompensation,
@@ -272,5 +273,27 @@ describe('duration', () => {
     [185_000, '3 min 05 s'],
   ])('formats %d ms as %s', (ms, text) => {
     expect(duration(ms)).toBe(text);
+  });
+});
+
+describe('compensationRuleFor', () => {
+  const arn = (stateMachine: string) => `arn:aws:states:us-east-1:000000000000:execution:${stateMachine}:x-1`;
+
+  it('marks the checkout compensations for a checkout execution', () => {
+    const isCompensation = compensationRuleFor(arn('Local-Checkout-CheckoutSagaStateMachine1A2B-XYZ'));
+    expect(['ReleaseInventory', 'CancelOrderFailed', 'PublishOrderPlacedUndelivered'].every(isCompensation)).toBe(true);
+    expect(isCompensation('ProcessPayment')).toBe(false);
+  });
+
+  it('marks the provisioning compensations for a provision execution', () => {
+    const isCompensation = compensationRuleFor(arn('Local-Provisioning-ProvisionSagaStateMachine9149-2A94'));
+    expect(['ReleaseQuota', 'DestroyResource', 'StopBillingFailed'].every(isCompensation)).toBe(true);
+    expect(isCompensation('ReleaseInventory')).toBe(false);
+  });
+
+  it('marks no forward step of a deprovision execution as a compensation', () => {
+    const isCompensation = compensationRuleFor(arn('Local-Provisioning-DeprovisionSagaStateMachineA1-B2'));
+    expect(['StopBilling', 'ReleaseQuota', 'DestroyResource'].some(isCompensation)).toBe(false);
+    expect(isCompensation('MarkDeletedUndelivered')).toBe(true);
   });
 });
