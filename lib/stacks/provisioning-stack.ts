@@ -282,13 +282,14 @@ export class ProvisioningStack extends Stack {
     const billing = fn('AggregateUsageFn', 'billing/aggregate-usage', 'Turns billing meters into hourly usage lines')
       .bindTable('METERS', meters, 'read')
       .bindTable('USAGE', usage, 'put');
+    const billingDlq = terminal('BillingDlq', 'the billing schedule');
     new Rule(this, 'BillingSchedule', {
       description: 'Runs the billing worker',
       schedule: Schedule.expression(tuning.provisioning.billingSchedule),
       targets: [
         new LambdaFunction(billing, {
           retryAttempts: 2,
-          deadLetterQueue: terminal('BillingDlq', 'the billing schedule'),
+          deadLetterQueue: billingDlq,
         }),
       ],
     });
