@@ -9,17 +9,19 @@ export interface SeedResult {
 }
 
 /**
- * Seeds the demo catalog and the provisioning capacity through the DynamoDB API, into the tables named by the stack
- * outputs: the same for the local cloud (`npm start`) and a deployed dev stage (`npm run seed`).
+ * Seeds the provisioning capacity and, where the stage takes demo data, the demo catalog, through the DynamoDB API into
+ * the tables named by the stack outputs: the same for the local cloud (`npm start`) and a deployed stage (`npm run seed`).
  */
 export async function seedDeployment(
   clientConfig: DynamoDBClientConfig,
   output: (name: string) => string,
+  options: { demoProducts: boolean } = { demoProducts: true },
 ): Promise<SeedResult> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig));
   try {
     return {
-      products: await seedCatalog(client, output('CatalogTableName')),
+      products: options.demoProducts ? await seedCatalog(client, output('CatalogTableName')) : 0,
+      // Capacity is the inventory of regions and flavors every stage needs to provision anything.
       capacitySlots: await seedCapacity(client, output('CapacityTableName')),
     };
   } finally {

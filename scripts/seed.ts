@@ -1,7 +1,7 @@
 /**
- * `npm run seed`: seeds the demo catalog and provisioning capacity of a deployed stage whose config allows demo data
- * (dev). Needs SAGASTACK_OUTPUTS_FILE (from `cdk deploy --outputs-file`) and the usual AWS environment.
- * The local cloud seeds itself on `npm start`.
+ * `npm run seed -- --stage <stage>`: seeds the provisioning capacity of a deployed stage and, where its config allows
+ * demo data (dev), the demo catalog. Needs SAGASTACK_OUTPUTS_FILE (from `cdk deploy --outputs-file`) and the usual AWS
+ * environment. The local cloud seeds itself on `npm start`.
  */
 import { parseArgs } from 'node:util';
 import { type StageName, stages } from '../lib/config/stages.js';
@@ -11,15 +11,11 @@ import { seedDeployment } from '../local-cloud/seed.js';
 const { values } = parseArgs({ options: { stage: { type: 'string', default: 'dev' } } });
 const stage = stages[values.stage as StageName];
 if (!stage) throw new Error(`Unknown stage ${values.stage}; one of ${Object.keys(stages).join(', ')}`);
-if (!stage.seedDemoData) {
-  console.error(`Stage ${stage.name} does not take demo data (seedDemoData is false in lib/config/stages.ts).`);
-  process.exit(1);
-}
 const deployment = loadDeployment();
 const output = (name: string) => {
   const value = deployment.outputs[name];
   if (!value) throw new Error(`The deployment has no output ${name}`);
   return value;
 };
-const seeded = await seedDeployment(deployment.clientConfig, output);
+const seeded = await seedDeployment(deployment.clientConfig, output, { demoProducts: stage.seedDemoData });
 console.log(`Seeded ${seeded.products} products and ${seeded.capacitySlots} capacity rows into ${stage.name}.`);

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { IntegrationPattern, JsonPath, type StateMachine, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -283,6 +284,9 @@ export class ProvisioningStack extends Stack {
       .bindTable('METERS', meters, 'read')
       .bindTable('USAGE', usage, 'put');
     const billingDlq = terminal('BillingDlq', 'the billing schedule');
+    // The rule's DLQ catches events Lambda refused; a run that Lambda accepted and that then failed is retried and, if
+    // it still fails, sent to the same queue, so a broken billing run always raises the DLQ alarm.
+    billing.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(billingDlq) });
     new Rule(this, 'BillingSchedule', {
       description: 'Runs the billing worker',
       schedule: Schedule.expression(tuning.provisioning.billingSchedule),

@@ -219,6 +219,51 @@ describe('lambda provisioner', () => {
   });
 });
 
+describe('lambda async invocation config', () => {
+  it('gives the function its retries and failure destination, and refuses on-success destinations', async () => {
+    // Prepare
+    const functions: LambdaRegistry = { functions: [], eventSourceMappings: [] };
+    const worker = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Code: { S3Bucket: 'assets', S3Key: ASSET_KEY },
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+        FunctionName: 'billing',
+      },
+    };
+    const config = (destinations: Record<string, unknown>) => ({
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: { Ref: 'Billing' },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        DestinationConfig: destinations,
+      },
+    });
+
+    // Act
+    await deployStack(
+      stackOf({ Billing: worker, BillingConfig: config({ OnFailure: { Destination: QUEUE_ARN } }) }),
+      lambdaProvisioners(functions),
+      new Map(),
+    );
+    const onSuccess = deployStack(
+      stackOf({ Billing: worker, BillingConfig: config({ OnSuccess: { Destination: QUEUE_ARN } }) }),
+      lambdaProvisioners({ functions: [], eventSourceMappings: [] }),
+      new Map(),
+    );
+
+    // Assess
+    expect(functions.functions[0]?.asyncConfig).toEqual({
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: undefined,
+      onFailureDestinationArn: QUEUE_ARN,
+    });
+    await expect(onSuccess).rejects.toThrow(/on-success destinations are not supported/);
+  });
+});
+
 describe('dynamodb GlobalTable provisioner', () => {
   /** Records the tables it is asked to create; the local DynamoDB itself is tested on its own. */
   function recordingDynamoDb() {

@@ -44,6 +44,34 @@ export function lambdaProvisioners(registry: LambdaRegistry): Readonly<Record<st
         return { ref: spec.name, attributes: { Arn: spec.arn } };
       },
     },
+    // Asynchronous invocation settings of a function deployed earlier: retries, event age and the failure destination.
+    'AWS::Lambda::EventInvokeConfig': {
+      supported: ['FunctionName', 'Qualifier', 'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig'],
+      provision: async (resource) => {
+        const props = resource.properties as {
+          FunctionName: string;
+          Qualifier: string;
+          MaximumRetryAttempts?: number;
+          MaximumEventAgeInSeconds?: number;
+          DestinationConfig?: { OnFailure?: { Destination?: string }; OnSuccess?: { Destination?: string } };
+        };
+        if (props.Qualifier !== '$LATEST')
+          throw new Error(`only the $LATEST qualifier is supported (${props.Qualifier})`);
+        if (props.DestinationConfig?.OnSuccess) throw new Error('on-success destinations are not supported');
+        const index = registry.functions.findIndex((spec) => spec.name === props.FunctionName);
+        const spec = registry.functions[index];
+        if (!spec) throw new Error(`function ${props.FunctionName} is not part of this deployment`);
+        registry.functions[index] = {
+          ...spec,
+          asyncConfig: {
+            maximumRetryAttempts: props.MaximumRetryAttempts,
+            maximumEventAgeInSeconds: props.MaximumEventAgeInSeconds,
+            onFailureDestinationArn: props.DestinationConfig?.OnFailure?.Destination,
+          },
+        };
+        return { ref: resource.generatedName() };
+      },
+    },
     'AWS::Lambda::EventSourceMapping': {
       supported: [
         'EventSourceArn',
