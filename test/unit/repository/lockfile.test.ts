@@ -17,7 +17,7 @@ describe('package-lock.json', () => {
     // Act
     const missing = Object.entries(lock.packages).flatMap(([path, entry]) =>
       Object.keys(entry.optionalDependencies ?? {})
-        .filter((name) => !lock.packages[`node_modules/${name}`] && !lock.packages[`${path}/node_modules/${name}`])
+        .filter((name) => !resolvable(lock.packages, path, name))
         .map((name) => `${path || '(root)'} -> ${name}`),
     );
 
@@ -25,3 +25,14 @@ describe('package-lock.json', () => {
     expect(missing).toEqual([]);
   });
 });
+
+/** Node's resolution over the lockfile: `<dir>/node_modules/<name>` for the package's directory and every ancestor. */
+function resolvable(packages: Record<string, unknown>, fromPath: string, name: string): boolean {
+  let directory = fromPath;
+  for (;;) {
+    if (packages[`${directory ? `${directory}/` : ''}node_modules/${name}`]) return true;
+    if (directory === '') return false;
+    const parent = directory.lastIndexOf('/node_modules/');
+    directory = parent < 0 ? '' : directory.slice(0, parent);
+  }
+}
