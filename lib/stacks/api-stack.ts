@@ -112,14 +112,23 @@ export class ApiStack extends Stack {
         APP_VERSION: packageVersion(),
         APP_COMMIT: gitCommit(),
         APP_BUILD_DATE: new Date().toISOString(),
+        // One store per bounded context: readiness means every context can reach its data.
         HEALTH_CHECK_TABLES: [
           `${platform.idempotencyTable.tableName}:id`,
           `${checkout.tables.catalog.tableName}:sku`,
+          `${provisioning.tables.tenants.tableName}:tenantId`,
+          `${audit.table.tableName}:srn:sk`,
         ].join(','),
       },
     });
-    platform.idempotencyTable.grantReadData(health);
-    checkout.tables.catalog.grantReadData(health);
+    for (const table of [
+      platform.idempotencyTable,
+      checkout.tables.catalog,
+      provisioning.tables.tenants,
+      audit.table,
+    ]) {
+      table.grantReadData(health);
+    }
 
     // Every route of the API contract, wired to its handler: the contract, docs/openapi.json and this API cannot drift.
     const handlers: Record<string, IFunction> = {
