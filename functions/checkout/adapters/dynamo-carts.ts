@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CartOwner } from '../domain/carts.js';
 import type { CartRepository, StoredCart } from '../ports/carts.js';
-import { isConditionalCheckFailed } from './dynamo-errors.js';
 
 /** Every cart write is conditioned on this, so nobody but the owner can ever change a cart. */
 const OWNED_BY_CALLER = 'attribute_exists(cartId) AND ownerSub = :ownerSub AND tenantId = :tenantId';

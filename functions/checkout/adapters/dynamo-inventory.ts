@@ -1,5 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { InvalidCartError, OutOfStockError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
@@ -7,7 +8,6 @@ import { aggregateLines, type OrderLine } from '../domain/lines.js';
 import { explainRefusedReservation } from '../domain/reservation.js';
 import type { InventoryRepository } from '../ports/inventory.js';
 import { dynamoCatalog } from './dynamo-catalog.js';
-import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from './dynamo-errors.js';
 
 export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED';
 

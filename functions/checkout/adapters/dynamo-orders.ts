@@ -1,11 +1,11 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { ConflictError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { aggregateLines } from '../domain/lines.js';
 import type { OrderRepository, StoredOrder } from '../ports/orders.js';
-import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from './dynamo-errors.js';
 
 /**
  * Orders (ORDERS_TABLE_NAME, keyed by `orderId`). Placing and cancelling an order also move the checkout's

@@ -1,11 +1,15 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import {
+  CONDITIONAL_CHECK_FAILED,
+  cancellationCodes,
+  isConditionalCheckFailed,
+} from '../../../shared/aws/dynamo-errors.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { paymentStatusFor } from '../domain/refunds.js';
 import type { PaymentRepository, StoredPayment, StoredRefund } from '../ports/payments.js';
-import { CONDITIONAL_CHECK_FAILED, cancellationCodes, isConditionalCheckFailed } from './dynamo-errors.js';
 
 const paymentKey = (paymentId: string) => ({ pk: `PAYMENT#${paymentId}`, sk: 'PAYMENT' });
 const refundKey = (paymentId: string, refundId: string) => ({ pk: `PAYMENT#${paymentId}`, sk: `REFUND#${refundId}` });

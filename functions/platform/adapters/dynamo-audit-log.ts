@@ -6,6 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { AuditRecord } from '../domain/audit.js';
 import type { AuditAppender, AuditReader } from '../ports/audit-log.js';
@@ -27,8 +28,7 @@ export function dynamoAuditAppender(): AuditAppender {
         );
         return { status: 'APPENDED' };
       } catch (error) {
-        // Recognised by name, which holds whichever copy of the SDK the bundle carries.
-        if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
         // The document client converts results, not errors: the item comes back in DynamoDB's attribute-value form.
         const item = (error as Error & { Item?: Record<string, AttributeValue> }).Item;
         return {

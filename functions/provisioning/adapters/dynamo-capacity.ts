@@ -5,11 +5,12 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { CapacityUnavailableError, NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { CapacityPool } from '../ports/capacity.js';
-import { CONDITIONAL_CHECK_FAILED, cancellationCodes, dropHold } from './dynamo-conditions.js';
+import { dropHold } from './dynamo-conditions.js';
 
 export const capacityKey = (region: string, flavor: string): string => `${region}#${flavor}`;
 

@@ -4,9 +4,9 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { MeterRecord, Meters } from '../ports/meters.js';
-import { isConditionalCheckFailed } from './dynamo-conditions.js';
 
 export function dynamoMeters(): Meters {
   const tableName = () => requiredEnv('METERS_TABLE_NAME');

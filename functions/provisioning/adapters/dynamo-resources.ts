@@ -5,11 +5,11 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.js';
 import { ConflictError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { ResourceRecord, Resources, TransitionOutcome } from '../ports/resources.js';
-import { isConditionalCheckFailed } from './dynamo-conditions.js';
 
 interface ConditionalUpdate {
   readonly set: Record<string, unknown>;

@@ -5,18 +5,18 @@
  */
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import {
+  CONDITIONAL_CHECK_FAILED,
+  cancellationCodes,
+  isConditionalCheckFailed,
+} from '../../../shared/aws/dynamo-errors.js';
 import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
 import { NotFoundError, QuotaExceededError, TransientError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { decideQuota, describeShortfall, usageCeiling, ZERO } from '../domain/quota.js';
 import type { TenantQuotas, TenantUsage } from '../ports/tenant-quotas.js';
-import {
-  CONDITIONAL_CHECK_FAILED,
-  cancellationCodes,
-  dropHold,
-  isConditionalCheckFailed,
-} from './dynamo-conditions.js';
+import { dropHold } from './dynamo-conditions.js';
 
 /** Rounds of read-decide-write when a tenant's quotas change under a reservation; contention beyond is transient. */
 const MAX_ATTEMPTS = 3;

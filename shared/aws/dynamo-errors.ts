@@ -1,4 +1,4 @@
-import { TransientError } from '../../../shared/errors.js';
+import { TransientError } from '../errors.js';
 
 /**
  * Reading DynamoDB's refusals. Errors are recognised by `name`, which is what the SDK sets from the service's error
