@@ -1,20 +1,9 @@
 /** The checkout saga on Step Functions (CHECKOUT_STATE_MACHINE_ARN). */
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws/clients.js';
+import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CheckoutSaga, SagaExecutionStatus } from '../ports/checkouts.js';
-
-/**
- * A checkout saga's history is a few dozen events; the cap only guards against a runaway loop (each page holds up to
- * 1000 events).
- */
-const MAX_HISTORY_PAGES = 20;
 
 export function stepFunctionsCheckoutSaga(): CheckoutSaga {
   return {
@@ -31,33 +20,8 @@ export function stepFunctionsCheckoutSaga(): CheckoutSaga {
       return { executionArn };
     },
 
-    async status(executionArn) {
-      try {
-        const { status } = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));
-        return status as SagaExecutionStatus | undefined;
-      } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return undefined;
-        throw error;
-      }
-    },
+    status: async (executionArn) => (await executionStatus(executionArn)) as SagaExecutionStatus | undefined,
 
-    async history(executionArn) {
-      const events: HistoryEvent[] = [];
-      let nextToken: string | undefined;
-      try {
-        for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-          const response = await stepFunctions().send(
-            new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }),
-          );
-          events.push(...(response.events ?? []));
-          nextToken = response.nextToken;
-          if (!nextToken) break;
-        }
-      } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return [];
-        throw error;
-      }
-      return events;
-    },
+    history: executionHistory,
   };
 }

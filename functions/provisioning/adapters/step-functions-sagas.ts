@@ -2,21 +2,14 @@
  * The provisioning sagas on Step Functions (PROVISION_STATE_MACHINE_ARN, DEPROVISION_STATE_MACHINE_ARN). Executions
  * are named after the resource, so Step Functions itself refuses to run a saga twice for one resource.
  */
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws/clients.js';
+import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
 import type { ProvisionSagaInput } from '../../../shared/contracts/provisioning-saga.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { deprovisionExecutionName, provisionExecutionName } from '../domain/ids.js';
 import type { ProvisioningSagas, SagaExecutionStatus } from '../ports/sagas.js';
-
-/** A saga's history is a few dozen events; the cap only guards against a runaway loop (a page holds up to 1000). */
-const MAX_HISTORY_PAGES = 20;
 
 /** `arn:aws:states:<region>:<account>:stateMachine:<name>` → `...:execution:<name>:<executionName>`. */
 export function executionArnFor(stateMachineArn: string, executionName: string): string {
@@ -48,33 +41,8 @@ export function stepFunctionsProvisioningSagas(): ProvisioningSagas {
     startDeprovision: (input) =>
       start(requiredEnv('DEPROVISION_STATE_MACHINE_ARN'), deprovisionExecutionName(input.resourceId), input),
 
-    async status(executionArn) {
-      try {
-        const { status } = await stepFunctions().send(new DescribeExecutionCommand({ executionArn }));
-        return status as SagaExecutionStatus | undefined;
-      } catch (error) {
-        if (isNamed(error, 'ExecutionDoesNotExist')) return undefined;
-        throw error;
-      }
-    },
+    status: async (executionArn) => (await executionStatus(executionArn)) as SagaExecutionStatus | undefined,
 
-    async history(executionArn) {
-      const events: HistoryEvent[] = [];
-      let nextToken: string | undefined;
-      try {
-        for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-          const response = await stepFunctions().send(
-            new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }),
-          );
-          events.push(...(response.events ?? []));
-          nextToken = response.nextToken;
-          if (!nextToken) break;
-        }
-      } catch (error) {
-        if (isNamed(error, 'ExecutionDoesNotExist')) return [];
-        throw error;
-      }
-      return events;
-    },
+    history: executionHistory,
   };
 }
