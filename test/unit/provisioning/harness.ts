@@ -5,17 +5,19 @@
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
   TransactionCanceledException,
-  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import {
+  type ApiEventOptions,
+  apiEvent as baseApiEvent,
+  bodyOf,
+  type Caller,
+  lambdaContext,
+} from '../support/lambda.js';
 
 export const ENV = {
   POWERTOOLS_IDEMPOTENCY_DISABLED: 'true',
@@ -35,27 +37,6 @@ export const ENV = {
   DEFAULT_TENANT_QUOTAS: JSON.stringify({ vcpu: 4, memoryGiB: 16, storageGiB: 100 }),
 } as const;
 
-export const lambdaContext = {
-  functionName: 'test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
-  memoryLimitInMB: '256',
-  awsRequestId: '1',
-  logGroupName: '/aws/lambda/test',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as Context;
-
-export interface Caller {
-  readonly sub: string;
-  readonly tenant: string;
-  readonly roles: readonly string[];
-}
-
 export const ADMIN: Caller = { sub: 'user-ada', tenant: 'tenant-a', roles: ['tenant-admin'] };
 export const MEMBER: Caller = { sub: 'user-max', tenant: 'tenant-a', roles: ['member'] };
 export const VIEWER: Caller = { sub: 'user-vic', tenant: 'tenant-a', roles: ['viewer'] };
@@ -64,39 +45,9 @@ export const CUSTOMER: Caller = { sub: 'user-cal', tenant: 'tenant-a', roles: ['
 /** A tenant-admin of another tenant: everything of tenant-a must look absent to them. */
 export const OTHER_TENANT_ADMIN: Caller = { sub: 'user-ada', tenant: 'tenant-b', roles: ['tenant-admin'] };
 
-export interface ApiEventOptions {
-  readonly caller?: Caller;
-  readonly method?: string;
-  readonly pathParameters?: Record<string, string>;
-  readonly body?: unknown;
-  readonly headers?: Record<string, string>;
-}
-
-export function apiEvent(options: ApiEventOptions = {}): APIGatewayProxyEvent {
-  const caller = options.caller ?? ADMIN;
-  return {
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-    headers: { 'X-Correlation-Id': 'corr-test-0001', ...options.headers },
-    multiValueHeaders: {},
-    httpMethod: options.method ?? 'GET',
-    isBase64Encoded: false,
-    path: '/',
-    pathParameters: options.pathParameters ?? null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    resource: '/',
-    requestContext: {
-      requestId: 'request-0001',
-      authorizer: { principalId: caller.sub, tenant: caller.tenant, roles: caller.roles.join(',') },
-    } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
-}
-
-/** The JSON body of an API response. */
-// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely and assert on them.
-export function bodyOf(response: APIGatewayProxyResult): any {
-  return JSON.parse(response.body);
+/** An API event from ADMIN unless the test names another caller. */
+export function apiEvent(options: Partial<ApiEventOptions> = {}): APIGatewayProxyEvent {
+  return baseApiEvent({ caller: ADMIN, ...options });
 }
 
 export const PROJECT_ID = 'prj_000000000000000000000001';
@@ -206,38 +157,6 @@ type AttributeMap = Record<string, AttributeValue>;
  * Just enough of Powertools' idempotency table (it talks to it through its own DynamoDBClient, mocked here):
  * conditional put refused while a record exists, update, get, delete.
  */
-export function inMemoryIdempotencyTable(client: AwsClientStub<DynamoDBClient>): Map<string, AttributeMap> {
-  const items = new Map<string, AttributeMap>();
-  const keyOf = (key: AttributeMap | undefined) => key?.id?.S ?? '';
-  client.on(PutItemCommand).callsFake((input: { Item: AttributeMap }) => {
-    const existing = items.get(keyOf(input.Item));
-    if (existing) {
-      throw new ConditionalCheckFailedException({
-        message: 'The conditional request failed',
-        $metadata: {},
-        Item: existing,
-      });
-    }
-    items.set(keyOf(input.Item), input.Item);
-    return {};
-  });
-  client.on(UpdateItemCommand).callsFake((input: { Key: AttributeMap; ExpressionAttributeValues: AttributeMap }) => {
-    const item = items.get(keyOf(input.Key));
-    if (!item) return {};
-    const values = input.ExpressionAttributeValues;
-    items.set(keyOf(input.Key), {
-      ...item,
-      ...(values[':status'] ? { status: values[':status'] } : {}),
-      ...(values[':expiry'] ? { expiration: values[':expiry'] } : {}),
-      ...(values[':response_data'] ? { data: values[':response_data'] } : {}),
-      ...(values[':validation_key'] ? { validation: values[':validation_key'] } : {}),
-    });
-    return {};
-  });
-  client.on(GetItemCommand).callsFake((input: { Key: AttributeMap }) => ({ Item: items.get(keyOf(input.Key)) }));
-  client.on(DeleteItemCommand).callsFake((input: { Key: AttributeMap }) => {
-    items.delete(keyOf(input.Key));
-    return {};
-  });
-  return items;
-}
+
+export { inMemoryIdempotencyTable } from '../support/idempotency-table.js';
+export { bodyOf, type Caller, lambdaContext };

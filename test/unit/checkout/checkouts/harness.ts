@@ -2,23 +2,15 @@
  * Fixtures for the checkout, notification and saga-outcome handler tests: a Lambda context, API Gateway events as the
  * authorizer leaves them, SQS batches of EventBridge envelopes, and a saga state.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PricingResult } from '../../../../shared/contracts/checkout-saga.js';
-
-export const lambdaContext = {
-  functionName: 'test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:test',
-  memoryLimitInMB: '256',
-  awsRequestId: '1',
-  logGroupName: '/aws/lambda/test',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as Context;
+import {
+  type ApiEventOptions,
+  apiEvent as baseApiEvent,
+  bodyOf,
+  type Caller,
+  lambdaContext,
+} from '../../support/lambda.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga';
 
@@ -26,49 +18,13 @@ export function executionArnOf(checkoutId: string): string {
   return `arn:aws:states:us-east-1:000000000000:execution:checkout-saga:${checkoutId}`;
 }
 
-export interface Caller {
-  readonly sub: string;
-  readonly tenant: string;
-  readonly roles: readonly string[];
-}
-
 export const ADA: Caller = { sub: 'user-ada', tenant: 'tenant-a', roles: ['customer'] };
 export const BOB: Caller = { sub: 'user-bob', tenant: 'tenant-a', roles: ['customer'] };
 export const ADA_OTHER_TENANT: Caller = { sub: 'user-ada', tenant: 'tenant-b', roles: ['customer'] };
 
-export interface ApiEventOptions {
-  readonly caller?: Caller;
-  readonly method?: string;
-  readonly pathParameters?: Record<string, string>;
-  readonly body?: unknown;
-  readonly headers?: Record<string, string>;
-}
-
-export function apiEvent(options: ApiEventOptions = {}): APIGatewayProxyEvent {
-  const caller = options.caller ?? ADA;
-  return {
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-    headers: { 'X-Correlation-Id': 'corr-test-0001', ...options.headers },
-    multiValueHeaders: {},
-    httpMethod: options.method ?? 'GET',
-    isBase64Encoded: false,
-    path: '/',
-    pathParameters: options.pathParameters ?? null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    resource: '/',
-    requestContext: {
-      requestId: 'request-0001',
-      authorizer: { principalId: caller.sub, tenant: caller.tenant, roles: caller.roles.join(',') },
-    } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
-}
-
-/** The JSON body of an API response. */
-// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely and assert on them.
-export function bodyOf(response: APIGatewayProxyResult): any {
-  return JSON.parse(response.body);
+/** An API event from ADA unless the test names another caller. */
+export function apiEvent(options: Partial<ApiEventOptions> = {}): APIGatewayProxyEvent {
+  return baseApiEvent({ caller: ADA, ...options });
 }
 
 /** An EventBridge envelope as a rule delivers it to an SQS queue. */
@@ -144,3 +100,5 @@ export function cartItem(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+export { bodyOf, type Caller, lambdaContext };

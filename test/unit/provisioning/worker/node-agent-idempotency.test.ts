@@ -2,20 +2,13 @@
  * A redelivered worker command (same task token) does not do the work twice: Powertools' real idempotency, keyed on
  * the task token, against an in-memory stand-in for its DynamoDB table.
  */
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../../functions/provisioning/handlers/worker/node-agent.js';
 import { lambdaContext, sqsBatch } from '../../checkout/checkouts/harness.js';
+import { inMemoryIdempotencyTable } from '../../support/idempotency-table.js';
 
 vi.hoisted(() => {
   delete process.env.POWERTOOLS_IDEMPOTENCY_DISABLED;
@@ -30,42 +23,6 @@ vi.hoisted(() => {
 });
 
 type AttributeMap = Record<string, AttributeValue>;
-
-/** Just enough of the idempotency table: conditional put (refused while a record exists), update, get, delete. */
-function inMemoryIdempotencyTable(client: AwsClientStub<DynamoDBClient>) {
-  const items = new Map<string, AttributeMap>();
-  const keyOf = (key: AttributeMap | undefined) => key?.id?.S ?? '';
-  client.on(PutItemCommand).callsFake((input: { Item: AttributeMap }) => {
-    const existing = items.get(keyOf(input.Item));
-    if (existing) {
-      throw new ConditionalCheckFailedException({
-        message: 'The conditional request failed',
-        $metadata: {},
-        Item: existing,
-      });
-    }
-    items.set(keyOf(input.Item), input.Item);
-    return {};
-  });
-  client.on(UpdateItemCommand).callsFake((input: { Key: AttributeMap; ExpressionAttributeValues: AttributeMap }) => {
-    const item = items.get(keyOf(input.Key));
-    if (!item) return {};
-    const values = input.ExpressionAttributeValues;
-    items.set(keyOf(input.Key), {
-      ...item,
-      ...(values[':status'] ? { status: values[':status'] } : {}),
-      ...(values[':expiry'] ? { expiration: values[':expiry'] } : {}),
-      ...(values[':response_data'] ? { data: values[':response_data'] } : {}),
-    });
-    return {};
-  });
-  client.on(GetItemCommand).callsFake((input: { Key: AttributeMap }) => ({ Item: items.get(keyOf(input.Key)) }));
-  client.on(DeleteItemCommand).callsFake((input: { Key: AttributeMap }) => {
-    items.delete(keyOf(input.Key));
-    return {};
-  });
-  return items;
-}
 
 const idempotencyDynamo = mockClient(DynamoDBClient);
 const sfn = mockClient(SFNClient);
