@@ -8,9 +8,8 @@ import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { CapacityUnavailableError, NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
-import { logger } from '../../../shared/powertools/index.js';
 import type { CapacityPool } from '../ports/capacity.js';
-import { dropHold } from './dynamo-conditions.js';
+import { settleRefusedRelease } from './dynamo-conditions.js';
 
 export const capacityKey = (region: string, flavor: string): string => `${region}#${flavor}`;
 
@@ -114,19 +113,7 @@ export function dynamoCapacity(): CapacityPool {
         );
         return 'RELEASED';
       } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes?.[0] === CONDITIONAL_CHECK_FAILED) {
-          logger.info('The capacity slot was released concurrently', { resourceId });
-          return 'NOTHING_HELD';
-        }
-        if (codes?.[1] === CONDITIONAL_CHECK_FAILED) {
-          // The capacity row is gone (a reseeded table): there is nothing to give back to, and a compensation that can never
-          // succeed would only leave the saga stuck, so the resource lets go of its hold alone.
-          logger.warn('The capacity row of a held resource is missing; dropping the hold', { resourceId });
-          await dropHold(resourceId, 'capacityHeld');
-          return 'RELEASED';
-        }
-        throw error;
+        return settleRefusedRelease(error, resourceId, 'capacityHeld', 'capacity row');
       }
     },
   };

@@ -16,7 +16,7 @@ import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { decideQuota, describeShortfall, usageCeiling, ZERO } from '../domain/quota.js';
 import type { TenantQuotas, TenantUsage } from '../ports/tenant-quotas.js';
-import { dropHold } from './dynamo-conditions.js';
+import { settleRefusedRelease } from './dynamo-conditions.js';
 
 /** Rounds of read-decide-write when a tenant's quotas change under a reservation; contention beyond is transient. */
 const MAX_ATTEMPTS = 3;
@@ -204,19 +204,7 @@ export function dynamoTenantQuotas(): TenantQuotas {
         );
         return 'RELEASED';
       } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes?.[0] === CONDITIONAL_CHECK_FAILED) {
-          logger.info('The quota was released concurrently', { resourceId });
-          return 'NOTHING_HELD';
-        }
-        if (codes?.[1] === CONDITIONAL_CHECK_FAILED) {
-          // The tenant is gone (a reseeded table): there is nothing to give back to, and a compensation that can never
-          // succeed would only leave the saga stuck, so the resource lets go of its hold alone.
-          logger.warn('The tenant of a held resource is missing; dropping the hold', { resourceId });
-          await dropHold(resourceId, 'quotaHeld');
-          return 'RELEASED';
-        }
-        throw error;
+        return settleRefusedRelease(error, resourceId, 'quotaHeld', 'tenant');
       }
     },
   };
