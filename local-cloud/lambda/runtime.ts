@@ -121,6 +121,10 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       return resolvePool(functionNameOrArn).spec;
     },
 
+    listFunctions(): FunctionSpec[] {
+      return [...pools.values()].map((pool) => pool.spec);
+    },
+
     stats(functionNameOrArn) {
       return { ...resolvePool(functionNameOrArn).stats };
     },

@@ -96,6 +96,8 @@ export interface LambdaRuntime {
   invoke(functionNameOrArn: string, payload: unknown, options?: InvokeOptions): Promise<InvokeResult>;
   /** The function's spec; throws `ResourceNotFoundException` for an unknown function. */
   getFunction(functionNameOrArn: string): FunctionSpec;
+  /** Every function this runtime serves. */
+  listFunctions(): FunctionSpec[];
   stats(functionNameOrArn: string): FunctionStats;
   /** Resolves once no invocation runs and no asynchronous event waits (queued, retrying or being delivered). */
   whenIdle(): Promise<void>;

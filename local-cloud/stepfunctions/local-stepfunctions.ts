@@ -64,6 +64,7 @@ export class LocalStepFunctions {
   private readonly running = new Set<ExecutionEntry>();
   private readonly pendingWrites = new Set<Promise<void>>();
   private readonly tokens = new TaskTokenRegistry();
+  private readonly closedListeners = new Set<(record: ExecutionRecord) => void>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     if (options.persistDir !== undefined) {
@@ -205,6 +206,15 @@ export class LocalStepFunctions {
     return stepFunctionsListener(this);
   }
 
+  /**
+   * Calls `listener` with the record of every execution that closes from now on, until the returned function is
+   * called. For in-process observers (benchmarks, a console's live view) that must not poll the API.
+   */
+  onExecutionClosed(listener: (record: ExecutionRecord) => void): () => void {
+    this.closedListeners.add(listener);
+    return () => this.closedListeners.delete(listener);
+  }
+
   /** Resolves once no execution runs and every closed one is persisted. */
   async whenIdle(): Promise<void> {
     while (this.running.size > 0 || this.pendingWrites.size > 0) {
@@ -248,19 +258,20 @@ export class LocalStepFunctions {
       log: this.options.log,
       retryIntervalOverrideMs: this.options.retryIntervalOverrideMs,
       waitOverrideMs: this.options.waitOverrideMs,
-      onClosed: (closed) => this.onExecutionClosed(closed),
+      onClosed: (closed) => this.closeExecution(closed),
     });
     this.running.add(execution);
     this.executions.set(executionArn, execution);
     return execution;
   }
 
-  private onExecutionClosed(execution: ExecutionEntry): void {
+  private closeExecution(execution: ExecutionEntry): void {
     this.running.delete(execution);
     const { record } = execution;
     this.options.log?.(
       `[stepfunctions] ${record.executionArn} ${record.status}${record.error ? ` (${record.error})` : ''}`,
     );
+    for (const listener of this.closedListeners) listener({ ...record });
     const directory = this.options.persistDir;
     if (directory === undefined || record.stateMachineType === 'EXPRESS') return;
     const write = storeExecution(directory, { record: { ...record }, events: [...execution.history.all()] })

@@ -1,0 +1,113 @@
+/**
+ * The size of every function bundle the stage deploys, and its cold start: a fresh Node process loads the bundle and
+ * answers one invocation (`bench/load/cold-start.mjs`). Bundles shared by several functions are measured once.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { LocalCloud } from '../../local-cloud/boot.js';
+import type { FunctionSpec } from '../../local-cloud/lambda/index.js';
+import { atMost, type Figure } from '../figures.js';
+import type { Progress } from '../progress.js';
+import { median } from '../stats.js';
+
+const run = promisify(execFile);
+const COLD_START_SCRIPT = new URL('../load/cold-start.mjs', import.meta.url).pathname;
+const KB = 1024;
+
+export interface BundleMeasurement {
+  readonly functionName: string;
+  readonly bytes: number;
+  readonly coldStartMs: number;
+}
+
+export async function bundles(cloud: LocalCloud, progress: Progress): Promise<Figure[]> {
+  const byDirectory = new Map<string, FunctionSpec>();
+  for (const spec of cloud.services.lambda.listFunctions()) {
+    if (!byDirectory.has(spec.codeDirectory)) byDirectory.set(spec.codeDirectory, spec);
+  }
+  const measured: BundleMeasurement[] = [];
+  progress.start(`cold start of ${byDirectory.size} bundles, each in a fresh Node process`);
+  for (const spec of byDirectory.values()) {
+    measured.push({
+      functionName: spec.name,
+      bytes: bundleBytes(spec),
+      coldStartMs: await coldStart(cloud, spec),
+    });
+    progress.update(`${measured.length}/${byDirectory.size}`);
+  }
+  progress.done('done');
+
+  const sizes = measured.map((bundle) => bundle.bytes / KB);
+  const coldStarts = measured.map((bundle) => bundle.coldStartMs);
+  const largest = measured.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const slowest = measured.reduce((a, b) => (b.coldStartMs > a.coldStartMs ? b : a));
+  const section = `Function bundles (${measured.length}, minified)`;
+  return [
+    { id: 'bundle.size.min', section, label: 'bundle size, min', value: Math.min(...sizes), unit: 'KB' },
+    { id: 'bundle.size.median', section, label: 'bundle size, median', value: median(sizes), unit: 'KB' },
+    {
+      id: 'bundle.size.max',
+      section,
+      label: 'bundle size, max',
+      value: Math.max(...sizes),
+      unit: 'KB',
+      goal: atMost(250),
+      note: shortName(largest.functionName),
+    },
+    { id: 'bundle.coldStart.min', section, label: 'cold start, min', value: Math.min(...coldStarts), unit: 'ms' },
+    {
+      id: 'bundle.coldStart.median',
+      section,
+      label: 'cold start, median',
+      value: median(coldStarts),
+      unit: 'ms',
+      goal: atMost(150),
+    },
+    {
+      id: 'bundle.coldStart.max',
+      section,
+      label: 'cold start, max',
+      value: Math.max(...coldStarts),
+      unit: 'ms',
+      note: shortName(slowest.functionName),
+    },
+  ];
+}
+
+/** The handler file: `index.mjs` for ES module bundles, `index.js` for CommonJS ones. */
+function bundleBytes(spec: FunctionSpec): number {
+  const [moduleName] = spec.handler.split('.');
+  for (const extension of ['.mjs', '.js', '.cjs']) {
+    const file = join(spec.codeDirectory, `${moduleName}${extension}`);
+    if (existsSync(file)) return statSync(file).size;
+  }
+  throw new Error(`No handler file for ${spec.name} in ${spec.codeDirectory}`);
+}
+
+/** Import to first response in a fresh process with the function's environment (the local cloud's endpoint). */
+async function coldStart(cloud: LocalCloud, spec: FunctionSpec): Promise<number> {
+  const { stdout } = await run(process.execPath, [COLD_START_SCRIPT, spec.codeDirectory, spec.handler], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...spec.environment,
+      NODE_OPTIONS: '',
+      AWS_REGION: cloud.region,
+      AWS_LAMBDA_FUNCTION_NAME: spec.name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMb),
+      AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
+      AWS_ENDPOINT_URL: cloud.endpoint,
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+    },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const lastLine = stdout.trim().split('\n').at(-1) ?? '';
+  return (JSON.parse(lastLine) as { firstResponseMs: number }).firstResponseMs;
+}
+
+/** `Local-Checkout-PriceCartFn8D289657-…` reads better as `PriceCartFn`. */
+function shortName(functionName: string): string {
+  return functionName.split('-')[2]?.replace(/[0-9A-F]{8}$/, '') ?? functionName;
+}
