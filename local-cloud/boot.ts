@@ -51,6 +51,11 @@ export interface LocalCloudOptions {
   readonly retryBaseDelayMs?: number;
   /** Multiplies queue visibility timeouts, so redelivery and dead-lettering take seconds in tests. @default 1 */
   readonly queueVisibilityTimeoutScale?: number;
+  /**
+   * Execution environments one function may run at once on this machine; invocations beyond wait for one.
+   * @default one per core, at least two
+   */
+  readonly maxEnvironmentsPerFunction?: number;
 }
 
 export interface LocalCloud {
@@ -164,6 +169,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
         AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
       },
       log: options.functionLog ?? log,
+      maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
       asyncRetryDelayMs: options.retryBaseDelayMs ?? 1000,
       deliverFailedEvent: async (targetArn, record) => {
         if (!targetArn.startsWith('arn:aws:sqs:'))

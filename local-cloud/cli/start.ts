@@ -16,6 +16,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '4566' },
     'api-port': { type: 'string', default: '3000' },
     verbose: { type: 'boolean', default: false },
+    'max-environments': { type: 'string' },
   },
 });
 
@@ -36,6 +37,7 @@ const cloud = await bootLocalCloud({
   apiPort: Number(values['api-port']),
   log: writeLog,
   functionLog: writeLog,
+  maxEnvironmentsPerFunction: values['max-environments'] === undefined ? undefined : Number(values['max-environments']),
 });
 const seeded = await seedLocalCloud(cloud);
 

@@ -1,10 +1,17 @@
 /**
- * The execution environments of one function: warm ones are reused, new ones cold start while concurrency allows,
- * and each invocation is logged with Lambda's START / END / REPORT platform lines.
+ * The execution environments of one function: warm ones are reused, new ones cold start while the function has
+ * fewer than its bound, and each invocation is logged with Lambda's START / END / REPORT platform lines.
  *
- * Cold starts take their turn at the host's cold-start gate. An invocation waiting for its turn takes an environment
- * of its function that another invocation hands back first: on this shared CPU that is sooner than a cold start, and
- * to the caller it is just a faster start.
+ * As on Lambda, an environment serves one invocation at a time. Unlike Lambda, a function may run at most
+ * `maxEnvironments` environments at once on this machine: an invocation beyond that waits (in order) for one of
+ * them to be handed back, instead of starting another worker that the shared cores could not run any sooner. The
+ * wait comes before the invocation starts, so the function's timeout does not run while it waits; to the caller it
+ * is just a slower start. Reserved concurrency and the account limit count waiting invocations too, as they count
+ * every invocation in flight on Lambda.
+ *
+ * Cold starts also take their turn at the host's cold-start gate. An invocation waiting for its turn takes an
+ * environment of its function that another invocation hands back first: on this shared CPU that is sooner than a
+ * cold start.
  */
 import { type ColdStartGate, type ColdStartTicket, coldStartGate } from './cold-start-gate.js';
 import type { ConcurrencyAccount } from './concurrency.js';
@@ -23,14 +30,24 @@ interface Environment {
   readonly cold: boolean;
 }
 
-/** An invocation waiting for an environment: a cold start of its own, or one handed back before that began. */
+/**
+ * An invocation waiting for an environment: either with a cold start of its own queued at the gate (`ticket`), or,
+ * when the function is at its bound, for the next environment handed back.
+ */
 interface Waiter {
-  readonly ticket: ColdStartTicket;
-  take(sandbox: Sandbox): void;
-  abandon(): void;
+  ticket: ColdStartTicket | undefined;
+  readonly resolve: (environment: Environment) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 export type ExecutionResult = { payloadJson: string } | { error: LambdaErrorPayload; timedOut: boolean };
+
+export interface FunctionPoolOptions {
+  /** Environments this function may run at once on this machine. */
+  readonly maxEnvironments: number;
+  /** Meters cold starts; the process-wide one unless a test brings its own. */
+  readonly gate?: ColdStartGate;
+}
 
 export class FunctionPool {
   readonly stats: FunctionStats = {
@@ -46,7 +63,10 @@ export class FunctionPool {
   /** Most recently used last: reusing the warmest environment first, as Lambda tends to. */
   private readonly idle: Sandbox[] = [];
   private readonly sandboxes = new Set<Sandbox>();
+  /** In arrival order: a handed-back environment goes to the longest-waiting invocation. */
   private readonly waiters: Waiter[] = [];
+  private readonly maxEnvironments: number;
+  private readonly gate: ColdStartGate;
   private stopped = false;
 
   constructor(
@@ -55,9 +75,14 @@ export class FunctionPool {
     private readonly account: ConcurrencyAccount,
     /** Receives the function's log lines, already prefixed with its name. */
     private readonly log: (line: string) => void,
-    /** Meters cold starts; the process-wide one unless a test brings its own. */
-    private readonly gate: ColdStartGate = coldStartGate,
-  ) {}
+    options: FunctionPoolOptions,
+  ) {
+    if (!Number.isInteger(options.maxEnvironments) || options.maxEnvironments < 1) {
+      throw new RangeError(`maxEnvironments must be a positive integer, got ${options.maxEnvironments}`);
+    }
+    this.maxEnvironments = options.maxEnvironments;
+    this.gate = options.gate ?? coldStartGate;
+  }
 
   /** Takes an execution slot now (never waits), or reports the throttle. */
   tryReserve(): Reservation | { throttled: ThrottleReason } {
@@ -78,52 +103,63 @@ export class FunctionPool {
 
   private awaitEnvironment(): Promise<Environment> {
     return new Promise((resolve, reject) => {
-      const leave = () => {
-        const index = this.waiters.indexOf(waiter);
-        if (index >= 0) this.waiters.splice(index, 1);
-      };
-      // The gate calls this in a later microtask at the earliest, so `waiter` below exists by then.
-      const ticket = this.gate.schedule(async () => {
-        leave();
-        if (this.stopped) {
-          reject(new Error('The function stopped before its environment started'));
-          return;
-        }
-        try {
-          const sandbox = this.startSandbox();
-          this.stats.coldStarts += 1;
-          resolve({ sandbox, cold: true });
-          // The gate's slot is held until init is over: that is the work it meters.
-          await sandbox.initialized;
-        } catch (error) {
-          reject(error);
-        }
-      });
-      const waiter: Waiter = {
-        ticket,
-        take: (sandbox) => {
-          leave();
-          this.stats.warmStarts += 1;
-          resolve({ sandbox, cold: false });
-        },
-        abandon: () => {
-          leave();
-          reject(new Error('The function stopped before its environment started'));
-        },
-      };
+      const waiter: Waiter = { ticket: undefined, resolve, reject };
       this.waiters.push(waiter);
+      if (this.environmentsStartedOrQueued() < this.maxEnvironments) this.scheduleColdStart(waiter);
     });
   }
 
-  /** A reusable environment goes to the first invocation still waiting for its cold start, else back to idle. */
+  /** Live environments plus cold starts queued at the gate: what counts against `maxEnvironments`. */
+  private environmentsStartedOrQueued(): number {
+    return this.sandboxes.size + this.waiters.filter((waiter) => waiter.ticket !== undefined).length;
+  }
+
+  private scheduleColdStart(waiter: Waiter): void {
+    // The gate calls this in a later microtask at the earliest, so `waiter.ticket` is set by then.
+    waiter.ticket = this.gate.schedule(async () => {
+      this.leave(waiter);
+      if (this.stopped) {
+        waiter.reject(new Error('The function stopped before its environment started'));
+        return;
+      }
+      try {
+        const sandbox = this.startSandbox();
+        this.stats.coldStarts += 1;
+        waiter.resolve({ sandbox, cold: true });
+        // The gate's slot is held until init is over: that is the work it meters.
+        await sandbox.initialized;
+      } catch (error) {
+        waiter.reject(error);
+      }
+    });
+  }
+
+  private leave(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index >= 0) this.waiters.splice(index, 1);
+  }
+
+  /**
+   * A reusable environment goes to the longest-waiting invocation: one at the bound, or one whose cold start has
+   * not begun yet (which is then cancelled). Only when nobody waits does it go back to idle.
+   */
   private handBack(sandbox: Sandbox): void {
     for (const waiter of [...this.waiters]) {
-      if (waiter.ticket.cancel()) {
-        waiter.take(sandbox);
+      if (waiter.ticket === undefined || waiter.ticket.cancel()) {
+        this.leave(waiter);
+        this.stats.warmStarts += 1;
+        waiter.resolve({ sandbox, cold: false });
         return;
       }
     }
     this.idle.push(sandbox);
+  }
+
+  /** An environment is gone: an invocation waiting at the bound may now cold start one of its own. */
+  private replaceLostEnvironment(): void {
+    if (this.stopped) return;
+    const waiting = this.waiters.find((waiter) => waiter.ticket === undefined);
+    if (waiting && this.environmentsStartedOrQueued() < this.maxEnvironments) this.scheduleColdStart(waiting);
   }
 
   /** Runs one invocation in the reserved environment and gives the slot back. */
@@ -171,7 +207,10 @@ export class FunctionPool {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const waiter of [...this.waiters]) {
-      if (waiter.ticket.cancel()) waiter.abandon();
+      if (waiter.ticket === undefined || waiter.ticket.cancel()) {
+        this.leave(waiter);
+        waiter.reject(new Error('The function stopped before its environment started'));
+      }
     }
     const all = [...this.sandboxes];
     this.sandboxes.clear();
@@ -198,9 +237,10 @@ export class FunctionPool {
   }
 
   private forget(sandbox: Sandbox): void {
-    this.sandboxes.delete(sandbox);
+    if (!this.sandboxes.delete(sandbox)) return;
     const index = this.idle.indexOf(sandbox);
     if (index >= 0) this.idle.splice(index, 1);
+    this.replaceLostEnvironment();
   }
 
   private report(requestId: string, outcome: SandboxOutcome, durationMs: number, initDurationMs?: number): void {

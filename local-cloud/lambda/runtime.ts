@@ -4,6 +4,7 @@
  * documents, asynchronous retries and failure destinations).
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
 import { AsyncInvocationQueue } from './async-invocations.js';
 import { ConcurrencyAccount, IdleTracker } from './concurrency.js';
@@ -20,12 +21,23 @@ import type { InvocationRequest } from './sandbox.js';
 import type { FunctionSpec, InvokeOptions, InvokeResult, LambdaRuntime, LambdaRuntimeOptions } from './types.js';
 
 const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+/** Lambda's default quota of concurrent executions per account and region. */
+const DEFAULT_ACCOUNT_CONCURRENCY_LIMIT = 1000;
+
+/**
+ * Environments one function may run at once here: one per core (at least two). More would not run sooner on this
+ * machine (they share its cores), and each costs a cold start and a V8 heap.
+ */
+export function defaultMaxEnvironmentsPerFunction(): number {
+  return Math.max(2, availableParallelism());
+}
 const ASYNC_PAYLOAD_LIMIT_BYTES = 1024 * 1024;
 
 /** Creates the runtime; refuses at once a function it could not run faithfully (runtime, config, missing wiring). */
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const log = options.log ?? (() => {});
-  const accountLimit = options.accountConcurrencyLimit ?? 50;
+  const accountLimit = options.accountConcurrencyLimit ?? DEFAULT_ACCOUNT_CONCURRENCY_LIMIT;
+  const maxEnvironments = options.maxEnvironmentsPerFunction ?? defaultMaxEnvironmentsPerFunction();
   validateAll(options, accountLimit);
 
   const reservedTotal = options.functions.reduce((sum, spec) => sum + (spec.reservedConcurrency ?? 0), 0);
@@ -40,7 +52,9 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     }
     pools.set(
       spec.name,
-      new FunctionPool(spec, options.baseEnvironment, account, (line) => log(`[${spec.name}] ${line}`)),
+      new FunctionPool(spec, options.baseEnvironment, account, (line) => log(`[${spec.name}] ${line}`), {
+        maxEnvironments,
+      }),
     );
   }
   const tracker = new IdleTracker();

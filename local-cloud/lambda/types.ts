@@ -61,8 +61,13 @@ export interface LambdaRuntimeOptions {
   /** Variables every function sees (credentials, `AWS_ENDPOINT_URL`, ...); the template's own variables win. */
   baseEnvironment: Record<string, string>;
   log?: (line: string) => void;
-  /** Concurrent executions for the whole account; defaults to 50. */
+  /** Concurrent executions for the whole account; defaults to Lambda's default quota, 1000. */
   accountConcurrencyLimit?: number;
+  /**
+   * Execution environments one function may run at once on this machine; invocations beyond wait for one to be
+   * handed back. Defaults to one per core, at least two (`defaultMaxEnvironmentsPerFunction`).
+   */
+  maxEnvironmentsPerFunction?: number;
   /**
    * Delay before the first retry of a failed asynchronous invocation; the second retry waits twice as long
    * (Lambda waits about 1 then 2 minutes). Defaults to 1000 ms.

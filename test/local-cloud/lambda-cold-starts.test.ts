@@ -70,6 +70,64 @@ describe('ColdStartGate', () => {
   });
 });
 
+/** Reserves and runs one `sleep` invocation of `pool`. */
+async function invokeSleep(pool: FunctionPool, ms: number): Promise<ExecutionResult> {
+  const reservation = pool.tryReserve();
+  if ('throttled' in reservation) throw new Error(`throttled: ${reservation.throttled}`);
+  return pool.execute(reservation, {
+    requestId: randomUUID(),
+    eventJson: JSON.stringify({ ms }),
+    invokedFunctionArn: pool.spec.arn,
+    traceId: 'Root=1-00000000-000000000000000000000000',
+    clientContext: undefined,
+  });
+}
+
+describe('FunctionPool bounded environments', () => {
+  it('runs at most maxEnvironments environments; invocations beyond wait for one and all complete', async () => {
+    // Prepare
+    const pool = new FunctionPool(
+      functionSpec('bounded', handlersDirectory, 'index.sleep'),
+      {},
+      new ConcurrencyAccount(10, 0),
+      () => undefined,
+      { maxEnvironments: 2, gate: new ColdStartGate(4) },
+    );
+    try {
+      // Act
+      const results = await Promise.all([0, 1, 2, 3, 4].map(() => invokeSleep(pool, 50)));
+
+      // Assess: five invocations in flight at once, served by two environments.
+      expect(results.every((result) => 'payloadJson' in result)).toBe(true);
+      expect(pool.stats).toMatchObject({ coldStarts: 2, warmStarts: 3, invocations: 5, maxConcurrentSeen: 5 });
+    } finally {
+      await pool.stop();
+    }
+  });
+
+  it('starts a new environment for a waiting invocation when the only one is lost to a timeout', async () => {
+    // Prepare
+    const pool = new FunctionPool(
+      functionSpec('lost', handlersDirectory, 'index.sleep', { timeoutSeconds: 1 }),
+      {},
+      new ConcurrencyAccount(10, 0),
+      () => undefined,
+      { maxEnvironments: 1, gate: new ColdStartGate(4) },
+    );
+    try {
+      // Act: the first times out (its environment is discarded); the second waits for it, then cold starts.
+      const [first, second] = await Promise.all([invokeSleep(pool, 3000), invokeSleep(pool, 0)]);
+
+      // Assess
+      expect(first).toMatchObject({ timedOut: true, error: { errorType: 'Sandbox.Timedout' } });
+      expect(second).toEqual({ payloadJson: JSON.stringify({ invocationsInWorker: 1 }) });
+      expect(pool.stats).toMatchObject({ coldStarts: 2, timeouts: 1 });
+    } finally {
+      await pool.stop();
+    }
+  });
+});
+
 describe('FunctionPool cold starts', () => {
   it('gives an environment handed back to an invocation still waiting for its cold start', async () => {
     // Prepare: one warm environment, then every cold-start slot taken.
@@ -79,7 +137,7 @@ describe('FunctionPool cold starts', () => {
       {},
       new ConcurrencyAccount(10, 0),
       () => undefined,
-      gate,
+      { maxEnvironments: 10, gate },
     );
     const invoke = async (ms: number): Promise<ExecutionResult> => {
       const reservation = pool.tryReserve();
