@@ -6,17 +6,18 @@ import { mkdir } from 'node:fs/promises';
 import type { RequestListener } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AwsServiceError } from '../aws-protocol.js';
-import { DynaliteConnection } from './dynalite-connection.js';
+import { DynaliteEngine } from './dynalite-engine.js';
 import { shortErrorName, TableCreationError, TableDefinitionMismatchError } from './errors.js';
 import { ClientTokenRegistry } from './idempotency.js';
+import { ItemLocks } from './item-locks.js';
 import { createDynamoDbListener } from './listener.js';
-import { AsyncMutex } from './mutex.js';
 import {
   type DescribedTable,
   definitionDifference,
   type TableProps,
   tableDefinitionFromTemplate,
 } from './table-definition.js';
+import { KeySchemas } from './table-keys.js';
 import { TimeToLive } from './time-to-live.js';
 import { TransactionEngine } from './transactions.js';
 
@@ -57,32 +58,34 @@ export interface LocalDynamoDb {
 
 const TABLE_ACTIVE_TIMEOUT_MS = 10_000;
 
-/** Starts dynalite on an ephemeral loopback port and the pieces in front of it. */
+/** Starts dynalite's store in-process and the pieces in front of it. */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
   const log = options.log ?? (() => {});
   if (options.persistDir) await mkdir(options.persistDir, { recursive: true });
-  const connection = await DynaliteConnection.start(options.persistDir);
-  const mutex = new AsyncMutex();
-  const timeToLive = new TimeToLive(connection, mutex, log, options.ttlSweepIntervalMs);
-  const transactions = new TransactionEngine(connection, mutex, new ClientTokenRegistry());
+  const engine = DynaliteEngine.create(options.persistDir);
+  const keys = new KeySchemas(engine);
+  const locks = new ItemLocks();
+  const timeToLive = new TimeToLive(engine, keys, locks, log, options.ttlSweepIntervalMs);
+  const transactions = new TransactionEngine(engine, keys, locks, new ClientTokenRegistry());
   timeToLive.start();
-  log(`dynamodb: dynalite on 127.0.0.1:${connection.port} (${options.persistDir ?? 'in memory'})`);
+  log(`dynamodb: dynalite in-process (${options.persistDir ?? 'in memory'})`);
 
   async function createTable(physicalName: string, props: TableProps): Promise<CreatedTable> {
     const definition = tableDefinitionFromTemplate(physicalName, props);
-    let existing = await describeTable(connection, physicalName);
+    keys.forget(physicalName);
+    let existing = await describeTable(engine, physicalName);
     const reused = existing !== undefined;
     if (existing) {
       const difference = definitionDifference(existing, definition);
       if (difference) throw new TableDefinitionMismatchError(physicalName, difference);
     } else {
       try {
-        await connection.call('CreateTable', definition.createTableInput);
+        await engine.call('CreateTable', definition.createTableInput);
       } catch (error) {
         throw new TableCreationError(physicalName, error);
       }
     }
-    existing = await waitUntilActive(connection, physicalName);
+    existing = await waitUntilActive(engine, physicalName);
     if (definition.timeToLive) timeToLive.configure(physicalName, definition.timeToLive);
     else timeToLive.forget(physicalName);
     if (definition.acceptedWithoutEffect.length > 0) {
@@ -97,21 +100,20 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   }
 
   return {
-    listener: createDynamoDbListener({ connection, mutex, transactions, timeToLive, log }),
+    listener: createDynamoDbListener({ engine, keys, locks, transactions, timeToLive, log }),
     createTable,
     sweepExpiredItems: () => timeToLive.sweep(),
     async stop() {
       await timeToLive.stop();
-      // Let requests already holding or queued on the lock finish before the store closes.
-      await mutex.runExclusive(async () => {});
-      await connection.stop();
+      // dynalite's store waits for the operations in progress before it closes.
+      await engine.stop();
     },
   };
 }
 
-async function describeTable(connection: DynaliteConnection, tableName: string): Promise<DescribedTable | undefined> {
+async function describeTable(engine: DynaliteEngine, tableName: string): Promise<DescribedTable | undefined> {
   try {
-    const { Table } = await connection.call<{ Table: DescribedTable }>('DescribeTable', {
+    const { Table } = await engine.call<{ Table: DescribedTable }>('DescribeTable', {
       TableName: tableName,
     });
     return Table;
@@ -122,10 +124,10 @@ async function describeTable(connection: DynaliteConnection, tableName: string):
 }
 
 /** dynalite reports a new table as CREATING until a timer fires, even with `createTableMs: 0`. */
-async function waitUntilActive(connection: DynaliteConnection, tableName: string): Promise<DescribedTable> {
+async function waitUntilActive(engine: DynaliteEngine, tableName: string): Promise<DescribedTable> {
   const deadline = Date.now() + TABLE_ACTIVE_TIMEOUT_MS;
   for (;;) {
-    const table = await describeTable(connection, tableName);
+    const table = await describeTable(engine, tableName);
     if (table?.TableStatus === 'ACTIVE') return table;
     if (Date.now() > deadline) {
       throw new TableCreationError(

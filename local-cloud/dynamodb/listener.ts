@@ -1,38 +1,47 @@
 /**
- * The `RequestListener` the edge server mounts for `X-Amz-Target: DynamoDB_20120810.*`. Operations dynalite lacks are
- * answered here; everything else is forwarded to dynalite and its answer relayed unchanged.
+ * The `RequestListener` the edge server mounts for `X-Amz-Target: DynamoDB_20120810.*`. Transactions and TTL are
+ * answered by the local cloud; every other operation runs on dynalite in-process. Writes go through the item locks
+ * (`item-locks.ts`), so that they conflict with transactions as on DynamoDB.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AwsServiceError, readBody, sendAwsError, sendJson } from '../aws-protocol.js';
-import { type DynaliteConnection, type Item, type RawResponse, withoutHopByHopHeaders } from './dynalite-connection.js';
-import { dynamoDbError } from './errors.js';
-import type { AsyncMutex } from './mutex.js';
-import { describeKeySchema, keyOf } from './table-keys.js';
+import { DynaliteEngine, type Item } from './dynalite-engine.js';
+import { dynamoDbError, isConditionalCheckFailure } from './errors.js';
+import type { ItemLocks } from './item-locks.js';
+import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
 import type { TimeToLive } from './time-to-live.js';
 import type { TransactionEngine } from './transactions.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const SINGLE_ITEM_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+/** Operations after which a table's key schema may have changed (or the table be gone). */
+const TABLE_LIFECYCLE = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
 
 export interface ListenerParts {
-  connection: DynaliteConnection;
-  mutex: AsyncMutex;
+  engine: DynaliteEngine;
+  keys: KeySchemas;
+  locks: ItemLocks;
   transactions: TransactionEngine;
   timeToLive: TimeToLive;
   log: (line: string) => void;
 }
 
-type LocalOperation = (input: Record<string, unknown>) => Promise<unknown>;
+type Operation = (input: Record<string, unknown>) => Promise<unknown>;
 
 export function createDynamoDbListener(parts: ListenerParts): RequestListener {
-  const localOperations: Record<string, LocalOperation> = {
+  const operations: Record<string, Operation> = {
     TransactWriteItems: (input) => parts.transactions.transactWriteItems(input),
     TransactGetItems: (input) => parts.transactions.transactGetItems(input),
     DescribeTimeToLive: (input) => parts.timeToLive.describeTimeToLive(input),
     UpdateTimeToLive: (input) => parts.timeToLive.updateTimeToLive(input),
+    PutItem: (input) => singleItemWrite(parts, 'PutItem', input),
+    UpdateItem: (input) => singleItemWrite(parts, 'UpdateItem', input),
+    DeleteItem: (input) => singleItemWrite(parts, 'DeleteItem', input),
+    BatchWriteItem: (input) => batchWrite(parts, input),
   };
   return (req, res) => {
-    void handle(parts, localOperations, req, res).catch((error: unknown) => {
+    void handle(parts, operations, req, res).catch((error: unknown) => {
       parts.log(`dynamodb: request failed: ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) {
         sendAwsError(res, dynamoDbError('InternalServerError', 'Internal server error', {}, 500), CONTENT_TYPE);
@@ -43,87 +52,138 @@ export function createDynamoDbListener(parts: ListenerParts): RequestListener {
 
 async function handle(
   parts: ListenerParts,
-  localOperations: Record<string, LocalOperation>,
+  operations: Record<string, Operation>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const body = await readBody(req);
   const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-  const localOperation = localOperations[operation];
-  if (localOperation) {
-    try {
-      sendJson(res, 200, await localOperation(parseJson(body)), CONTENT_TYPE);
-    } catch (error) {
-      if (!(error instanceof AwsServiceError)) throw error;
-      sendAwsError(res, error, CONTENT_TYPE);
+  res.setHeader('x-amzn-requestid', randomUUID());
+  try {
+    const input = parseJson(body);
+    const local = operations[operation];
+    let result: unknown;
+    if (local) {
+      result = await local(input);
+    } else if (DynaliteEngine.supports(operation)) {
+      result = await parts.engine.call(operation, input);
+      if (TABLE_LIFECYCLE.has(operation)) forgetTable(parts, operation, input);
+    } else {
+      throw new AwsServiceError('com.amazon.coral.service#UnknownOperationException', '');
     }
-    return;
+    sendJson(res, 200, result, CONTENT_TYPE);
+  } catch (error) {
+    if (!(error instanceof AwsServiceError)) throw error;
+    sendAwsError(res, error, CONTENT_TYPE);
   }
-  // Every forwarded call takes the lock too, so no read or write ever observes a transaction half applied.
-  const response = await parts.mutex.runExclusive(async () => {
-    const answer = await parts.connection.forward(req.method ?? 'POST', req.url ?? '/', req.headers, body);
-    return answer.statusCode === 200 ? answer : await explainFailure(parts, operation, body, answer);
-  });
-  if (operation === 'DeleteTable' && response.statusCode === 200) {
-    parts.timeToLive.forget(String(parseJson(body).TableName));
+}
+
+function forgetTable(parts: ListenerParts, operation: string, input: Record<string, unknown>): void {
+  const tableName = String(input.TableName);
+  parts.keys.forget(tableName);
+  if (operation === 'DeleteTable') parts.timeToLive.forget(tableName);
+}
+
+/**
+ * PutItem, UpdateItem or DeleteItem: refused with `TransactionConflictException` while a transaction holds the
+ * item, else run after the earlier writes to it.
+ */
+async function singleItemWrite(parts: ListenerParts, operation: string, input: Record<string, unknown>) {
+  // Read before validation, which drops the members dynalite does not know.
+  const returnItemOnFailure = input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
+  const validated = parts.engine.validate(operation, input);
+  const identity = await identityOf(parts, String(validated.TableName), (validated.Item ?? validated.Key) as Item);
+  // An unknown table or a malformed key: dynalite answers the request with the error AWS gives.
+  if (identity === undefined) return parts.engine.run(operation, validated);
+  if (parts.locks.heldByTransaction([identity]).length > 0) {
+    throw dynamoDbError('TransactionConflictException', 'Transaction is ongoing for the item');
   }
-  res.writeHead(response.statusCode, {
-    ...withoutHopByHopHeaders(response.headers),
-    'content-length': response.body.length,
+  return parts.locks.write([identity], async () => {
+    try {
+      return await parts.engine.run(operation, validated);
+    } catch (error) {
+      if (!returnItemOnFailure || !isConditionalCheckFailure(error)) throw error;
+      throw await withCurrentItem(parts, error as AwsServiceError, validated);
+    }
   });
-  res.end(response.body);
 }
 
 /**
  * dynalite ignores `ReturnValuesOnConditionCheckFailure` on single-item writes; AWS then puts the current item into
- * the `ConditionalCheckFailedException` (Powertools idempotency relies on it). Still under the lock, so the item read
- * is the one the condition was evaluated against.
+ * the `ConditionalCheckFailedException` (Powertools idempotency relies on it). Read while the write still holds the
+ * item, so the item is the one the condition was evaluated against.
  */
-async function explainFailure(
+async function withCurrentItem(
   parts: ListenerParts,
-  operation: string,
-  body: Buffer,
-  answer: RawResponse,
-): Promise<RawResponse> {
-  if (!SINGLE_ITEM_WRITES.has(operation)) return answer;
-  const input = tryParseJson(body);
-  if (input?.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') return answer;
-  const failure = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
-  if (!String(failure.__type).endsWith('#ConditionalCheckFailedException')) return answer;
-  const tableName = String(input.TableName);
-  const key =
-    operation === 'PutItem'
-      ? keyOf(input.Item as Item, await describeKeySchema(parts.connection, tableName))
-      : input.Key;
-  const { Item: current } = await parts.connection.call<{ Item?: Item }>('GetItem', {
+  failure: AwsServiceError,
+  validated: Record<string, unknown>,
+): Promise<AwsServiceError> {
+  const tableName = String(validated.TableName);
+  const key = validated.Key ?? keyOf(validated.Item as Item, await parts.keys.of(tableName));
+  const { Item: current } = await parts.engine.call<{ Item?: Item }>('GetItem', {
     TableName: tableName,
     Key: key,
     ConsistentRead: true,
   });
-  if (!current) return answer;
-  const augmented = Buffer.from(JSON.stringify({ ...failure, Item: current }));
-  return { ...answer, headers: withoutChecksum(answer.headers), body: augmented };
+  if (!current) return failure;
+  return new AwsServiceError(failure.code, failure.message, failure.statusCode, { ...failure.extra, Item: current });
 }
 
-/** The SDK verifies `x-amz-crc32` against the body, so a rewritten body must not carry the old checksum. */
-function withoutChecksum(headers: RawResponse['headers']): RawResponse['headers'] {
-  const { 'x-amz-crc32': _checksum, ...rest } = headers;
-  return rest;
+/**
+ * BatchWriteItem: a request for an item a transaction holds is not processed (it comes back in `UnprocessedItems`,
+ * for the caller to retry, as with any item BatchWriteItem could not write); the others run after the earlier
+ * writes to their items.
+ */
+async function batchWrite(parts: ListenerParts, input: Record<string, unknown>) {
+  const validated = parts.engine.validate('BatchWriteItem', input);
+  const requestItems = validated.RequestItems as Record<string, Record<string, { Item?: Item; Key?: Item }>[]>;
+  const accepted: Record<string, unknown[]> = {};
+  const deferred: Record<string, unknown[]> = {};
+  const identities: string[] = [];
+  for (const [tableName, requests] of Object.entries(requestItems)) {
+    for (const request of requests) {
+      const target = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+      const identity = target ? await identityOf(parts, tableName, target) : undefined;
+      // Unknown tables and malformed keys: dynalite refuses the whole request as AWS does.
+      if (identity === undefined) return parts.engine.run('BatchWriteItem', validated);
+      const held = parts.locks.heldByTransaction([identity]).length > 0;
+      (held ? deferred : accepted)[tableName] ??= [];
+      (held ? deferred : accepted)[tableName]?.push(request);
+      if (!held) identities.push(identity);
+    }
+  }
+  if (identities.length === 0) return { UnprocessedItems: deferred };
+  const result = await parts.locks.write(identities, () =>
+    parts.engine.call<{ UnprocessedItems?: Record<string, unknown[]> }>('BatchWriteItem', {
+      ...input,
+      RequestItems: accepted,
+    }),
+  );
+  const unprocessed = { ...(result.UnprocessedItems ?? {}) };
+  for (const [tableName, requests] of Object.entries(deferred)) {
+    unprocessed[tableName] = [...(unprocessed[tableName] ?? []), ...requests];
+  }
+  return { ...result, UnprocessedItems: unprocessed };
 }
 
-function parseJson(body: Buffer): Record<string, unknown> {
+/** The item's identity, or `undefined` when the table is unknown or the key incomplete. */
+async function identityOf(parts: ListenerParts, tableName: string, itemOrKey: Item): Promise<string | undefined> {
   try {
-    const text = body.toString('utf8');
-    return text.length === 0 ? {} : (JSON.parse(text) as Record<string, unknown>);
+    const schema = await parts.keys.of(tableName);
+    return itemIdentity(keyOf(itemOrKey, schema), schema);
   } catch {
-    throw new AwsServiceError('com.amazon.coral.service#SerializationException', 'Request body is not valid JSON');
+    return undefined;
   }
 }
 
-function tryParseJson(body: Buffer): Record<string, unknown> | undefined {
+function parseJson(body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8');
+  if (text.length === 0) throw new AwsServiceError('com.amazon.coral.service#SerializationException', '');
   try {
-    return parseJson(body);
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
   } catch {
-    return undefined;
+    throw new AwsServiceError('com.amazon.coral.service#SerializationException', 'Request body is not valid JSON');
   }
 }

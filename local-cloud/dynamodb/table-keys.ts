@@ -1,5 +1,5 @@
 /** Key schemas of live tables, and how to pull a key out of an item. */
-import type { DynaliteConnection, Item } from './dynalite-connection.js';
+import type { DynaliteEngine, Item } from './dynalite-engine.js';
 import { validationError } from './errors.js';
 
 export interface TableKeySchema {
@@ -13,9 +13,34 @@ interface KeySchemaElement {
   KeyType: 'HASH' | 'RANGE';
 }
 
-/** Reads a table's key schema; an unknown table surfaces dynalite's `ResourceNotFoundException`. */
-export async function describeKeySchema(connection: DynaliteConnection, tableName: string): Promise<TableKeySchema> {
-  const { Table } = await connection.call<{ Table: { KeySchema: KeySchemaElement[] } }>('DescribeTable', {
+/**
+ * Key schemas by table name, read once per table: a table's keys never change while it exists. `forget` drops a
+ * table's entry when it is deleted or created again.
+ */
+export class KeySchemas {
+  private readonly schemas = new Map<string, Promise<TableKeySchema>>();
+
+  constructor(private readonly engine: DynaliteEngine) {}
+
+  /** The table's key schema; an unknown table surfaces dynalite's `ResourceNotFoundException`. */
+  of(tableName: string): Promise<TableKeySchema> {
+    let schema = this.schemas.get(tableName);
+    if (!schema) {
+      schema = describeKeySchema(this.engine, tableName);
+      this.schemas.set(tableName, schema);
+      // A table that does not exist (yet) must be looked up again next time.
+      schema.catch(() => this.schemas.delete(tableName));
+    }
+    return schema;
+  }
+
+  forget(tableName: string): void {
+    this.schemas.delete(tableName);
+  }
+}
+
+async function describeKeySchema(engine: DynaliteEngine, tableName: string): Promise<TableKeySchema> {
+  const { Table } = await engine.call<{ Table: { KeySchema: KeySchemaElement[] } }>('DescribeTable', {
     TableName: tableName,
   });
   const ordered = [...Table.KeySchema].sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0));

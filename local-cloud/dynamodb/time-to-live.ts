@@ -2,10 +2,10 @@
  * Time to Live, which dynalite does not implement: the per-table configuration (answered through
  * `DescribeTimeToLive` / `UpdateTimeToLive`) and a periodic sweeper that deletes expired items.
  */
-import type { DynaliteConnection, Item } from './dynalite-connection.js';
+import type { DynaliteEngine, Item } from './dynalite-engine.js';
 import { isConditionalCheckFailure, validationError } from './errors.js';
-import type { AsyncMutex } from './mutex.js';
-import { describeKeySchema, keyOf } from './table-keys.js';
+import type { ItemLocks } from './item-locks.js';
+import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
 
 /** How often expired items are deleted unless told otherwise. */
 export const DEFAULT_TTL_SWEEP_INTERVAL_MS = 5_000;
@@ -21,8 +21,9 @@ export class TimeToLive {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly connection: DynaliteConnection,
-    private readonly mutex: AsyncMutex,
+    private readonly engine: DynaliteEngine,
+    private readonly keys: KeySchemas,
+    private readonly locks: ItemLocks,
     private readonly log: (line: string) => void,
     private readonly sweepIntervalMs = DEFAULT_TTL_SWEEP_INTERVAL_MS,
   ) {}
@@ -96,11 +97,11 @@ export class TimeToLive {
   }
 
   /**
-   * Scans without the lock (a scan may be long) and deletes under it, each delete re-checking the expiry so an item
-   * rewritten in the meantime survives.
+   * Scans, then deletes each expired item as a write of its own (after the writes already queued on it, and never
+   * while a transaction holds it), re-checking the expiry so an item rewritten in the meantime survives.
    */
   private async sweepTable(tableName: string, attributeName: string): Promise<number> {
-    const schema = await describeKeySchema(this.connection, tableName);
+    const schema = await this.keys.of(tableName);
     const expiry = {
       ExpressionAttributeNames: { '#ttl': attributeName },
       ExpressionAttributeValues: { ':now': { N: String(Math.floor(Date.now() / 1000)) } },
@@ -108,17 +109,19 @@ export class TimeToLive {
     let deleted = 0;
     let startKey: Item | undefined;
     do {
-      const page: { Items?: Item[]; LastEvaluatedKey?: Item } = await this.connection.call('Scan', {
+      const page: { Items?: Item[]; LastEvaluatedKey?: Item } = await this.engine.call('Scan', {
         TableName: tableName,
         FilterExpression: '#ttl < :now',
         ...expiry,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       });
-      const expiredKeys = (page.Items ?? []).map((item) => keyOf(item, schema));
-      deleted += await this.mutex.runExclusive(async () => {
-        let count = 0;
-        for (const key of expiredKeys) {
-          const { Attributes: removed } = await this.connection
+      for (const item of page.Items ?? []) {
+        const key = keyOf(item, schema);
+        const identity = itemIdentity(key, schema);
+        // A transaction holds it: the next sweep deletes it if it is still expired then.
+        if (this.locks.heldByTransaction([identity]).length > 0) continue;
+        const removed = await this.locks.write([identity], () =>
+          this.engine
             .call<{ Attributes?: Item }>('DeleteItem', {
               TableName: tableName,
               Key: key,
@@ -130,11 +133,10 @@ export class TimeToLive {
               // Rewritten with a later expiry since the scan: not expired any more.
               if (isConditionalCheckFailure(error)) return { Attributes: undefined };
               throw error;
-            });
-          if (removed) count += 1;
-        }
-        return count;
-      });
+            }),
+        );
+        if (removed.Attributes) deleted += 1;
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     if (deleted > 0) this.log(`dynamodb: TTL removed ${deleted} expired item(s) from ${tableName}`);
@@ -144,7 +146,7 @@ export class TimeToLive {
   private async existingTableName(input: Record<string, unknown>): Promise<string> {
     const tableName = input.TableName;
     if (typeof tableName !== 'string' || tableName.length === 0) throw validationError('TableName is required');
-    await this.connection.call('DescribeTable', { TableName: tableName });
+    await this.engine.call('DescribeTable', { TableName: tableName });
     return tableName;
   }
 }

@@ -1,27 +1,43 @@
 /**
  * `TransactWriteItems` and `TransactGetItems`, which dynalite lacks, built from its single-item operations.
  *
- * Design: every request that reaches dynalite through the listener runs under one `AsyncMutex`, so while a
- * transaction holds it nobody can observe or interleave with its intermediate states. Under the lock the transaction
- * reads the old image of each target item, then applies the actions one by one through dynalite with their own
- * conditions, so dynalite's condition and update evaluation is reused rather than re-implemented. Because every action
- * targets a distinct item and a condition can only refer to its own item, applying them in sequence decides each
- * condition exactly as evaluating all of them against the state before the transaction would. If any condition fails,
- * the remaining actions are still evaluated (so every failure is reported, like AWS) and then every applied action is
- * undone by writing its old image back (or deleting the item when there was none). A `ConditionCheck` is evaluated as
- * a conditional `UpdateItem` without an update expression: it rewrites an existing item unchanged, and when the item
- * did not exist the key-only item it creates is deleted at once.
+ * Like DynamoDB, transactions are optimistic: items are not locked while a transaction reads and decides, only while
+ * it applies its writes. A write transaction
+ * 1. validates every action as the single-item request it stands for (so a malformed action fails the whole request
+ *    with dynalite's `ValidationException`, before anything else);
+ * 2. is cancelled with a `TransactionConflict` reason if another transaction is applying to one of its items;
+ * 3. reads the current image of every item and evaluates every condition against it, with dynalite's condition
+ *    evaluator: if any fails, it is cancelled, with one reason per action and nothing written;
+ * 4. takes its items in the item locks (`item-locks.ts`), which refuses writes outside transactions to them with
+ *    `TransactionConflictException` until it is done; if another transaction took one first, or any of its items
+ *    was written since step 3, it is cancelled with `TransactionConflict` (the caller retries, as on DynamoDB);
+ * 5. applies the writes one by one through dynalite. Only a failure of the update itself (an arithmetic on a
+ *    string, an item grown over 400 KB) can still stop it here: the writes already applied are undone and it is
+ *    cancelled with a `ValidationError` reason, as DynamoDB reports such failures.
+ * Because conditions are decided before anything is written, a reader never sees the write of a transaction that is
+ * then cancelled for a condition.
+ *
+ * A read transaction is cancelled with `TransactionConflict` if a write to one of its items is in progress when it
+ * starts or lands while it reads, so its answer is always one consistent snapshot.
  */
 import type { AwsServiceError } from '../aws-protocol.js';
-import type { DynaliteConnection, Item } from './dynalite-connection.js';
+import type { DynaliteEngine, Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure, validationError } from './errors.js';
 import type { ClientTokenRegistry } from './idempotency.js';
-import type { AsyncMutex } from './mutex.js';
-import { describeKeySchema, itemIdentity, keyOf, type TableKeySchema } from './table-keys.js';
+import type { ItemLocks } from './item-locks.js';
+import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
 
 const MAX_TRANSACTION_ACTIONS = 100;
 const WRITE_ACTION_KINDS = ['ConditionCheck', 'Put', 'Delete', 'Update'] as const;
 type WriteActionKind = (typeof WRITE_ACTION_KINDS)[number];
+
+/** The single-item operation each action stands for; a ConditionCheck is validated as a conditional delete. */
+const OPERATION_OF: Record<WriteActionKind, string> = {
+  ConditionCheck: 'DeleteItem',
+  Put: 'PutItem',
+  Delete: 'DeleteItem',
+  Update: 'UpdateItem',
+};
 
 interface WriteAction {
   kind: WriteActionKind;
@@ -33,19 +49,27 @@ interface WriteAction {
 
 interface PreparedWriteAction extends WriteAction {
   key: Item;
-  oldImage: Item | undefined;
+  identity: string;
+  /** The request as dynalite validated it, with its parsed condition. */
+  validated: Record<string, unknown>;
 }
 
+type CancellationCode = 'None' | 'ConditionalCheckFailed' | 'TransactionConflict' | 'ValidationError';
+
 interface CancellationReason {
-  Code: 'None' | 'ConditionalCheckFailed';
+  Code: CancellationCode;
   Message?: string;
   Item?: Item;
 }
 
 export class TransactionEngine {
+  /** Client tokens of transactions still running: a repeat while one runs is refused, as AWS does. */
+  private readonly tokensInProgress = new Set<string>();
+
   constructor(
-    private readonly connection: DynaliteConnection,
-    private readonly mutex: AsyncMutex,
+    private readonly engine: DynaliteEngine,
+    private readonly keys: KeySchemas,
+    private readonly locks: ItemLocks,
     private readonly clientTokens: ClientTokenRegistry,
   ) {}
 
@@ -53,20 +77,29 @@ export class TransactionEngine {
   async transactWriteItems(input: Record<string, unknown>): Promise<unknown> {
     const actions = transactItemsOf(input).map(parseWriteAction);
     const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
-    return this.mutex.runExclusive(async () => {
-      if (token !== undefined) {
-        const earlierResponse = this.clientTokens.replay(token, input);
-        if (earlierResponse !== undefined) return earlierResponse;
+    if (token !== undefined) {
+      const earlierResponse = this.clientTokens.replay(token, input);
+      if (earlierResponse !== undefined) return earlierResponse;
+      if (this.tokensInProgress.has(token)) {
+        throw dynamoDbError(
+          'TransactionInProgressException',
+          'The transaction with the given request token is already in progress.',
+        );
       }
+      this.tokensInProgress.add(token);
+    }
+    try {
       const prepared = await this.prepare(actions);
       await this.applyAllOrNothing(prepared);
       const response = {};
       if (token !== undefined) this.clientTokens.remember(token, input, response);
       return response;
-    });
+    } finally {
+      if (token !== undefined) this.tokensInProgress.delete(token);
+    }
   }
 
-  /** Reads every item under the lock, so the answer is one consistent snapshot. */
+  /** Reads every item as one consistent snapshot, or is cancelled when a write gets in the way. */
   async transactGetItems(input: Record<string, unknown>): Promise<unknown> {
     const gets = transactItemsOf(input).map((transactItem, index) => {
       const get = transactItem.Get;
@@ -75,100 +108,121 @@ export class TransactionEngine {
       }
       return get;
     });
-    return this.mutex.runExclusive(async () => {
+    const identities: string[] = [];
+    for (const get of gets) {
+      const schema = await this.keys.of(String(get.TableName));
+      identities.push(itemIdentity(keyOf(get.Key as Item, schema), schema));
+    }
+    const busy = new Set(this.locks.busy(identities));
+    if (busy.size > 0) throw transactionCanceled(identities.map((identity) => conflictOrNone(busy.has(identity))));
+    const watch = this.locks.watch(identities);
+    try {
       const responses: Array<{ Item?: Item }> = [];
       for (const get of gets) {
-        const { Item: item } = await this.connection.call<{ Item?: Item }>('GetItem', { ...get, ConsistentRead: true });
+        const { Item: item } = await this.engine.call<{ Item?: Item }>('GetItem', { ...get, ConsistentRead: true });
         responses.push(item ? { Item: item } : {});
       }
+      if (watch.written) throw transactionCanceled(identities.map(() => conflictOrNone(true)));
       return { Responses: responses };
-    });
+    } finally {
+      watch.stop();
+    }
   }
 
+  /** Validates every action and resolves its item; refuses two actions on one item. */
   private async prepare(actions: WriteAction[]): Promise<PreparedWriteAction[]> {
-    const schemas = new Map<string, TableKeySchema>();
     const identities = new Set<string>();
     const prepared: PreparedWriteAction[] = [];
     for (const action of actions) {
-      let schema = schemas.get(action.tableName);
-      if (!schema) {
-        schema = await describeKeySchema(this.connection, action.tableName);
-        schemas.set(action.tableName, schema);
-      }
+      const validated = this.engine.validate(OPERATION_OF[action.kind], {
+        TableName: action.tableName,
+        ...action.request,
+      });
+      const schema = await this.keys.of(action.tableName);
       const key = keyOf((action.kind === 'Put' ? action.request.Item : action.request.Key) as Item, schema);
       const identity = itemIdentity(key, schema);
       if (identities.has(identity)) {
         throw validationError('Transaction request cannot include multiple operations on one item');
       }
       identities.add(identity);
-      prepared.push({ ...action, key, oldImage: undefined });
-    }
-    for (const action of prepared) {
-      const { Item: oldImage } = await this.connection.call<{ Item?: Item }>('GetItem', {
-        TableName: action.tableName,
-        Key: action.key,
-        ConsistentRead: true,
-      });
-      action.oldImage = oldImage;
+      prepared.push({ ...action, key, identity, validated });
     }
     return prepared;
   }
 
   private async applyAllOrNothing(actions: PreparedWriteAction[]): Promise<void> {
-    const applied: PreparedWriteAction[] = [];
-    const reasons: CancellationReason[] = [];
+    const identities = actions.map((action) => action.identity);
+    const applying = this.locks.heldByTransaction(identities);
+    if (applying.length > 0) throw transactionCanceled(conflictReasons(actions, applying));
+
+    const watch = this.locks.watch(identities);
+    let taken: Awaited<ReturnType<ItemLocks['takeForTransaction']>>;
+    const oldImages: Array<Item | undefined> = [];
     try {
-      for (const action of actions) {
-        reasons.push(await this.apply(action, applied));
+      for (const action of actions) oldImages.push(await this.currentItem(action));
+      const reasons = actions.map((action, index): CancellationReason => {
+        const oldImage = oldImages[index];
+        if (this.engine.conditionHolds(action.validated, oldImage)) return { Code: 'None' };
+        return {
+          Code: 'ConditionalCheckFailed',
+          Message: 'The conditional request failed',
+          ...(action.returnOldImageOnFailure && oldImage ? { Item: oldImage } : {}),
+        };
+      });
+      if (watch.written) throw transactionCanceled(conflictReasons(actions, identities));
+      if (reasons.some((reason) => reason.Code !== 'None')) throw transactionCanceled(reasons);
+      taken = await this.locks.takeForTransaction(identities);
+      if ('conflicts' in taken) throw transactionCanceled(conflictReasons(actions, taken.conflicts));
+      if (watch.written) {
+        taken.release();
+        throw transactionCanceled(conflictReasons(actions, identities));
       }
-    } catch (error) {
-      await this.undo(applied);
-      throw error;
+    } finally {
+      watch.stop();
     }
-    if (reasons.every((reason) => reason.Code === 'None')) return;
-    await this.undo(applied);
-    throw transactionCanceled(reasons);
-  }
 
-  /** Applies one action, recording in `applied` what must be undone if the transaction is cancelled. */
-  private async apply(action: PreparedWriteAction, applied: PreparedWriteAction[]): Promise<CancellationReason> {
     try {
-      if (action.kind === 'ConditionCheck') {
-        const { Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = action.request;
-        await this.connection.call('UpdateItem', {
-          TableName: action.tableName,
-          Key,
-          ConditionExpression,
-          ExpressionAttributeNames,
-          ExpressionAttributeValues,
-        });
-        if (!action.oldImage) await this.restore(action);
-      } else {
-        await this.connection.call(`${action.kind}Item`, action.request);
-        applied.push(action);
+      const applied: Array<{ action: PreparedWriteAction; oldImage: Item | undefined }> = [];
+      for (const [index, action] of actions.entries()) {
+        if (action.kind === 'ConditionCheck') continue;
+        try {
+          await this.engine.run(OPERATION_OF[action.kind], action.validated);
+          applied.push({ action, oldImage: oldImages[index] });
+        } catch (error) {
+          for (const { action: done, oldImage } of applied.reverse()) await this.restore(done, oldImage);
+          const reason: CancellationReason = isConditionalCheckFailure(error)
+            ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' }
+            : { Code: 'ValidationError', Message: (error as AwsServiceError).message };
+          throw transactionCanceled(actions.map((other) => (other === action ? reason : { Code: 'None' })));
+        }
       }
-      return { Code: 'None' };
-    } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
-      return {
-        Code: 'ConditionalCheckFailed',
-        Message: (error as AwsServiceError).message || 'The conditional request failed',
-        ...(action.returnOldImageOnFailure && action.oldImage ? { Item: action.oldImage } : {}),
-      };
+    } finally {
+      taken.release();
     }
   }
 
-  private async undo(applied: PreparedWriteAction[]): Promise<void> {
-    for (const action of [...applied].reverse()) await this.restore(action);
+  private async currentItem(action: PreparedWriteAction): Promise<Item | undefined> {
+    const { Item: item } = await this.engine.call<{ Item?: Item }>('GetItem', {
+      TableName: action.tableName,
+      Key: action.key,
+      ConsistentRead: true,
+    });
+    return item;
   }
 
-  private async restore(action: PreparedWriteAction): Promise<void> {
-    if (action.oldImage) {
-      await this.connection.call('PutItem', { TableName: action.tableName, Item: action.oldImage });
-    } else {
-      await this.connection.call('DeleteItem', { TableName: action.tableName, Key: action.key });
-    }
+  private async restore(action: PreparedWriteAction, oldImage: Item | undefined): Promise<void> {
+    if (oldImage) await this.engine.call('PutItem', { TableName: action.tableName, Item: oldImage });
+    else await this.engine.call('DeleteItem', { TableName: action.tableName, Key: action.key });
   }
+}
+
+function conflictOrNone(conflict: boolean): CancellationReason {
+  return conflict ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' };
+}
+
+function conflictReasons(actions: readonly PreparedWriteAction[], conflicts: readonly string[]): CancellationReason[] {
+  const held = new Set(conflicts);
+  return actions.map((action) => conflictOrNone(held.has(action.identity)));
 }
 
 function transactItemsOf(input: Record<string, unknown>): Record<string, unknown>[] {

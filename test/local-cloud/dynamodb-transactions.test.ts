@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DynamoDbFixture, SIMPLE_TABLE, startDynamoDbFixture } from './dynamodb-fixture.js';
 
@@ -162,23 +162,40 @@ describe('local DynamoDB TransactWriteItems / TransactGetItems', () => {
     expect(await availableOf('sku-a')).toBe(10);
   });
 
-  it('lets exactly as many concurrent reservations succeed as there is stock', async () => {
+  /** Sends until the answer is final: success, or a cancellation that is not a conflict (retried as the app does). */
+  async function settled(transaction: () => TransactWriteCommand): Promise<{ conflicts: number; outcome: unknown }> {
+    for (let conflicts = 0; ; conflicts++) {
+      try {
+        await fixture.documentClient.send(transaction());
+        return { conflicts, outcome: 'applied' };
+      } catch (error) {
+        const codes = ((error as TransactionCanceledException).CancellationReasons ?? []).map((reason) => reason.Code);
+        if (!codes.includes('TransactionConflict')) return { conflicts, outcome: error };
+      }
+    }
+  }
+
+  it('lets exactly as many concurrent reservations succeed as there is stock, the others conflict or are refused', async () => {
     // Prepare
     await fixture.documentClient.send(
       new PutCommand({ TableName: STOCK_TABLE, Item: { pk: 'sku-hot', available: 5 } }),
     );
     const attempts = Array.from({ length: 20 }, () =>
-      fixture.documentClient.send(new TransactWriteCommand({ TransactItems: [reserve('sku-hot', 1)] })),
+      settled(() => new TransactWriteCommand({ TransactItems: [reserve('sku-hot', 1)] })),
     );
 
     // Act
-    const outcomes = await Promise.allSettled(attempts);
+    const results = await Promise.all(attempts);
 
-    // Assess
-    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(5);
-    const rejections = outcomes.filter((outcome) => outcome.status === 'rejected');
-    expect(rejections).toHaveLength(15);
-    for (const rejection of rejections) expect(rejection.reason).toBeInstanceOf(TransactionCanceledException);
+    // Assess: concurrent transactions on one item conflict (as on DynamoDB), and retried they settle exactly.
+    expect(results.filter((result) => result.outcome === 'applied')).toHaveLength(5);
+    const refused = results.filter((result) => result.outcome !== 'applied');
+    expect(refused).toHaveLength(15);
+    for (const { outcome } of refused) {
+      expect(outcome).toBeInstanceOf(TransactionCanceledException);
+      expect((outcome as TransactionCanceledException).CancellationReasons?.[0]?.Code).toBe('ConditionalCheckFailed');
+    }
+    expect(results.some((result) => result.conflicts > 0)).toBe(true);
     expect(await availableOf('sku-hot')).toBe(0);
   });
 
@@ -187,18 +204,58 @@ describe('local DynamoDB TransactWriteItems / TransactGetItems', () => {
     await fixture.documentClient.send(new PutCommand({ TableName: STOCK_TABLE, Item: { pk: 'sku-x', available: 5 } }));
     await fixture.documentClient.send(new PutCommand({ TableName: STOCK_TABLE, Item: { pk: 'sku-y', available: 10 } }));
     const attempts = Array.from({ length: 20 }, () =>
-      fixture.documentClient.send(
-        new TransactWriteCommand({ TransactItems: [reserve('sku-y', 1), reserve('sku-x', 1)] }),
-      ),
+      settled(() => new TransactWriteCommand({ TransactItems: [reserve('sku-y', 1), reserve('sku-x', 1)] })),
     );
 
     // Act
-    const outcomes = await Promise.allSettled(attempts);
+    const results = await Promise.all(attempts);
 
     // Assess
-    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(5);
+    expect(results.filter((result) => result.outcome === 'applied')).toHaveLength(5);
     expect(await availableOf('sku-x')).toBe(0);
     expect(await availableOf('sku-y')).toBe(5);
+  });
+
+  it('orders transactions and single writes on one item: conflicts are refused whole, and retried nothing is lost', async () => {
+    // Prepare: 15 transactions and 15 single writes, all incrementing one counter at once.
+    await fixture.documentClient.send(new PutCommand({ TableName: STOCK_TABLE, Item: { pk: 'counter', n: 0 } }));
+    const increment = {
+      TableName: STOCK_TABLE,
+      Key: { pk: 'counter' },
+      UpdateExpression: 'SET n = n + :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    };
+    const errors: string[] = [];
+    const untilApplied = async (send: () => Promise<unknown>) => {
+      for (;;) {
+        try {
+          return await send();
+        } catch (error) {
+          const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
+          errors.push(reasons.length > 0 ? `cancelled: ${reasons.map((r) => r.Code).join()}` : (error as Error).name);
+        }
+      }
+    };
+
+    // Act
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        untilApplied(() =>
+          index % 2 === 0
+            ? fixture.documentClient.send(new TransactWriteCommand({ TransactItems: [{ Update: increment }] }))
+            : fixture.documentClient.send(new UpdateCommand(increment)),
+        ),
+      ),
+    );
+
+    // Assess: every refusal was a conflict (never a partial write), and every increment landed exactly once.
+    const { Item } = await fixture.documentClient.send(
+      new GetCommand({ TableName: STOCK_TABLE, Key: { pk: 'counter' }, ConsistentRead: true }),
+    );
+    expect(Item?.n).toBe(30);
+    expect(
+      errors.every((error) => error === 'TransactionConflictException' || error === 'cancelled: TransactionConflict'),
+    ).toBe(true);
   });
 
   it('applies a transaction once per client token and refuses the token for a different request', async () => {
