@@ -8,6 +8,8 @@ export const tuning = {
     /** Most handlers finish in tens of milliseconds; 10 s leaves room for a cold start plus DynamoDB retries. */
     defaultTimeoutSeconds: 10,
     defaultMemoryMb: 512,
+    /** The most a function's minified bundle may weigh (the AWS SDK excluded): a test holds every handler to it. */
+    bundleBudgetKb: 250,
   },
   queue: {
     /** Receives before a message moves to its DLQ: enough for transient errors, few enough to surface poison fast. */
@@ -21,6 +23,15 @@ export const tuning = {
     maxBatchingWindowSeconds: 1,
     /** Backpressure: at most this many concurrent batches per consumer, protecting the tables behind it. */
     maxConcurrency: 5,
+  },
+  dynamodb: {
+    /**
+     * A transaction that met another on a hot item (a popular SKU, a tenant's quota) is sent again this many times,
+     * after a random pause of up to base x 2^attempt ms, before the conflict reaches the use case as a TransientError
+     * (and the saga's own, slower retry). DynamoDB cancels such transactions by design and recommends exactly this.
+     */
+    contentionRetries: 5,
+    contentionBaseDelayMs: 15,
   },
   idempotency: {
     /** How long a command's result is replayed for a repeat: longer than any client or saga retry window. */
