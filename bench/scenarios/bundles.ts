@@ -91,8 +91,8 @@ async function coldStart(cloud: LocalCloud, spec: FunctionSpec): Promise<number>
   const { stdout } = await run(process.execPath, [COLD_START_SCRIPT, spec.codeDirectory, spec.handler], {
     env: {
       PATH: process.env.PATH ?? '',
+      // The function's own variables, NODE_OPTIONS (source maps) included: the cold start as deployed.
       ...spec.environment,
-      NODE_OPTIONS: '',
       AWS_REGION: cloud.region,
       AWS_LAMBDA_FUNCTION_NAME: spec.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMb),

@@ -5,7 +5,7 @@
 import { createPublicKey } from 'node:crypto';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEV_JWT_AUDIENCE,
   DEV_JWT_ISSUER,

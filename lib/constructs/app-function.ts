@@ -18,6 +18,24 @@ import { tuning } from '../config/tuning.js';
 import { SagastackStage } from '../sagastack-stage.js';
 import { repositoryRoot } from './repository-root.js';
 
+/**
+ * How every function is bundled, shared with the test that holds each bundle to `tuning.lambda.bundleBudgetKb`.
+ */
+export const FUNCTION_BUNDLING = {
+  minify: true,
+  target: 'node22',
+  // ES modules let esbuild drop what a function does not use (zod's locales, most of Powertools); CommonJS output
+  // keeps whole modules. `module` entry points first, for the same reason.
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies call require() for Node's built-ins, and an ES module has no require of its own.
+  banner:
+    "import { createRequire as __sagastackRequire } from 'node:module'; const require = __sagastackRequire(import.meta.url);",
+  // The Lambda runtime provides the AWS SDK v3; keeping it out makes bundles small. Each client a bundle imports is
+  // still loaded at its cold start, so code imports only the clients it uses (shared/aws/*-client.ts).
+  externalModules: ['@aws-sdk/*'],
+} as const;
+
 export interface AppFunctionProps {
   /** Handler file, relative to the repository root, e.g. `functions/checkout/handlers/saga/reserve-inventory.ts`. */
   readonly entry: string;
@@ -76,12 +94,15 @@ export class AppFunction extends NodejsFunction {
       projectRoot: repositoryRoot,
       depsLockFilePath: `${repositoryRoot}/package-lock.json`,
       bundling: {
-        minify: true,
+        minify: FUNCTION_BUNDLING.minify,
         sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // The Lambda runtime provides the AWS SDK v3; keeping it out makes bundles small and cold starts short.
-        externalModules: ['@aws-sdk/*'],
+        target: FUNCTION_BUNDLING.target,
+        format: OutputFormat.ESM,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
+        // index.meta.json beside each bundle says what it is made of.
+        metafile: true,
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
         forceDockerBundling: false,
       },
       environment: {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { EventContract, EventMetadata } from '../contracts/events/define-event.js';
 import { TransientError } from '../errors.js';
 import { requiredEnv } from '../idempotency.js';
-import { eventBridge } from './clients.js';
+import { eventBridge } from './event-bridge-client.js';
 
 /** Port for publishing domain events; the EventBridge adapter below implements it. */
 export interface EventPublisher {

@@ -3,7 +3,7 @@
  * (`undefined`, no events), not an error: a record may point at an execution that was never started.
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { stepFunctions } from './clients.js';
+import { stepFunctions } from './step-functions-client.js';
 
 /** Pages of 1,000 events; a saga's history is far shorter, this only bounds a runaway loop. */
 const MAX_HISTORY_PAGES = 20;

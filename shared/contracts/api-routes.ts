@@ -2,7 +2,7 @@
  * Every route of the public API with its schemas: the single description from which `docs/openapi.json` is
  * generated, and against which the infra tests check the deployed API's routes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditQuery, AuditTrail } from './audit-api.js';
 import {
   Cart,

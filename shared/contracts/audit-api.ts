@@ -1,5 +1,5 @@
 /** `GET /audit?resource={srn}`: the audit trail of one resource, for the tenant's administrators. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditActor, AuditOutcome } from './events/audit-events.js';
 import { Srn } from './provisioning-api.js';
 

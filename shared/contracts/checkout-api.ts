@@ -1,5 +1,5 @@
 /** Request and response bodies of the checkout API. `docs/openapi.json` is generated from these schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cents, Identifier, ShippingAddress, Sku, Totals } from './common.js';
 
 export const PutCartItemBody = z.object({ quantity: z.int().min(1).max(99) }).strict();

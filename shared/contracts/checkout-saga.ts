@@ -2,7 +2,7 @@
  * The checkout saga's state. Every step Lambda receives the whole state and parses the part it needs, so a step
  * never depends on a field it does not declare. Steps write their results under their own key (ResultPath).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cents, CorrelationId, Identifier, ShippingAddress, Sku, Totals } from './common.js';
 
 export const PricedLine = z.object({ sku: Sku, name: z.string(), quantity: z.int().min(1), unitPriceCents: Cents });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Identifiers are opaque, URL-safe strings: what clients may put in a path segment. */
 export const Identifier = z

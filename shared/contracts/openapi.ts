@@ -1,5 +1,5 @@
 /** Builds the OpenAPI 3.1 document from `apiRoutes`; zod 4 writes the JSON Schemas (2020-12, as OpenAPI 3.1 uses). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiRoutes, ErrorEnvelope } from './api-routes.js';
 
 const STATUS_TEXT: Record<number, string> = {

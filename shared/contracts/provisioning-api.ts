@@ -2,7 +2,7 @@
  * Request and response bodies of the provisioning API, and the shapes every provisioning contract shares (resource
  * types, statuses, SRNs). `PROVISIONING_API_ROUTES` describes the routes for `api-routes.ts` and the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiRoute } from './api-routes.js';
 import { Identifier } from './common.js';
 

@@ -3,7 +3,7 @@
  * `requestedBy` is whoever asked to delete). Every step Lambda receives the whole state and parses the part it needs;
  * steps write their results under their own key (ResultPath), named in each schema's comment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CaughtFailure, OutcomeEvent } from './checkout-saga.js';
 import { CorrelationId, Identifier } from './common.js';
 import { ResourceType, Srn } from './provisioning-api.js';

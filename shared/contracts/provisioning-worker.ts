@@ -4,7 +4,7 @@
  * machine builds the command, the agent answers with `SendTaskSuccess` (the output lands at `$.worker`),
  * `SendTaskFailure` or nothing at all (then the task's `HeartbeatSeconds` fires).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CorrelationId, Identifier } from './common.js';
 
 export const WorkerCommandName = z.enum(['provision', 'destroy']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What an EventBridge schedule rule (`rate(1 hour)`, `cron(...)`) delivers to its Lambda target. `time` is when the

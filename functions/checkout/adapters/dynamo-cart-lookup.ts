@@ -3,7 +3,7 @@
  * Item shape: `{ cartId, ownerSub, tenantId, items: { [sku]: { quantity } }, updatedAt }`.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CartLookup, CartSummary } from '../ports/cart-lookup.js';
 

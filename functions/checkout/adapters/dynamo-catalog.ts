@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { Product } from '../../../shared/contracts/checkout-api.js';
 import { TransientError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';

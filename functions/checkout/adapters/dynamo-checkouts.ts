@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { ConflictError, NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CheckoutRecord, Checkouts } from '../ports/checkouts.js';

@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { InvalidCartError, OutOfStockError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';

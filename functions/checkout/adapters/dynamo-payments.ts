@@ -1,10 +1,10 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import {
   CONDITIONAL_CHECK_FAILED,
   cancellationCodes,
   isConditionalCheckFailed,
 } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';

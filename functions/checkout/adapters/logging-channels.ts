@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { ChannelName } from '../domain/notifications.js';

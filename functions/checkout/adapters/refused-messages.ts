@@ -4,7 +4,7 @@
  * person who looks at the DLQ alarm does not have to guess.
  */
 import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, TransientError } from '../../../shared/errors.js';
 import { zodIssues } from '../../../shared/http/zod-issues.js';
 import { logger } from '../../../shared/powertools/index.js';

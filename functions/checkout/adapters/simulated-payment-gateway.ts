@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { PaymentDeclinedError, PaymentGatewayUnavailableError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';

@@ -1,6 +1,6 @@
 /** The checkout saga on Step Functions (CHECKOUT_STATE_MACHINE_ARN). */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../../../shared/aws/clients.js';
+import { stepFunctions } from '../../../shared/aws/step-functions-client.js';
 import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CheckoutSaga, SagaExecutionStatus } from '../ports/checkouts.js';

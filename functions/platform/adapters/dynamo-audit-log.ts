@@ -5,8 +5,8 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { AuditRecord } from '../domain/audit.js';
 import type { AuditAppender, AuditReader } from '../ports/audit-log.js';

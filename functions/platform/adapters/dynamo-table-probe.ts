@@ -3,7 +3,7 @@
  * it exercises what requests need (the endpoint, credentials, the table and the function's read permission).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { TableProbe } from '../ports/table-probe.js';
 
 const ABSENT_KEY_VALUE = '__health_check__';

@@ -7,7 +7,7 @@
  * client (API Gateway answers a bare 401), and the token itself is never part of it.
  */
 import { type CryptoKey, decodeProtectedHeader, errors, importSPKI, type JWTPayload, jwtVerify } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnauthorizedError } from '../../../shared/errors.js';
 
 export const JWT_ALGORITHM = 'RS256';

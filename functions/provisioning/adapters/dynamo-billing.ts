@@ -3,8 +3,8 @@
  * (USAGE_TABLE_NAME, `projectId` + `period`) is written with PutItem (`dynamodb:PutItem`), never read here.
  */
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import * as z from 'zod';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { Meter } from '../domain/usage.js';

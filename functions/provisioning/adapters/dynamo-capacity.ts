@@ -4,8 +4,8 @@
  * repeated step never takes two slots and a release gives back the one that was taken.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { CapacityUnavailableError, NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CapacityPool } from '../ports/capacity.js';

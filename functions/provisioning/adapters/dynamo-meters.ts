@@ -3,8 +3,8 @@
  * created with a condition, so a repeated StartBilling can never start a second one; stopping sets `stoppedAt` once.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { MeterRecord, Meters } from '../ports/meters.js';
 

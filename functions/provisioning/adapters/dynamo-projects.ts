@@ -1,7 +1,7 @@
 /** Projects (PROJECTS_TABLE_NAME, keyed by `projectId`): `{ projectId, tenantId, name, createdBy, createdAt }`. */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { ProjectRecord, Projects } from '../ports/projects.js';
 

@@ -4,8 +4,8 @@
  * can move a resource backwards.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.js';
 import { ConflictError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';

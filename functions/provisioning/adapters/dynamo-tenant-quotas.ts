@@ -4,12 +4,12 @@
  * never counts twice and a release gives back exactly what was taken.
  */
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
 import {
   CONDITIONAL_CHECK_FAILED,
   cancellationCodes,
   isConditionalCheckFailed,
 } from '../../../shared/aws/dynamo-errors.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
 import { NotFoundError, QuotaExceededError, TransientError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';

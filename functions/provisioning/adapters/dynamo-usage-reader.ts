@@ -1,6 +1,6 @@
 /** Usage (USAGE_TABLE_NAME, `projectId` + `period`), written by the billing worker; this only queries it. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDocumentClient } from '../../../shared/aws/clients.js';
+import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { UsageLine } from '../../../shared/contracts/provisioning-api.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { UsagePeriodRecord, UsageReader } from '../ports/usage-reader.js';

@@ -3,7 +3,7 @@
  * are named after the resource, so Step Functions itself refuses to run a saga twice for one resource.
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../../../shared/aws/clients.js';
+import { stepFunctions } from '../../../shared/aws/step-functions-client.js';
 import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
 import type { ProvisionSagaInput } from '../../../shared/contracts/provisioning-saga.js';
 import { requiredEnv } from '../../../shared/idempotency.js';

@@ -3,7 +3,7 @@
  * `states:SendTaskHeartbeat` on the provisioning state machines (CDK `grantTaskResponse`).
  */
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../../../shared/aws/clients.js';
+import { stepFunctions } from '../../../shared/aws/step-functions-client.js';
 import type { TaskCallbackReceipt, TaskCallbacks } from '../ports/node-agent.js';
 
 /**

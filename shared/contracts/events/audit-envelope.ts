@@ -1,5 +1,5 @@
 /** The envelope the audit sink's queue receives: an EventBridge event carrying `AuditEvent.v1`. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AUDIT_SOURCE, AuditEvent } from './audit-events.js';
 import { eventEnvelope } from './define-event.js';
 

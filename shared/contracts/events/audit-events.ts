@@ -2,7 +2,7 @@
  * The audit trail's one event. Whoever does something critical (an API handler, a saga's last step) publishes it; the
  * audit sink appends it to the audit table, where nobody can change it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Srn } from '../provisioning-api.js';
 import { defineEvent } from './define-event.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PricedLine } from '../checkout-saga.js';
 import { Cents, Identifier, ShippingAddress, Totals } from '../common.js';
 import { defineEvent } from './define-event.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CorrelationId } from '../common.js';
 
 /** Every event's detail: who caused it (correlation) and when, then the event's own data. */

@@ -2,7 +2,7 @@
  * The envelopes a customer-notification consumer accepts: one per notifiable event, told apart by `detail-type`.
  * An unknown detail-type does not parse, so such a message fails and its queue dead-letters it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckoutFailed, OrderPlaced, RefundIssued } from './checkout-events.js';
 import { type EventContract, eventEnvelope } from './define-event.js';
 

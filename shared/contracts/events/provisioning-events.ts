@@ -1,5 +1,5 @@
 /** Events of the provisioning context. Each carries the resource's SRN, which every log line and audit record uses. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Identifier } from '../common.js';
 import { ProvisioningFailureCode, ResourceType, Srn } from '../provisioning-api.js';
 import { defineEvent } from './define-event.js';

@@ -1,5 +1,5 @@
 /** GET /checkouts/{checkoutId}: the caller's checkout, its outcome and the saga's steps. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Identifier } from '../../../../shared/contracts/common.js';
 import { apiHandler } from '../../../../shared/http/api-handler.js';
 import { dynamoCheckouts } from '../../adapters/dynamo-checkouts.js';
