@@ -50,15 +50,48 @@ export function sendAwsError(res: ServerResponse, error: AwsServiceError, conten
 export type JsonOperation = (input: Record<string, unknown>) => Promise<unknown>;
 
 /**
+ * A JSON-protocol service's operations, by name: what both its edge listener (`jsonApiListener`) and the local cloud's
+ * in-process callers (`callJsonApi`) use, so a call from another service takes the same path as one from an SDK,
+ * minus HTTP.
+ */
+export interface JsonProtocolApi {
+  /** The part of `X-Amz-Target` before the dot, e.g. `AWSEvents` for `AWSEvents.PutEvents`. */
+  readonly targetPrefix: string;
+  readonly contentType: string;
+  readonly operations: Readonly<Record<string, JsonOperation>>;
+}
+
+/**
+ * Runs one operation in-process, as the listener would (an unknown one fails with `UnknownOperationException`). The
+ * input must be a JSON value the caller no longer changes; the answer is what the listener would serialize.
+ */
+export async function callJsonApi(api: JsonProtocolApi, operationName: string, input: Record<string, unknown>) {
+  const operation = Object.hasOwn(api.operations, operationName) ? api.operations[operationName] : undefined;
+  if (!operation) {
+    throw new AwsServiceError(
+      'UnknownOperationException',
+      `${api.targetPrefix}.${operationName} is not supported by the local cloud`,
+    );
+  }
+  return (await operation(input)) ?? {};
+}
+
+/** Serves a JSON-protocol API on the edge. */
+export function jsonApiListener(api: JsonProtocolApi): RequestListener {
+  return jsonProtocolListener(api.targetPrefix, api.operations, api.contentType);
+}
+
+/**
  * Serves a JSON-protocol service. `targetPrefix` is the part of `X-Amz-Target` before the dot
  * (e.g. `AWSEvents` for `AWSEvents.PutEvents`). An operation missing from `operations` answers
  * `UnknownOperationException`, so an unsupported call fails loudly instead of silently succeeding.
  */
 export function jsonProtocolListener(
   targetPrefix: string,
-  operations: Record<string, JsonOperation>,
+  operations: Readonly<Record<string, JsonOperation>>,
   contentType = 'application/x-amz-json-1.1',
 ): RequestListener {
+  const api: JsonProtocolApi = { targetPrefix, contentType, operations };
   return (req, res) => {
     void (async () => {
       try {
@@ -67,13 +100,6 @@ export function jsonProtocolListener(
         if (prefix !== targetPrefix || !operationName) {
           throw new AwsServiceError('UnknownOperationException', `Unknown target ${target}`);
         }
-        const operation = operations[operationName];
-        if (!operation) {
-          throw new AwsServiceError(
-            'UnknownOperationException',
-            `${targetPrefix}.${operationName} is not supported by the local cloud`,
-          );
-        }
         const raw = (await readBody(req)).toString('utf8');
         let input: Record<string, unknown>;
         try {
@@ -81,7 +107,7 @@ export function jsonProtocolListener(
         } catch {
           throw new AwsServiceError('SerializationException', 'Request body is not valid JSON');
         }
-        sendJson(res, 200, (await operation(input)) ?? {}, contentType);
+        sendJson(res, 200, await callJsonApi(api, operationName, input), contentType);
       } catch (error) {
         if (error instanceof AwsServiceError) {
           sendAwsError(res, error, contentType);

@@ -1,12 +1,16 @@
 /**
- * Boots the embedded local cloud: starts the services on loopback, deploys the synthesized stage onto them, and
- * serves the REST API. Used by `npm start`, the end-to-end tests and the benchmarks alike.
+ * Boots the embedded local cloud in three steps, used by `npm start`, the end-to-end tests and the benchmarks alike:
+ * 1. **start** the stateful services (DynamoDB, SQS, EventBridge, Step Functions) behind one edge endpoint;
+ * 2. **deploy** the synthesized stage onto them, stack by stack, as CloudFormation would;
+ * 3. **wire** what the deployment describes: the Lambda runtime with its functions, SQS event source mappings and
+ *    the REST API, each service reaching the others in-process (`integrations.ts`).
+ * Every service is a `LocalService` (listener, whenIdle, stop); the edge routes to each by its `edgeRoutes`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalRestApi, type RestApiDefinition } from './apigateway/index.js';
-import { readStage } from './assembly/cloud-assembly.js';
-import { LOCAL_REGION } from './aws-protocol.js';
+import { readStage, type StackArtifact } from './assembly/cloud-assembly.js';
+import { jsonApiListener, LOCAL_REGION } from './aws-protocol.js';
 import { type ApiGatewayRegistry, apiGatewayProvisioners } from './deploy/provisioners/apigateway.js';
 import { dynamoDbProvisioners } from './deploy/provisioners/dynamodb.js';
 import { eventBridgeProvisioners } from './deploy/provisioners/events.js';
@@ -15,10 +19,16 @@ import { passiveProvisioners } from './deploy/provisioners/passive.js';
 import { sqsProvisioners } from './deploy/provisioners/sqs.js';
 import { stepFunctionsProvisioners } from './deploy/provisioners/stepfunctions.js';
 import { type DeployedStack, deployStack } from './deploy/stack-deployer.js';
-import { startLocalDynamoDb } from './dynamodb/index.js';
-import { type EdgeRoutes, edgeListener, listenOnLoopback, type RunningServer } from './edge-server.js';
-import { LocalEventBridge } from './eventbridge/index.js';
-import { eventBridgeDispatcher, localClients, sendToQueue, stepFunctionsIntegrations } from './integrations.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/index.js';
+import { edgeListener, listenOnLoopback, type RunningServer } from './edge-server.js';
+import { eventBridgeApi, LocalEventBridge } from './eventbridge/index.js';
+import {
+  eventBridgeDispatcher,
+  type LocalServices,
+  localEventSourceQueue,
+  sendToQueue,
+  stepFunctionsIntegrations,
+} from './integrations.js';
 import {
   createLambdaRuntime,
   type LambdaRuntime,
@@ -26,8 +36,9 @@ import {
   startSqsEventSourceMapping,
 } from './lambda/index.js';
 import { localAdminListener } from './local-admin.js';
-import { startLocalSqs } from './sqs/index.js';
-import { LocalStepFunctions } from './stepfunctions/index.js';
+import { type LocalService, whenAllIdle } from './local-service.js';
+import { type LocalSqs, startLocalSqs } from './sqs/index.js';
+import { LocalStepFunctions, stepFunctionsApi } from './stepfunctions/index.js';
 
 export interface LocalCloudOptions {
   /** The cloud assembly `cdk synth` wrote. @default 'cdk.out' */
@@ -72,157 +83,50 @@ export interface LocalCloud {
     readonly lambda: LambdaRuntime;
     readonly events: LocalEventBridge;
     readonly stepFunctions: LocalStepFunctions;
-    readonly sqs: Awaited<ReturnType<typeof startLocalSqs>>;
-    readonly dynamodb: Awaited<ReturnType<typeof startLocalDynamoDb>>;
+    readonly sqs: LocalSqs;
+    readonly dynamodb: LocalDynamoDb;
   };
+  /** Resolves once no service has work in progress. */
+  whenIdle(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Everything `stop()` must undo, in the reverse order it was set up. */
+class Teardown {
+  private readonly steps: Array<() => Promise<void>> = [];
+  constructor(private readonly log: (line: string) => void) {}
+  add(step: () => Promise<void>): void {
+    this.steps.push(step);
+  }
+  async run(): Promise<void> {
+    for (const step of this.steps.reverse()) {
+      await step().catch((error: unknown) =>
+        this.log(`stop: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  }
 }
 
 export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const log = options.log ?? (() => {});
-  const persist = (service: string) => {
-    if (!options.persistDirectory) return undefined;
-    const directory = join(options.persistDirectory, service);
-    mkdirSync(directory, { recursive: true });
-    return directory;
-  };
   const stacks = readStage(options.assemblyDirectory ?? 'cdk.out', options.stage ?? 'Local');
   const region = stacks[0]?.region ?? LOCAL_REGION;
-
-  // The edge listens first: SQS needs its URL for queue URLs. Its routes are filled in as services start.
-  const routes: {
-    byTargetPrefix: Record<string, EdgeRoutes['byTargetPrefix'][string]>;
-    byPathPrefix: Record<string, EdgeRoutes['byPathPrefix'][string]>;
-  } = {
-    byTargetPrefix: {},
-    byPathPrefix: {},
-  };
-  const edge = await listenOnLoopback(edgeListener(routes), options.edgePort ?? 0);
-  const stoppers: Array<() => Promise<void>> = [() => edge.close()];
-  const stopAll = async () => {
-    for (const stop of stoppers.reverse()) {
-      await stop().catch((error: unknown) => log(`stop: ${error instanceof Error ? error.message : String(error)}`));
-    }
-  };
-
+  const teardown = new Teardown(log);
   try {
-    const clients = localClients(edge.url, region);
-    const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log });
-    stoppers.push(() => dynamodb.stop());
-    const sqs = await startLocalSqs({
-      publicEndpoint: edge.url,
-      persistDir: persist('sqs'),
-      visibilityTimeoutScale: options.queueVisibilityTimeoutScale,
-      log,
-    });
-    stoppers.push(() => sqs.stop());
-
-    let lambdaRuntime: LambdaRuntime | undefined;
-    const lambda = () => {
-      if (!lambdaRuntime) throw new Error('Lambda is not running yet');
-      return lambdaRuntime;
-    };
-    const events = new LocalEventBridge({
-      dispatcher: eventBridgeDispatcher(clients, sqs, lambda),
-      account: stacks[0]?.accountId,
-      region,
-      persistDir: persist('events'),
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
-      log,
-    });
-    const stepFunctions = new LocalStepFunctions({
-      integrations: stepFunctionsIntegrations(clients, lambda),
-      persistDir: persist('stepfunctions'),
-      log,
-    });
-    routes.byTargetPrefix.DynamoDB_20120810 = dynamodb.listener;
-    routes.byTargetPrefix.AmazonSQS = sqs.listener;
-    routes.byTargetPrefix.AWSEvents = events.listener();
-    routes.byTargetPrefix.AWSStepFunctions = stepFunctions.listener();
-    routes.byPathPrefix['/_local/'] = localAdminListener(events);
-
-    const lambdaRegistry: LambdaRegistry = { functions: [], eventSourceMappings: [] };
-    const apiRegistry: ApiGatewayRegistry = { apis: new Map() };
-    const provisioners = {
-      ...passiveProvisioners,
-      ...dynamoDbProvisioners(dynamodb),
-      ...sqsProvisioners(sqs),
-      ...eventBridgeProvisioners(events),
-      ...stepFunctionsProvisioners(stepFunctions),
-      ...lambdaProvisioners(lambdaRegistry),
-      ...apiGatewayProvisioners(apiRegistry),
-    };
-    const exports = new Map<string, string>();
-    const deployed: DeployedStack[] = [];
-    for (const stack of stacks) {
-      log(`deploying ${stack.displayName}`);
-      deployed.push(await deployStack(stack, provisioners, exports));
-    }
-
-    lambdaRuntime = createLambdaRuntime({
-      functions: lambdaRegistry.functions,
-      baseEnvironment: {
-        AWS_ENDPOINT_URL: edge.url,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        // No X-Ray daemon runs locally; the SDK must not fail a request because a segment cannot be sent.
-        AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
-      },
-      log: options.functionLog ?? log,
-      maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
-      asyncRetryDelayMs: options.retryBaseDelayMs ?? 1000,
-      deliverFailedEvent: async (targetArn, record) => {
-        if (!targetArn.startsWith('arn:aws:sqs:'))
-          throw new Error(`Lambda failure destination ${targetArn} is not a queue`);
-        await sendToQueue(clients, sqs, targetArn, JSON.stringify(record));
-      },
-    });
-    const runtime = lambdaRuntime;
-    stoppers.push(() => runtime.stop());
-    // Shut EventBridge and Step Functions down before the runtime they call.
-    stoppers.push(() => stepFunctions.stop());
-    stoppers.push(() => events.close());
-    routes.byPathPrefix['/2015-03-31/functions'] = lambdaApiListener(runtime);
-
-    for (const mapping of lambdaRegistry.eventSourceMappings) {
-      const queue = await sqs.getQueueByArn(mapping.eventSourceArn);
-      if (!queue) throw new Error(`Event source ${mapping.eventSourceArn} is not a queue of this deployment`);
-      const poller = startSqsEventSourceMapping({
-        sqs: clients.sqs,
-        queueUrl: queue.url,
-        queueArn: mapping.eventSourceArn,
-        functionArn: mapping.functionName,
-        batchSize: mapping.batchSize,
-        maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
-        reportBatchItemFailures: mapping.reportBatchItemFailures,
-        maximumConcurrency: mapping.maximumConcurrency,
-        enabled: mapping.enabled,
-        runtime,
-        log,
-      });
-      stoppers.push(() => poller.stop());
-    }
-
-    const api = await serveRestApi(
-      apiRegistry,
-      runtime,
-      stacks[0]?.accountId ?? '000000000000',
-      region,
-      options.apiPort,
-      log,
-    );
-    if (api) stoppers.push(() => api.server.close());
-
+    const started = await start(options, stacks, teardown);
+    const deployment = await deploy(stacks, started);
+    const wired = await wire(options, started, deployment, teardown);
     const outputs: Record<string, Record<string, string>> = {};
-    for (const stack of deployed) {
+    for (const stack of deployment.stacks) {
       outputs[stack.stackName] = Object.fromEntries(
-        Object.entries(stack.outputs).map(([name, value]) => [name, localizeApiUrl(value, api)]),
+        Object.entries(stack.outputs).map(([name, value]) => [name, localizeApiUrl(value, wired.api)]),
       );
     }
     const flatOutputs = Object.assign({}, ...Object.values(outputs)) as Record<string, string>;
+    const services = [...started.services, ...wired.services];
     return {
-      endpoint: edge.url,
-      apiUrl: api ? `${api.server.url}${api.basePath}/` : '',
+      endpoint: started.edge.url,
+      apiUrl: wired.api ? `${wired.api.server.url}${wired.api.basePath}/` : '',
       region,
       outputs,
       output: (name) => {
@@ -231,13 +135,169 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
           throw new Error(`No stack output ${name}; outputs: ${Object.keys(flatOutputs).join(', ')}`);
         return value;
       },
-      services: { lambda: runtime, events, stepFunctions, sqs, dynamodb },
-      stop: stopAll,
+      services: {
+        lambda: wired.lambda,
+        events: started.events,
+        stepFunctions: started.stepFunctions,
+        sqs: started.sqs,
+        dynamodb: started.dynamodb,
+      },
+      whenIdle: () => whenAllIdle(services),
+      stop: () => teardown.run(),
     };
   } catch (error) {
-    await stopAll();
+    await teardown.run();
     throw error;
   }
+}
+
+interface StartedServices {
+  readonly edge: RunningServer;
+  readonly dynamodb: LocalDynamoDb;
+  readonly sqs: LocalSqs;
+  readonly events: LocalEventBridge;
+  readonly stepFunctions: LocalStepFunctions;
+  /** How services call each other; `lambda` is there once `wire` created the runtime. */
+  readonly calls: LocalServices;
+  readonly setLambda: (runtime: LambdaRuntime) => void;
+  readonly services: LocalService[];
+  /** Routes the edge to the service; its `stop` joins the teardown unless the caller placed it already. */
+  readonly mount: (service: LocalService, options?: { stoppedByTeardown: boolean }) => void;
+}
+
+/** Step 1: the edge endpoint and the stateful services, empty. */
+async function start(
+  options: LocalCloudOptions,
+  stacks: StackArtifact[],
+  teardown: Teardown,
+): Promise<StartedServices> {
+  const log = options.log ?? (() => {});
+  const persist = (service: string) => {
+    if (!options.persistDirectory) return undefined;
+    const directory = join(options.persistDirectory, service);
+    mkdirSync(directory, { recursive: true });
+    return directory;
+  };
+  // The edge listens first: SQS needs its URL for queue URLs. Routes are added as services are mounted.
+  const routes = {
+    byTargetPrefix: {} as Record<string, LocalService['listener']>,
+    byPathPrefix: {} as Record<string, LocalService['listener']>,
+  };
+  const edge = await listenOnLoopback(edgeListener(routes), options.edgePort ?? 0);
+  teardown.add(() => edge.close());
+  const services: LocalService[] = [];
+  const mount: StartedServices['mount'] = (service, mountOptions = { stoppedByTeardown: true }) => {
+    services.push(service);
+    for (const prefix of service.edgeRoutes.targetPrefixes ?? []) routes.byTargetPrefix[prefix] = service.listener;
+    for (const prefix of service.edgeRoutes.pathPrefixes ?? []) routes.byPathPrefix[prefix] = service.listener;
+    if (mountOptions.stoppedByTeardown) teardown.add(() => service.stop());
+  };
+
+  const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log });
+  mount({
+    name: 'dynamodb',
+    listener: dynamodb.listener,
+    edgeRoutes: { targetPrefixes: ['DynamoDB_20120810'] },
+    whenIdle: async () => {},
+    stop: () => dynamodb.stop(),
+  });
+  const sqs = await startLocalSqs({
+    publicEndpoint: edge.url,
+    persistDir: persist('sqs'),
+    visibilityTimeoutScale: options.queueVisibilityTimeoutScale,
+    log,
+  });
+  mount({
+    name: 'sqs',
+    listener: sqs.listener,
+    edgeRoutes: { targetPrefixes: ['AmazonSQS'] },
+    whenIdle: async () => {},
+    stop: () => sqs.stop(),
+  });
+
+  let lambdaRuntime: LambdaRuntime | undefined;
+  // The runtime comes later (step 3), but stops after EventBridge and Step Functions, which call it: teardown runs
+  // last-added first.
+  teardown.add(async () => lambdaRuntime?.stop());
+  let events: LocalEventBridge | undefined;
+  let stepFunctions: LocalStepFunctions | undefined;
+  const calls: LocalServices = {
+    dynamodb,
+    sqs,
+    events: () => required(events, 'EventBridge'),
+    stepFunctions: () => required(stepFunctions, 'Step Functions'),
+    lambda: () => required(lambdaRuntime, 'Lambda'),
+  };
+  events = new LocalEventBridge({
+    dispatcher: eventBridgeDispatcher(calls),
+    account: stacks[0]?.accountId,
+    region: stacks[0]?.region ?? LOCAL_REGION,
+    persistDir: persist('events'),
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
+    log,
+  });
+  const bridge = events;
+  mount({
+    name: 'events',
+    listener: jsonApiListener(eventBridgeApi(bridge)),
+    edgeRoutes: { targetPrefixes: ['AWSEvents'] },
+    whenIdle: () => bridge.whenIdle(),
+    // Cuts retry waits short: one last attempt, then the target's dead-letter queue.
+    stop: () => bridge.close(),
+  });
+  routes.byPathPrefix['/_local/'] = localAdminListener(bridge);
+  stepFunctions = new LocalStepFunctions({
+    integrations: stepFunctionsIntegrations(calls),
+    persistDir: persist('stepfunctions'),
+    log,
+  });
+  const machines = stepFunctions;
+  mount({
+    name: 'stepfunctions',
+    listener: jsonApiListener(stepFunctionsApi(machines)),
+    edgeRoutes: { targetPrefixes: ['AWSStepFunctions'] },
+    whenIdle: () => machines.whenIdle(),
+    // Running executions end ABORTED.
+    stop: () => machines.stop(),
+  });
+  return {
+    edge,
+    dynamodb,
+    sqs,
+    events: bridge,
+    stepFunctions: machines,
+    calls,
+    setLambda: (runtime) => {
+      lambdaRuntime = runtime;
+    },
+    services,
+    mount,
+  };
+}
+
+interface Deployment {
+  readonly stacks: DeployedStack[];
+  readonly functions: LambdaRegistry;
+  readonly apis: ApiGatewayRegistry;
+}
+
+/** Step 2: every stack of the stage, in order, onto the started services. */
+async function deploy(stacks: StackArtifact[], started: StartedServices): Promise<Deployment> {
+  const functions: LambdaRegistry = { functions: [], eventSourceMappings: [] };
+  const apis: ApiGatewayRegistry = { apis: new Map() };
+  const provisioners = {
+    ...passiveProvisioners,
+    ...dynamoDbProvisioners(started.dynamodb),
+    ...sqsProvisioners(started.sqs),
+    ...eventBridgeProvisioners(started.events),
+    ...stepFunctionsProvisioners(started.stepFunctions),
+    ...lambdaProvisioners(functions),
+    ...apiGatewayProvisioners(apis),
+  };
+  const exports = new Map<string, string>();
+  const deployed: DeployedStack[] = [];
+  for (const stack of stacks) deployed.push(await deployStack(stack, provisioners, exports));
+  return { stacks: deployed, functions, apis };
 }
 
 interface ServedApi {
@@ -246,14 +306,78 @@ interface ServedApi {
   readonly restApiId: string;
 }
 
+/** Step 3: the Lambda runtime, its event source mappings and the REST API, from what the stacks declared. */
+async function wire(
+  options: LocalCloudOptions,
+  started: StartedServices,
+  deployment: Deployment,
+  teardown: Teardown,
+): Promise<{ lambda: LambdaRuntime; api: ServedApi | undefined; services: LocalService[] }> {
+  const log = options.log ?? (() => {});
+  const region = started.events.region;
+  const runtime = createLambdaRuntime({
+    functions: deployment.functions.functions,
+    baseEnvironment: {
+      AWS_ENDPOINT_URL: started.edge.url,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      // No X-Ray daemon runs locally; the SDK must not fail a request because a segment cannot be sent.
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+    },
+    log: options.functionLog ?? log,
+    maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
+    asyncRetryDelayMs: options.retryBaseDelayMs ?? 1000,
+    deliverFailedEvent: async (targetArn, record) => {
+      if (!targetArn.startsWith('arn:aws:sqs:'))
+        throw new Error(`Lambda failure destination ${targetArn} is not a queue`);
+      await sendToQueue(started.sqs, targetArn, JSON.stringify(record));
+    },
+  });
+  started.setLambda(runtime);
+  const lambda: LocalService = {
+    name: 'lambda',
+    listener: lambdaApiListener(runtime),
+    edgeRoutes: { pathPrefixes: ['/2015-03-31/functions'] },
+    whenIdle: () => runtime.whenIdle(),
+    stop: () => runtime.stop(),
+  };
+  // Its stop is already in the teardown, after the services that invoke it.
+  started.mount(lambda, { stoppedByTeardown: false });
+
+  for (const mapping of deployment.functions.eventSourceMappings) {
+    const queue = await started.sqs.getQueueByArn(mapping.eventSourceArn);
+    if (!queue) throw new Error(`Event source ${mapping.eventSourceArn} is not a queue of this deployment`);
+    const poller = startSqsEventSourceMapping({
+      queue: localEventSourceQueue(started.sqs, mapping.eventSourceArn),
+      queueArn: mapping.eventSourceArn,
+      functionArn: mapping.functionName,
+      batchSize: mapping.batchSize,
+      maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+      reportBatchItemFailures: mapping.reportBatchItemFailures,
+      maximumConcurrency: mapping.maximumConcurrency,
+      enabled: mapping.enabled,
+      runtime,
+      log,
+    });
+    teardown.add(() => poller.stop());
+  }
+
+  const api = await serveRestApi(deployment.apis, runtime, started, options.apiPort, log);
+  const services: LocalService[] = [lambda];
+  if (api) {
+    services.push(api.service);
+    teardown.add(() => api.service.stop());
+  }
+  return { lambda: runtime, api: api?.served, services };
+}
+
 async function serveRestApi(
   registry: ApiGatewayRegistry,
   runtime: LambdaRuntime,
-  accountId: string,
-  region: string,
+  started: StartedServices,
   port: number | undefined,
   log: (line: string) => void,
-): Promise<ServedApi | undefined> {
+): Promise<{ served: ServedApi; service: LocalService } | undefined> {
   const apis = [...registry.apis.values()];
   if (apis.length === 0) return undefined;
   if (apis.length > 1) throw new Error('The local cloud serves one REST API per stage; this stage defines several');
@@ -264,12 +388,27 @@ async function serveRestApi(
       const result = await runtime.invoke(functionArn, event, { invocationType: 'RequestResponse' });
       return 'error' in result ? { error: result.error } : { payload: result.payload };
     },
-    accountId,
-    region,
+    accountId: started.events.account,
+    region: started.events.region,
     log,
   });
   const server = await listenOnLoopback(api.listener, port ?? 0);
-  return { server, basePath: api.basePath, restApiId: definition.restApi.id };
+  return {
+    served: { server, basePath: api.basePath, restApiId: definition.restApi.id },
+    service: {
+      name: 'apigateway',
+      listener: api.listener,
+      edgeRoutes: {},
+      // Requests in flight are Lambda invocations: the Lambda service's idleness covers them.
+      whenIdle: async () => {},
+      stop: () => server.close(),
+    },
+  };
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not running yet`);
+  return value;
 }
 
 /** The template says `https://<id>.execute-api.<region>.amazonaws.com/<stage>/`; locally that API is on loopback. */

@@ -1,38 +1,26 @@
 /**
- * How one local service calls another: EventBridge targets, Step Functions task integrations, and Lambda's failure
- * destinations. They go through the same edge endpoint and AWS SDK clients that handlers use, so every hop is the
- * real wire protocol.
+ * How one local service calls another: EventBridge targets, Step Functions task integrations, Lambda's SQS pollers
+ * and failure destinations. They call the target service in-process, through the same operation code its edge
+ * listener runs (the JSON-protocol request in, the response out), so every hop keeps the service's semantics and
+ * errors without an HTTP round trip or an SDK client on the local cloud's own thread. Functions (worker threads) and
+ * clients still reach every service over HTTP through the unchanged SDK.
  */
-import {
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type MessageAttributeValue, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { TargetDispatcher } from './eventbridge/index.js';
-import type { LambdaRuntime } from './lambda/index.js';
+import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { callJsonApi } from './aws-protocol.js';
+import type { LocalDynamoDb } from './dynamodb/index.js';
+import { eventBridgeApi, type LocalEventBridge, type TargetDispatcher } from './eventbridge/index.js';
+import type { EventSourceQueue, LambdaRuntime } from './lambda/index.js';
 import type { LocalSqs } from './sqs/index.js';
-import type { InvokeFunctionResult, TaskIntegrations } from './stepfunctions/index.js';
+import { queueNameOf } from './sqs/queue-state.js';
+import type { InvokeFunctionResult, LocalStepFunctions, TaskIntegrations } from './stepfunctions/index.js';
 
-export interface LocalClients {
-  readonly sqs: SQSClient;
-  readonly events: EventBridgeClient;
-  readonly sfn: SFNClient;
-  readonly dynamodb: DynamoDBClient;
-}
-
-export function localClients(endpoint: string, region: string): LocalClients {
-  const config = { endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  return {
-    sqs: new SQSClient(config),
-    events: new EventBridgeClient(config),
-    sfn: new SFNClient(config),
-    dynamodb: new DynamoDBClient(config),
-  };
+/** The services of one local cloud, for the calls between them; the later-built ones through accessors. */
+export interface LocalServices {
+  readonly dynamodb: LocalDynamoDb;
+  readonly sqs: LocalSqs;
+  readonly events: () => LocalEventBridge;
+  readonly stepFunctions: () => LocalStepFunctions;
+  readonly lambda: () => LambdaRuntime;
 }
 
 /** Which service an ARN belongs to: `arn:aws:<service>:...`. */
@@ -40,8 +28,12 @@ function serviceOf(arn: string): string {
   return arn.split(':')[2] ?? '';
 }
 
+/** The public URL of the queue with this ARN; a queue of another account or region fails like a missing one. */
+function queueUrlOf(sqs: LocalSqs, queueArn: string): string {
+  return sqs.queueUrl(queueNameOf(queueArn) ?? queueArn);
+}
+
 export async function sendToQueue(
-  clients: LocalClients,
   sqs: LocalSqs,
   queueArn: string,
   body: string,
@@ -51,43 +43,38 @@ export async function sendToQueue(
     messageAttributes?: Record<string, string>;
   } = {},
 ): Promise<void> {
-  const queue = await sqs.getQueueByArn(queueArn);
-  if (!queue) throw new Error(`No queue ${queueArn}`);
-  const attributes: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(options.messageAttributes ?? {})) {
-    attributes[name] = { DataType: 'String', StringValue: value };
-  }
-  await clients.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queue.url,
-      MessageBody: body,
-      MessageGroupId: options.messageGroupId,
-      MessageDeduplicationId: options.messageDeduplicationId,
-      MessageAttributes: Object.keys(attributes).length > 0 ? attributes : undefined,
-    }),
-  );
+  const attributes = Object.entries(options.messageAttributes ?? {});
+  await sqs.call('SendMessage', {
+    QueueUrl: queueUrlOf(sqs, queueArn),
+    MessageBody: body,
+    ...(options.messageGroupId === undefined ? {} : { MessageGroupId: options.messageGroupId }),
+    ...(options.messageDeduplicationId === undefined ? {} : { MessageDeduplicationId: options.messageDeduplicationId }),
+    ...(attributes.length === 0
+      ? {}
+      : {
+          MessageAttributes: Object.fromEntries(
+            attributes.map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+          ),
+        }),
+  });
 }
 
 /** Delivers EventBridge rule targets: SQS queues, Lambda functions (asynchronously) and state machines. */
-export function eventBridgeDispatcher(
-  clients: LocalClients,
-  sqs: LocalSqs,
-  lambda: () => LambdaRuntime,
-): TargetDispatcher {
+export function eventBridgeDispatcher(services: LocalServices): TargetDispatcher {
   return {
     async deliver(targetArn, input, options) {
       switch (serviceOf(targetArn)) {
         case 'sqs':
-          return sendToQueue(clients, sqs, targetArn, input, {
+          return sendToQueue(services.sqs, targetArn, input, {
             messageGroupId: options.sqsMessageGroupId,
             messageDeduplicationId: options.messageDeduplicationId,
             messageAttributes: options.messageAttributes,
           });
         case 'lambda':
-          await lambda().invoke(targetArn, JSON.parse(input), { invocationType: 'Event' });
+          await services.lambda().invoke(targetArn, JSON.parse(input), { invocationType: 'Event' });
           return;
         case 'states':
-          await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: targetArn, input }));
+          services.stepFunctions().startExecution({ stateMachineArn: targetArn, input });
           return;
         default:
           throw new Error(
@@ -98,41 +85,80 @@ export function eventBridgeDispatcher(
   };
 }
 
-const DYNAMODB_ACTIONS = {
-  getItem: GetItemCommand,
-  putItem: PutItemCommand,
-  updateItem: UpdateItemCommand,
-  deleteItem: DeleteItemCommand,
-} as const;
+/** The DynamoDB operations of the optimized `dynamodb:*` task integrations. */
+const DYNAMODB_ACTIONS: Readonly<Record<string, string>> = {
+  getItem: 'GetItem',
+  putItem: 'PutItem',
+  updateItem: 'UpdateItem',
+  deleteItem: 'DeleteItem',
+};
 
 /** What a Step Functions Task can call: Lambda, and the optimized integrations the app's state machines use. */
-export function stepFunctionsIntegrations(clients: LocalClients, lambda: () => LambdaRuntime): TaskIntegrations {
+export function stepFunctionsIntegrations(services: LocalServices): TaskIntegrations {
   return {
     async invokeFunction(functionArn, payload): Promise<InvokeFunctionResult> {
-      const result = await lambda().invoke(functionArn, payload, { invocationType: 'RequestResponse' });
+      const result = await services.lambda().invoke(functionArn, payload, { invocationType: 'RequestResponse' });
       return 'error' in result ? { error: result.error } : { payload: result.payload };
     },
     async callService(service, action, parameters) {
-      if (service === 'sqs' && action === 'sendMessage') {
-        return clients.sqs.send(new SendMessageCommand(parameters as never));
-      }
+      const input = parameters as Record<string, unknown>;
+      if (service === 'sqs' && action === 'sendMessage') return services.sqs.call('SendMessage', input);
       if (service === 'events' && action === 'putEvents') {
-        return clients.events.send(new PutEventsCommand(parameters as never));
+        return callJsonApi(eventBridgeApi(services.events()), 'PutEvents', input);
       }
-      if (service === 'dynamodb' && action in DYNAMODB_ACTIONS) {
-        const Command = DYNAMODB_ACTIONS[action as keyof typeof DYNAMODB_ACTIONS] as unknown as new (
-          input: unknown,
-        ) => GetItemCommand;
-        return clients.dynamodb.send(new Command(parameters));
-      }
+      const operation = service === 'dynamodb' ? DYNAMODB_ACTIONS[action] : undefined;
+      if (operation) return services.dynamodb.call(operation, input);
       throw new Error(`${service}:${action} is not supported by the local cloud`);
     },
     supportsService(service, action) {
       return (
         (service === 'sqs' && action === 'sendMessage') ||
         (service === 'events' && action === 'putEvents') ||
-        (service === 'dynamodb' && action in DYNAMODB_ACTIONS)
+        (service === 'dynamodb' && Object.hasOwn(DYNAMODB_ACTIONS, action))
       );
     },
   };
+}
+
+/** Lambda's SQS pollers on a local queue, in-process. */
+export function localEventSourceQueue(sqs: LocalSqs, queueArn: string): EventSourceQueue {
+  const queueUrl = queueUrlOf(sqs, queueArn);
+  return {
+    async receive(request, signal) {
+      const output = await sqs.call(
+        'ReceiveMessage',
+        {
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: request.maxMessages,
+          WaitTimeSeconds: request.waitTimeSeconds,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        },
+        signal,
+      );
+      return ((output.Messages ?? []) as Message[]).map(withBinaryAttributesDecoded);
+    },
+    async deleteBatch(entries) {
+      const output = await sqs.call('DeleteMessageBatch', { QueueUrl: queueUrl, Entries: entries });
+      return (output.Failed ?? []) as { Code?: string; Message?: string }[];
+    },
+    async visibilityTimeoutSeconds() {
+      const output = await sqs.call('GetQueueAttributes', {
+        QueueUrl: queueUrl,
+        AttributeNames: ['VisibilityTimeout'],
+      });
+      return Number((output.Attributes as Record<string, string> | undefined)?.VisibilityTimeout ?? 30);
+    },
+  };
+}
+
+/** The JSON protocol carries binary attribute values in base64; the SDK's `Message` holds their bytes. */
+function withBinaryAttributesDecoded(message: Message): Message {
+  if (!message.MessageAttributes) return message;
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes)) {
+    const binary = value.BinaryValue as unknown;
+    attributes[name] = typeof binary === 'string' ? { ...value, BinaryValue: Buffer.from(binary, 'base64') } : value;
+  }
+  return { ...message, MessageAttributes: attributes };
 }

@@ -10,7 +10,7 @@ import { DynaliteEngine } from './dynalite-engine.js';
 import { shortErrorName, TableCreationError, TableDefinitionMismatchError } from './errors.js';
 import { ClientTokenRegistry } from './idempotency.js';
 import { ItemLocks } from './item-locks.js';
-import { createDynamoDbListener } from './listener.js';
+import { createDynamoDbListener, dynamoDbDispatch } from './listener.js';
 import {
   type DescribedTable,
   definitionDifference,
@@ -49,6 +49,11 @@ export interface CreatedTable {
 export interface LocalDynamoDb {
   /** Serves `X-Amz-Target: DynamoDB_20120810.*` requests. */
   listener: RequestListener;
+  /**
+   * Runs one operation in-process, exactly as the listener would (for the other services of the local cloud). The
+   * input must be a JSON value in the wire format that the caller no longer changes.
+   */
+  call(operation: string, input: Record<string, unknown>): Promise<unknown>;
   /** Creates (or, when persisted, reuses) a table from its resolved `AWS::DynamoDB::Table` properties. */
   createTable(physicalName: string, props: TableProps): Promise<CreatedTable>;
   /** Runs one TTL sweep now and returns how many expired items it deleted. */
@@ -99,8 +104,10 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
     };
   }
 
+  const dispatch = dynamoDbDispatch({ engine, keys, locks, transactions, timeToLive, log });
   return {
-    listener: createDynamoDbListener({ engine, keys, locks, transactions, timeToLive, log }),
+    listener: createDynamoDbListener(dispatch, log),
+    call: dispatch,
     createTable,
     sweepExpiredItems: () => timeToLive.sweep(),
     async stop() {

@@ -29,7 +29,10 @@ export interface ListenerParts {
 
 type Operation = (input: Record<string, unknown>) => Promise<unknown>;
 
-export function createDynamoDbListener(parts: ListenerParts): RequestListener {
+/** Runs one DynamoDB operation on a parsed request: what the listener serves, and what other services call. */
+export type DynamoDbDispatch = (operation: string, input: Record<string, unknown>) => Promise<unknown>;
+
+export function dynamoDbDispatch(parts: ListenerParts): DynamoDbDispatch {
   const operations: Record<string, Operation> = {
     TransactWriteItems: (input) => parts.transactions.transactWriteItems(input),
     TransactGetItems: (input) => parts.transactions.transactGetItems(input),
@@ -40,9 +43,22 @@ export function createDynamoDbListener(parts: ListenerParts): RequestListener {
     DeleteItem: (input) => singleItemWrite(parts, 'DeleteItem', input),
     BatchWriteItem: (input) => batchWrite(parts, input),
   };
+  return async (operation, input) => {
+    const local = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+    if (local) return local(input);
+    if (!DynaliteEngine.supports(operation)) {
+      throw new AwsServiceError('com.amazon.coral.service#UnknownOperationException', '');
+    }
+    const result = await parts.engine.call(operation, input);
+    if (TABLE_LIFECYCLE.has(operation)) forgetTable(parts, operation, input);
+    return result;
+  };
+}
+
+export function createDynamoDbListener(dispatch: DynamoDbDispatch, log: (line: string) => void): RequestListener {
   return (req, res) => {
-    void handle(parts, operations, req, res).catch((error: unknown) => {
-      parts.log(`dynamodb: request failed: ${error instanceof Error ? error.stack : error}`);
+    void handle(dispatch, req, res).catch((error: unknown) => {
+      log(`dynamodb: request failed: ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) {
         sendAwsError(res, dynamoDbError('InternalServerError', 'Internal server error', {}, 500), CONTENT_TYPE);
       }
@@ -50,28 +66,12 @@ export function createDynamoDbListener(parts: ListenerParts): RequestListener {
   };
 }
 
-async function handle(
-  parts: ListenerParts,
-  operations: Record<string, Operation>,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+async function handle(dispatch: DynamoDbDispatch, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
   const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
   res.setHeader('x-amzn-requestid', randomUUID());
   try {
-    const input = parseJson(body);
-    const local = operations[operation];
-    let result: unknown;
-    if (local) {
-      result = await local(input);
-    } else if (DynaliteEngine.supports(operation)) {
-      result = await parts.engine.call(operation, input);
-      if (TABLE_LIFECYCLE.has(operation)) forgetTable(parts, operation, input);
-    } else {
-      throw new AwsServiceError('com.amazon.coral.service#UnknownOperationException', '');
-    }
-    sendJson(res, 200, result, CONTENT_TYPE);
+    sendJson(res, 200, await dispatch(operation, parseJson(body)), CONTENT_TYPE);
   } catch (error) {
     if (!(error instanceof AwsServiceError)) throw error;
     sendAwsError(res, error, CONTENT_TYPE);

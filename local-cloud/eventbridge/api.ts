@@ -3,8 +3,7 @@
  * EventBridgeClient sends. Operations that change configuration (PutRule, PutTargets...) are absent on purpose:
  * the configuration comes from the synthesized template, and absent operations answer UnknownOperationException.
  */
-import type { RequestListener } from 'node:http';
-import { AwsServiceError, jsonProtocolListener, requireString } from '../aws-protocol.js';
+import { AwsServiceError, type JsonProtocolApi, requireString } from '../aws-protocol.js';
 import type { EventArchive } from './archive.js';
 import type { LocalEventBridge } from './event-bus.js';
 import { EventPatternError, matchesEventPattern, parseEventPattern } from './pattern.js';
@@ -89,116 +88,121 @@ function wireRule(rule: ReturnType<LocalEventBridge['describeRule']>): Record<st
   };
 }
 
-export function createEventBridgeListener(bridge: LocalEventBridge): RequestListener {
-  return jsonProtocolListener('AWSEvents', {
-    PutEvents: async (input) => bridge.putEvents(input.Entries as PutEventsRequestEntry[]),
+/** The `AWSEvents` JSON 1.1 API of `bridge`, for the edge (`jsonApiListener`) and in-process callers. */
+export function eventBridgeApi(bridge: LocalEventBridge): JsonProtocolApi {
+  return {
+    targetPrefix: 'AWSEvents',
+    contentType: 'application/x-amz-json-1.1',
+    operations: {
+      PutEvents: async (input) => bridge.putEvents(input.Entries as PutEventsRequestEntry[]),
 
-    ListRules: async (input) => {
-      const rules = bridge.listRules({
-        eventBusName: optionalString(input, 'EventBusName') ?? 'default',
-        namePrefix: optionalString(input, 'NamePrefix') ?? '',
-      });
-      const { page, NextToken } = paginate(rules, input);
-      return { Rules: page.map(wireRule), NextToken };
-    },
+      ListRules: async (input) => {
+        const rules = bridge.listRules({
+          eventBusName: optionalString(input, 'EventBusName') ?? 'default',
+          namePrefix: optionalString(input, 'NamePrefix') ?? '',
+        });
+        const { page, NextToken } = paginate(rules, input);
+        return { Rules: page.map(wireRule), NextToken };
+      },
 
-    DescribeRule: async (input) => {
-      const rule = bridge.describeRule(requireString(input, 'Name'), optionalString(input, 'EventBusName'));
-      return { ...wireRule(rule), CreatedBy: bridge.account };
-    },
+      DescribeRule: async (input) => {
+        const rule = bridge.describeRule(requireString(input, 'Name'), optionalString(input, 'EventBusName'));
+        return { ...wireRule(rule), CreatedBy: bridge.account };
+      },
 
-    ListTargetsByRule: async (input) => {
-      const targets = bridge.listTargetsByRule(requireString(input, 'Rule'), optionalString(input, 'EventBusName'));
-      const { page, NextToken } = paginate(targets, input);
-      return { Targets: page.map(wireTarget), NextToken };
-    },
+      ListTargetsByRule: async (input) => {
+        const targets = bridge.listTargetsByRule(requireString(input, 'Rule'), optionalString(input, 'EventBusName'));
+        const { page, NextToken } = paginate(targets, input);
+        return { Targets: page.map(wireTarget), NextToken };
+      },
 
-    DescribeEventBus: async (input) => {
-      const bus = bridge.describeEventBus(optionalString(input, 'Name'));
-      return { Name: bus.name, Arn: bus.arn };
-    },
+      DescribeEventBus: async (input) => {
+        const bus = bridge.describeEventBus(optionalString(input, 'Name'));
+        return { Name: bus.name, Arn: bus.arn };
+      },
 
-    ListEventBuses: async (input) => {
-      const prefix = optionalString(input, 'NamePrefix') ?? '';
-      const buses = bridge.listEventBuses().filter((bus) => bus.name.startsWith(prefix));
-      const { page, NextToken } = paginate(buses, input);
-      return { EventBuses: page.map((bus) => ({ Name: bus.name, Arn: bus.arn })), NextToken };
-    },
+      ListEventBuses: async (input) => {
+        const prefix = optionalString(input, 'NamePrefix') ?? '';
+        const buses = bridge.listEventBuses().filter((bus) => bus.name.startsWith(prefix));
+        const { page, NextToken } = paginate(buses, input);
+        return { EventBuses: page.map((bus) => ({ Name: bus.name, Arn: bus.arn })), NextToken };
+      },
 
-    ListArchives: async (input) => {
-      const prefix = optionalString(input, 'NamePrefix') ?? '';
-      const source = optionalString(input, 'EventSourceArn');
-      const archives = bridge
-        .listArchives()
-        .filter((archive) => archive.config.name.startsWith(prefix))
-        .filter((archive) => source === undefined || archive.config.sourceArn === source);
-      const { page, NextToken } = paginate(archives, input);
-      return { Archives: page.map(wireArchive), NextToken };
-    },
+      ListArchives: async (input) => {
+        const prefix = optionalString(input, 'NamePrefix') ?? '';
+        const source = optionalString(input, 'EventSourceArn');
+        const archives = bridge
+          .listArchives()
+          .filter((archive) => archive.config.name.startsWith(prefix))
+          .filter((archive) => source === undefined || archive.config.sourceArn === source);
+        const { page, NextToken } = paginate(archives, input);
+        return { Archives: page.map(wireArchive), NextToken };
+      },
 
-    DescribeArchive: async (input) => {
-      const archive = bridge.describeArchive(requireString(input, 'ArchiveName'));
-      const pattern = archive.config.eventPattern;
-      return {
-        ...wireArchive(archive),
-        ...(pattern === undefined
-          ? {}
-          : { EventPattern: typeof pattern === 'string' ? pattern : JSON.stringify(pattern) }),
-      };
-    },
+      DescribeArchive: async (input) => {
+        const archive = bridge.describeArchive(requireString(input, 'ArchiveName'));
+        const pattern = archive.config.eventPattern;
+        return {
+          ...wireArchive(archive),
+          ...(pattern === undefined
+            ? {}
+            : { EventPattern: typeof pattern === 'string' ? pattern : JSON.stringify(pattern) }),
+        };
+      },
 
-    StartReplay: async (input) => {
-      const destination = input.Destination as { Arn?: unknown; FilterArns?: unknown } | undefined;
-      if (typeof destination?.Arn !== 'string')
-        throw new AwsServiceError('ValidationException', 'Destination.Arn is required');
-      const filterArns = Array.isArray(destination.FilterArns) ? (destination.FilterArns as string[]) : undefined;
-      const description = optionalString(input, 'Description');
-      const started = bridge.startReplay({
-        replayName: requireString(input, 'ReplayName'),
-        archiveArn: requireString(input, 'EventSourceArn'),
-        eventStartTime: toDate(input, 'EventStartTime'),
-        eventEndTime: toDate(input, 'EventEndTime'),
-        destination: { arn: destination.Arn, ...(filterArns ? { filterArns } : {}) },
-        ...(description === undefined ? {} : { description }),
-      });
-      return {
-        ReplayArn: started.replayArn,
-        State: started.state,
-        ReplayStartTime: epochSeconds(started.replayStartTime),
-      };
-    },
+      StartReplay: async (input) => {
+        const destination = input.Destination as { Arn?: unknown; FilterArns?: unknown } | undefined;
+        if (typeof destination?.Arn !== 'string')
+          throw new AwsServiceError('ValidationException', 'Destination.Arn is required');
+        const filterArns = Array.isArray(destination.FilterArns) ? (destination.FilterArns as string[]) : undefined;
+        const description = optionalString(input, 'Description');
+        const started = bridge.startReplay({
+          replayName: requireString(input, 'ReplayName'),
+          archiveArn: requireString(input, 'EventSourceArn'),
+          eventStartTime: toDate(input, 'EventStartTime'),
+          eventEndTime: toDate(input, 'EventEndTime'),
+          destination: { arn: destination.Arn, ...(filterArns ? { filterArns } : {}) },
+          ...(description === undefined ? {} : { description }),
+        });
+        return {
+          ReplayArn: started.replayArn,
+          State: started.state,
+          ReplayStartTime: epochSeconds(started.replayStartTime),
+        };
+      },
 
-    DescribeReplay: async (input) => {
-      const replay = bridge.describeReplay(requireString(input, 'ReplayName'));
-      return {
-        ReplayName: replay.replayName,
-        ReplayArn: replay.replayArn,
-        Description: replay.description,
-        State: replay.state,
-        StateReason: replay.stateReason,
-        EventSourceArn: replay.eventSourceArn,
-        Destination: {
-          Arn: replay.destination.arn,
-          ...(replay.destination.filterArns ? { FilterArns: replay.destination.filterArns } : {}),
-        },
-        EventStartTime: epochSeconds(replay.eventStartTime),
-        EventEndTime: epochSeconds(replay.eventEndTime),
-        EventLastReplayedTime: epochSeconds(replay.eventLastReplayedTime),
-        ReplayStartTime: epochSeconds(replay.replayStartTime),
-        ReplayEndTime: epochSeconds(replay.replayEndTime),
-      };
-    },
+      DescribeReplay: async (input) => {
+        const replay = bridge.describeReplay(requireString(input, 'ReplayName'));
+        return {
+          ReplayName: replay.replayName,
+          ReplayArn: replay.replayArn,
+          Description: replay.description,
+          State: replay.state,
+          StateReason: replay.stateReason,
+          EventSourceArn: replay.eventSourceArn,
+          Destination: {
+            Arn: replay.destination.arn,
+            ...(replay.destination.filterArns ? { FilterArns: replay.destination.filterArns } : {}),
+          },
+          EventStartTime: epochSeconds(replay.eventStartTime),
+          EventEndTime: epochSeconds(replay.eventEndTime),
+          EventLastReplayedTime: epochSeconds(replay.eventLastReplayedTime),
+          ReplayStartTime: epochSeconds(replay.replayStartTime),
+          ReplayEndTime: epochSeconds(replay.replayEndTime),
+        };
+      },
 
-    TestEventPattern: async (input) => {
-      try {
-        const pattern = parseEventPattern(requireString(input, 'EventPattern'));
-        return { Result: matchesEventPattern(pattern, JSON.parse(requireString(input, 'Event'))) };
-      } catch (error) {
-        if (error instanceof EventPatternError)
-          throw new AwsServiceError('InvalidEventPatternException', error.message);
-        if (error instanceof SyntaxError) throw new AwsServiceError('ValidationException', 'Event is not valid JSON');
-        throw error;
-      }
+      TestEventPattern: async (input) => {
+        try {
+          const pattern = parseEventPattern(requireString(input, 'EventPattern'));
+          return { Result: matchesEventPattern(pattern, JSON.parse(requireString(input, 'Event'))) };
+        } catch (error) {
+          if (error instanceof EventPatternError)
+            throw new AwsServiceError('InvalidEventPatternException', error.message);
+          if (error instanceof SyntaxError) throw new AwsServiceError('ValidationException', 'Event is not valid JSON');
+          throw error;
+        }
+      },
     },
-  });
+  };
 }

@@ -3,9 +3,7 @@
  * delivering matched events to rule targets through an injected dispatcher.
  */
 import { randomUUID } from 'node:crypto';
-import type { RequestListener } from 'node:http';
 import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
-import { createEventBridgeListener } from './api.js';
 import { EventArchive } from './archive.js';
 import { DeliveryQueue, type DeliveryStats } from './delivery.js';
 import { matchesEventPattern } from './pattern.js';
@@ -311,11 +309,6 @@ export class LocalEventBridge {
   /** For shutdown: cuts retry waits short (one last attempt, then dead-letter queue) and waits for everything. */
   close(): Promise<void> {
     return this.deliveries.close();
-  }
-
-  /** An HTTP listener speaking the `AWSEvents` JSON 1.1 protocol, for the AWS SDK's EventBridgeClient. */
-  listener(): RequestListener {
-    return createEventBridgeListener(this);
   }
 
   private findBus(nameOrArn: string): BusState | undefined {

@@ -1,4 +1,5 @@
 /** The local cloud's EventBridge: what the integrator wires into the edge server. */
+export { eventBridgeApi } from './api.js';
 export { TargetDeliveryError } from './delivery.js';
 export {
   LocalEventBridge,

@@ -9,7 +9,12 @@ export {
   UnsupportedRuntimeError,
 } from './errors.js';
 export { createLambdaRuntime } from './runtime.js';
-export { type SqsEventSourceMappingOptions, startSqsEventSourceMapping } from './sqs-event-source.js';
+export {
+  type EventSourceQueue,
+  type SqsEventSourceMappingOptions,
+  sdkEventSourceQueue,
+  startSqsEventSourceMapping,
+} from './sqs-event-source.js';
 export type {
   FailedEventDetails,
   FunctionSpec,

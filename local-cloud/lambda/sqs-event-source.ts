@@ -10,13 +10,55 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+
+/**
+ * What a mapping's pollers need of the queue: Lambda's pollers call ReceiveMessage and DeleteMessageBatch. The
+ * local cloud passes an in-process one; `sdkEventSourceQueue` speaks to any SQS endpoint through the SDK.
+ */
+export interface EventSourceQueue {
+  /** ReceiveMessage with every system and message attribute; resolves early with nothing when `signal` aborts. */
+  receive(request: { maxMessages: number; waitTimeSeconds: number }, signal: AbortSignal): Promise<Message[]>;
+  /** DeleteMessageBatch of at most 10 entries; answers the entries that failed. */
+  deleteBatch(entries: { Id: string; ReceiptHandle: string }[]): Promise<{ Code?: string; Message?: string }[]>;
+  visibilityTimeoutSeconds(signal: AbortSignal): Promise<number>;
+}
+
+/** An `EventSourceQueue` over the AWS SDK. */
+export function sdkEventSourceQueue(sqs: SQSClient, queueUrl: string): EventSourceQueue {
+  return {
+    async receive(request, signal) {
+      const response = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: request.maxMessages,
+          WaitTimeSeconds: request.waitTimeSeconds,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+        { abortSignal: signal },
+      );
+      return response.Messages ?? [];
+    },
+    async deleteBatch(entries) {
+      const response = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      return response.Failed ?? [];
+    },
+    async visibilityTimeoutSeconds(signal) {
+      const response = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+        { abortSignal: signal },
+      );
+      return Number(response.Attributes?.VisibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS);
+    },
+  };
+}
+
 import { InvalidFunctionConfigurationError } from './errors.js';
 import { judgeBatch, toSqsEventRecord } from './sqs-event.js';
 import type { InvokeResult, LambdaRuntime } from './types.js';
 
 export interface SqsEventSourceMappingOptions {
-  sqs: SQSClient;
-  queueUrl: string;
+  queue: EventSourceQueue;
   queueArn: string;
   functionArn: string;
   batchSize: number;
@@ -95,14 +137,10 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
   async function deleteMessages(messages: Message[]): Promise<void> {
     for (let start = 0; start < messages.length; start += 10) {
       const chunk = messages.slice(start, start + 10);
-      const response = await options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: options.queueUrl,
-          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-        }),
+      const failed = await options.queue.deleteBatch(
+        chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle ?? '' })),
       );
-      for (const failure of response.Failed ?? [])
-        log(`could not delete a message: ${failure.Code} ${failure.Message}`);
+      for (const failure of failed) log(`could not delete a message: ${failure.Code} ${failure.Message}`);
     }
   }
 
@@ -126,17 +164,14 @@ async function gatherBatch(options: SqsEventSourceMappingOptions, signal: AbortS
   while (batch.length < options.batchSize && !signal.aborted) {
     const remainingMs = windowEndsAt === undefined ? LONG_POLL_SECONDS * 1000 : windowEndsAt - Date.now();
     if (windowEndsAt !== undefined && remainingMs < 1000) break;
-    const response = await options.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: Math.min(10, options.batchSize - batch.length),
-        WaitTimeSeconds: Math.min(LONG_POLL_SECONDS, Math.floor(remainingMs / 1000)),
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-      { abortSignal: signal },
+    const messages = await options.queue.receive(
+      {
+        maxMessages: Math.min(10, options.batchSize - batch.length),
+        waitTimeSeconds: Math.min(LONG_POLL_SECONDS, Math.floor(remainingMs / 1000)),
+      },
+      signal,
     );
-    batch.push(...(response.Messages ?? []));
+    batch.push(...messages);
     if (batch.length > 0 && windowEndsAt === undefined) {
       if (windowMs === 0) break;
       windowEndsAt = Date.now() + windowMs;
@@ -147,11 +182,7 @@ async function gatherBatch(options: SqsEventSourceMappingOptions, signal: AbortS
 
 async function readVisibilityTimeoutMs(options: SqsEventSourceMappingOptions, signal: AbortSignal): Promise<number> {
   try {
-    const response = await options.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
-      { abortSignal: signal },
-    );
-    return Number(response.Attributes?.VisibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS) * 1000;
+    return (await options.queue.visibilityTimeoutSeconds(signal)) * 1000;
   } catch {
     return DEFAULT_VISIBILITY_TIMEOUT_SECONDS * 1000;
   }

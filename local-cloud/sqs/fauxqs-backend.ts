@@ -47,8 +47,15 @@ export interface FauxqsBackend {
     authorization: string | undefined,
     signal?: AbortSignal,
   ): Promise<BackendResponse>;
-  /** Calls one SQS operation and returns its parsed output; an AWS error answer throws `AwsServiceError`. */
-  call<T = Record<string, unknown>>(operation: string, input: Record<string, unknown>): Promise<T>;
+  /**
+   * Calls one SQS operation and returns its parsed output; an AWS error answer throws `AwsServiceError`. `signal`
+   * abandons a long poll.
+   */
+  call<T = Record<string, unknown>>(
+    operation: string,
+    input: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<T>;
   /** Non-destructive view of a queue; `undefined` when fauxqs has no queue of that name. */
   inspect(queueName: string): Promise<QueueInspection | undefined>;
   /** Names of every queue fauxqs holds. */
@@ -105,8 +112,13 @@ class HttpFauxqsBackend implements FauxqsBackend {
     return this.request('POST', '/', headers, body, signal);
   }
 
-  async call<T>(operation: string, input: Record<string, unknown>): Promise<T> {
-    const response = await this.forward(`AmazonSQS.${operation}`, Buffer.from(JSON.stringify(input)), undefined);
+  async call<T>(operation: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+    const response = await this.forward(
+      `AmazonSQS.${operation}`,
+      Buffer.from(JSON.stringify(input)),
+      undefined,
+      signal,
+    );
     const text = response.body.toString('utf8');
     const parsed = (text.length === 0 ? {} : JSON.parse(text)) as Record<string, unknown>;
     if (response.statusCode >= 400) {

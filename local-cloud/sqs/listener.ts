@@ -7,16 +7,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AwsServiceError, type JsonOperation, jsonProtocolListener, readBody, sendAwsError } from '../aws-protocol.js';
 import type { FauxqsBackend } from './fauxqs-backend.js';
-import { publicQueueUrl, queueNameOf } from './queue-state.js';
+import { withPublicQueueUrls } from './queue-state.js';
 
 const SQS_TARGET_PREFIX = 'AmazonSQS';
 const SQS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
-/** Operations whose answers carry queue URLs, and the members that hold them. */
-const QUEUE_URL_MEMBERS: Record<string, string[]> = {
-  CreateQueue: ['QueueUrl'],
-  GetQueueUrl: ['QueueUrl'],
-  ListQueues: ['QueueUrls'],
-};
 /** Response headers of fauxqs that SDK clients read; the rest (connection, date, ...) are the edge's business. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-amzn-query-error'];
 
@@ -77,9 +71,9 @@ export function createSqsListener(options: SqsListenerOptions): RequestListener 
       throw error;
     }
     let payload = response.body;
-    const urlMembers = QUEUE_URL_MEMBERS[operation];
-    if (urlMembers && response.statusCode === 200) {
-      payload = Buffer.from(JSON.stringify(rewriteQueueUrls(JSON.parse(payload.toString('utf8')), urlMembers)));
+    if (response.statusCode === 200) {
+      const rewritten = withPublicQueueUrls(operation, () => JSON.parse(payload.toString('utf8')), publicEndpoint);
+      if (rewritten !== undefined) payload = Buffer.from(JSON.stringify(rewritten));
     }
     const headers: Record<string, string | number> = { 'content-length': payload.length };
     for (const name of FORWARDED_RESPONSE_HEADERS) {
@@ -88,19 +82,6 @@ export function createSqsListener(options: SqsListenerOptions): RequestListener 
     }
     res.writeHead(response.statusCode, headers);
     res.end(payload);
-  }
-
-  function rewriteQueueUrls(output: Record<string, unknown>, members: string[]): Record<string, unknown> {
-    const toPublic = (url: unknown) => {
-      const name = typeof url === 'string' ? queueNameOf(url) : undefined;
-      return name ? publicQueueUrl(publicEndpoint, name) : url;
-    };
-    const rewritten = { ...output };
-    for (const member of members) {
-      const value = rewritten[member];
-      rewritten[member] = Array.isArray(value) ? value.map(toPublic) : toPublic(value);
-    }
-    return rewritten;
   }
 }
 

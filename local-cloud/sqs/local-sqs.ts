@@ -15,6 +15,7 @@ import {
   type QueueInfo,
   queueNameOf,
   toQueueInfo,
+  withPublicQueueUrls,
 } from './queue-state.js';
 import { planRedrive, type RedriveOptions, runRedrive } from './redrive.js';
 
@@ -44,6 +45,11 @@ export interface LocalQueueListing extends QueueInfo {
 export interface LocalSqs {
   /** Serves SQS JSON-protocol requests (`X-Amz-Target: AmazonSQS.*`); mount it on the edge. */
   readonly listener: RequestListener;
+  /**
+   * Runs one SQS operation in-process, as the listener would (for the other services of the local cloud): no edge
+   * hop, no SDK. The input is the JSON-protocol request; queue URLs may be public ones.
+   */
+  call(operation: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>>;
   readonly publicEndpoint: string;
   /**
    * Creates (or, when it survived a restart, updates) a queue from resolved `AWS::SQS::Queue` Properties.
@@ -99,14 +105,16 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     return inspection;
   };
   let stopped = false;
+  const localOperations = moveTaskOperations(backend, publicEndpoint, log);
 
   return {
-    listener: createSqsListener({
-      backend,
-      publicEndpoint,
-      localOperations: moveTaskOperations(backend, publicEndpoint, log),
-      log,
-    }),
+    listener: createSqsListener({ backend, publicEndpoint, localOperations, log }),
+    async call(operation, input, signal) {
+      const local = Object.hasOwn(localOperations, operation) ? localOperations[operation] : undefined;
+      if (local) return ((await local(input)) ?? {}) as Record<string, unknown>;
+      const output = await backend.call<Record<string, unknown>>(operation, input, signal);
+      return withPublicQueueUrls(operation, () => output, publicEndpoint) ?? output;
+    },
     publicEndpoint,
     async createQueue(physicalName, props) {
       const definition = scaleVisibilityTimeout(toQueueDefinition(physicalName, props), options.visibilityTimeoutScale);

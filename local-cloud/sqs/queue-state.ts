@@ -23,6 +23,36 @@ export interface QueueCounts {
   delayed: number;
 }
 
+/** Operations whose answers carry queue URLs, and the members that hold them. */
+const QUEUE_URL_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  CreateQueue: ['QueueUrl'],
+  GetQueueUrl: ['QueueUrl'],
+  ListQueues: ['QueueUrls'],
+};
+
+/**
+ * fauxqs answers with its own queue URLs; clients must get the edge's (the SDK sends each request to its QueueUrl's
+ * origin). For an operation that answers URLs, the output (read lazily) with public URLs; `undefined` otherwise.
+ */
+export function withPublicQueueUrls(
+  operation: string,
+  output: () => Record<string, unknown>,
+  publicEndpoint: string,
+): Record<string, unknown> | undefined {
+  const members = QUEUE_URL_MEMBERS[operation];
+  if (!members) return undefined;
+  const toPublic = (url: unknown) => {
+    const name = typeof url === 'string' ? queueNameOf(url) : undefined;
+    return name ? publicQueueUrl(publicEndpoint, name) : url;
+  };
+  const rewritten = { ...output() };
+  for (const member of members) {
+    const value = rewritten[member];
+    rewritten[member] = Array.isArray(value) ? value.map(toPublic) : toPublic(value);
+  }
+  return rewritten;
+}
+
 export function localQueueArn(name: string): string {
   return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${name}`;
 }

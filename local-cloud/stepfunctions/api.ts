@@ -1,6 +1,5 @@
 /** The `AWSStepFunctions` JSON 1.0 wire protocol over `LocalStepFunctions`: request members in, AWS shapes out. */
-import type { RequestListener } from 'node:http';
-import { AwsServiceError, jsonProtocolListener, requireString } from '../aws-protocol.js';
+import { AwsServiceError, type JsonProtocolApi, requireString } from '../aws-protocol.js';
 import type { LocalStepFunctions, StartExecutionRequest, StateMachineDescription } from './local-stepfunctions.js';
 import type { ExecutionRecord, ExecutionStatus } from './types.js';
 
@@ -8,10 +7,12 @@ const EXECUTION_STATUSES = new Set<ExecutionStatus>(['RUNNING', 'SUCCEEDED', 'FA
 
 type Input = Record<string, unknown>;
 
-export function stepFunctionsListener(service: LocalStepFunctions): RequestListener {
-  return jsonProtocolListener(
-    'AWSStepFunctions',
-    {
+/** The `AWSStepFunctions` JSON 1.0 API of `service`, for the edge (`jsonApiListener`) and in-process callers. */
+export function stepFunctionsApi(service: LocalStepFunctions): JsonProtocolApi {
+  return {
+    targetPrefix: 'AWSStepFunctions',
+    contentType: 'application/x-amz-json-1.0',
+    operations: {
       StartExecution: async (input) => {
         const started = service.startExecution(startRequest(input));
         return { executionArn: started.executionArn, startDate: seconds(started.startDate) };
@@ -107,8 +108,7 @@ export function stepFunctionsListener(service: LocalStepFunctions): RequestListe
         };
       },
     },
-    'application/x-amz-json-1.0',
-  );
+  };
 }
 
 function startRequest(input: Input): StartExecutionRequest {

@@ -1,4 +1,5 @@
 /** Step Functions for the sagastack local cloud. */
+export { stepFunctionsApi } from './api.js';
 export { InvalidAslDefinitionError, InvalidStateMachineConfigError, UnsupportedAslFeatureError } from './errors.js';
 export {
   LocalStepFunctions,

@@ -1,12 +1,10 @@
 /**
  * Step Functions for the local cloud: registered state machines, their executions, task tokens, and the
- * `AWSStepFunctions` JSON API (`listener()`). Executions run on `aws-local-stepfunctions`; Task states reach the rest
+ * `AWSStepFunctions` JSON API (`stepFunctionsApi` in api.ts). Executions run on `aws-local-stepfunctions`; Task states reach the rest
  * of the local cloud through the injected `TaskIntegrations`.
  */
 import { randomUUID } from 'node:crypto';
-import type { RequestListener } from 'node:http';
 import { AwsServiceError, LOCAL_ACCOUNT_ID } from '../aws-protocol.js';
-import { stepFunctionsListener } from './api.js';
 import { type PreparedDefinition, prepareDefinition } from './definition.js';
 import { InvalidStateMachineConfigError } from './errors.js';
 import { Execution, type ExecutionEntry, type RunnableStateMachine, restoredExecution } from './execution.js';
@@ -199,11 +197,6 @@ export class LocalStepFunctions {
 
   describeStateMachineForExecution(executionArn: string): StateMachineDescription {
     return this.machine(this.execution(executionArn).record.stateMachineArn).description;
-  }
-
-  /** The `AWSStepFunctions` JSON 1.0 protocol, for the edge server. */
-  listener(): RequestListener {
-    return stepFunctionsListener(this);
   }
 
   /**

@@ -15,6 +15,8 @@ import {
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonApiListener } from '../../local-cloud/aws-protocol.js';
+import { eventBridgeApi } from '../../local-cloud/eventbridge/api.js';
 import { LocalEventBridge } from '../../local-cloud/eventbridge/event-bus.js';
 import { BUS_ARN, BUS_NAME, QUEUE_ARN, RecordingDispatcher, ruleArn } from './eventbridge-support.js';
 
@@ -47,7 +49,7 @@ beforeAll(async () => {
     ],
   });
   bridge.addArchive({ name: 'all-orders', arn: ARCHIVE_ARN, sourceArn: BUS_ARN, retentionDays: 7 });
-  server = createServer(bridge.listener());
+  server = createServer(jsonApiListener(eventBridgeApi(bridge)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   client = new EventBridgeClient({

@@ -10,7 +10,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLambdaRuntime, type LambdaRuntime, startSqsEventSourceMapping } from '../../local-cloud/lambda/index.js';
+import {
+  createLambdaRuntime,
+  type LambdaRuntime,
+  sdkEventSourceQueue,
+  startSqsEventSourceMapping,
+} from '../../local-cloud/lambda/index.js';
 import { judgeBatch } from '../../local-cloud/lambda/sqs-event.js';
 import { type AssetDirectories, createAssetDirectories, functionSpec, HANDLERS_SOURCE } from './lambda-fixture.js';
 
@@ -125,8 +130,8 @@ describe('SQS event source mapping', () => {
 
     // Act
     const mapping = startSqsEventSourceMapping({
-      sqs,
-      ...queues,
+      queue: sdkEventSourceQueue(sqs, queues.queueUrl),
+      queueArn: queues.queueArn,
       functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:partial',
       batchSize: 10,
       reportBatchItemFailures: true,
@@ -181,8 +186,8 @@ describe('SQS event source mapping', () => {
 
     // Act
     const mapping = startSqsEventSourceMapping({
-      sqs,
-      ...queues,
+      queue: sdkEventSourceQueue(sqs, queues.queueUrl),
+      queueArn: queues.queueArn,
       functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:poison',
       batchSize: 1,
       reportBatchItemFailures: false,
@@ -211,8 +216,8 @@ describe('SQS event source mapping', () => {
 
     // Act
     const mapping = startSqsEventSourceMapping({
-      sqs,
-      ...queues,
+      queue: sdkEventSourceQueue(sqs, queues.queueUrl),
+      queueArn: queues.queueArn,
       functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:disabled',
       batchSize: 10,
       reportBatchItemFailures: false,

@@ -6,9 +6,11 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
+import { jsonApiListener } from '../../local-cloud/aws-protocol.js';
 import {
   type InvokeFunctionResult,
   LocalStepFunctions,
+  stepFunctionsApi,
   type LocalStepFunctionsOptions,
   type StateMachineConfig,
   type TaskIntegrations,
@@ -65,7 +67,7 @@ export async function startHarness(
   options: Partial<LocalStepFunctionsOptions> = {},
 ): Promise<Harness> {
   const service = new LocalStepFunctions({ integrations, ...options });
-  const server: Server = createServer(service.listener());
+  const server: Server = createServer(jsonApiListener(stepFunctionsApi(service)));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
