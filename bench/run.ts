@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   try {
     await seedLocalCloud(cloud);
     if (args.sections.has('operations')) {
-      figures.push(...(await sdkOperations(cloud, Math.round(500 * scale), progress)));
+      figures.push(...(await sdkOperations(cloud, Math.round(1000 * scale), progress)));
     }
     if (args.sections.has('checkouts')) {
       figures.push(

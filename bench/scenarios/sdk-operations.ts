@@ -20,7 +20,8 @@ import { atMost, type Figure } from '../figures.js';
 import type { Progress } from '../progress.js';
 import { mean, percentile } from '../stats.js';
 
-const WARMUP_OPERATIONS = 50;
+// The SDK and the local cloud are JIT-compiled: the first few hundred calls of an operation are slower than the rest.
+const WARMUP_OPERATIONS = 300;
 
 interface Operation {
   readonly id: string;
