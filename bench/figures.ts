@@ -30,8 +30,20 @@ export function meets(figure: Figure): boolean | undefined {
 
 export function formatValue(value: number, unit: string): string {
   if (Number.isNaN(value)) return 'n/a';
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
-  return `${value.toFixed(digits)} ${unit}`;
+  const magnitude = Math.abs(value);
+  const number =
+    magnitude === 0
+      ? '0'
+      : magnitude >= 100
+        ? value.toFixed(0)
+        : magnitude >= 10
+          ? value.toFixed(1)
+          : magnitude >= 1
+            ? value.toFixed(2)
+            : // Small figures (dollars per checkout) keep three significant digits.
+              value.toPrecision(3);
+  if (unit === '$') return `$${number}`;
+  return unit === '' ? number : `${number} ${unit}`;
 }
 
 export function formatGoal(goal: Goal | undefined, unit: string): string {

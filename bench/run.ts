@@ -18,6 +18,7 @@ import { Progress } from './progress.js';
 import { bootTimes, freshSynthBoot } from './scenarios/boot.js';
 import { bundles } from './scenarios/bundles.js';
 import { checkoutLoad } from './scenarios/checkout-load.js';
+import { checkoutCost, vmHourCost } from './scenarios/cost.js';
 import { provisioningLifecycle } from './scenarios/provisioning.js';
 import { sdkOperations } from './scenarios/sdk-operations.js';
 
@@ -75,15 +76,19 @@ async function main(): Promise<number> {
       figures.push(...(await sdkOperations(cloud, Math.round(1000 * scale), progress)));
     }
     if (args.sections.has('checkouts')) {
-      figures.push(
-        ...(await checkoutLoad(cloud, {
-          levels: [1, 10, 50],
-          checkoutsAt: (concurrency) => Math.round(Math.max(60, concurrency * 4) * scale),
-          progress,
-        })),
-      );
+      const load = await checkoutLoad(cloud, {
+        levels: [1, 10, 50],
+        checkoutsAt: (concurrency) => Math.round(Math.max(60, concurrency * 4) * scale),
+        progress,
+      });
+      figures.push(...load.figures);
+      const single = load.levels.find((level) => level.poll && level.concurrency === 1);
+      if (single) figures.push(...checkoutCost(single));
     }
-    if (args.sections.has('provisioning')) figures.push(...(await provisioningLifecycle(cloud, progress)).figures);
+    if (args.sections.has('provisioning')) {
+      const lifecycle = await provisioningLifecycle(cloud, progress);
+      figures.push(...lifecycle.figures, ...vmHourCost(lifecycle.lifecycleUsage, lifecycle.billingRunUsage));
+    }
     if (args.sections.has('bundles')) figures.push(...(await bundles(cloud, progress)));
   } finally {
     await cloud.stop();

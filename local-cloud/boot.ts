@@ -37,6 +37,7 @@ import {
 } from './lambda/index.js';
 import { localAdminListener } from './local-admin.js';
 import { type LocalService, whenAllIdle } from './local-service.js';
+import { type Usage, UsageMeter } from './metering.js';
 import { type LocalSqs, startLocalSqs } from './sqs/index.js';
 import { LocalStepFunctions, stepFunctionsApi } from './stepfunctions/index.js';
 
@@ -88,6 +89,8 @@ export interface LocalCloud {
   };
   /** Resolves once no service has work in progress. */
   whenIdle(): Promise<void>;
+  /** What the services did that AWS would bill, counted since boot (`metering.ts`); compare two with `usageBetween`. */
+  usage(): Usage;
   stop(): Promise<void>;
 }
 
@@ -112,10 +115,11 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
   const stacks = readStage(options.assemblyDirectory ?? 'cdk.out', options.stage ?? 'Local');
   const region = stacks[0]?.region ?? LOCAL_REGION;
   const teardown = new Teardown(log);
+  const meter = new UsageMeter();
   try {
-    const started = await start(options, stacks, teardown);
+    const started = await start(options, stacks, teardown, meter);
     const deployment = await deploy(stacks, started);
-    const wired = await wire(options, started, deployment, teardown);
+    const wired = await wire(options, started, deployment, teardown, meter);
     const outputs: Record<string, Record<string, string>> = {};
     for (const stack of deployment.stacks) {
       outputs[stack.stackName] = Object.fromEntries(
@@ -143,6 +147,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
         dynamodb: started.dynamodb,
       },
       whenIdle: () => whenAllIdle(services),
+      usage: () => meter.snapshot(),
       stop: () => teardown.run(),
     };
   } catch (error) {
@@ -170,6 +175,7 @@ async function start(
   options: LocalCloudOptions,
   stacks: StackArtifact[],
   teardown: Teardown,
+  meter: UsageMeter,
 ): Promise<StartedServices> {
   const log = options.log ?? (() => {});
   const persist = (service: string) => {
@@ -193,7 +199,7 @@ async function start(
     if (mountOptions.stoppedByTeardown) teardown.add(() => service.stop());
   };
 
-  const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log });
+  const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log, meter });
   mount({
     name: 'dynamodb',
     listener: dynamodb.listener,
@@ -206,6 +212,7 @@ async function start(
     persistDir: persist('sqs'),
     visibilityTimeoutScale: options.queueVisibilityTimeoutScale,
     log,
+    meter,
   });
   mount({
     name: 'sqs',
@@ -235,6 +242,7 @@ async function start(
     persistDir: persist('events'),
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
     log,
+    meter,
   });
   const bridge = events;
   mount({
@@ -250,6 +258,7 @@ async function start(
     integrations: stepFunctionsIntegrations(calls),
     persistDir: persist('stepfunctions'),
     log,
+    meter,
   });
   const machines = stepFunctions;
   mount({
@@ -312,6 +321,7 @@ async function wire(
   started: StartedServices,
   deployment: Deployment,
   teardown: Teardown,
+  meter: UsageMeter,
 ): Promise<{ lambda: LambdaRuntime; api: ServedApi | undefined; services: LocalService[] }> {
   const log = options.log ?? (() => {});
   const region = started.events.region;
@@ -326,6 +336,7 @@ async function wire(
     },
     log: options.functionLog ?? log,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
+    meter,
     asyncRetryDelayMs: options.retryBaseDelayMs ?? 1000,
     deliverFailedEvent: async (targetArn, record) => {
       if (!targetArn.startsWith('arn:aws:sqs:'))
@@ -362,7 +373,7 @@ async function wire(
     teardown.add(() => poller.stop());
   }
 
-  const api = await serveRestApi(deployment.apis, runtime, started, options.apiPort, log);
+  const api = await serveRestApi(deployment.apis, runtime, started, options.apiPort, log, meter);
   const services: LocalService[] = [lambda];
   if (api) {
     services.push(api.service);
@@ -377,6 +388,7 @@ async function serveRestApi(
   started: StartedServices,
   port: number | undefined,
   log: (line: string) => void,
+  meter: UsageMeter,
 ): Promise<{ served: ServedApi; service: LocalService } | undefined> {
   const apis = [...registry.apis.values()];
   if (apis.length === 0) return undefined;
@@ -391,6 +403,7 @@ async function serveRestApi(
     accountId: started.events.account,
     region: started.events.region,
     log,
+    meter,
   });
   const server = await listenOnLoopback(api.listener, port ?? 0);
   return {

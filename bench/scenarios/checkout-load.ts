@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../local-cloud/boot.js';
+import { type Usage, usageBetween } from '../../local-cloud/metering.js';
 import type { ExecutionRecord } from '../../local-cloud/stepfunctions/index.js';
 import { atLeast, atMost, type Figure } from '../figures.js';
 import type { FromClients, RunLevel, ToClients } from '../load/checkout-clients.js';
@@ -27,6 +28,13 @@ export interface LevelResult {
   /** Requests the API failed, with the first few answers. */
   readonly failedRequests: number;
   readonly failures: string[];
+  /** What the level used of each billable dimension (`local-cloud/metering.ts`). */
+  readonly usage: Usage;
+}
+
+export interface CheckoutLoadResult {
+  readonly figures: Figure[];
+  readonly levels: readonly LevelResult[];
 }
 
 export interface CheckoutLoadOptions {
@@ -36,7 +44,7 @@ export interface CheckoutLoadOptions {
   readonly progress: Progress;
 }
 
-export async function checkoutLoad(cloud: LocalCloud, options: CheckoutLoadOptions): Promise<Figure[]> {
+export async function checkoutLoad(cloud: LocalCloud, options: CheckoutLoadOptions): Promise<CheckoutLoadResult> {
   const driver = new LoadDriver(cloud);
   try {
     // Every function gets its environments before anything is measured: the levels compare steady states.
@@ -59,7 +67,7 @@ export async function checkoutLoad(cloud: LocalCloud, options: CheckoutLoadOptio
         results.push(result);
       }
     }
-    return figuresOf(results);
+    return { figures: figuresOf(results), levels: results };
   } finally {
     await driver.stop();
   }
@@ -153,6 +161,7 @@ class LoadDriver {
     const failures: string[] = [];
     let failedRequests = 0;
     const cpuBefore = process.cpuUsage();
+    const usageBefore = this.cloud.usage();
     const result = await new Promise<{ wallMs: number; cpuMs: number }>((resolve, reject) => {
       const onMessage = (message: FromClients) => {
         if (message.type === 'posted') {
@@ -173,6 +182,9 @@ class LoadDriver {
       this.send({ type: 'run', apiUrl: this.cloud.apiUrl, sku, pollIntervalMs: POLL_INTERVAL_MS, ...level });
     });
     const cloudCpuMs = cpuMs(process.cpuUsage(cpuBefore)) - result.cpuMs;
+    // The level's sagas have ended; what they handed on (notifications, audit records) may still run. Count it too.
+    await this.cloud.whenIdle();
+    const usage = usageBetween(usageBefore, this.cloud.usage());
     const latenciesMs: number[] = [];
     let succeeded = 0;
     for (const [checkoutId, postedAt] of this.postedAt) {
@@ -190,6 +202,7 @@ class LoadDriver {
       cpuMsPerCheckout: cloudCpuMs / Math.max(1, this.postedAt.size),
       failedRequests,
       failures,
+      usage,
     };
   }
 

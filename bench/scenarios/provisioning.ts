@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { signDevToken } from '../../functions/platform/dev-keys.js';
 import { tuning } from '../../lib/config/tuning.js';
 import type { LocalCloud } from '../../local-cloud/boot.js';
+import { type Usage, usageBetween } from '../../local-cloud/metering.js';
 import type { ExecutionRecord } from '../../local-cloud/stepfunctions/index.js';
 import type { Figure } from '../figures.js';
 import type { Progress } from '../progress.js';
@@ -13,10 +14,16 @@ import type { Progress } from '../progress.js';
 export interface ProvisioningRun {
   readonly figures: Figure[];
   readonly resourceId: string;
+  /** The whole lifecycle: provision, one hourly billing run, deprovision. */
+  readonly lifecycleUsage: Usage;
+  /** One hourly billing run alone (with this one meter). */
+  readonly billingRunUsage: Usage;
 }
 
 export async function provisioningLifecycle(cloud: LocalCloud, progress: Progress): Promise<ProvisioningRun> {
-  progress.start('one provisioning lifecycle (provision a vm.small, then deprovision it)');
+  progress.start('one provisioning lifecycle (provision a vm.small, bill an hour, deprovision it)');
+  await cloud.whenIdle();
+  const usageBefore = cloud.usage();
   const tenant = `bench-${randomUUID().slice(0, 8)}`;
   const admin = await headersFor({ sub: `admin-${tenant}`, roles: ['tenant-admin'], tenant });
   const member = await headersFor({ sub: `member-${tenant}`, roles: ['member'], tenant });
@@ -38,10 +45,19 @@ export async function provisioningLifecycle(cloud: LocalCloud, progress: Progres
   };
   if (view.status !== 'ACTIVE') throw new Error(`The benchmark VM ended ${view.status}, not ACTIVE`);
 
+  // The hourly billing run, as its schedule would start it (a scheduled event is free; the run is not).
+  await cloud.whenIdle();
+  const beforeBilling = cloud.usage();
+  await runBillingWorker(cloud);
+  await cloud.whenIdle();
+  const billingRunUsage = usageBetween(beforeBilling, cloud.usage());
+
   const deprovisionedAt = Date.now();
   const deprovisioning = executionEnd(cloud, 'DeprovisionStateMachineArn');
   await request(cloud, 'DELETE', `resources/${accepted.resourceId}`, member, undefined, 202);
   const deprovisioned = await deprovisioning(`${accepted.resourceId}-delete`);
+  await cloud.whenIdle();
+  const lifecycleUsage = usageBetween(usageBefore, cloud.usage());
   progress.done('done');
 
   const simulatedWorkMs = tuning.provisioning.simulatedWorkMs;
@@ -49,6 +65,8 @@ export async function provisioningLifecycle(cloud: LocalCloud, progress: Progres
   const section = 'Provisioning through the API';
   return {
     resourceId: accepted.resourceId,
+    lifecycleUsage,
+    billingRunUsage,
     figures: [
       {
         id: 'provisioning.provision',
@@ -74,6 +92,23 @@ export async function provisioningLifecycle(cloud: LocalCloud, progress: Progres
       },
     ],
   };
+}
+
+/** Invokes the billing worker with the Scheduled Event its hourly rule delivers. */
+async function runBillingWorker(cloud: LocalCloud): Promise<void> {
+  const result = await cloud.services.lambda.invoke(cloud.output('AggregateUsageFunctionName'), {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: cloud.region,
+    resources: [],
+    detail: {},
+  });
+  if ('error' in result)
+    throw new Error(`The billing run failed: ${result.error.errorType} ${result.error.errorMessage}`);
 }
 
 /** Starts listening before the request that starts the execution, so its end cannot be missed. */

@@ -2,6 +2,7 @@
  * The input the integrator hands to the API Gateway module: the REST API's CloudFormation resources with every
  * intrinsic already resolved, plus the physical ids it assigned. Properties keep the template's casing.
  */
+import type { UsageMeter } from '../metering.js';
 
 /** One resolved `AWS::ApiGateway::*` resource: its logical id, the physical id assigned to it and its Properties. */
 export interface ResolvedApiGatewayResource<TProperties = Record<string, unknown>> {
@@ -58,6 +59,8 @@ export interface LocalRestApiDeps {
   log?: (line: string) => void;
   /** Clock in epoch milliseconds; drives request times, throttling and the authorizer cache. */
   now?: () => number;
+  /** Counts what API Gateway bills (requests) and the access log lines CloudWatch Logs bills. */
+  meter?: Pick<UsageMeter, 'add'>;
 }
 
 /** Thrown at construction for an API Gateway behaviour the local cloud does not emulate. */

@@ -117,6 +117,7 @@ class RestApiStage {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.deps.meter?.add('apigateway.requests');
     const startedAt = this.now();
     const clientTrace = req.headers['x-amzn-trace-id'];
     const exchange: Exchange = {
@@ -291,7 +292,9 @@ class RestApiStage {
     exchange.status = statusCode;
     exchange.responseLength = Buffer.byteLength(payload);
     if (this.api.accessLogFormat) {
-      this.deps.log?.(renderTemplate(this.api.accessLogFormat, this.contextResolver(exchange), '-'));
+      const line = renderTemplate(this.api.accessLogFormat, this.contextResolver(exchange), '-');
+      this.deps.meter?.add('logs.ingestedBytes', Buffer.byteLength(line) + 1);
+      this.deps.log?.(line);
     }
   }
 

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import type { RequestListener } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AwsServiceError } from '../aws-protocol.js';
+import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine } from './dynalite-engine.js';
 import { shortErrorName, TableCreationError, TableDefinitionMismatchError } from './errors.js';
 import { ClientTokenRegistry } from './idempotency.js';
@@ -30,6 +31,8 @@ export { TABLE_PROPERTIES_ACCEPTED_WITHOUT_EFFECT, type TableProps } from './tab
 export { DEFAULT_TTL_SWEEP_INTERVAL_MS } from './time-to-live.js';
 
 export interface LocalDynamoDbOptions {
+  /** Counts the request units DynamoDB on demand bills. */
+  meter?: Pick<UsageMeter, 'add'>;
   /** LevelDB directory for data that survives restarts; in memory when absent. */
   persistDir?: string;
   log?: (line: string) => void;
@@ -71,7 +74,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   const keys = new KeySchemas(engine);
   const locks = new ItemLocks();
   const timeToLive = new TimeToLive(engine, keys, locks, log, options.ttlSweepIntervalMs);
-  const transactions = new TransactionEngine(engine, keys, locks, new ClientTokenRegistry());
+  const transactions = new TransactionEngine(engine, keys, locks, new ClientTokenRegistry(), options.meter);
   timeToLive.start();
   log(`dynamodb: dynalite in-process (${options.persistDir ?? 'in memory'})`);
 
@@ -104,7 +107,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
     };
   }
 
-  const dispatch = dynamoDbDispatch({ engine, keys, locks, transactions, timeToLive, log });
+  const dispatch = dynamoDbDispatch({ engine, keys, locks, transactions, timeToLive, log, meter: options.meter });
   return {
     listener: createDynamoDbListener(dispatch, log),
     call: dispatch,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AwsServiceError, readBody, sendAwsError, sendJson } from '../aws-protocol.js';
+import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine, type Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure } from './errors.js';
 import type { ItemLocks } from './item-locks.js';
@@ -18,7 +19,21 @@ const SINGLE_ITEM_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 /** Operations after which a table's key schema may have changed (or the table be gone). */
 const TABLE_LIFECYCLE = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
 
+/** Operations whose answers report the capacity they consumed, and which kind. */
+const CAPACITY_KIND: Readonly<Record<string, 'read' | 'write'>> = {
+  GetItem: 'read',
+  BatchGetItem: 'read',
+  Query: 'read',
+  Scan: 'read',
+  PutItem: 'write',
+  UpdateItem: 'write',
+  DeleteItem: 'write',
+  BatchWriteItem: 'write',
+};
+
 export interface ListenerParts {
+  /** Counts the request units DynamoDB on demand bills. */
+  meter?: Pick<UsageMeter, 'add'>;
   engine: DynaliteEngine;
   keys: KeySchemas;
   locks: ItemLocks;
@@ -43,7 +58,7 @@ export function dynamoDbDispatch(parts: ListenerParts): DynamoDbDispatch {
     DeleteItem: (input) => singleItemWrite(parts, 'DeleteItem', input),
     BatchWriteItem: (input) => batchWrite(parts, input),
   };
-  return async (operation, input) => {
+  const run = async (operation: string, input: Record<string, unknown>) => {
     const local = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
     if (local) return local(input);
     if (!DynaliteEngine.supports(operation)) {
@@ -51,6 +66,21 @@ export function dynamoDbDispatch(parts: ListenerParts): DynamoDbDispatch {
     }
     const result = await parts.engine.call(operation, input);
     if (TABLE_LIFECYCLE.has(operation)) forgetTable(parts, operation, input);
+    return result;
+  };
+  const meter = parts.meter;
+  if (!meter) return run;
+  return async (operation, input) => {
+    const kind = CAPACITY_KIND[operation];
+    if (!kind) return run(operation, input);
+    // Ask dynalite for the consumed capacity on every request, and hand it back only to callers that asked.
+    const asked = input.ReturnConsumedCapacity;
+    if (asked !== 'TOTAL' && asked !== 'INDEXES') input.ReturnConsumedCapacity = 'TOTAL';
+    const result = (await run(operation, input)) as { ConsumedCapacity?: unknown };
+    const consumed = [result.ConsumedCapacity ?? []].flat() as Array<{ CapacityUnits?: number }>;
+    const units = consumed.reduce((total, entry) => total + (entry.CapacityUnits ?? 0), 0);
+    meter.add(kind === 'read' ? 'dynamodb.readRequestUnits' : 'dynamodb.writeRequestUnits', units);
+    if (asked !== 'TOTAL' && asked !== 'INDEXES') delete result.ConsumedCapacity;
     return result;
   };
 }

@@ -21,6 +21,7 @@
  * starts or lands while it reads, so its answer is always one consistent snapshot.
  */
 import type { AwsServiceError } from '../aws-protocol.js';
+import type { UsageMeter } from '../metering.js';
 import type { DynaliteEngine, Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure, validationError } from './errors.js';
 import type { ClientTokenRegistry } from './idempotency.js';
@@ -71,6 +72,8 @@ export class TransactionEngine {
     private readonly keys: KeySchemas,
     private readonly locks: ItemLocks,
     private readonly clientTokens: ClientTokenRegistry,
+    /** Counts request units: transactional reads and writes cost twice their plain ones. */
+    private readonly meter?: Pick<UsageMeter, 'add'>,
   ) {}
 
   /** Applies all actions or none; see the module comment for how. */
@@ -119,7 +122,11 @@ export class TransactionEngine {
     try {
       const responses: Array<{ Item?: Item }> = [];
       for (const get of gets) {
-        const { Item: item } = await this.engine.call<{ Item?: Item }>('GetItem', { ...get, ConsistentRead: true });
+        const { Item: item, ConsumedCapacity } = await this.engine.call<{
+          Item?: Item;
+          ConsumedCapacity?: { CapacityUnits?: number };
+        }>('GetItem', { ...get, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' });
+        this.meter?.add('dynamodb.readRequestUnits', 2 * (ConsumedCapacity?.CapacityUnits ?? 1));
         responses.push(item ? { Item: item } : {});
       }
       if (watch.written) throw transactionCanceled(identities.map(() => conflictOrNone(true)));
@@ -184,9 +191,17 @@ export class TransactionEngine {
     try {
       const applied: Array<{ action: PreparedWriteAction; oldImage: Item | undefined }> = [];
       for (const [index, action] of actions.entries()) {
-        if (action.kind === 'ConditionCheck') continue;
+        if (action.kind === 'ConditionCheck') {
+          // Counted as a transactional write of a small item.
+          this.meter?.add('dynamodb.writeRequestUnits', 2);
+          continue;
+        }
         try {
-          await this.engine.run(OPERATION_OF[action.kind], action.validated);
+          const { ConsumedCapacity } = await this.engine.run<{ ConsumedCapacity?: { CapacityUnits?: number } }>(
+            OPERATION_OF[action.kind],
+            { ...action.validated, ReturnConsumedCapacity: 'TOTAL' },
+          );
+          this.meter?.add('dynamodb.writeRequestUnits', 2 * (ConsumedCapacity?.CapacityUnits ?? 1));
           applied.push({ action, oldImage: oldImages[index] });
         } catch (error) {
           for (const { action: done, oldImage } of applied.reverse()) await this.restore(done, oldImage);

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
+import { chunks, type UsageMeter } from '../metering.js';
 import { EventArchive } from './archive.js';
 import { DeliveryQueue, type DeliveryStats } from './delivery.js';
 import { matchesEventPattern } from './pattern.js';
@@ -28,6 +29,8 @@ import {
 
 export interface LocalEventBridgeOptions {
   dispatcher: TargetDispatcher;
+  /** Counts the custom events EventBridge bills. */
+  meter?: Pick<UsageMeter, 'add'>;
   /** @default LOCAL_ACCOUNT_ID */
   account?: string;
   /** @default LOCAL_REGION */
@@ -170,6 +173,8 @@ export class LocalEventBridge {
       }
       const ingestionTime = new Date();
       const event = this.envelope(checked, ingestionTime);
+      // Billed per 64 KB chunk of the entry as sent.
+      this.options.meter?.add('eventbridge.events', chunks(Buffer.byteLength(JSON.stringify(entry))));
       this.route(bus, event, ingestionTime);
       result.Entries.push({ EventId: event.id });
     }

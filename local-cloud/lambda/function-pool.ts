@@ -13,6 +13,8 @@
  * environment of its function that another invocation hands back first: on this shared CPU that is sooner than a
  * cold start.
  */
+
+import type { UsageMeter } from '../metering.js';
 import { type ColdStartGate, type ColdStartTicket, coldStartGate } from './cold-start-gate.js';
 import type { ConcurrencyAccount } from './concurrency.js';
 import { buildEnvironment, newLogStreamName } from './environment.js';
@@ -47,6 +49,8 @@ export interface FunctionPoolOptions {
   readonly maxEnvironments: number;
   /** Meters cold starts; the process-wide one unless a test brings its own. */
   readonly gate?: ColdStartGate;
+  /** Counts requests and GB-seconds as Lambda bills them. */
+  readonly meter?: Pick<UsageMeter, 'add'>;
 }
 
 export class FunctionPool {
@@ -67,6 +71,7 @@ export class FunctionPool {
   private readonly waiters: Waiter[] = [];
   private readonly maxEnvironments: number;
   private readonly gate: ColdStartGate;
+  private readonly meter: Pick<UsageMeter, 'add'> | undefined;
   private stopped = false;
 
   constructor(
@@ -82,6 +87,7 @@ export class FunctionPool {
     }
     this.maxEnvironments = options.maxEnvironments;
     this.gate = options.gate ?? coldStartGate;
+    this.meter = options.meter;
   }
 
   /** Takes an execution slot now (never waits), or reports the throttle. */
@@ -244,13 +250,19 @@ export class FunctionPool {
   }
 
   private report(requestId: string, outcome: SandboxOutcome, durationMs: number, initDurationMs?: number): void {
+    const billedMs = Math.ceil(durationMs + (initDurationMs ?? 0));
+    this.meter?.add('lambda.requests');
+    this.meter?.add(
+      this.spec.architecture === 'arm64' ? 'lambda.arm64.gbSeconds' : 'lambda.x86_64.gbSeconds',
+      (this.spec.memorySizeMb / 1024) * (billedMs / 1000),
+    );
     const timedOut = outcome.kind === 'fatal' && outcome.timedOut;
     if (timedOut) this.log(`${new Date().toISOString()} ${requestId} ${outcome.error.errorMessage}`);
     this.log(`END RequestId: ${requestId}`);
     const fields = [
       `REPORT RequestId: ${requestId}`,
       `Duration: ${durationMs.toFixed(2)} ms`,
-      `Billed Duration: ${Math.ceil(durationMs + (initDurationMs ?? 0))} ms`,
+      `Billed Duration: ${billedMs} ms`,
       `Memory Size: ${this.spec.memorySizeMb} MB`,
     ];
     if (initDurationMs !== undefined) fields.push(`Init Duration: ${initDurationMs.toFixed(2)} ms`);

@@ -35,7 +35,13 @@ const ASYNC_PAYLOAD_LIMIT_BYTES = 1024 * 1024;
 
 /** Creates the runtime; refuses at once a function it could not run faithfully (runtime, config, missing wiring). */
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
+  const meter = options.meter;
   const log = options.log ?? (() => {});
+  // Every line a function (or the platform, START/END/REPORT) writes lands in its log group, which bills the bytes.
+  const functionLog = (spec: FunctionSpec) => (line: string) => {
+    meter?.add('logs.ingestedBytes', Buffer.byteLength(line) + 1);
+    log(`[${spec.name}] ${line}`);
+  };
   const accountLimit = options.accountConcurrencyLimit ?? DEFAULT_ACCOUNT_CONCURRENCY_LIMIT;
   const maxEnvironments = options.maxEnvironmentsPerFunction ?? defaultMaxEnvironmentsPerFunction();
   validateAll(options, accountLimit);
@@ -52,8 +58,9 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     }
     pools.set(
       spec.name,
-      new FunctionPool(spec, options.baseEnvironment, account, (line) => log(`[${spec.name}] ${line}`), {
+      new FunctionPool(spec, options.baseEnvironment, account, functionLog(spec), {
         maxEnvironments,
+        meter,
       }),
     );
   }

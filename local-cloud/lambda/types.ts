@@ -1,4 +1,5 @@
 /** Public shapes of the local Lambda runtime. Service modules receive these already resolved from the template. */
+import type { UsageMeter } from '../metering.js';
 
 /** One function of the cloud assembly, with every intrinsic already resolved. */
 export interface FunctionSpec {
@@ -68,6 +69,8 @@ export interface LambdaRuntimeOptions {
    * handed back. Defaults to one per core, at least two (`defaultMaxEnvironmentsPerFunction`).
    */
   maxEnvironmentsPerFunction?: number;
+  /** Counts what Lambda bills: requests, GB-seconds, and the bytes of log lines written. */
+  meter?: Pick<UsageMeter, 'add'>;
   /**
    * Delay before the first retry of a failed asynchronous invocation; the second retry waits twice as long
    * (Lambda waits about 1 then 2 minutes). Defaults to 1000 ms.

@@ -20,10 +20,12 @@ export interface SqsListenerOptions {
   /** Operations answered here instead of by fauxqs. */
   localOperations: Record<string, JsonOperation>;
   log: (line: string) => void;
+  /** Counts one billed request for a parsed request and its payload size. */
+  meter?: (input: Record<string, unknown>, payloadBytes: number) => void;
 }
 
 export function createSqsListener(options: SqsListenerOptions): RequestListener {
-  const { backend, publicEndpoint, localOperations, log } = options;
+  const { backend, publicEndpoint, localOperations, log, meter } = options;
   const serveLocally = jsonProtocolListener(SQS_TARGET_PREFIX, localOperations, SQS_JSON_CONTENT_TYPE);
 
   return (req, res) => {
@@ -57,6 +59,7 @@ export function createSqsListener(options: SqsListenerOptions): RequestListener 
 
   async function forwardToFauxqs(req: IncomingMessage, res: ServerResponse, operation: string): Promise<void> {
     const body = await readBody(req);
+    if (meter) meter(parsedOrEmpty(body), body.length);
     // A long poll outlives a client that gave up; stop waiting on fauxqs for it.
     const abort = new AbortController();
     res.on('close', () => {
@@ -82,6 +85,15 @@ export function createSqsListener(options: SqsListenerOptions): RequestListener 
     }
     res.writeHead(response.statusCode, headers);
     res.end(payload);
+  }
+}
+
+function parsedOrEmpty(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

@@ -1,6 +1,7 @@
 /** The local cloud's SQS: fauxqs on loopback behind a listener for the edge, plus the programmatic API. */
 import type { RequestListener } from 'node:http';
 import { AwsServiceError } from '../aws-protocol.js';
+import { chunks, type UsageMeter } from '../metering.js';
 import { QueueConfigurationError, QueueNotFoundError } from './errors.js';
 import { type FauxqsBackend, startFauxqsBackend } from './fauxqs-backend.js';
 import { createSqsListener } from './listener.js';
@@ -20,6 +21,8 @@ import {
 import { planRedrive, type RedriveOptions, runRedrive } from './redrive.js';
 
 export interface LocalSqsOptions {
+  /** Counts the requests SQS bills. */
+  meter?: Pick<UsageMeter, 'add'>;
   /** The edge's base URL, e.g. `http://127.0.0.1:4566`; queue URLs handed to clients start with it. */
   publicEndpoint: string;
   /** Keep queues and messages in SQLite under this directory across restarts (fauxqs `dataDir`). */
@@ -106,10 +109,15 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   };
   let stopped = false;
   const localOperations = moveTaskOperations(backend, publicEndpoint, log);
+  const meter = (input: Record<string, unknown>, payloadBytes: number) => {
+    const fifo = String(input.QueueUrl ?? input.QueueName ?? '').endsWith('.fifo');
+    options.meter?.add(fifo ? 'sqs.fifo.requests' : 'sqs.standard.requests', chunks(payloadBytes));
+  };
 
   return {
-    listener: createSqsListener({ backend, publicEndpoint, localOperations, log }),
+    listener: createSqsListener({ backend, publicEndpoint, localOperations, log, meter }),
     async call(operation, input, signal) {
+      meter(input, messageBytes(input));
       const local = Object.hasOwn(localOperations, operation) ? localOperations[operation] : undefined;
       if (local) return ((await local(input)) ?? {}) as Record<string, unknown>;
       const output = await backend.call<Record<string, unknown>>(operation, input, signal);
@@ -168,6 +176,17 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
       await backend.stop();
     },
   };
+}
+
+/** The message payload of a request, for billing: its body, or the bodies of a batch. */
+function messageBytes(input: Record<string, unknown>): number {
+  if (typeof input.MessageBody === 'string') return Buffer.byteLength(input.MessageBody);
+  if (!Array.isArray(input.Entries)) return 0;
+  return input.Entries.reduce(
+    (total: number, entry: { MessageBody?: unknown }) =>
+      total + (typeof entry?.MessageBody === 'string' ? Buffer.byteLength(entry.MessageBody) : 0),
+    0,
+  );
 }
 
 /** AWS checks a RedrivePolicy against its target when the source queue is created; so do we. */

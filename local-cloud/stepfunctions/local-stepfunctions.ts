@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError, LOCAL_ACCOUNT_ID } from '../aws-protocol.js';
+import type { UsageMeter } from '../metering.js';
 import { type PreparedDefinition, prepareDefinition } from './definition.js';
 import { InvalidStateMachineConfigError } from './errors.js';
 import { Execution, type ExecutionEntry, type RunnableStateMachine, restoredExecution } from './execution.js';
@@ -15,6 +16,8 @@ import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineConfig
 
 export interface LocalStepFunctionsOptions {
   integrations: TaskIntegrations;
+  /** Counts what Step Functions bills: state transitions (Standard), requests and GB-seconds (Express). */
+  meter?: Pick<UsageMeter, 'add'>;
   /** Directory where closed executions are kept across restarts; none by default. */
   persistDir?: string;
   log?: (line: string) => void;
@@ -264,6 +267,7 @@ export class LocalStepFunctions {
     this.options.log?.(
       `[stepfunctions] ${record.executionArn} ${record.status}${record.error ? ` (${record.error})` : ''}`,
     );
+    this.meterClosed(execution);
     for (const listener of this.closedListeners) listener({ ...record });
     const directory = this.options.persistDir;
     if (directory === undefined || record.stateMachineType === 'EXPRESS') return;
@@ -273,6 +277,34 @@ export class LocalStepFunctions {
       )
       .finally(() => this.pendingWrites.delete(write));
     this.pendingWrites.add(write);
+  }
+
+  /**
+   * Standard: one transition per state executed, plus one per retry (a Task scheduled again within one entry of its
+   * state). Express: the execution, and its duration in 100 ms steps at the 64 MB AWS bills at least.
+   */
+  private meterClosed(execution: ExecutionEntry): void {
+    const meter = this.options.meter;
+    if (!meter) return;
+    const { record } = execution;
+    if (record.stateMachineType === 'EXPRESS') {
+      const billedSeconds = Math.ceil(((record.stopDate ?? Date.now()) - record.startDate) / 100) / 10;
+      meter.add('stepfunctions.express.requests');
+      meter.add('stepfunctions.express.gbSeconds', (64 / 1024) * billedSeconds);
+      return;
+    }
+    let transitions = 0;
+    let scheduledInState = 0;
+    for (const event of execution.history.all()) {
+      if (event.type.endsWith('StateEntered')) {
+        transitions += 1;
+        scheduledInState = 0;
+      } else if (event.type === 'TaskScheduled' || event.type === 'LambdaFunctionScheduled') {
+        scheduledInState += 1;
+        if (scheduledInState > 1) transitions += 1;
+      }
+    }
+    meter.add('stepfunctions.standard.transitions', transitions);
   }
 
   private machine(stateMachineArn: string): RegisteredStateMachine {
