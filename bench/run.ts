@@ -11,8 +11,8 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bootLocalCloud } from '../local-cloud/boot.js';
-import { seedLocalCloud } from '../local-cloud/seed.js';
-import { ensureSynthesized } from '../local-cloud/synth.js';
+import { synthesizeApp } from '../local-cloud/config.js';
+import { seedLocalCloud } from '../scripts/seed-data.js';
 import { type Figure, renderComparison, renderFigures } from './figures.js';
 import { Progress } from './progress.js';
 import { bootTimes, freshSynthBoot } from './scenarios/boot.js';
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
   console.log(`sagastack benchmark: Node ${process.version}, ${machine}`);
 
   progress.start('cdk.out');
-  const { assemblyDirectory, reused } = ensureSynthesized('Local');
+  const { assemblyDirectory, reused } = await synthesizeApp(process.cwd());
   progress.done(reused ? 'up to date' : 'synthesized');
 
   const scale = args.quick ? 0.25 : 1;

@@ -1,48 +1,71 @@
 /**
  * Keeps `cdk.out` in step with the code: the stage is synthesized again only when a file it is built from changed,
- * so `npm start` and the end-to-end tests reuse an up-to-date cloud assembly.
+ * so `npm start` and the end-to-end tests reuse an up-to-date cloud assembly. What the assembly is built from is what
+ * the app's `cdk.json` watches (`watch.include`), plus the files that pin its dependencies and compiler.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { repositoryRoot } from '../lib/constructs/repository-root.js';
 
-const SOURCES = ['bin', 'lib', 'functions', 'shared', 'package-lock.json', 'cdk.json', 'tsconfig.json'];
-const FINGERPRINT_FILE = '.sagastack-fingerprint';
+const ALWAYS_FINGERPRINTED = ['cdk.json', 'package-lock.json', 'tsconfig.json'];
+const FINGERPRINT_FILE = '.local-cloud-fingerprint';
 
 export interface SynthResult {
   readonly assemblyDirectory: string;
   readonly reused: boolean;
 }
 
-export function ensureSynthesized(stage = 'Local', log: (line: string) => void = () => {}): SynthResult {
+export interface SynthOptions {
+  /** Construct id of the stage. @default 'Local' */
+  readonly stage?: string;
+  /** Root of the CDK app (where cdk.json is). @default the working directory */
+  readonly root?: string;
+  /** Variables the app reads at synth time, e.g. to build only the stage needed (`local-cloud.config.ts`). */
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Synthesizes the stage of the CDK app at `root` into `cdk.out` (or `$LOCAL_CLOUD_CDK_OUT`) unless the assembly there
+ * is already of the same sources.
+ */
+export function ensureSynthesized(options: SynthOptions = {}): SynthResult {
+  const stage = options.stage ?? 'Local';
+  const root = options.root ?? process.cwd();
+  const log = options.log ?? (() => {});
   // A separate output directory lets parallel runs (two worktrees, a benchmark beside the tests) not overwrite each other.
-  const assemblyDirectory = resolve(repositoryRoot, process.env.SAGASTACK_CDK_OUT ?? 'cdk.out');
-  const fingerprint = `${stage}:${sourceFingerprint()}`;
+  const assemblyDirectory = resolve(root, process.env.LOCAL_CLOUD_CDK_OUT ?? 'cdk.out');
+  const fingerprint = `${stage}:${sourceFingerprint(root)}`;
   const fingerprintPath = join(assemblyDirectory, FINGERPRINT_FILE);
   if (existsSync(fingerprintPath) && readFileSync(fingerprintPath, 'utf8') === fingerprint) {
     return { assemblyDirectory, reused: true };
   }
   log(`Synthesizing ${stage} (cdk synth '${stage}/*')...`);
-  execFileSync(
-    join(repositoryRoot, 'node_modules/.bin/cdk'),
-    ['synth', `${stage}/*`, '--quiet', '--output', assemblyDirectory],
-    {
-      cwd: repositoryRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        ...process.env,
-        SAGASTACK_STAGES: stage,
-        PATH: `${join(repositoryRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
-      },
+  execFileSync(join(root, 'node_modules/.bin/cdk'), ['synth', `${stage}/*`, '--quiet', '--output', assemblyDirectory], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      ...options.environment,
+      PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
     },
-  );
+  });
   writeFileSync(fingerprintPath, fingerprint);
   return { assemblyDirectory, reused: false };
 }
 
-function sourceFingerprint(): string {
+/** The top-level folders and files `cdk.json` watches (`bin/**` -> `bin`), and the pinning files. */
+function sourcesOf(root: string): string[] {
+  const cdkJson = join(root, 'cdk.json');
+  const watched = existsSync(cdkJson)
+    ? ((JSON.parse(readFileSync(cdkJson, 'utf8')) as { watch?: { include?: string[] } }).watch?.include ?? [])
+    : [];
+  const tops = watched.map((pattern) => pattern.split('/')[0] ?? '').filter((top) => top && !top.includes('*'));
+  return [...new Set([...tops, ...ALWAYS_FINGERPRINTED])];
+}
+
+function sourceFingerprint(root: string): string {
   const hash = createHash('sha256');
   const visit = (path: string) => {
     if (!existsSync(path)) return;
@@ -50,9 +73,9 @@ function sourceFingerprint(): string {
       for (const entry of readdirSync(path).sort()) visit(join(path, entry));
       return;
     }
-    hash.update(relative(repositoryRoot, path));
+    hash.update(relative(root, path));
     hash.update(readFileSync(path));
   };
-  for (const source of SOURCES) visit(join(repositoryRoot, source));
+  for (const source of sourcesOf(root)) visit(join(root, source));
   return hash.digest('hex');
 }

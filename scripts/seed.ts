@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { type StageName, stages } from '../lib/config/stages.js';
-import { loadDeployment } from '../local-cloud/cli/deployment.js';
-import { seedDeployment } from '../local-cloud/seed.js';
+import { loadDeployment } from '../tools/deployment.js';
+import { seedDeployment } from './seed-data.js';
 
 const { values } = parseArgs({ options: { stage: { type: 'string', default: 'dev' } } });
 const stage = stages[values.stage as StageName];

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootLocalCloud } from '../../local-cloud/boot.js';
-import { ensureSynthesized } from '../../local-cloud/synth.js';
+import { synthesizeApp } from '../../local-cloud/config.js';
 import type { Figure } from '../figures.js';
 import type { Progress } from '../progress.js';
 import { mean } from '../stats.js';
@@ -33,12 +33,12 @@ export async function bootTimes(assemblyDirectory: string, boots: number, progre
 /** Synthesizes the Local stage into a fresh directory, then boots it. */
 export async function freshSynthBoot(progress: Progress): Promise<Figure[]> {
   const directory = mkdtempSync(join(tmpdir(), 'sagastack-bench-synth-'));
-  const previous = process.env.SAGASTACK_CDK_OUT;
+  const previous = process.env.LOCAL_CLOUD_CDK_OUT;
   progress.start('synthesize the Local stage from scratch, then boot');
   try {
-    process.env.SAGASTACK_CDK_OUT = directory;
+    process.env.LOCAL_CLOUD_CDK_OUT = directory;
     const started = performance.now();
-    ensureSynthesized('Local');
+    await synthesizeApp(process.cwd());
     const synthMs = performance.now() - started;
     const bootMs = await timedBoot(directory);
     progress.done(`synth ${(synthMs / 1000).toFixed(1)} s, boot ${(bootMs / 1000).toFixed(2)} s`);
@@ -59,8 +59,8 @@ export async function freshSynthBoot(progress: Progress): Promise<Figure[]> {
       },
     ];
   } finally {
-    if (previous === undefined) delete process.env.SAGASTACK_CDK_OUT;
-    else process.env.SAGASTACK_CDK_OUT = previous;
+    if (previous === undefined) delete process.env.LOCAL_CLOUD_CDK_OUT;
+    else process.env.LOCAL_CLOUD_CDK_OUT = previous;
     rmSync(directory, { recursive: true, force: true });
   }
 }

@@ -21,6 +21,7 @@ import { EventBridgePutEvents, LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/
 import { Construct } from 'constructs';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
 import { SagastackStage } from '../sagastack-stage.js';
+import { COMPENSATION_COMMENT } from './compensation-comment.js';
 
 /** How a task retries before its Catch applies. */
 export interface SagaRetryPolicy {
@@ -54,7 +55,11 @@ export type SagaAction =
   | {
       readonly name: string;
       /** Builds the task in the saga's scope with the given id (the state's name) and result path. */
-      readonly task: (scope: Construct, id: string, resultPath: string) => TaskStateBase & INextable;
+      readonly task: (
+        scope: Construct,
+        id: string,
+        options: { readonly resultPath: string; readonly comment?: string },
+      ) => TaskStateBase & INextable;
     };
 
 export interface SagaStepOptions {
@@ -152,13 +157,14 @@ export class Saga extends Construct {
     });
   }
 
-  private taskOf(action: SagaAction, resultPath: string): TaskStateBase & INextable {
-    if ('task' in action) return action.task(this, action.name, resultPath);
+  private taskOf(action: SagaAction, resultPath: string, comment?: string): TaskStateBase & INextable {
+    if ('task' in action) return action.task(this, action.name, { resultPath, comment });
     return new LambdaInvoke(this, action.name, {
       lambdaFunction: action.handler,
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath,
+      comment,
     });
   }
 
@@ -202,7 +208,8 @@ export class Saga extends Construct {
   }
 
   private compensation(action: SagaAction, next: IChainable): IChainable {
-    const task = this.taskOf(action, JsonPath.DISCARD);
+    // The comment marks the state as a compensation for readers of the definition (npm run saga, the console).
+    const task = this.taskOf(action, JsonPath.DISCARD, `${COMPENSATION_COMMENT}: undoes what the saga did before`);
     this.withRetry(task, this.props.compensationRetry, ['States.ALL']);
     task.addCatch(this.toDlq(`${action.name}Failed`, next), {
       errors: ['States.ALL'],
@@ -215,6 +222,7 @@ export class Saga extends Construct {
   /** Sends the whole saga state to the compensation DLQ and continues with `next`. */
   private toDlq(name: string, next: IChainable): TaskStateBase & INextable {
     const send = new SqsSendMessage(this, name, {
+      comment: `${COMPENSATION_COMMENT}: parks the saga state in the compensation DLQ for an operator`,
       queue: this.props.compensationDlq,
       messageBody: TaskInput.fromObject({
         failedState: name,

@@ -162,24 +162,27 @@ export class ProvisioningStack extends Stack {
       batchSize: tuning.provisioning.workerBatchSize,
       maxConcurrency: tuning.provisioning.workerMaxConcurrency,
     });
-    const dispatch = (command: 'provision' | 'destroy') => (sagaScope: Construct, taskId: string, resultPath: string) =>
-      new SqsSendMessage(sagaScope, taskId, {
-        queue: this.workerQueue.queue,
-        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        messageBody: TaskInput.fromObject({
-          command,
-          taskToken: JsonPath.taskToken,
-          resourceId: JsonPath.stringAt('$.resourceId'),
-          srn: JsonPath.stringAt('$.srn'),
-          flavor: JsonPath.stringAt('$.flavor'),
-          region: JsonPath.stringAt('$.region'),
-          type: JsonPath.stringAt('$.type'),
-          correlationId: JsonPath.stringAt('$.correlationId'),
-        }),
-        heartbeatTimeout: Timeout.duration(Duration.seconds(tuning.provisioning.workerHeartbeatSeconds)),
-        taskTimeout: Timeout.duration(Duration.seconds(tuning.provisioning.workerTaskTimeoutSeconds)),
-        resultPath,
-      });
+    const dispatch =
+      (command: 'provision' | 'destroy') =>
+      (sagaScope: Construct, taskId: string, { resultPath, comment }: { resultPath: string; comment?: string }) =>
+        new SqsSendMessage(sagaScope, taskId, {
+          comment,
+          queue: this.workerQueue.queue,
+          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          messageBody: TaskInput.fromObject({
+            command,
+            taskToken: JsonPath.taskToken,
+            resourceId: JsonPath.stringAt('$.resourceId'),
+            srn: JsonPath.stringAt('$.srn'),
+            flavor: JsonPath.stringAt('$.flavor'),
+            region: JsonPath.stringAt('$.region'),
+            type: JsonPath.stringAt('$.type'),
+            correlationId: JsonPath.stringAt('$.correlationId'),
+          }),
+          heartbeatTimeout: Timeout.duration(Duration.seconds(tuning.provisioning.workerHeartbeatSeconds)),
+          taskTimeout: Timeout.duration(Duration.seconds(tuning.provisioning.workerTaskTimeoutSeconds)),
+          resultPath,
+        });
 
     const terminal = (queueId: string, whose: string) =>
       terminalQueue(this, queueId, { encryptionKey, alarmTopic: platform.alarmTopic, whose });

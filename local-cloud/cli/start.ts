@@ -1,13 +1,13 @@
 /**
- * `npm start`: synthesizes the Local stage if the code changed, boots it on loopback, seeds the catalog, and prints
- * how to use it. Ctrl-C stops it. `--persist` keeps data in .local-cloud/data between runs.
+ * `npm start`: synthesizes the app's local stage if its code changed, boots it on loopback, lets the app seed it, and
+ * prints the endpoints and the app's instructions (`local-cloud.config.ts` at the app's root). Ctrl-C stops it.
+ * `--persist` keeps data in .local-cloud/data between runs.
  */
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repositoryRoot } from '../../lib/constructs/repository-root.js';
 import { bootLocalCloud } from '../boot.js';
-import { seedLocalCloud } from '../seed.js';
+import { loadLocalCloudConfig } from '../config.js';
 import { ensureSynthesized } from '../synth.js';
 
 const { values } = parseArgs({
@@ -20,7 +20,9 @@ const { values } = parseArgs({
   },
 });
 
-const stateDirectory = join(repositoryRoot, '.local-cloud');
+const root = process.cwd();
+const config = await loadLocalCloudConfig(root);
+const stateDirectory = join(root, '.local-cloud');
 mkdirSync(stateDirectory, { recursive: true });
 const logFile = createWriteStream(join(stateDirectory, 'local-cloud.log'), { flags: 'a' });
 const writeLog = (line: string) => {
@@ -29,9 +31,16 @@ const writeLog = (line: string) => {
 };
 
 const started = Date.now();
-const synth = ensureSynthesized('Local', (line) => console.log(line));
+const stage = config.stage ?? 'Local';
+const synth = ensureSynthesized({
+  stage,
+  root,
+  environment: config.synthEnvironment,
+  log: (line) => console.log(line),
+});
 const cloud = await bootLocalCloud({
   assemblyDirectory: synth.assemblyDirectory,
+  stage,
   persistDirectory: values.persist ? join(stateDirectory, 'data') : undefined,
   edgePort: Number(values.port),
   apiPort: Number(values['api-port']),
@@ -39,7 +48,7 @@ const cloud = await bootLocalCloud({
   functionLog: writeLog,
   maxEnvironmentsPerFunction: values['max-environments'] === undefined ? undefined : Number(values['max-environments']),
 });
-const seeded = await seedLocalCloud(cloud);
+const seeded = config.seed ? await config.seed(cloud) : undefined;
 
 const endpointsFile = join(stateDirectory, 'endpoints.json');
 writeFileSync(
@@ -47,28 +56,19 @@ writeFileSync(
   `${JSON.stringify({ apiUrl: cloud.apiUrl, awsEndpoint: cloud.endpoint, region: cloud.region, outputs: cloud.outputs }, null, 2)}\n`,
 );
 
+const facts = [
+  synth.reused ? 'reused cdk.out' : 'fresh cdk.out',
+  seeded,
+  values.persist ? 'data persisted' : undefined,
+];
 console.log(`
-sagastack local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${synth.reused ? 'reused' : 'fresh'} cdk.out, ${seeded.products} products and ${seeded.capacitySlots} capacity rows seeded${values.persist ? ', data persisted' : ''})
+The local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${facts.filter(Boolean).join(', ')})
 
-  API            ${cloud.apiUrl}
+  API            ${cloud.apiUrl || '(the stage has no REST API)'}
   AWS endpoint   ${cloud.endpoint}   (export AWS_ENDPOINT_URL=${cloud.endpoint} for the AWS SDK/CLI)
   Endpoints file ${endpointsFile}
   Logs           ${join(stateDirectory, 'local-cloud.log')}   (--verbose prints them here)
-
-Get a dev token (accepted only by the local stage):
-  TOKEN=$(npm run -s token -- --sub u1 --roles customer --tenant t1)
-  curl -H "Authorization: Bearer $TOKEN" ${cloud.apiUrl}products
-
-Check out:
-  curl -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-       -d '{"quantity":1}' ${cloud.apiUrl}carts/cart-1/items/SKU-KEYBOARD
-  curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-0001' \\
-       -d '{"cartId":"cart-1","paymentToken":"tok_visa","shippingAddress":{"country":"US","region":"CA","postalCode":"94105"}}' \\
-       ${cloud.apiUrl}checkouts
-
-Inspect a saga:      npm run saga -- <checkoutId | executionArn>
-Dead-letter queues:  npm run dlq -- list   |   npm run dlq -- redrive <queue>
-
+${config.instructions ? `\n${config.instructions(cloud)}\n` : ''}
 Ctrl-C stops the local cloud.`);
 
 let stopping = false;

@@ -1,4 +1,4 @@
-/** Step Functions for the sagastack local cloud. */
+/** Step Functions for the local cloud. */
 export { stepFunctionsApi } from './api.js';
 export { InvalidAslDefinitionError, InvalidStateMachineConfigError, UnsupportedAslFeatureError } from './errors.js';
 export {

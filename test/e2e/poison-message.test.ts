@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { redriveDeadLetterQueue } from '../../local-cloud/tools/dead-letter-queues.js';
+import { redriveDeadLetterQueue } from '../../tools/dead-letter-queues.js';
 import { aws, eventually, output, target } from './support/target.js';
 
 /** Messages of a queue with `marker` in their body, received with a zero visibility timeout so they stay put. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEAD_LETTER_QUEUE_TAG } from '../../lib/constructs/queue-with-dlq.js';
 import { apiRoutes } from '../../shared/contracts/api-routes.js';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
+import { compensationStatesOf } from '../../tools/saga-report.js';
 import { allStates, resourcesOf, stateMachineDefinition, synthesizeApp } from './support/synth.js';
 
 const app = synthesizeApp();
@@ -174,6 +175,20 @@ describe('the checkout saga', () => {
       'PublishCheckoutFailed',
     ]);
     expect(compensationOf('ClearCart')).toEqual(compensationOf('CreateOrder'));
+  });
+
+  it('marks its compensations, and the states that park a failure, in their comments (for the saga report)', () => {
+    expect([...compensationStatesOf(definition)].sort()).toEqual([
+      'CancelOrder',
+      'CancelOrderFailed',
+      'FailCheckoutUndelivered',
+      'PublishCheckoutFailedUndelivered',
+      'PublishOrderPlacedUndelivered',
+      'RefundPayment',
+      'RefundPaymentFailed',
+      'ReleaseInventory',
+      'ReleaseInventoryFailed',
+    ]);
   });
 
   it('a compensation that keeps failing goes to the compensation DLQ and the chain goes on', () => {

@@ -14,7 +14,7 @@ import {
   deploymentScope,
   listDeadLetterQueues,
   redriveDeadLetterQueue,
-} from '../../../local-cloud/tools/dead-letter-queues.js';
+} from '../../../tools/dead-letter-queues.js';
 
 const sqsMock = mockClient(SQSClient);
 const sqs = new SQSClient({ region: 'us-east-1' });

@@ -8,7 +8,9 @@
  * Pure: it takes the answers of DescribeExecution and GetExecutionHistory and returns lines, so it is the same for
  * the local cloud, LocalStack and AWS, and is unit-tested without any of them.
  */
+
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
+import { COMPENSATION_COMMENT } from '../lib/constructs/compensation-comment.js';
 
 /** The part of DescribeExecution the report reads. */
 export type ExecutionDescription = Pick<
@@ -21,48 +23,29 @@ export interface SagaReportOptions {
   readonly full?: boolean;
   /** Characters a cut value keeps. @default 160 */
   readonly maxValueLength?: number;
-  /** Decides which states are compensations. @default {@link isCheckoutCompensation} */
+  /** Decides which states are compensations, e.g. from `compensationStatesOf(definition)`. @default none is */
   readonly isCompensation?: (stateName: string) => boolean;
   /** "Now", for the duration of what still runs. @default the stop date, else the last event */
   readonly now?: Date;
 }
 
-/** The checkout saga's compensations (see `lib/stacks/checkout-stack.ts`). */
-export const CHECKOUT_COMPENSATIONS: readonly string[] = ['ReleaseInventory', 'RefundPayment', 'CancelOrder'];
-
-/** The provisioning saga's compensations (see `lib/stacks/provisioning-stack.ts`); deprovisioning has none. */
-export const PROVISION_COMPENSATIONS: readonly string[] = [
-  'StopBilling',
-  'DetachStorage',
-  'DestroyResource',
-  'ReleaseCapacity',
-  'ReleaseQuota',
-];
-
-/** Picks the compensation rule by the saga an execution belongs to (its state machine's name says which). */
-export function compensationRuleFor(executionArn: string): (stateName: string) => boolean {
-  const stateMachine = executionArn.split(':')[6] ?? '';
-  if (stateMachine.includes('DeprovisionSaga')) return (stateName) => isParkedFailure(stateName);
-  const compensations = stateMachine.includes('ProvisionSaga') ? PROVISION_COMPENSATIONS : CHECKOUT_COMPENSATIONS;
-  return (stateName) =>
-    compensations.some((name) => stateName === name || stateName === `${name}Failed`) || isParkedFailure(stateName);
-}
-
-function isParkedFailure(stateName: string): boolean {
-  return stateName.endsWith('Undelivered');
-}
-
 /**
- * A compensation of the checkout saga: one of its compensating steps, or a state that parks a failure for an operator
- * in the compensation DLQ: `<Compensation>Failed` (a compensation that exhausted its retries) and `<State>Undelivered`
- * (an outcome that could not be recorded or published). `PublishCheckoutFailed` ends in `Failed` only because its
- * event is `CheckoutFailed`: it publishes the outcome and compensates nothing, like the terminal `Failed` state.
+ * Names of the states of an ASL definition (nested ones too) whose `Comment` marks them as compensations (it starts
+ * with `COMPENSATION_COMMENT`, which the `Saga` construct writes on every compensation and every state that parks a
+ * failure for an operator). So the report knows nothing of a particular saga.
  */
-export function isCheckoutCompensation(stateName: string): boolean {
-  return (
-    CHECKOUT_COMPENSATIONS.some((name) => stateName === name || stateName === `${name}Failed`) ||
-    stateName.endsWith('Undelivered')
-  );
+export function compensationStatesOf(definition: unknown): Set<string> {
+  const names = new Set<string>();
+  const visit = (machine: unknown) => {
+    const states = (machine as { States?: Record<string, Record<string, unknown>> } | null)?.States ?? {};
+    for (const [name, state] of Object.entries(states)) {
+      if (typeof state.Comment === 'string' && state.Comment.startsWith(COMPENSATION_COMMENT)) names.add(name);
+      for (const branch of (state.Branches as unknown[] | undefined) ?? []) visit(branch);
+      visit(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  visit(definition);
+  return names;
 }
 
 type AttemptOutcome = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
@@ -101,7 +84,7 @@ export function sagaReport(
 ): string[] {
   const full = options.full ?? false;
   const maxLength = options.maxValueLength ?? 160;
-  const isCompensation = options.isCompensation ?? isCheckoutCompensation;
+  const isCompensation = options.isCompensation ?? (() => false);
   const events = [...history].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   const startMs =
     millis(execution.startDate) ?? millis(events.find((event) => event.type === 'ExecutionStarted')?.timestamp) ?? 0;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repositoryRoot } from '../../lib/constructs/repository-root.js';
+import { repositoryRoot } from '../lib/constructs/repository-root.js';
 
 export interface Deployment {
   readonly region: string;

@@ -10,13 +10,14 @@
 import { parseArgs } from 'node:util';
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineForExecutionCommand,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { compensationRuleFor, sagaReport } from '../tools/saga-report.js';
 import { loadDeployment } from './deployment.js';
+import { compensationStatesOf, sagaReport } from './saga-report.js';
 
 const USAGE = 'Usage: npm run saga -- <checkoutId | executionArn> [--full]';
 
@@ -37,6 +38,9 @@ async function main(args: string[]): Promise<number> {
   const sfn = new SFNClient(deployment.clientConfig);
   try {
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    // The definition the execution ran marks its compensations (state comments); see `compensationStatesOf`.
+    const { definition } = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    const compensations = compensationStatesOf(JSON.parse(definition ?? '{}'));
     const history: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
@@ -49,7 +53,7 @@ async function main(args: string[]): Promise<number> {
     for (const line of sagaReport(execution, history, {
       full: values.full,
       now: new Date(),
-      isCompensation: compensationRuleFor(executionArn),
+      isCompensation: (stateName) => compensations.has(stateName),
     }))
       console.log(line);
     return 0;

@@ -1,6 +1,6 @@
 /** `npm run token -- --sub u1 --roles customer --tenant t1`: prints a dev JWT that only the local stage accepts. */
 import { parseArgs } from 'node:util';
-import { signDevToken } from '../../functions/platform/dev-keys.js';
+import { signDevToken } from '../functions/platform/dev-keys.js';
 
 const { values } = parseArgs({
   options: {

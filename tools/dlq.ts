@@ -13,7 +13,7 @@ import {
   listDeadLetterQueues,
   queueNameOf,
   redriveDeadLetterQueue,
-} from '../tools/dead-letter-queues.js';
+} from './dead-letter-queues.js';
 import { loadDeployment } from './deployment.js';
 
 const USAGE = 'Usage: npm run dlq -- list | redrive <queue name, URL, ARN or stack output name>';
