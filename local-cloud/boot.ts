@@ -63,6 +63,8 @@ export interface LocalCloudOptions {
   readonly retryBaseDelayMs?: number;
   /** Multiplies queue visibility timeouts, so redelivery and dead-lettering take seconds in tests. @default 1 */
   readonly queueVisibilityTimeoutScale?: number;
+  /** Multiplies Task HeartbeatSeconds, so a missed heartbeat shows in seconds in tests. @default 1 */
+  readonly heartbeatTimeoutScale?: number;
   /**
    * Execution environments one function may run at once on this machine; invocations beyond wait for one.
    * @default one per core, at least two
@@ -256,6 +258,7 @@ async function start(
   routes.byPathPrefix['/_local/'] = localAdminListener(bridge);
   stepFunctions = new LocalStepFunctions({
     integrations: stepFunctionsIntegrations(calls),
+    heartbeatTimeoutScale: options.heartbeatTimeoutScale,
     persistDir: persist('stepfunctions'),
     log,
     meter,

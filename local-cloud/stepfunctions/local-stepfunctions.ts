@@ -25,6 +25,11 @@ export interface LocalStepFunctionsOptions {
   retryIntervalOverrideMs?: number;
   /** Replaces every Wait state's duration with this many milliseconds. For tests; AWS timing by default. */
   waitOverrideMs?: number;
+  /**
+   * Multiplies every Task's HeartbeatSeconds (at least 1 s remains), so a missed heartbeat is noticed in seconds in
+   * tests; the template is unchanged. @default 1
+   */
+  heartbeatTimeoutScale?: number;
 }
 
 /** DescribeStateMachine's view of a registered machine (dates in epoch milliseconds). */
@@ -86,6 +91,14 @@ export class LocalStepFunctions {
       );
     }
     const prepared = prepareDefinition(config, this.options.integrations);
+    const scale = this.options.heartbeatTimeoutScale;
+    if (scale !== undefined && scale !== 1) {
+      for (const task of prepared.tasks.values()) {
+        if (task.heartbeatSeconds !== undefined) {
+          task.heartbeatSeconds = Math.max(1, Math.round(task.heartbeatSeconds * scale));
+        }
+      }
+    }
     const roleArn = config.roleArn ?? `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${config.name}-role`;
     this.machines.set(config.arn, {
       config,

@@ -124,7 +124,7 @@ describe('provisioning: failures', () => {
     const usageBefore = await tenantUsage(tenant);
     const capacityBefore = await capacityRow('eu-west-1', 'vm.test-hang');
 
-    // Act: the worker never answers; the saga gives up after HeartbeatSeconds (15 s).
+    // Act: the worker never answers; the saga gives up after HeartbeatSeconds (15 s; the local e2e run scales it).
     const accepted = await requestResource(member, projectId, { flavor: 'vm.test-hang', region: 'eu-west-1' });
     const resourceId = accepted.body.resourceId as string;
     // While it waits, the reservation is held: quota and capacity are taken, exactly once.

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { repositoryRoot } from '../../../lib/constructs/repository-root.js';
 import { bootLocalCloud, type LocalCloud } from '../../../local-cloud/boot.js';
-import { seedLocalCloud } from '../../../local-cloud/seed.js';
-import { ensureSynthesized } from '../../../local-cloud/synth.js';
+import { synthesizeApp } from '../../../local-cloud/config.js';
+import { seedLocalCloud } from '../../../scripts/seed-data.js';
 import type { E2eTarget } from './target.js';
 
 let cloud: LocalCloud | undefined;
@@ -20,14 +20,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const kind = (process.env.TARGET ?? 'local') as E2eTarget['kind'];
   let target: E2eTarget;
   if (kind === 'local') {
-    const { assemblyDirectory } = ensureSynthesized('Local');
+    const { assemblyDirectory } = await synthesizeApp(repositoryRoot);
     cloud = await bootLocalCloud({
       assemblyDirectory,
       // Retries that wait seconds on AWS wait a tenth here, so failure scenarios finish quickly.
       retryBaseDelayMs: 100,
-      // Redelivery after a failure takes 3 s instead of 60 s (still longer than a batch takes), so the poison-message
+      // Redelivery after a failure takes 2 s instead of 60 s (still longer than a batch takes), so the poison-message
       // scenarios finish in seconds instead of minutes.
-      queueVisibilityTimeoutScale: 0.05,
+      queueVisibilityTimeoutScale: 0.03,
+      // A silent worker is noticed after 5 s instead of 15 s; the simulated agent still heartbeats every second.
+      heartbeatTimeoutScale: 0.34,
       log: () => {},
       functionLog: process.env.E2E_VERBOSE ? (line) => console.log(line) : () => {},
     });
