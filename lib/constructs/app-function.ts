@@ -5,36 +5,18 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   ApplicationLogLevel,
   Architecture,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { tuning } from '../config/tuning.js';
 import { SagastackStage } from '../sagastack-stage.js';
-import { repositoryRoot } from './repository-root.js';
-
-/**
- * How every function is bundled, shared with the test that holds each bundle to `tuning.lambda.bundleBudgetKb`.
- */
-export const FUNCTION_BUNDLING = {
-  minify: true,
-  target: 'node22',
-  // ES modules let esbuild drop what a function does not use (zod's locales, most of Powertools); CommonJS output
-  // keeps whole modules. `module` entry points first, for the same reason.
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  // Bundled CommonJS dependencies call require() for Node's built-ins, and an ES module has no require of its own.
-  banner:
-    "import { createRequire as __sagastackRequire } from 'node:module'; const require = __sagastackRequire(import.meta.url);",
-  // The Lambda runtime provides the AWS SDK v3; keeping it out makes bundles small. Each client a bundle imports is
-  // still loaded at its cold start, so code imports only the clients it uses (shared/aws/*-client.ts).
-  externalModules: ['@aws-sdk/*'],
-} as const;
+import { FunctionBundler } from './function-bundler.js';
 
 export interface AppFunctionProps {
   /** Handler file, relative to the repository root, e.g. `functions/checkout/handlers/saga/reserve-inventory.ts`. */
@@ -69,7 +51,7 @@ export interface AppFunctionProps {
  * });
  * reserve.bindTable('CATALOG', catalogTable, 'readWrite');
  */
-export class AppFunction extends NodejsFunction {
+export class AppFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     const stage = SagastackStage.configOf(scope);
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -77,8 +59,9 @@ export class AppFunction extends NodejsFunction {
       removalPolicy: stage.removalPolicy,
     });
     super(scope, id, {
-      entry: `${repositoryRoot}/${props.entry}`,
-      handler: 'handler',
+      // Bundled with every other function of the app in one esbuild run (function-bundler.ts).
+      code: FunctionBundler.of(scope).code(props.entry),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -91,20 +74,6 @@ export class AppFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.WARN,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environmentEncryption: props.environmentEncryption,
-      projectRoot: repositoryRoot,
-      depsLockFilePath: `${repositoryRoot}/package-lock.json`,
-      bundling: {
-        minify: FUNCTION_BUNDLING.minify,
-        sourceMap: true,
-        target: FUNCTION_BUNDLING.target,
-        format: OutputFormat.ESM,
-        mainFields: [...FUNCTION_BUNDLING.mainFields],
-        banner: FUNCTION_BUNDLING.banner,
-        // index.meta.json beside each bundle says what it is made of.
-        metafile: true,
-        externalModules: [...FUNCTION_BUNDLING.externalModules],
-        forceDockerBundling: false,
-      },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
