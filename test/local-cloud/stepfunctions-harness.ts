@@ -10,9 +10,9 @@ import { jsonApiListener } from '../../local-cloud/aws-protocol.js';
 import {
   type InvokeFunctionResult,
   LocalStepFunctions,
-  stepFunctionsApi,
   type LocalStepFunctionsOptions,
   type StateMachineConfig,
+  stepFunctionsApi,
   type TaskIntegrations,
 } from '../../local-cloud/stepfunctions/index.js';
 
