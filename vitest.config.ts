@@ -9,7 +9,8 @@ export default defineConfig({
     // Vitest's default is one worker less than the cores (1 on a 2-core CI machine). The e2e files mostly wait on the
     // local cloud's timers, so a second worker runs the other projects beside them instead of after them.
     maxWorkers: 2,
-    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-results.json' },
     projects: [
       {
         extends: true,

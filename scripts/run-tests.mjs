@@ -1,0 +1,96 @@
+/**
+ * `npm test`: lint and type-check, the fast vitest projects (unit, local-cloud, infra) and the end-to-end project,
+ * all at once. Vitest runs a project whose files must run one at a time (the e2e suite shares one local cloud) after
+ * every parallel project, so inside one vitest run the e2e files would wait for all the others; as a second run
+ * beside the first they overlap, which takes about a third off the suite on two cores. Each stream's lines are
+ * printed as they come, prefixed with its name; the closing summary merges both vitest reports into
+ * `.vitest-results.json` (what `.ci/run` reads), counting a failed lint or type check as a failed test.
+ *
+ * Plain JavaScript, so it starts without the TypeScript loader.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const REPORT = '.vitest-results.json';
+const PARTS = '.vitest-results';
+
+/** Runs a command, printing its lines prefixed with `name`; resolves with its exit code. */
+function run(name, command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    });
+    const prefix = `[${name}] `;
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
+      });
+      stream.on('end', () => {
+        if (buffered.length > 0) process.stdout.write(`${prefix}${buffered}\n`);
+      });
+    }
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function checks() {
+  const lint = await run('lint', 'node_modules/.bin/biome', ['check', '.']);
+  const typecheck = await run('typecheck', 'node_modules/.bin/tsc', ['--noEmit']);
+  return { lint, typecheck };
+}
+
+function readReport(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+rmSync(REPORT, { force: true });
+rmSync(PARTS, { recursive: true, force: true });
+mkdirSync(PARTS, { recursive: true });
+const vitest = (name, projects) =>
+  run(name, 'node_modules/.bin/vitest', [
+    'run',
+    ...projects.flatMap((project) => ['--project', project]),
+    `--outputFile.json=${PARTS}/${name}.json`,
+  ]);
+
+const [checked, fast, e2e] = await Promise.all([
+  checks(),
+  vitest('tests', ['unit', 'local-cloud', 'infra']),
+  vitest('e2e', ['e2e']),
+]);
+
+const reports = [readReport(`${PARTS}/tests.json`), readReport(`${PARTS}/e2e.json`)];
+const failedChecks = Object.entries(checked)
+  .filter(([, code]) => code !== 0)
+  .map(([name]) => name);
+const sum = (member) => reports.reduce((total, report) => total + (report?.[member] ?? 0), 0);
+const merged = {
+  numTotalTests: sum('numTotalTests') + failedChecks.length,
+  numPassedTests: sum('numPassedTests'),
+  numFailedTests: sum('numFailedTests') + failedChecks.length + reports.filter((report) => !report).length,
+  numPendingTests: sum('numPendingTests'),
+  numTodoTests: sum('numTodoTests'),
+  success: failedChecks.length === 0 && fast === 0 && e2e === 0,
+  startTime: Math.min(...reports.map((report) => report?.startTime ?? Date.now())),
+  testResults: reports.flatMap((report) => report?.testResults ?? []),
+};
+writeFileSync(REPORT, JSON.stringify(merged));
+rmSync(PARTS, { recursive: true, force: true });
+
+console.log('');
+if (failedChecks.length > 0) console.log(`Failed: ${failedChecks.join(', ')}`);
+console.log(
+  `npm test: ${merged.numPassedTests} passed, ${merged.numFailedTests} failed` +
+    ` (unit, local-cloud and infra: ${fast === 0 ? 'green' : 'red'}; e2e: ${e2e === 0 ? 'green' : 'red'})`,
+);
+process.exitCode = merged.success ? 0 : 1;
