@@ -57,8 +57,8 @@ export const tuning = {
     /** The longest a worker may take for one command, heartbeats or not. */
     workerTaskTimeoutSeconds: 600,
     /** How long the simulated node agent works on a provision, and how often it heartbeats meanwhile. */
-    simulatedWorkMs: 3000,
-    simulatedHeartbeatMs: 1000,
+    simulatedWorkMs: 1500,
+    simulatedHeartbeatMs: 500,
     /** Worker commands one agent takes at a time, and agents at most: the capacity of the fleet. */
     workerBatchSize: 1,
     workerMaxConcurrency: 10,
