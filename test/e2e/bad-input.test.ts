@@ -30,14 +30,18 @@ async function snapshotOnce(skus: readonly string[]) {
   return { tables, products: await Promise.all(skus.map((sku) => product(sku))) };
 }
 
+/** Longer than any batching window of the consumers (a notification waits up to a second to be batched). */
+const QUIET_FOR_MS = 1500;
+
 /**
  * The tables once they are quiet: work that an earlier file left behind (an event still being consumed) must not
- * pass for a write of the request under test.
+ * pass for a write of the request under test. Quiet means unchanged for `QUIET_FOR_MS`.
  */
 async function snapshot(skus: readonly string[]) {
   let previous = await snapshotOnce(skus);
   const settled = await eventually(
     async () => {
+      await new Promise((resolve) => setTimeout(resolve, QUIET_FOR_MS));
       const current = await snapshotOnce(skus);
       const quiet = JSON.stringify(current) === JSON.stringify(previous);
       previous = current;
