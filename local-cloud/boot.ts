@@ -31,6 +31,8 @@ import {
 } from './integrations.js';
 import {
   createLambdaRuntime,
+  DEFAULT_POLLERS,
+  type FunctionSpec,
   type LambdaRuntime,
   lambdaApiListener,
   startSqsEventSourceMapping,
@@ -339,6 +341,7 @@ async function wire(
     },
     log: options.functionLog ?? log,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
+    minimumEnvironments: pollersPerFunction(deployment.functions),
     meter,
     asyncRetryDelayMs: options.retryBaseDelayMs ?? 1000,
     deliverFailedEvent: async (targetArn, record) => {
@@ -420,6 +423,20 @@ async function serveRestApi(
       stop: () => server.close(),
     },
   };
+}
+
+/**
+ * The pollers of the SQS event source mappings of each function (their MaximumConcurrency, 5 by default): a worker
+ * behind a queue spends its time waiting, and its parallelism is what its mapping promises.
+ */
+function pollersPerFunction(registry: LambdaRegistry): (spec: FunctionSpec) => number {
+  const pollers = new Map<string, number>();
+  for (const mapping of registry.eventSourceMappings) {
+    if (!mapping.enabled) continue;
+    const name = mapping.functionName.split(':').at(mapping.functionName.startsWith('arn:') ? 6 : 0) ?? '';
+    pollers.set(name, (pollers.get(name) ?? 0) + (mapping.maximumConcurrency ?? DEFAULT_POLLERS));
+  }
+  return (spec) => pollers.get(spec.name) ?? 1;
 }
 
 function required<T>(value: T | undefined, what: string): T {

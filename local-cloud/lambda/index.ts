@@ -10,6 +10,7 @@ export {
 } from './errors.js';
 export { createLambdaRuntime } from './runtime.js';
 export {
+  DEFAULT_POLLERS,
   type EventSourceQueue,
   type SqsEventSourceMappingOptions,
   sdkEventSourceQueue,

@@ -25,11 +25,13 @@ const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 const DEFAULT_ACCOUNT_CONCURRENCY_LIMIT = 1000;
 
 /**
- * Environments one function may run at once here: one per core (at least two). More would not run sooner on this
- * machine (they share its cores), and each costs a cold start and a V8 heap.
+ * Environments one function may run at once here: one per core but the one the local cloud's own thread needs, at
+ * least one. More would not run sooner on this machine (they share its cores), each costs a cold start and a V8
+ * heap, and each warms its JIT on fewer invocations: on 2 cores, checkouts took 146 ms of CPU each with one
+ * environment per function, 209 ms with two (docs/benchmarks.md).
  */
 export function defaultMaxEnvironmentsPerFunction(): number {
-  return Math.max(2, availableParallelism());
+  return Math.max(1, availableParallelism() - 1);
 }
 const ASYNC_PAYLOAD_LIMIT_BYTES = 1024 * 1024;
 
@@ -59,7 +61,8 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     pools.set(
       spec.name,
       new FunctionPool(spec, options.baseEnvironment, account, functionLog(spec), {
-        maxEnvironments,
+        // A function that mostly waits (a worker behind a queue) needs its pollers' parallelism, not CPU.
+        maxEnvironments: Math.max(maxEnvironments, options.minimumEnvironments?.(spec) ?? 1),
         meter,
       }),
     );

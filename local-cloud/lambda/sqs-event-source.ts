@@ -71,7 +71,8 @@ export interface SqsEventSourceMappingOptions {
   log?: (line: string) => void;
 }
 
-const DEFAULT_POLLERS = 5;
+/** Pollers of a mapping without MaximumConcurrency. */
+export const DEFAULT_POLLERS = 5;
 const LONG_POLL_SECONDS = 20;
 const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 

@@ -66,9 +66,14 @@ export interface LambdaRuntimeOptions {
   accountConcurrencyLimit?: number;
   /**
    * Execution environments one function may run at once on this machine; invocations beyond wait for one to be
-   * handed back. Defaults to one per core, at least two (`defaultMaxEnvironmentsPerFunction`).
+   * handed back. Defaults to one per core but one, at least one (`defaultMaxEnvironmentsPerFunction`).
    */
   maxEnvironmentsPerFunction?: number;
+  /**
+   * Environments a function may always run, whatever `maxEnvironmentsPerFunction` says: for a function behind an
+   * SQS event source mapping, its pollers (MaximumConcurrency), which Lambda promises to run side by side.
+   */
+  minimumEnvironments?: (spec: FunctionSpec) => number;
   /** Counts what Lambda bills: requests, GB-seconds, and the bytes of log lines written. */
   meter?: Pick<UsageMeter, 'add'>;
   /**

@@ -271,6 +271,22 @@ describe('Lambda runtime: timeouts, crashes and init failures', () => {
 });
 
 describe('Lambda runtime: concurrency', () => {
+  it('lets a function run as many environments as its minimum (its queue pollers), past the machine bound', async () => {
+    // Prepare
+    runtime = createLambdaRuntime({
+      functions: [functionSpec('worker', handlersDirectory, 'index.sleep')],
+      baseEnvironment: {},
+      maxEnvironmentsPerFunction: 1,
+      minimumEnvironments: (spec) => (spec.name === 'worker' ? 3 : 1),
+    });
+
+    // Act
+    await Promise.all([0, 1, 2].map(() => runtime?.invoke('worker', { ms: 200 })));
+
+    // Assess: three at once, in three environments.
+    expect(runtime.stats('worker')).toMatchObject({ coldStarts: 3, maxConcurrentSeen: 3 });
+  });
+
   it('throttles a second concurrent invocation past reserved concurrency 1', async () => {
     // Prepare
     const lambda = start([functionSpec('single', handlersDirectory, 'index.sleep', { reservedConcurrency: 1 })]);
@@ -299,6 +315,7 @@ describe('Lambda runtime: concurrency', () => {
       functions: [functionSpec('parallel', handlersDirectory, 'index.sleep')],
       baseEnvironment: {},
       accountConcurrencyLimit: 2,
+      maxEnvironmentsPerFunction: 2,
     });
 
     // Act
