@@ -19,7 +19,10 @@ const KB = 1024;
 export interface BundleMeasurement {
   readonly functionName: string;
   readonly bytes: number;
+  /** As deployed: with the function's NODE_OPTIONS (source maps on). */
   readonly coldStartMs: number;
+  /** The same without NODE_OPTIONS: what parsing the source map costs. */
+  readonly coldStartWithoutSourceMapsMs: number;
 }
 
 export async function bundles(cloud: LocalCloud, progress: Progress): Promise<Figure[]> {
@@ -28,12 +31,15 @@ export async function bundles(cloud: LocalCloud, progress: Progress): Promise<Fi
     if (!byDirectory.has(spec.codeDirectory)) byDirectory.set(spec.codeDirectory, spec);
   }
   const measured: BundleMeasurement[] = [];
-  progress.start(`cold start of ${byDirectory.size} bundles, each in a fresh Node process`);
+  progress.start(
+    `cold start of ${byDirectory.size} bundles, each in a fresh Node process, with and without source maps`,
+  );
   for (const spec of byDirectory.values()) {
     measured.push({
       functionName: spec.name,
       bytes: bundleBytes(spec),
-      coldStartMs: await coldStart(cloud, spec),
+      coldStartMs: await coldStart(cloud, spec, spec.environment.NODE_OPTIONS ?? ''),
+      coldStartWithoutSourceMapsMs: await coldStart(cloud, spec, ''),
     });
     progress.update(`${measured.length}/${byDirectory.size}`);
   }
@@ -73,6 +79,14 @@ export async function bundles(cloud: LocalCloud, progress: Progress): Promise<Fi
       unit: 'ms',
       note: shortName(slowest.functionName),
     },
+    {
+      id: 'bundle.coldStart.noSourceMaps.median',
+      section,
+      label: 'cold start without source maps, median',
+      value: median(measured.map((bundle) => bundle.coldStartWithoutSourceMapsMs)),
+      unit: 'ms',
+      note: 'what --enable-source-maps costs (readable stack traces)',
+    },
   ];
 }
 
@@ -87,12 +101,12 @@ function bundleBytes(spec: FunctionSpec): number {
 }
 
 /** Import to first response in a fresh process with the function's environment (the local cloud's endpoint). */
-async function coldStart(cloud: LocalCloud, spec: FunctionSpec): Promise<number> {
+async function coldStart(cloud: LocalCloud, spec: FunctionSpec, nodeOptions: string): Promise<number> {
   const { stdout } = await run(process.execPath, [COLD_START_SCRIPT, spec.codeDirectory, spec.handler], {
     env: {
       PATH: process.env.PATH ?? '',
-      // The function's own variables, NODE_OPTIONS (source maps) included: the cold start as deployed.
       ...spec.environment,
+      NODE_OPTIONS: nodeOptions,
       AWS_REGION: cloud.region,
       AWS_LAMBDA_FUNCTION_NAME: spec.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMb),

@@ -120,6 +120,8 @@ export class FunctionBundler {
       banner: { js: FUNCTION_BUNDLING.banner },
       external: [...FUNCTION_BUNDLING.externalModules],
       sourcemap: true,
+      // Stack traces need positions, not the sources: a third of the map to parse at every cold start.
+      sourcesContent: false,
       // Stack traces name the repository's files wherever the bundle ends up.
       sourceRoot: repositoryRoot,
       metafile: true,
