@@ -30,6 +30,8 @@ export interface LevelResult {
   readonly failures: string[];
   /** What the level used of each billable dimension (`local-cloud/metering.ts`). */
   readonly usage: Usage;
+  /** How long each saga step's task took, scheduled to succeeded, from the executions' histories. */
+  readonly stepDurationsMs: number[];
 }
 
 export interface CheckoutLoadResult {
@@ -121,6 +123,26 @@ function figuresOf(results: readonly LevelResult[]): Figure[] {
       },
     );
   }
+  const quiet = results.find((result) => !result.poll && result.concurrency === 1);
+  if (quiet && quiet.stepDurationsMs.length > 0) {
+    const section = 'Saga steps (one non-polling client: a warm step, scheduled until it succeeded)';
+    figures.push(
+      {
+        id: 'checkout.step.p50',
+        section,
+        label: 'warm saga step p50',
+        value: percentile(quiet.stepDurationsMs, 50),
+        unit: 'ms',
+      },
+      {
+        id: 'checkout.step.p99',
+        section,
+        label: 'warm saga step p99',
+        value: percentile(quiet.stepDurationsMs, 99),
+        unit: 'ms',
+      },
+    );
+  }
   const polling = results.filter((result) => result.poll);
   const single = polling.find((result) => result.concurrency === 1);
   const most = polling.at(-1);
@@ -203,7 +225,27 @@ class LoadDriver {
       failedRequests,
       failures,
       usage,
+      stepDurationsMs: this.stepDurations([...this.closed.values()]),
     };
+  }
+
+  /** Scheduled-to-succeeded times of every successful task attempt of these executions. */
+  private stepDurations(records: readonly ExecutionRecord[]): number[] {
+    const durations: number[] = [];
+    for (const record of records) {
+      const { events } = this.cloud.services.stepFunctions.getExecutionHistory(record.executionArn, {
+        maxResults: 1000,
+      });
+      let scheduledAt: number | undefined;
+      for (const event of events) {
+        if (event.type === 'TaskScheduled' || event.type === 'LambdaFunctionScheduled') scheduledAt = event.timestamp;
+        if ((event.type === 'TaskSucceeded' || event.type === 'LambdaFunctionSucceeded') && scheduledAt !== undefined) {
+          durations.push((event.timestamp - scheduledAt) * 1000);
+          scheduledAt = undefined;
+        }
+      }
+    }
+    return durations;
   }
 
   async stop(): Promise<void> {
