@@ -329,15 +329,12 @@ async function wire(
   meter: UsageMeter,
 ): Promise<{ lambda: LambdaRuntime; api: ServedApi | undefined; services: LocalService[] }> {
   const log = options.log ?? (() => {});
-  const region = started.events.region;
   const runtime = createLambdaRuntime({
     functions: deployment.functions.functions,
     baseEnvironment: {
       AWS_ENDPOINT_URL: started.edge.url,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      // No X-Ray daemon runs locally; the SDK must not fail a request because a segment cannot be sent.
-      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     },
     log: options.functionLog ?? log,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,

@@ -15,7 +15,6 @@ import type { TimeToLive } from './time-to-live.js';
 import type { TransactionEngine } from './transactions.js';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
-const SINGLE_ITEM_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 /** Operations after which a table's key schema may have changed (or the table be gone). */
 const TABLE_LIFECYCLE = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
 
