@@ -1,5 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
 import { logger, metrics } from './index.js';
 
@@ -9,8 +9,23 @@ import { logger, metrics } from './index.js';
  * active tracing (docs/adr/0009-no-xray-sdk-in-functions.md).
  */
 export function observability(): middy.MiddlewareObj[] {
-  return [
-    injectLambdaContext(logger, { resetKeys: true }),
-    logMetrics(metrics, { captureColdStartMetric: true, throwOnEmptyMetrics: false }),
-  ];
+  return [injectLambdaContext(logger, { resetKeys: true }), publishMetrics(metrics)];
+}
+
+/**
+ * Powertools' `logMetrics`, without its warning: it logs "No application metrics to publish" on every invocation that
+ * added none, which is most of them (one line of ingested logs per invocation, and noise around every real line).
+ * Emits the cold-start metric once per environment, then the invocation's metrics if it added any.
+ */
+export function publishMetrics(target: Metrics): middy.MiddlewareObj {
+  const publish = async () => {
+    if (target.hasStoredMetrics()) target.publishStoredMetrics();
+  };
+  return {
+    before: async (request) => {
+      target.captureColdStartMetric(request.context.functionName);
+    },
+    after: publish,
+    onError: publish,
+  };
 }
