@@ -19,6 +19,7 @@ import { bootTimes, freshSynthBoot } from './scenarios/boot.js';
 import { bundles } from './scenarios/bundles.js';
 import { checkoutLoad } from './scenarios/checkout-load.js';
 import { checkoutCost, vmHourCost } from './scenarios/cost.js';
+import { machineReference } from './scenarios/machine.js';
 import { provisioningLifecycle } from './scenarios/provisioning.js';
 import { sdkOperations } from './scenarios/sdk-operations.js';
 
@@ -63,6 +64,9 @@ async function main(): Promise<number> {
 
   const scale = args.quick ? 0.25 : 1;
   const figures: Figure[] = [];
+  progress.start('reference work');
+  figures.push(...(await machineReference()));
+  progress.done('done');
   if (args.sections.has('boot')) figures.push(...(await bootTimes(assemblyDirectory, 3, progress)));
 
   // What the functions and services print goes to a file: a failure under load is explained there, not on screen.
