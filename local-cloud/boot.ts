@@ -69,9 +69,11 @@ export interface LocalCloudOptions {
   readonly heartbeatTimeoutScale?: number;
   /**
    * Execution environments one function may run at once on this machine; invocations beyond wait for one.
-   * @default one per core, at least two
+   * @default one per core but one, at least one
    */
   readonly maxEnvironmentsPerFunction?: number;
+  /** Every function environment writes a V8 CPU profile here when it ends (`npm run bench -- --profile`). */
+  readonly cpuProfileDirectory?: string;
 }
 
 export interface LocalCloud {
@@ -338,6 +340,7 @@ async function wire(
     },
     log: options.functionLog ?? log,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
+    cpuProfileDirectory: options.cpuProfileDirectory,
     minimumEnvironments: pollersPerFunction(deployment.functions),
     meter,
     asyncRetryDelayMs: options.retryBaseDelayMs ?? 1000,

@@ -51,6 +51,8 @@ export interface FunctionPoolOptions {
   readonly gate?: ColdStartGate;
   /** Counts requests and GB-seconds as Lambda bills them. */
   readonly meter?: Pick<UsageMeter, 'add'>;
+  /** Where each environment writes its CPU profile when it ends; none when unset. */
+  readonly cpuProfileDirectory?: string | undefined;
 }
 
 export class FunctionPool {
@@ -72,6 +74,7 @@ export class FunctionPool {
   private readonly maxEnvironments: number;
   private readonly gate: ColdStartGate;
   private readonly meter: Pick<UsageMeter, 'add'> | undefined;
+  private readonly cpuProfileDirectory: string | undefined;
   private stopped = false;
 
   constructor(
@@ -88,6 +91,7 @@ export class FunctionPool {
     this.maxEnvironments = options.maxEnvironments;
     this.gate = options.gate ?? coldStartGate;
     this.meter = options.meter;
+    this.cpuProfileDirectory = options.cpuProfileDirectory;
   }
 
   /** Takes an execution slot now (never waits), or reports the throttle. */
@@ -231,6 +235,7 @@ export class FunctionPool {
       environment: buildEnvironment(this.spec, this.baseEnvironment, logStreamName),
       logStreamName,
       output: this.log,
+      cpuProfileDirectory: this.cpuProfileDirectory,
     });
     this.sandboxes.add(sandbox);
     sandbox.onExit(() => this.forget(sandbox));

@@ -64,6 +64,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         // A function that mostly waits (a worker behind a queue) needs its pollers' parallelism, not CPU.
         maxEnvironments: Math.max(maxEnvironments, options.minimumEnvironments?.(spec) ?? 1),
         meter,
+        cpuProfileDirectory: options.cpuProfileDirectory,
       }),
     );
   }

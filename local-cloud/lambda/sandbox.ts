@@ -17,6 +17,8 @@ export interface SandboxConfig {
   logStreamName: string;
   /** Receives each line the function prints (stdout and stderr). */
   output: (line: string) => void;
+  /** Writes a V8 CPU profile of the environment there when it ends. */
+  cpuProfileDirectory?: string | undefined;
 }
 
 export interface InvocationRequest {
@@ -76,7 +78,9 @@ export class Sandbox {
       },
       env: config.environment,
       // The parent's loaders (tsx, vitest) and flags must not leak into the function's environment.
-      execArgv: [],
+      execArgv: config.cpuProfileDirectory
+        ? ['--cpu-prof', `--cpu-prof-dir=${config.cpuProfileDirectory}`, `--cpu-prof-name=${profileName(spec.name)}`]
+        : [],
       stdout: true,
       stderr: true,
       // Lambda caps the whole sandbox at the configured memory; capping the V8 heap is the closest cheap equivalent.
@@ -210,4 +214,12 @@ function forwardLines(stream: Readable, emit: (line: string) => void): void {
     if (buffered.length > 0) emit(buffered);
     buffered = '';
   });
+}
+
+/** `PriceCartFn-1733100000000-3.cpuprofile`: which function, and one file per environment. */
+let profiles = 0;
+function profileName(functionName: string): string {
+  profiles += 1;
+  const logicalId = functionName.split('-')[2] ?? functionName;
+  return `${logicalId.replace(/[0-9A-F]{8}$/, '')}-${Date.now()}-${profiles}.cpuprofile`;
 }

@@ -76,6 +76,8 @@ export interface LambdaRuntimeOptions {
   minimumEnvironments?: (spec: FunctionSpec) => number;
   /** Counts what Lambda bills: requests, GB-seconds, and the bytes of log lines written. */
   meter?: Pick<UsageMeter, 'add'>;
+  /** Every environment writes a V8 CPU profile here when it ends (`--cpu-prof`): what `npm run bench -- --profile` reads. */
+  cpuProfileDirectory?: string;
   /**
    * Delay before the first retry of a failed asynchronous invocation; the second retry waits twice as long
    * (Lambda waits about 1 then 2 minutes). Defaults to 1000 ms.

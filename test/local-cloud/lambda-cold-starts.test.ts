@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ColdStartGate } from '../../local-cloud/lambda/cold-start-gate.js';
 import { ConcurrencyAccount } from '../../local-cloud/lambda/concurrency.js';
@@ -167,5 +169,32 @@ describe('FunctionPool cold starts', () => {
     } finally {
       await pool.stop();
     }
+  });
+});
+
+describe('FunctionPool CPU profiles', () => {
+  it('has each environment write a V8 CPU profile, named after the function, when the pool stops', async () => {
+    // Prepare
+    const profileDirectory = await assets.create('profiles', {});
+    const pool = new FunctionPool(
+      functionSpec('Local-Checkout-ProfiledFn0123ABCD-XYZ', handlersDirectory, 'index.sleep'),
+      {},
+      new ConcurrencyAccount(10, 0),
+      () => undefined,
+      { maxEnvironments: 1, gate: new ColdStartGate(4), cpuProfileDirectory: profileDirectory },
+    );
+
+    // Act
+    try {
+      await invokeSleep(pool, 0);
+    } finally {
+      await pool.stop();
+    }
+
+    // Assess
+    const profiles = readdirSync(profileDirectory);
+    expect(profiles).toEqual([expect.stringMatching(/^ProfiledFn-\d+-\d+\.cpuprofile$/)]);
+    const profile = JSON.parse(readFileSync(path.join(profileDirectory, profiles[0] ?? ''), 'utf8'));
+    expect(profile.nodes.length).toBeGreaterThan(0);
   });
 });
