@@ -7,17 +7,19 @@
  * Timings depend on the machine: `docs/benchmarks.md` records a run with the machine it ran on.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootLocalCloud } from '../local-cloud/boot.js';
 import { synthesizeApp } from '../local-cloud/config.js';
 import { seedLocalCloud } from '../scripts/seed-data.js';
 import { type Figure, renderComparison, renderFigures } from './figures.js';
+import { profileMainThread, renderProfileSummary, summarizeProfiles } from './profile.js';
 import { Progress } from './progress.js';
 import { bootTimes, freshSynthBoot } from './scenarios/boot.js';
 import { bundles } from './scenarios/bundles.js';
-import { checkoutLoad } from './scenarios/checkout-load.js';
+import { checkoutLoad, WARM_UP_CHECKOUTS } from './scenarios/checkout-load.js';
 import { checkoutCost, vmHourCost } from './scenarios/cost.js';
 import { machineReference } from './scenarios/machine.js';
 import { provisioningLifecycle } from './scenarios/provisioning.js';
@@ -37,6 +39,8 @@ Options:
   --only <sections>  comma-separated subset of: ${SECTIONS.join(', ')}
   --skip <sections>  leave these sections out (e.g. --skip synth, the slowest)
   --quick            a quarter of the checkouts and operations: a smoke run, not a measurement
+  --profile <dir>    write V8 CPU profiles of the local cloud's thread (checkouts section) and of every function
+                     environment into <dir>, and print where the CPU went (best with --only checkouts)
   -h, --help         this text`;
 
 interface BenchReport {
@@ -73,18 +77,28 @@ async function main(): Promise<number> {
   mkdirSync('.local-cloud', { recursive: true });
   const logFile = createWriteStream(LOG_FILE);
   const writeLog = (line: string) => logFile.write(`${line}\n`);
-  const cloud = await bootLocalCloud({ assemblyDirectory, log: writeLog, functionLog: writeLog });
+  const profileDirectory = args.profile ? prepareProfileDirectory(args.profile) : undefined;
+  const cloud = await bootLocalCloud({
+    assemblyDirectory,
+    log: writeLog,
+    functionLog: writeLog,
+    cpuProfileDirectory: profileDirectory,
+  });
+  let checkoutsRun = 0;
   try {
     await seedLocalCloud(cloud);
     if (args.sections.has('operations')) {
       figures.push(...(await sdkOperations(cloud, Math.round(1000 * scale), progress)));
     }
     if (args.sections.has('checkouts')) {
+      const stopProfiling = profileDirectory ? await profileMainThread(profileDirectory) : undefined;
       const load = await checkoutLoad(cloud, {
         levels: [1, 10, 50],
         checkoutsAt: (concurrency) => Math.round(Math.max(60, concurrency * 4) * scale),
         progress,
       });
+      await stopProfiling?.();
+      checkoutsRun = WARM_UP_CHECKOUTS + load.levels.reduce((sum, level) => sum + level.checkouts, 0);
       figures.push(...load.figures);
       const single = load.levels.find((level) => level.poll && level.concurrency === 1);
       if (single) figures.push(...checkoutCost(single));
@@ -101,6 +115,10 @@ async function main(): Promise<number> {
   if (args.sections.has('synth')) figures.push(...(await freshSynthBoot(progress)));
 
   console.log(renderFigures(figures));
+  if (profileDirectory) {
+    console.log(`\nCPU profiles in ${profileDirectory}:\n`);
+    console.log(renderProfileSummary(summarizeProfiles(profileDirectory), Math.max(1, checkoutsRun)));
+  }
   console.log(`\nFunction and service logs of this run: ${LOG_FILE}`);
   if (args.compare) {
     const before = JSON.parse(readFileSync(args.compare, 'utf8')) as BenchReport;
@@ -121,6 +139,15 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** A directory of this run's profiles only: earlier runs' would be counted too. */
+function prepareProfileDirectory(directory: string): string {
+  const absolute = path.resolve(directory);
+  mkdirSync(absolute, { recursive: true });
+  for (const file of readdirSync(absolute).filter((name) => name.endsWith('.cpuprofile')))
+    rmSync(path.join(absolute, file));
+  return absolute;
+}
+
 function parseArguments() {
   try {
     const { values } = parseArgs({
@@ -130,6 +157,7 @@ function parseArguments() {
         only: { type: 'string' },
         skip: { type: 'string' },
         quick: { type: 'boolean', default: false },
+        profile: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,

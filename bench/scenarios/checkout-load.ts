@@ -16,6 +16,8 @@ import type { Progress } from '../progress.js';
 import { cpuMs, percentile } from '../stats.js';
 
 export const POLL_INTERVAL_MS = 250;
+/** Checkouts run before the levels, so that every function has its environments before anything is measured. */
+export const WARM_UP_CHECKOUTS = 20;
 
 export interface LevelResult {
   readonly concurrency: number;
@@ -50,8 +52,8 @@ export async function checkoutLoad(cloud: LocalCloud, options: CheckoutLoadOptio
   const driver = new LoadDriver(cloud);
   try {
     // Every function gets its environments before anything is measured: the levels compare steady states.
-    options.progress.start('warming up (20 checkouts, 10 clients)');
-    await driver.run({ concurrency: 10, count: 20, poll: false }, options.progress);
+    options.progress.start(`warming up (${WARM_UP_CHECKOUTS} checkouts, 10 clients)`);
+    await driver.run({ concurrency: 10, count: WARM_UP_CHECKOUTS, poll: false }, options.progress);
     options.progress.done('done');
 
     const results: LevelResult[] = [];

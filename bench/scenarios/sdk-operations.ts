@@ -4,6 +4,8 @@
  * could), the event goes to the app's bus with a source no rule matches, and the invoke calls the health function.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -41,6 +43,8 @@ export async function sdkOperations(cloud: LocalCloud, operationsEach: number, p
   const sqs = new SQSClient(config);
   const events = new EventBridgeClient(config);
   const lambda = new LambdaClient(config);
+  const floor = await startInstantDynamoDb();
+  const floorClient = new DynamoDBClient({ ...config, endpoint: floor.endpoint });
   try {
     const tableName = `bench-${randomUUID().slice(0, 8)}`;
     await dynamodb.send(
@@ -76,6 +80,11 @@ export async function sdkOperations(cloud: LocalCloud, operationsEach: number, p
         label: 'DynamoDB GetItem',
         goalMs: 1,
         call: () => dynamodb.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'read-me' } } })),
+      },
+      {
+        id: 'dynamodb.getItem.sdkFloor',
+        label: 'the same GetItem, answered at once by a stub server',
+        call: () => floorClient.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'read-me' } } })),
       },
       {
         id: 'dynamodb.putItem',
@@ -158,8 +167,26 @@ export async function sdkOperations(cloud: LocalCloud, operationsEach: number, p
     }
     return figures;
   } finally {
-    for (const client of [dynamodb, sqs, events, lambda]) client.destroy();
+    for (const client of [dynamodb, sqs, events, lambda, floorClient]) client.destroy();
+    await new Promise((resolve) => floor.server.close(resolve));
   }
+}
+
+/**
+ * What the SDK costs by itself: a server that answers every request at once with the item GetItem reads. The gap
+ * between this figure and the GetItem above is the local cloud's share (edge, routing, dynalite).
+ */
+async function startInstantDynamoDb(): Promise<{ server: Server; endpoint: string }> {
+  const answer = JSON.stringify({ Item: { pk: { S: 'read-me' }, payload: { S: 'x'.repeat(200) } } });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
+      res.end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 /**
