@@ -87,6 +87,11 @@ export async function sdkOperations(cloud: LocalCloud, operationsEach: number, p
         call: () => floorClient.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'read-me' } } })),
       },
       {
+        id: 'dynamodb.getItem.inProcess',
+        label: 'the same GetItem, called in-process (no SDK, no HTTP)',
+        call: () => cloud.services.dynamodb.call('GetItem', { TableName: tableName, Key: { pk: { S: 'read-me' } } }),
+      },
+      {
         id: 'dynamodb.putItem',
         label: 'DynamoDB PutItem',
         call: (index) =>
@@ -173,8 +178,8 @@ export async function sdkOperations(cloud: LocalCloud, operationsEach: number, p
 }
 
 /**
- * What the SDK costs by itself: a server that answers every request at once with the item GetItem reads. The gap
- * between this figure and the GetItem above is the local cloud's share (edge, routing, dynalite).
+ * What the SDK costs by itself: a server that answers every request at once with the item GetItem reads. With the
+ * in-process figure, it splits the GetItem above into the SDK's share, the HTTP between them, and the local cloud's.
  */
 async function startInstantDynamoDb(): Promise<{ server: Server; endpoint: string }> {
   const answer = JSON.stringify({ Item: { pk: { S: 'read-me' }, payload: { S: 'x'.repeat(200) } } });
