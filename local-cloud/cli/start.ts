@@ -10,15 +10,61 @@ import { bootLocalCloud } from '../boot.js';
 import { loadLocalCloudConfig } from '../config.js';
 import { ensureSynthesized } from '../synth.js';
 
-const { values } = parseArgs({
-  options: {
-    persist: { type: 'boolean', default: false },
-    port: { type: 'string', default: '4566' },
-    'api-port': { type: 'string', default: '3000' },
-    verbose: { type: 'boolean', default: false },
-    'max-environments': { type: 'string' },
-  },
-});
+const USAGE = `Usage: npm start -- [options]
+
+Synthesizes the app's local stage when its code changed, boots it on loopback, seeds it and prints its URLs.
+
+Options:
+  --persist                keep tables, queues, archives and executions in .local-cloud/data between runs
+  --port <n>               the AWS endpoint's port (default 4566)
+  --api-port <n>           the REST API's port (default 3000)
+  --max-environments <n>   execution environments one function may run at once (default: one per core but one)
+  --verbose                print the services' and functions' log lines here too
+  -h, --help               this text`;
+
+const values = parseOptions();
+
+/** The options, or the usage and exit code 2 for anything it cannot take (unknown option, a port that is no port). */
+function parseOptions() {
+  try {
+    const { values: raw } = parseArgs({
+      options: {
+        persist: { type: 'boolean', default: false },
+        port: { type: 'string', default: '4566' },
+        'api-port': { type: 'string', default: '3000' },
+        verbose: { type: 'boolean', default: false },
+        'max-environments': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (raw.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return {
+      persist: raw.persist,
+      verbose: raw.verbose,
+      port: positiveInteger('--port', raw.port, 65535),
+      apiPort: positiveInteger('--api-port', raw['api-port'], 65535),
+      maxEnvironments:
+        raw['max-environments'] === undefined
+          ? undefined
+          : positiveInteger('--max-environments', raw['max-environments']),
+    };
+  } catch (error) {
+    console.error(`npm start: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function positiveInteger(option: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'of at least 1' : `from 1 to ${max}`;
+    throw new Error(`${option} takes a whole number ${range}, not "${text}"`);
+  }
+  return value;
+}
 
 const root = process.cwd();
 const config = await loadLocalCloudConfig(root);
@@ -42,11 +88,11 @@ const cloud = await bootLocalCloud({
   assemblyDirectory: synth.assemblyDirectory,
   stage,
   persistDirectory: values.persist ? join(stateDirectory, 'data') : undefined,
-  edgePort: Number(values.port),
-  apiPort: Number(values['api-port']),
+  edgePort: values.port,
+  apiPort: values.apiPort,
   log: writeLog,
   functionLog: writeLog,
-  maxEnvironmentsPerFunction: values['max-environments'] === undefined ? undefined : Number(values['max-environments']),
+  maxEnvironmentsPerFunction: values.maxEnvironments,
 });
 const seeded = config.seed ? await config.seed(cloud) : undefined;
 
