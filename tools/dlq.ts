@@ -6,6 +6,7 @@
  * Finds the deployment like `npm run saga` (the file `npm start` writes, or SAGASTACK_OUTPUTS_FILE for LocalStack and
  * AWS) and speaks only the SQS API, so it works the same against all three.
  */
+import './closed-pipe.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   type DeadLetterQueue,

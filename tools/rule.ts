@@ -2,6 +2,7 @@
  * `npm run rule -- list` and `npm run rule -- fire <name>`: scheduled rules of the local cloud, fired on demand
  * (on AWS they fire on their schedule only). `<name>` may be any unique part of the rule's name, e.g. `BillingSchedule`.
  */
+import './closed-pipe.js';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { loadDeployment } from './deployment.js';
 

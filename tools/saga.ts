@@ -7,6 +7,7 @@
  * AWS) and speaks only the Step Functions API, so it works the same against all three. A bare checkout id names the
  * checkout saga's execution of that checkout: executions are named after their checkout.
  */
+import './closed-pipe.js';
 import { parseArgs } from 'node:util';
 import {
   DescribeExecutionCommand,

@@ -1,4 +1,5 @@
 /** `npm run token -- --sub u1 --roles customer --tenant t1`: prints a dev JWT that only the local stage accepts. */
+import './closed-pipe.js';
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../functions/platform/dev-keys.js';
 
