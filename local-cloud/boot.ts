@@ -6,6 +6,7 @@
  *    the REST API, each service reaching the others in-process (`integrations.ts`).
  * Every service is a `LocalService` (listener, whenIdle, stop); the edge routes to each by its `edgeRoutes`.
  */
+
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalRestApi, type RestApiDefinition } from './apigateway/index.js';
@@ -22,6 +23,7 @@ import { type DeployedStack, deployStack } from './deploy/stack-deployer.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/index.js';
 import { edgeListener, listenOnLoopback, type RunningServer } from './edge-server.js';
 import { eventBridgeApi, LocalEventBridge } from './eventbridge/index.js';
+import { FaultInjector, type FaultPlan } from './faults/fault-plan.js';
 import {
   eventBridgeDispatcher,
   type LocalServices,
@@ -74,6 +76,8 @@ export interface LocalCloudOptions {
   readonly maxEnvironmentsPerFunction?: number;
   /** Every function environment writes a V8 CPU profile here when it ends (`npm run bench -- --profile`). */
   readonly cpuProfileDirectory?: string;
+  /** Faults to inject at the services' boundaries (`faults/fault-plan.ts`); none when unset. */
+  readonly faults?: FaultPlan;
 }
 
 export interface LocalCloud {
@@ -97,6 +101,8 @@ export interface LocalCloud {
   whenIdle(): Promise<void>;
   /** What the services did that AWS would bill, counted since boot (`metering.ts`); compare two with `usageBetween`. */
   usage(): Usage;
+  /** The faults injected so far, when booted with a plan. */
+  readonly faults: FaultInjector | undefined;
   stop(): Promise<void>;
 }
 
@@ -122,10 +128,11 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
   const region = stacks[0]?.region ?? LOCAL_REGION;
   const teardown = new Teardown(log);
   const meter = new UsageMeter();
+  const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   try {
     const started = await start(options, stacks, teardown, meter);
     const deployment = await deploy(stacks, started);
-    const wired = await wire(options, started, deployment, teardown, meter);
+    const wired = await wire(options, started, deployment, teardown, meter, faults);
     const outputs: Record<string, Record<string, string>> = {};
     for (const stack of deployment.stacks) {
       outputs[stack.stackName] = Object.fromEntries(
@@ -154,6 +161,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
       },
       whenIdle: () => whenAllIdle(services),
       usage: () => meter.snapshot(),
+      faults,
       stop: () => teardown.run(),
     };
   } catch (error) {
@@ -329,6 +337,7 @@ async function wire(
   deployment: Deployment,
   teardown: Teardown,
   meter: UsageMeter,
+  faults: FaultInjector | undefined,
 ): Promise<{ lambda: LambdaRuntime; api: ServedApi | undefined; services: LocalService[] }> {
   const log = options.log ?? (() => {});
   const runtime = createLambdaRuntime({
@@ -341,6 +350,7 @@ async function wire(
     log: options.functionLog ?? log,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
     cpuProfileDirectory: options.cpuProfileDirectory,
+    faults,
     minimumEnvironments: pollersPerFunction(deployment.functions),
     meter,
     asyncRetryDelayMs: options.retryBaseDelayMs ?? 1000,

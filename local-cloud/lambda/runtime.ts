@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
+import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
+import { type FaultKind, sagaScopeOf } from '../faults/fault-plan.js';
 import { AsyncInvocationQueue } from './async-invocations.js';
 import { ConcurrencyAccount, IdleTracker } from './concurrency.js';
 import { newTraceHeader, validateFunctionSpec } from './environment.js';
@@ -18,7 +19,14 @@ import {
 } from './errors.js';
 import { FunctionPool } from './function-pool.js';
 import type { InvocationRequest } from './sandbox.js';
-import type { FunctionSpec, InvokeOptions, InvokeResult, LambdaRuntime, LambdaRuntimeOptions } from './types.js';
+import type {
+  FunctionSpec,
+  InvokeOptions,
+  InvokeResult,
+  LambdaErrorPayload,
+  LambdaRuntime,
+  LambdaRuntimeOptions,
+} from './types.js';
 
 const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 /** Lambda's default quota of concurrent executions per account and region. */
@@ -121,11 +129,20 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
             `Invocation type ${String(invocationType)} is not one of RequestResponse, Event, DryRun`,
           );
       }
+      const faultKey = options.faults ? `${pool.spec.logicalId}|${sagaScopeOf(eventJson) ?? '-'}` : '';
+      const injects = (kind: FaultKind) => options.faults?.shouldInject(kind, faultKey) === true;
+      if (injects('lambda.throttle')) throw new LambdaThrottledError('ConcurrentInvocationLimitExceeded');
+      if (injects('lambda.failBeforeHandler')) throw injectedServiceException();
       const reservation = pool.tryReserve();
       if ('throttled' in reservation) throw new LambdaThrottledError(reservation.throttled);
       tracker.begin();
       try {
         const result = await pool.execute(reservation, request);
+        // The handler ran and whatever it wrote stays written; only its answer is lost on the way back.
+        if (injects('lambda.failAfterHandler')) throw injectedServiceException();
+        if (injects('lambda.timeoutAfterHandler')) {
+          return { error: injectedTimeout(pool.spec.timeoutSeconds), requestId: request.requestId };
+        }
         if ('error' in result) return { error: result.error, requestId: request.requestId };
         if (Buffer.byteLength(result.payloadJson) > SYNC_PAYLOAD_LIMIT_BYTES) {
           return {
@@ -218,4 +235,17 @@ function serializeEvent(payload: unknown, limitBytes: number): string {
     );
   }
   return eventJson;
+}
+
+/** What Lambda answers when it fails an invocation itself: `ServiceException`, HTTP 500 (`Lambda.ServiceException` to Step Functions). */
+function injectedServiceException(): AwsServiceError {
+  return new AwsServiceError('ServiceException', 'Lambda was unable to process the request (injected fault)', 500);
+}
+
+/** The error payload of an invocation that ran out of time, as `Sandbox.Timedout` reports it. */
+function injectedTimeout(timeoutSeconds: number): LambdaErrorPayload {
+  return {
+    errorType: 'Sandbox.Timedout',
+    errorMessage: `Task timed out after ${timeoutSeconds.toFixed(2)} seconds (injected fault)`,
+  };
 }

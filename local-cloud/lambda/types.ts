@@ -1,3 +1,4 @@
+import type { FaultInjector } from '../faults/fault-plan.js';
 /** Public shapes of the local Lambda runtime. Service modules receive these already resolved from the template. */
 import type { UsageMeter } from '../metering.js';
 
@@ -76,6 +77,11 @@ export interface LambdaRuntimeOptions {
   minimumEnvironments?: (spec: FunctionSpec) => number;
   /** Counts what Lambda bills: requests, GB-seconds, and the bytes of log lines written. */
   meter?: Pick<UsageMeter, 'add'>;
+  /**
+   * Injects Lambda's own failures into synchronous invocations (`lambda.*` kinds of the plan): throttles, service
+   * errors before the handler, and lost answers or timeouts after it ran.
+   */
+  faults?: FaultInjector;
   /** Every environment writes a V8 CPU profile here when it ends (`--cpu-prof`): what `npm run bench -- --profile` reads. */
   cpuProfileDirectory?: string;
   /**

@@ -1,0 +1,122 @@
+/**
+ * Fault injection: a seeded plan says how often each kind of fault happens, and the local cloud's services ask the
+ * injector at their boundaries whether to inject one. Functions never take part: a fault is something AWS (or a
+ * dependency) does to them.
+ *
+ * Decisions are deterministic per saga, not per run: each one hashes the seed, the fault kind, a key naming the call
+ * (e.g. the function and the saga's correlation ID) and how many times that key was asked before. Concurrent sagas
+ * interleave differently from run to run, but one saga's calls come in the same order, so the same seed injects the
+ * same faults into the same saga (docs/adr/0013-fault-injection-at-service-boundaries.md).
+ */
+import { createHash } from 'node:crypto';
+
+/** Every fault the local cloud can inject, with the AWS failure it stands for. */
+export const FAULT_KINDS = {
+  'lambda.throttle': 'Lambda refuses the invocation: TooManyRequestsException (429); the handler never runs',
+  'lambda.failBeforeHandler': 'Lambda fails the invocation before the handler runs: ServiceException (500)',
+  'lambda.failAfterHandler':
+    'the handler ran and its effects stay, but its answer is lost: the caller gets ServiceException (500) and retries',
+  'lambda.timeoutAfterHandler':
+    'the handler ran and its effects stay, then the invocation times out: the caller gets Sandbox.Timedout',
+} as const;
+
+export type FaultKind = keyof typeof FAULT_KINDS;
+
+export interface FaultPlan {
+  /** Any string; the same seed gives the same decisions for the same calls. */
+  readonly seed: string;
+  /** Probability (0 to 1) of each kind, per call that can meet it. Kinds left out never happen. */
+  readonly rates: Readonly<Partial<Record<FaultKind, number>>>;
+}
+
+export function isFaultKind(kind: string): kind is FaultKind {
+  return Object.hasOwn(FAULT_KINDS, kind);
+}
+
+/**
+ * Reads `kind=rate,kind=rate` (as `npm run chaos -- --rates` takes it); `all=0.05` sets every kind. Refuses unknown
+ * kinds and rates outside 0..1, naming them.
+ */
+export function parseFaultRates(text: string): Partial<Record<FaultKind, number>> {
+  const rates: Partial<Record<FaultKind, number>> = {};
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)) {
+    const [kind = '', value = ''] = entry.split('=').map((part) => part.trim());
+    const rate = Number(value);
+    if (value === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+      throw new RangeError(`Fault rate '${entry}' must be kind=rate with a rate from 0 to 1`);
+    }
+    if (kind === 'all') {
+      for (const known of Object.keys(FAULT_KINDS) as FaultKind[]) rates[known] = rate;
+    } else if (isFaultKind(kind)) {
+      rates[kind] = rate;
+    } else {
+      throw new RangeError(`Unknown fault kind '${kind}'; known kinds: ${Object.keys(FAULT_KINDS).join(', ')}`);
+    }
+  }
+  return rates;
+}
+
+/** One injected fault, for the run's report and for reproducing a violation. */
+export interface InjectedFault {
+  readonly kind: FaultKind;
+  readonly key: string;
+  /** How many times this kind and key were asked before: with the key, it names the call. */
+  readonly occurrence: number;
+}
+
+export class FaultInjector {
+  private readonly asked = new Map<string, number>();
+  private readonly injectedFaults: InjectedFault[] = [];
+
+  constructor(readonly plan: FaultPlan) {
+    for (const [kind, rate] of Object.entries(plan.rates)) {
+      if (!isFaultKind(kind)) throw new RangeError(`Unknown fault kind '${kind}'`);
+      if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+        throw new RangeError(`Fault rate of ${kind} must be from 0 to 1, got ${String(rate)}`);
+      }
+    }
+  }
+
+  /** Whether to inject `kind` into the call named `key` (e.g. `PriceCartFn|<correlation ID>`); counts the ask. */
+  shouldInject(kind: FaultKind, key: string): boolean {
+    const rate = this.plan.rates[kind] ?? 0;
+    if (rate <= 0) return false;
+    const counter = `${kind}|${key}`;
+    const occurrence = this.asked.get(counter) ?? 0;
+    this.asked.set(counter, occurrence + 1);
+    if (draw(this.plan.seed, kind, key, occurrence) >= rate) return false;
+    this.injectedFaults.push({ kind, key, occurrence });
+    return true;
+  }
+
+  /** The faults injected so far, in the order they were. */
+  injected(): readonly InjectedFault[] {
+    return this.injectedFaults;
+  }
+
+  /** How many of each kind were injected. */
+  counts(): Partial<Record<FaultKind, number>> {
+    const counts: Partial<Record<FaultKind, number>> = {};
+    for (const fault of this.injectedFaults) counts[fault.kind] = (counts[fault.kind] ?? 0) + 1;
+    return counts;
+  }
+}
+
+/** A number in [0, 1) fixed by its inputs: the first 48 bits of a SHA-256. */
+function draw(seed: string, kind: FaultKind, key: string, occurrence: number): number {
+  const digest = createHash('sha256').update(`${seed}\u0000${kind}\u0000${key}\u0000${occurrence}`).digest();
+  return digest.readUIntBE(0, 6) / 2 ** 48;
+}
+
+const CORRELATION_ID = /"correlationId"\s*:\s*"([^"\\]{1,128})"/;
+
+/**
+ * The saga a payload belongs to, by the correlation ID every saga input, event and message carries
+ * (docs/architecture.md, correlation IDs); `undefined` for a payload outside any saga.
+ */
+export function sagaScopeOf(payloadJson: string): string | undefined {
+  return CORRELATION_ID.exec(payloadJson)?.[1];
+}

@@ -1,0 +1,89 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FaultInjector, type FaultKind } from '../../local-cloud/faults/fault-plan.js';
+import { createLambdaRuntime, type LambdaRuntime } from '../../local-cloud/lambda/index.js';
+import { type AssetDirectories, createAssetDirectories, functionSpec, HANDLERS_SOURCE } from './lambda-fixture.js';
+
+let assets: AssetDirectories;
+let handlersDirectory: string;
+let runtime: LambdaRuntime | undefined;
+
+beforeAll(async () => {
+  assets = await createAssetDirectories();
+  handlersDirectory = await assets.create('handlers', { 'index.js': HANDLERS_SOURCE });
+});
+
+afterAll(async () => {
+  await assets.remove();
+});
+
+afterEach(async () => {
+  await runtime?.stop();
+  runtime = undefined;
+});
+
+/** A runtime with the fixture's `log` handler (its effect: a `plain <word>` line) and one fault kind always on. */
+function startWithFault(kind: FaultKind) {
+  const lines: string[] = [];
+  const faults = new FaultInjector({ seed: 'test', rates: { [kind]: 1 } });
+  runtime = createLambdaRuntime({
+    functions: [functionSpec('logger', handlersDirectory, 'index.log')],
+    baseEnvironment: {},
+    log: (line) => lines.push(line),
+    faults,
+  });
+  const handlerRan = (word: string) => lines.some((line) => line.includes(`plain ${word}`));
+  return { lambda: runtime, faults, handlerRan };
+}
+
+describe('Lambda fault injection', () => {
+  it('throttles before the handler runs: TooManyRequestsException', async () => {
+    // Prepare
+    const { lambda, handlerRan } = startWithFault('lambda.throttle');
+
+    // Act
+    const invoked = lambda.invoke('logger', { word: 'throttled', correlationId: 'saga-1' });
+
+    // Assess
+    await expect(invoked).rejects.toMatchObject({ name: 'TooManyRequestsException', statusCode: 429 });
+    expect(handlerRan('throttled')).toBe(false);
+  });
+
+  it('fails before the handler runs: ServiceException, and nothing happened', async () => {
+    // Prepare
+    const { lambda, handlerRan } = startWithFault('lambda.failBeforeHandler');
+
+    // Act
+    const invoked = lambda.invoke('logger', { word: 'before', correlationId: 'saga-1' });
+
+    // Assess
+    await expect(invoked).rejects.toMatchObject({ code: 'ServiceException', statusCode: 500 });
+    expect(handlerRan('before')).toBe(false);
+  });
+
+  it("loses the answer after the handler ran: the caller gets ServiceException, the handler's effects stay", async () => {
+    // Prepare
+    const { lambda, faults, handlerRan } = startWithFault('lambda.failAfterHandler');
+
+    // Act
+    const invoked = lambda.invoke('logger', { word: 'after', correlationId: 'saga-2' });
+
+    // Assess
+    await expect(invoked).rejects.toMatchObject({ code: 'ServiceException', statusCode: 500 });
+    expect(handlerRan('after')).toBe(true);
+    expect(faults.injected()).toEqual([
+      { kind: 'lambda.failAfterHandler', key: 'loggerFunction|saga-2', occurrence: 0 },
+    ]);
+  });
+
+  it('times out after the handler ran: a Sandbox.Timedout error payload, the effects stay', async () => {
+    // Prepare
+    const { lambda, handlerRan } = startWithFault('lambda.timeoutAfterHandler');
+
+    // Act
+    const result = await lambda.invoke('logger', { word: 'late' });
+
+    // Assess
+    expect(result).toMatchObject({ error: { errorType: 'Sandbox.Timedout' } });
+    expect(handlerRan('late')).toBe(true);
+  });
+});
