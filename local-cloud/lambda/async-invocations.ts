@@ -61,7 +61,7 @@ export class AsyncInvocationQueue {
       remove(queue, event);
       void this.attempt(pool, event, reservation);
     }
-    this.scheduleWakeUp(pool, queue, maxAgeMs);
+    this.scheduleWakeUp(pool, queue, maxAgeMs, now);
   }
 
   pumpAll(): void {
@@ -142,16 +142,20 @@ export class AsyncInvocationQueue {
     }
   }
 
-  private scheduleWakeUp(pool: FunctionPool, queue: QueuedEvent[], maxAgeMs: number): void {
+  /**
+   * `now` must be the instant `pump` judged which events were due: an event it left for later because it was not due
+   * yet must get its wake-up even if that instant has passed meanwhile (a busy machine can deschedule this thread for
+   * longer than a retry delay), or it would wait for the hours-long expiry timer.
+   */
+  private scheduleWakeUp(pool: FunctionPool, queue: QueuedEvent[], maxAgeMs: number, now: number): void {
     clearTimeout(this.timers.get(pool));
     this.timers.delete(pool);
     if (queue.length === 0) return;
-    const now = Date.now();
     const retryAt = Math.min(
       ...queue.map((event) => (event.notBefore > now ? event.notBefore : Number.POSITIVE_INFINITY)),
     );
     const expiresAt = Math.min(...queue.map((event) => event.enqueuedAt + maxAgeMs));
-    const timer = setTimeout(() => this.pump(pool), Math.max(0, Math.min(retryAt, expiresAt) - now));
+    const timer = setTimeout(() => this.pump(pool), Math.max(0, Math.min(retryAt, expiresAt) - Date.now()));
     // Waiting only for throttled events to expire (hours, by default) must not keep the process alive.
     if (retryAt === Number.POSITIVE_INFINITY) timer.unref();
     this.timers.set(pool, timer);
