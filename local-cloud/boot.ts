@@ -130,7 +130,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
   const meter = new UsageMeter();
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   try {
-    const started = await start(options, stacks, teardown, meter);
+    const started = await start(options, stacks, teardown, meter, faults);
     const deployment = await deploy(stacks, started);
     const wired = await wire(options, started, deployment, teardown, meter, faults);
     const outputs: Record<string, Record<string, string>> = {};
@@ -190,6 +190,7 @@ async function start(
   stacks: StackArtifact[],
   teardown: Teardown,
   meter: UsageMeter,
+  faults: FaultInjector | undefined,
 ): Promise<StartedServices> {
   const log = options.log ?? (() => {});
   const persist = (service: string) => {
@@ -213,7 +214,7 @@ async function start(
     if (mountOptions.stoppedByTeardown) teardown.add(() => service.stop());
   };
 
-  const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log, meter });
+  const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log, meter, faults });
   mount({
     name: 'dynamodb',
     listener: dynamodb.listener,

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import type { RequestListener } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AwsServiceError } from '../aws-protocol.js';
+import type { FaultInjector } from '../faults/fault-plan.js';
 import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine } from './dynalite-engine.js';
 import { shortErrorName, TableCreationError, TableDefinitionMismatchError } from './errors.js';
@@ -38,6 +39,8 @@ export interface LocalDynamoDbOptions {
   log?: (line: string) => void;
   /** How often expired TTL items are deleted (default 5 s). */
   ttlSweepIntervalMs?: number;
+  /** Injects the plan's DynamoDB faults into requests sent from inside a saga; none when unset. */
+  faults?: FaultInjector;
 }
 
 export interface CreatedTable {
@@ -109,7 +112,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
 
   const dispatch = dynamoDbDispatch({ engine, keys, locks, transactions, timeToLive, log, meter: options.meter });
   return {
-    listener: createDynamoDbListener(dispatch, log),
+    listener: createDynamoDbListener(dispatch, log, options.faults),
     call: dispatch,
     createTable,
     sweepExpiredItems: () => timeToLive.sweep(),

@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { AwsServiceError, readBody, sendAwsError, sendJson } from '../aws-protocol.js';
+import type { FaultInjector } from '../faults/fault-plan.js';
 import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine, type Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure } from './errors.js';
+import { dispatchWithFaults } from './faults.js';
 import type { ItemLocks } from './item-locks.js';
 import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
 import type { TimeToLive } from './time-to-live.js';
@@ -84,9 +86,18 @@ export function dynamoDbDispatch(parts: ListenerParts): DynamoDbDispatch {
   };
 }
 
-export function createDynamoDbListener(dispatch: DynamoDbDispatch, log: (line: string) => void): RequestListener {
+/** Serves the wire protocol; with `faults`, requests sent from inside a saga may meet the plan's DynamoDB faults. */
+export function createDynamoDbListener(
+  dispatch: DynamoDbDispatch,
+  log: (line: string) => void,
+  faults?: FaultInjector,
+): RequestListener {
   return (req, res) => {
-    void handle(dispatch, req, res).catch((error: unknown) => {
+    const serve: DynamoDbDispatch = faults
+      ? (operation, input) =>
+          dispatchWithFaults(dispatch, faults, faults.sagaOfRequest(req.headers['x-amzn-trace-id']), operation, input)
+      : dispatch;
+    void handle(serve, req, res).catch((error: unknown) => {
       log(`dynamodb: request failed: ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) {
         sendAwsError(res, dynamoDbError('InternalServerError', 'Internal server error', {}, 500), CONTENT_TYPE);

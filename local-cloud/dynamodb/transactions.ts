@@ -283,7 +283,7 @@ function parseWriteAction(transactItem: Record<string, unknown>, index: number):
   return { kind, tableName, request, returnOldImageOnFailure: returnValues === 'ALL_OLD' };
 }
 
-function transactionCanceled(reasons: CancellationReason[]): AwsServiceError {
+export function transactionCanceled(reasons: CancellationReason[]): AwsServiceError {
   return dynamoDbError(
     'TransactionCanceledException',
     `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,

@@ -18,6 +18,13 @@ export const FAULT_KINDS = {
     'the handler ran and its effects stay, but its answer is lost: the caller gets ServiceException (500) and retries',
   'lambda.timeoutAfterHandler':
     'the handler ran and its effects stay, then the invocation times out: the caller gets Sandbox.Timedout',
+  'dynamodb.throughputExceeded': 'a table throttles the request: ProvisionedThroughputExceededException (400)',
+  'dynamodb.internalError': 'DynamoDB fails the request before applying it: InternalServerError (500)',
+  'dynamodb.internalErrorAfterWrite':
+    'DynamoDB applies a write, then fails the answer: InternalServerError (500), the write stays (as AWS warns it may)',
+  'dynamodb.transactionConflict':
+    'a write meets a transaction in progress: TransactionConflictException, or TransactionCanceledException ' +
+    '[TransactionConflict] for a transaction',
 } as const;
 
 export type FaultKind = keyof typeof FAULT_KINDS;
@@ -70,6 +77,8 @@ export interface InjectedFault {
 export class FaultInjector {
   private readonly asked = new Map<string, number>();
   private readonly injectedFaults: InjectedFault[] = [];
+  /** The saga of each invocation in flight, by the root of its trace ID. */
+  private readonly invocations = new Map<string, string>();
 
   constructor(readonly plan: FaultPlan) {
     for (const [kind, rate] of Object.entries(plan.rates)) {
@@ -92,6 +101,23 @@ export class FaultInjector {
     return true;
   }
 
+  /**
+   * Marks an invocation as running for `saga` until `leave` is called. Its SDK calls carry its trace ID in the
+   * `X-Amzn-Trace-Id` header (the SDK's recursion detection sends `_X_AMZN_TRACE_ID` inside Lambda), which is how the
+   * other services find which saga a request belongs to (`sagaOfRequest`).
+   */
+  enterInvocation(traceId: string, saga: string): () => void {
+    const root = traceRoot(traceId);
+    this.invocations.set(root, saga);
+    return () => this.invocations.delete(root);
+  }
+
+  /** The saga of the invocation that sent a request, from its `X-Amzn-Trace-Id` header; none when outside a saga. */
+  sagaOfRequest(traceHeader: string | string[] | undefined): string | undefined {
+    const header = Array.isArray(traceHeader) ? traceHeader[0] : traceHeader;
+    return header ? this.invocations.get(traceRoot(header)) : undefined;
+  }
+
   /** The faults injected so far, in the order they were. */
   injected(): readonly InjectedFault[] {
     return this.injectedFaults;
@@ -111,12 +137,23 @@ function draw(seed: string, kind: FaultKind, key: string, occurrence: number): n
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
 
-const CORRELATION_ID = /"correlationId"\s*:\s*"([^"\\]{1,128})"/;
+/** `Root=1-…;Parent=…;Sampled=0` to `1-…`: the part every call of one invocation shares. */
+function traceRoot(traceHeader: string): string {
+  return /Root=([^;]+)/.exec(traceHeader)?.[1] ?? traceHeader;
+}
 
 /**
- * The saga a payload belongs to, by the correlation ID every saga input, event and message carries
- * (docs/architecture.md, correlation IDs); `undefined` for a payload outside any saga.
+ * A correlation ID in a payload: a `correlationId` member (saga inputs, events' metadata, also inside the JSON string
+ * of an SQS message body, where its quotes are escaped), else an `X-Correlation-Id` request header (API Gateway's
+ * proxy event). A saga's ID is the one its client sent with the request that started it.
+ */
+const CORRELATION_ID = /\\*"correlationId\\*"\s*:\s*\\*"([^"\\]{1,128})\\*"/;
+const CORRELATION_HEADER = /"x-correlation-id"\s*:\s*"([^"\\]{1,128})"/i;
+
+/**
+ * The saga a payload belongs to, by its correlation ID (docs/architecture.md, correlation IDs); `undefined` for a
+ * payload outside any saga, which faults never hit: the local cloud's own calls, seeding and operators' tools.
  */
 export function sagaScopeOf(payloadJson: string): string | undefined {
-  return CORRELATION_ID.exec(payloadJson)?.[1];
+  return CORRELATION_ID.exec(payloadJson)?.[1] ?? CORRELATION_HEADER.exec(payloadJson)?.[1];
 }

@@ -129,15 +129,18 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
             `Invocation type ${String(invocationType)} is not one of RequestResponse, Event, DryRun`,
           );
       }
-      const faultKey = options.faults ? `${pool.spec.logicalId}|${sagaScopeOf(eventJson) ?? '-'}` : '';
-      const injects = (kind: FaultKind) => options.faults?.shouldInject(kind, faultKey) === true;
+      const faults = options.faults;
+      const saga = faults ? sagaScopeOf(eventJson) : undefined;
+      const injects = (kind: FaultKind) =>
+        saga !== undefined && faults?.shouldInject(kind, `${pool.spec.logicalId}|${saga}`) === true;
       if (injects('lambda.throttle')) throw new LambdaThrottledError('ConcurrentInvocationLimitExceeded');
       if (injects('lambda.failBeforeHandler')) throw injectedServiceException();
       const reservation = pool.tryReserve();
       if ('throttled' in reservation) throw new LambdaThrottledError(reservation.throttled);
       tracker.begin();
+      const leave = saga === undefined ? undefined : faults?.enterInvocation(request.traceId, saga);
       try {
-        const result = await pool.execute(reservation, request);
+        const result = await pool.execute(reservation, request).finally(leave);
         // The handler ran and whatever it wrote stays written; only its answer is lost on the way back.
         if (injects('lambda.failAfterHandler')) throw injectedServiceException();
         if (injects('lambda.timeoutAfterHandler')) {

@@ -77,5 +77,8 @@ describe('fault plan', () => {
     expect(sagaScopeOf('{"checkoutId":"c1","correlationId":"corr-42","cart":{}}')).toBe('corr-42');
     expect(sagaScopeOf('{"detail":{"metadata":{"correlationId": "corr-7"}}}')).toBe('corr-7');
     expect(sagaScopeOf('{"path":"/health/live"}')).toBeUndefined();
+    // An SQS record's body is a JSON string inside the event: its quotes come escaped.
+    expect(sagaScopeOf(JSON.stringify({ Records: [{ body: '{"correlationId":"corr-9"}' }] }))).toBe('corr-9');
+    expect(sagaScopeOf('{"headers":{"x-correlation-id":"client-1"},"body":"{}"}')).toBe('client-1');
   });
 });

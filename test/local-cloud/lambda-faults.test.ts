@@ -80,10 +80,36 @@ describe('Lambda fault injection', () => {
     const { lambda, handlerRan } = startWithFault('lambda.timeoutAfterHandler');
 
     // Act
-    const result = await lambda.invoke('logger', { word: 'late' });
+    const result = await lambda.invoke('logger', { word: 'late', correlationId: 'saga-3' });
 
     // Assess
     expect(result).toMatchObject({ error: { errorType: 'Sandbox.Timedout' } });
     expect(handlerRan('late')).toBe(true);
+  });
+
+  it('never hits an invocation outside a saga (no correlation ID): the local cloud and its tools are not faulted', async () => {
+    // Prepare
+    const { lambda, faults } = startWithFault('lambda.failBeforeHandler');
+
+    // Act
+    const result = await lambda.invoke('logger', { word: 'outside' });
+
+    // Assess
+    expect(result).toMatchObject({ payload: 'logged' });
+    expect(faults.injected()).toEqual([]);
+  });
+
+  it("scopes an API Gateway request to its client's X-Correlation-Id header", async () => {
+    // Prepare
+    const { lambda, faults } = startWithFault('lambda.failBeforeHandler');
+
+    // Act
+    const invoked = lambda.invoke('logger', { httpMethod: 'POST', headers: { 'X-Correlation-Id': 'client-7' } });
+
+    // Assess
+    await expect(invoked).rejects.toMatchObject({ code: 'ServiceException' });
+    expect(faults.injected()).toEqual([
+      { kind: 'lambda.failBeforeHandler', key: 'loggerFunction|client-7', occurrence: 0 },
+    ]);
   });
 });
