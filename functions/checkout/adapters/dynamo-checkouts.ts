@@ -39,22 +39,24 @@ export function dynamoCheckouts(): Checkouts {
   return {
     find,
 
-    async create(checkout) {
+    async createOrFind(checkout) {
       const record: CheckoutRecord = { ...checkout, status: 'RUNNING', updatedAt: checkout.createdAt };
-      await conditionally(
-        () =>
-          client().send(
-            new PutCommand({
-              TableName: tableName(),
-              Item: record,
-              ConditionExpression: 'attribute_not_exists(checkoutId)',
-            }),
-          ),
-        checkout.checkoutId,
-        () => {
-          throw new ConflictError('CHECKOUT_EXISTS', `Checkout ${checkout.checkoutId} already exists`);
-        },
-      );
+      try {
+        await client().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: record,
+            ConditionExpression: 'attribute_not_exists(checkoutId)',
+          }),
+        );
+        return { record, created: true };
+      } catch (error) {
+        // Also what a retry of this very write meets when its first attempt was applied but its answer lost.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await find(checkout.checkoutId);
+        if (!existing) throw error;
+        return { record: existing, created: false };
+      }
     },
 
     async attachExecution(checkoutId, executionArn, at) {

@@ -1,5 +1,5 @@
 /** The checkout saga on Step Functions (CHECKOUT_STATE_MACHINE_ARN). */
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws/step-functions-client.js';
 import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
@@ -8,16 +8,24 @@ import type { CheckoutSaga, SagaExecutionStatus } from '../ports/checkouts.js';
 export function stepFunctionsCheckoutSaga(): CheckoutSaga {
   return {
     async start(input) {
-      const { executionArn } = await stepFunctions().send(
-        new StartExecutionCommand({
-          stateMachineArn: requiredEnv('CHECKOUT_STATE_MACHINE_ARN'),
-          // Named after the checkout: Step Functions then refuses a second saga for the same checkout.
-          name: input.checkoutId,
-          input: JSON.stringify(input),
-        }),
-      );
-      if (!executionArn) throw new Error(`StartExecution returned no executionArn for ${input.checkoutId}`);
-      return { executionArn };
+      const stateMachineArn = requiredEnv('CHECKOUT_STATE_MACHINE_ARN');
+      try {
+        const { executionArn } = await stepFunctions().send(
+          new StartExecutionCommand({
+            stateMachineArn,
+            // Named after the checkout: Step Functions then refuses a second saga for the same checkout.
+            name: input.checkoutId,
+            input: JSON.stringify(input),
+          }),
+        );
+        if (!executionArn) throw new Error(`StartExecution returned no executionArn for ${input.checkoutId}`);
+        return { executionArn };
+      } catch (error) {
+        // A running execution with the same input is answered as if started now; a closed one, or one started with
+        // another correlation ID, is refused. Either way this checkout's saga exists.
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+        return { executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.checkoutId}` };
+      }
     },
 
     status: async (executionArn) => (await executionStatus(executionArn)) as SagaExecutionStatus | undefined,

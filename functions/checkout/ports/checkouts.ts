@@ -22,8 +22,11 @@ export interface CheckoutRecord {
 export type NewCheckout = Pick<CheckoutRecord, 'checkoutId' | 'customerId' | 'tenantId' | 'cartId' | 'createdAt'>;
 
 export interface Checkouts {
-  /** Creates the record as RUNNING; fails with a ConflictError if the id is taken. */
-  create(checkout: NewCheckout): Promise<void>;
+  /**
+   * Creates the record as RUNNING, or reports the record already stored under this id (an earlier attempt of the same
+   * request, or the same key reused for another cart: the caller tells which).
+   */
+  createOrFind(checkout: NewCheckout): Promise<{ readonly record: CheckoutRecord; readonly created: boolean }>;
   attachExecution(checkoutId: string, executionArn: string, at: string): Promise<void>;
   find(checkoutId: string): Promise<CheckoutRecord | undefined>;
   /** RUNNING → COMPLETED. Already COMPLETED is success (a repeated step); any other status is a ConflictError. */
@@ -40,7 +43,10 @@ export interface Checkouts {
 export type SagaExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
 export interface CheckoutSaga {
-  /** Starts the saga as an execution named after the checkout id; returns its ARN. */
+  /**
+   * Starts the saga as an execution named after the checkout id and returns its ARN; if an execution of that name
+   * exists already (an earlier attempt started it), returns that one's ARN.
+   */
   start(input: CheckoutSagaInput): Promise<{ executionArn: string }>;
   /** `undefined` when the execution does not exist (never started, or past Step Functions' retention). */
   status(executionArn: string): Promise<SagaExecutionStatus | undefined>;

@@ -6,10 +6,10 @@
 import type { z } from 'zod';
 import type { CheckoutAccepted, StartCheckoutBody } from '../../../shared/contracts/checkout-api.js';
 import type { CheckoutSagaInput } from '../../../shared/contracts/checkout-saga.js';
-import { InvalidCartError, NotFoundError, TransientError } from '../../../shared/errors.js';
+import { ConflictError, InvalidCartError, NotFoundError, TransientError } from '../../../shared/errors.js';
 import { type IdempotentCommand, idempotentCommand } from '../../../shared/idempotency.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
-import { newCheckoutId, RANDOM_LENGTH } from '../domain/checkout-id.js';
+import { checkoutIdFor } from '../domain/checkout-id.js';
 import type { CartLookup } from '../ports/cart-lookup.js';
 import { type CheckoutSaga, type Checkouts, type Clock, systemClock } from '../ports/checkouts.js';
 
@@ -26,17 +26,14 @@ export interface StartCheckoutRequest {
   readonly body: StartCheckoutBody;
 }
 
-export type StartCheckoutResult = z.infer<typeof CheckoutAccepted> & { status: 'RUNNING' };
+export type StartCheckoutResult = z.infer<typeof CheckoutAccepted>;
 
 export interface StartCheckoutPorts {
   readonly carts: CartLookup;
   readonly checkouts: Checkouts;
   readonly saga: CheckoutSaga;
   readonly clock?: Clock;
-  readonly randomBytes?: (length: number) => Uint8Array;
 }
-
-const cryptoRandomBytes = (length: number): Uint8Array => crypto.getRandomValues(new Uint8Array(length));
 
 export async function startCheckout(
   request: StartCheckoutRequest,
@@ -48,11 +45,24 @@ export async function startCheckout(
   if (!cart || cart.ownerSub !== customerId || cart.tenantId !== tenantId) throw new NotFoundError('Cart', body.cartId);
   if (cart.lineCount === 0) throw new InvalidCartError(`Cart ${body.cartId} is empty`, { cartId: body.cartId });
 
-  const now = (ports.clock ?? systemClock)();
-  const checkoutId = newCheckoutId(now.getTime(), (ports.randomBytes ?? cryptoRandomBytes)(RANDOM_LENGTH));
-  const requestedAt = now.toISOString();
-  await ports.checkouts.create({ checkoutId, customerId, tenantId, cartId: body.cartId, createdAt: requestedAt });
+  // A retry of a request that failed half-way computes the same id and resumes what its first attempt began.
+  const checkoutId = checkoutIdFor(request.idempotencyKey);
+  const { record, created } = await ports.checkouts.createOrFind({
+    checkoutId,
+    customerId,
+    tenantId,
+    cartId: body.cartId,
+    createdAt: (ports.clock ?? systemClock)().toISOString(),
+  });
+  if (!created && record.cartId !== body.cartId) {
+    // The key was used before, for another cart, longer ago than the idempotency layer remembers.
+    throw new ConflictError('CHECKOUT_EXISTS', `Checkout ${checkoutId} of this idempotency key is for another cart`);
+  }
+  if (record.executionArn) return { checkoutId, status: record.status };
 
+  // The same input on every attempt (the first attempt's time), so that Step Functions answers a repeated start of a
+  // running execution with that execution.
+  const requestedAt = record.createdAt;
   const sagaInput: CheckoutSagaInput = {
     checkoutId,
     correlationId: request.correlationId,
@@ -68,8 +78,7 @@ export async function startCheckout(
   try {
     ({ executionArn } = await ports.saga.start(sagaInput));
   } catch (cause) {
-    // The record stays RUNNING: if the saga did start despite the error, its last step records the outcome. Nobody
-    // else knows this checkout id, and the client retries with the same key, which starts a fresh checkout.
+    // The record stays RUNNING without a saga until the client retries with the same key, which resumes it here.
     logger.error('The checkout saga could not be started', { checkoutId, error: cause as Error });
     throw new TransientError('The checkout could not be started; please retry', { cause });
   }
@@ -77,8 +86,8 @@ export async function startCheckout(
   try {
     await ports.checkouts.attachExecution(checkoutId, executionArn, requestedAt);
   } catch (error) {
-    // The saga runs and will record its outcome; failing now would make the client retry and start a second saga
-    // for the same cart. Only the step list of GET /checkouts/{id} is lost.
+    // The saga runs and will record its outcome; a retry would find it started. Only the step list of
+    // GET /checkouts/{id} is lost.
     logger.error('The execution ARN could not be stored on the checkout', {
       checkoutId,
       executionArn,
@@ -87,7 +96,7 @@ export async function startCheckout(
   }
 
   metrics.addMetric('CheckoutStarted', MetricUnit.Count, 1);
-  logger.info('Checkout started', { checkoutId, executionArn, cartId: body.cartId });
+  logger.info(created ? 'Checkout started' : 'Checkout resumed', { checkoutId, executionArn, cartId: body.cartId });
   return { checkoutId, status: 'RUNNING' };
 }
 

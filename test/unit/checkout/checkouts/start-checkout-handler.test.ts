@@ -1,9 +1,10 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CHECKOUT_ID_PATTERN } from '../../../../functions/checkout/domain/checkout-id.js';
+import { CHECKOUT_ID_PATTERN, checkoutIdFor } from '../../../../functions/checkout/domain/checkout-id.js';
 import { handler } from '../../../../functions/checkout/handlers/api/start-checkout.js';
 import { CheckoutSagaInput } from '../../../../shared/contracts/checkout-saga.js';
 import { metrics } from '../../../../shared/powertools/index.js';
@@ -222,5 +223,85 @@ describe('POST /checkouts', () => {
     // Assess
     expect(response.statusCode).toBe(202);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  describe('a retry of a request that failed half-way (same Idempotency-Key)', () => {
+    const CHECKOUT_ID = checkoutIdFor('user-ada:key-0001-abcdef');
+    const FIRST_ATTEMPT_AT = '2026-01-01T00:00:00.000Z';
+    const stored = (fields: Record<string, unknown> = {}) => ({
+      checkoutId: CHECKOUT_ID,
+      customerId: 'user-ada',
+      tenantId: 'tenant-a',
+      cartId: 'cart-ada',
+      status: 'RUNNING',
+      createdAt: FIRST_ATTEMPT_AT,
+      updatedAt: FIRST_ATTEMPT_AT,
+      ...fields,
+    });
+    const alreadyStored = (fields: Record<string, unknown> = {}) => {
+      dynamo
+        .on(PutCommand, { TableName: 'checkouts-table' })
+        .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+      dynamo.on(GetCommand, { TableName: 'checkouts-table' }).resolves({ Item: stored(fields) });
+    };
+
+    it('resumes the checkout its first attempt recorded: same id, the saga started with the first attempt’s time', async () => {
+      // Prepare
+      alreadyStored();
+
+      // Act
+      const response = await start();
+
+      // Assess
+      expect(response.statusCode).toBe(202);
+      expect(bodyOf(response).checkoutId).toBe(CHECKOUT_ID);
+      const [startExecution] = sfn.commandCalls(StartExecutionCommand);
+      expect(startExecution?.args[0].input.name).toBe(CHECKOUT_ID);
+      expect(JSON.parse(startExecution?.args[0].input.input ?? '{}').requestedAt).toBe(FIRST_ATTEMPT_AT);
+    });
+
+    it('answers a checkout whose saga already started without starting another', async () => {
+      // Prepare
+      alreadyStored({ executionArn: executionArnOf(CHECKOUT_ID), status: 'COMPLETED' });
+
+      // Act
+      const response = await start();
+
+      // Assess
+      expect(response.statusCode).toBe(202);
+      expect(bodyOf(response)).toEqual({ checkoutId: CHECKOUT_ID, status: 'COMPLETED' });
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    });
+
+    it('takes ExecutionAlreadyExists as the saga started by the first attempt, and stores its ARN', async () => {
+      // Prepare
+      alreadyStored();
+      sfn
+        .on(StartExecutionCommand)
+        .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+
+      // Act
+      const response = await start();
+
+      // Assess
+      expect(response.statusCode).toBe(202);
+      const [update] = dynamo.commandCalls(UpdateCommand);
+      expect(update?.args[0].input.ExpressionAttributeValues).toMatchObject({
+        ':executionArn': executionArnOf(CHECKOUT_ID),
+      });
+    });
+
+    it('answers 409 CHECKOUT_EXISTS when the key was used before for another cart', async () => {
+      // Prepare
+      alreadyStored({ cartId: 'cart-from-last-month' });
+
+      // Act
+      const response = await start();
+
+      // Assess
+      expect(response.statusCode).toBe(409);
+      expect(bodyOf(response).error.code).toBe('CHECKOUT_EXISTS');
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    });
   });
 });
