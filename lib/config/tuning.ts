@@ -42,6 +42,11 @@ export const tuning = {
     transient: { intervalSeconds: 1, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 8 },
     /** Compensations must not give up easily: they retry longer, then land in the compensation DLQ with an alarm. */
     compensation: { intervalSeconds: 1, maxAttempts: 6, backoffRate: 2, maxDelaySeconds: 30 },
+    /**
+     * A step meeting its own earlier attempt's idempotency record still IN_PROGRESS waits it out: 2 + 4 + 8 + 16 s,
+     * unjittered, three times the default function timeout that bounds how long such a record stays locked.
+     */
+    inProgress: { intervalSeconds: 2, maxAttempts: 4, backoffRate: 2, maxDelaySeconds: 16 },
     /** Publishing an outcome event is retried like a transient step; if it still fails the event goes to a DLQ. */
     publish: { intervalSeconds: 1, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 8 },
   },

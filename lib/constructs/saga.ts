@@ -20,8 +20,11 @@ import {
 import { EventBridgePutEvents, LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
+import { tuning } from '../config/tuning.js';
 import { SagastackStage } from '../sagastack-stage.js';
 import { COMPENSATION_COMMENT } from './compensation-comment.js';
+
+const IN_PROGRESS_ERROR = 'IdempotencyAlreadyInProgressError';
 
 /** How a task retries before its Catch applies. */
 export interface SagaRetryPolicy {
@@ -38,6 +41,14 @@ export interface SagaProps {
   readonly compensationRetry: SagaRetryPolicy;
   /** Retry of publishing an outcome event. */
   readonly publishRetry: SagaRetryPolicy;
+  /**
+   * Retry of a step whose earlier attempt still holds its idempotency record (`IdempotencyAlreadyInProgressError`):
+   * the attempt ran, but the record was never completed or released (its answer or its last write was lost). The
+   * record frees itself when that attempt's invocation would have timed out, so these waits, added up, must exceed
+   * the function's timeout, or the saga compensates a step that was about to succeed.
+   * @default tuning.retry.inProgress
+   */
+  readonly inProgressRetry?: SagaRetryPolicy;
   /** Where a compensation that still fails after its retries is sent, for an operator to replay. */
   readonly compensationDlq: IQueue;
   /** The bus outcome events are published on. */
@@ -112,7 +123,16 @@ export class Saga extends Construct {
 
   step(action: SagaAction, options: SagaStepOptions = {}): this {
     const task = this.taskOf(action, options.resultPath ?? JsonPath.DISCARD);
-    this.withRetry(task, this.props.stepRetry, options.retryOn ?? [...TRANSIENT_ERROR_NAMES, 'States.Timeout']);
+    const retryOn = options.retryOn ?? [...TRANSIENT_ERROR_NAMES, 'States.Timeout'];
+    this.withRetry(
+      task,
+      this.props.stepRetry,
+      retryOn.filter((name) => name !== IN_PROGRESS_ERROR),
+    );
+    if (retryOn.includes(IN_PROGRESS_ERROR)) {
+      // Waiting out the earlier attempt, not a crowd: the full, unjittered waits are what the bound needs.
+      this.withRetry(task, this.props.inProgressRetry ?? tuning.retry.inProgress, [IN_PROGRESS_ERROR], JitterType.NONE);
+    }
     this.steps.push({ task, compensation: options.compensateWith });
     return this;
   }
@@ -238,14 +258,19 @@ export class Saga extends Construct {
     return send;
   }
 
-  private withRetry(task: TaskStateBase, policy: SagaRetryPolicy, errors: readonly string[]): void {
+  private withRetry(
+    task: TaskStateBase,
+    policy: SagaRetryPolicy,
+    errors: readonly string[],
+    jitterStrategy = JitterType.FULL,
+  ): void {
     task.addRetry({
       errors: [...errors],
       interval: Duration.seconds(policy.intervalSeconds),
       maxAttempts: policy.maxAttempts,
       backoffRate: policy.backoffRate,
       maxDelay: Duration.seconds(policy.maxDelaySeconds),
-      jitterStrategy: JitterType.FULL,
+      jitterStrategy,
     });
   }
 }

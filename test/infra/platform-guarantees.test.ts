@@ -4,6 +4,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { tuning } from '../../lib/config/tuning.js';
 import { DEAD_LETTER_QUEUE_TAG } from '../../lib/constructs/queue-with-dlq.js';
 import { apiRoutes } from '../../shared/contracts/api-routes.js';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
@@ -143,8 +144,27 @@ describe('the checkout saga', () => {
   it('forward steps retry exactly the transient errors before they compensate', () => {
     for (const step of ['PriceCart', 'ReserveInventory', 'ProcessPayment', 'CreateOrder', 'ClearCart']) {
       const state = definition.States[step];
-      expect(state.Retry[0].ErrorEquals).toEqual([...TRANSIENT_ERROR_NAMES, 'States.Timeout']);
+      expect(state.Retry[0].ErrorEquals).toEqual([
+        ...TRANSIENT_ERROR_NAMES.filter((name) => name !== 'IdempotencyAlreadyInProgressError'),
+        'States.Timeout',
+      ]);
       expect(state.Catch[0].ResultPath).toBe('$.failure');
+    }
+  });
+
+  it('forward steps wait out an earlier attempt still holding its idempotency record, longer than it can hold it', () => {
+    for (const step of ['PriceCart', 'ReserveInventory', 'ProcessPayment', 'CreateOrder', 'ClearCart']) {
+      const retry = definition.States[step].Retry[1];
+      expect(retry.ErrorEquals, step).toEqual(['IdempotencyAlreadyInProgressError']);
+      const waits = Array.from({ length: retry.MaxAttempts }, (_, attempt) =>
+        Math.min(retry.IntervalSeconds * retry.BackoffRate ** attempt, retry.MaxDelaySeconds),
+      );
+      // The record is released when the attempt holding it would have timed out.
+      expect(retry.JitterStrategy ?? 'NONE', step).toBe('NONE');
+      expect(
+        waits.reduce((sum, wait) => sum + wait, 0),
+        step,
+      ).toBeGreaterThan(tuning.lambda.defaultTimeoutSeconds * 2);
     }
   });
 
