@@ -21,43 +21,64 @@ const FAULTABLE_OPERATIONS: Readonly<Record<string, 'read' | 'write' | 'transact
   TransactWriteItems: 'transaction',
 };
 
-/** Runs `operation` as `dispatch` would, unless the plan injects a fault into this call of this saga. */
-export async function dispatchWithFaults(
-  dispatch: (operation: string, input: Record<string, unknown>) => Promise<unknown>,
-  faults: FaultInjector,
-  saga: string | undefined,
-  operation: string,
-  input: Record<string, unknown>,
-): Promise<unknown> {
-  const does = FAULTABLE_OPERATIONS[operation];
-  if (saga === undefined || does === undefined) return dispatch(operation, input);
-  const key = `${tableOf(input)}|${operation}|${saga}`;
-  const injects = (kind: FaultKind) => faults.shouldInject(kind, key);
-  if (injects('dynamodb.throughputExceeded')) {
-    throw dynamoDbError(
-      'ProvisionedThroughputExceededException',
-      'The level of configured provisioned throughput for the table was exceeded (injected fault)',
-    );
+type Dispatch = (operation: string, input: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Decides and raises DynamoDB's faults for one local DynamoDB. A transaction conflict needs a transaction: it hits
+ * transactions, and single-item writes to tables that transactions write (only there can a write meet one).
+ */
+export class DynamoDbFaults {
+  private readonly tablesWrittenByTransactions = new Set<string>();
+
+  constructor(private readonly faults: FaultInjector) {}
+
+  /** The saga of the invocation that sent a request, from its `X-Amzn-Trace-Id` header. */
+  sagaOfRequest(traceHeader: string | string[] | undefined): string | undefined {
+    return this.faults.sagaOfRequest(traceHeader);
   }
-  if (injects('dynamodb.internalError')) throw internalServerError();
-  if (does !== 'read' && injects('dynamodb.transactionConflict')) {
-    if (does === 'write') {
-      throw dynamoDbError('TransactionConflictException', 'Transaction is ongoing for the item (injected fault)');
+
+  /** Runs `operation` as `dispatch` would, unless the plan injects a fault into this call of this saga. */
+  async dispatch(
+    dispatch: Dispatch,
+    saga: string | undefined,
+    operation: string,
+    input: Record<string, unknown>,
+  ): Promise<unknown> {
+    const does = FAULTABLE_OPERATIONS[operation];
+    if (does === 'transaction') for (const table of tablesOf(input)) this.tablesWrittenByTransactions.add(table);
+    if (saga === undefined || does === undefined) return dispatch(operation, input);
+    const table = tableOf(input);
+    const key = `${table}|${operation}|${saga}`;
+    const injects = (kind: FaultKind) => this.faults.shouldInject(kind, key);
+    if (injects('dynamodb.throughputExceeded')) {
+      throw dynamoDbError(
+        'ProvisionedThroughputExceededException',
+        'The level of configured provisioned throughput for the table was exceeded (injected fault)',
+      );
     }
-    // A transaction meets another one on its first item; the others were not the reason.
-    const items = Array.isArray(input.TransactItems) ? input.TransactItems : [];
-    throw transactionCanceled(
-      items.map((_item, index) =>
-        index === 0
-          ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item (injected fault)' }
-          : { Code: 'None' },
-      ),
-    );
+    if (injects('dynamodb.internalError')) throw internalServerError();
+    const canConflict = does === 'transaction' || (does === 'write' && this.tablesWrittenByTransactions.has(table));
+    if (canConflict && injects('dynamodb.transactionConflict')) throw transactionConflict(does, input);
+    const result = await dispatch(operation, input);
+    // The write is applied; only the answer is lost. AWS's own advice for a 500 is to retry, which must be safe.
+    if (does !== 'read' && injects('dynamodb.internalErrorAfterWrite')) throw internalServerError();
+    return result;
   }
-  const result = await dispatch(operation, input);
-  // The write is applied; only the answer is lost. AWS's own advice for a 500 is to retry, which must be safe.
-  if (does !== 'read' && injects('dynamodb.internalErrorAfterWrite')) throw internalServerError();
-  return result;
+}
+
+function transactionConflict(does: 'write' | 'transaction', input: Record<string, unknown>) {
+  if (does === 'write') {
+    return dynamoDbError('TransactionConflictException', 'Transaction is ongoing for the item (injected fault)');
+  }
+  // A transaction meets another one on its first item; the others were not the reason.
+  const items = Array.isArray(input.TransactItems) ? input.TransactItems : [];
+  return transactionCanceled(
+    items.map((_item, index) =>
+      index === 0
+        ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item (injected fault)' }
+        : { Code: 'None' },
+    ),
+  );
 }
 
 function internalServerError() {
@@ -66,11 +87,18 @@ function internalServerError() {
 
 /** The table a request is about: its `TableName`, or the first table of a batch or transaction. */
 function tableOf(input: Record<string, unknown>): string {
-  if (typeof input.TableName === 'string') return input.TableName;
-  if (typeof input.RequestItems === 'object' && input.RequestItems !== null) {
-    return Object.keys(input.RequestItems)[0] ?? '-';
-  }
-  const first = Array.isArray(input.TransactItems) ? (input.TransactItems[0] as Record<string, unknown>) : undefined;
-  const request = first ? (Object.values(first)[0] as { TableName?: unknown } | undefined) : undefined;
-  return typeof request?.TableName === 'string' ? request.TableName : '-';
+  return tablesOf(input)[0] ?? '-';
+}
+
+/** Every table a request names. */
+function tablesOf(input: Record<string, unknown>): string[] {
+  if (typeof input.TableName === 'string') return [input.TableName];
+  if (typeof input.RequestItems === 'object' && input.RequestItems !== null) return Object.keys(input.RequestItems);
+  const items = Array.isArray(input.TransactItems) ? (input.TransactItems as Record<string, unknown>[]) : [];
+  return items.flatMap((item) =>
+    Object.values(item).flatMap((request) => {
+      const table = (request as { TableName?: unknown } | undefined)?.TableName;
+      return typeof table === 'string' ? [table] : [];
+    }),
+  );
 }

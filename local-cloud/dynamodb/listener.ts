@@ -10,7 +10,7 @@ import type { FaultInjector } from '../faults/fault-plan.js';
 import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine, type Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure } from './errors.js';
-import { dispatchWithFaults } from './faults.js';
+import { DynamoDbFaults } from './faults.js';
 import type { ItemLocks } from './item-locks.js';
 import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
 import type { TimeToLive } from './time-to-live.js';
@@ -92,10 +92,11 @@ export function createDynamoDbListener(
   log: (line: string) => void,
   faults?: FaultInjector,
 ): RequestListener {
+  const faulty = faults ? new DynamoDbFaults(faults) : undefined;
   return (req, res) => {
-    const serve: DynamoDbDispatch = faults
+    const serve: DynamoDbDispatch = faulty
       ? (operation, input) =>
-          dispatchWithFaults(dispatch, faults, faults.sagaOfRequest(req.headers['x-amzn-trace-id']), operation, input)
+          faulty.dispatch(dispatch, faulty.sagaOfRequest(req.headers['x-amzn-trace-id']), operation, input)
       : dispatch;
     void handle(serve, req, res).catch((error: unknown) => {
       log(`dynamodb: request failed: ${error instanceof Error ? error.stack : error}`);

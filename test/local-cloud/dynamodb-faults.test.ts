@@ -92,16 +92,31 @@ describe('DynamoDB fault injection', () => {
     ]);
   });
 
-  it('conflicts a single-item write with a transaction: TransactionConflictException, nothing written', async () => {
-    // Prepare
-    const { client } = await startWithFault('dynamodb.transactionConflict');
+  it('conflicts a single-item write to a table transactions write: TransactionConflictException, nothing written', async () => {
+    // Prepare: a transaction outside the saga writes the table first.
+    const { client, faults, leave } = await startWithFault('dynamodb.transactionConflict');
+    leave();
+    await client.send(new TransactWriteCommand({ TransactItems: [{ Update: takeOne.input as never }] }));
+    faults.enterInvocation(TRACE_ID, 'saga-1');
 
     // Act
     const sent = client.send(new PutCommand({ TableName: TABLE, Item: { pk: 'sku-1', available: 0 } }));
 
     // Assess
     await expect(sent).rejects.toMatchObject({ name: 'TransactionConflictException' });
-    expect(await availableNow()).toBe(5);
+    expect(await availableNow()).toBe(4);
+  });
+
+  it('never conflicts a single-item write to a table no transaction writes: there is nothing to meet', async () => {
+    // Prepare
+    const { client, faults } = await startWithFault('dynamodb.transactionConflict');
+
+    // Act
+    await client.send(takeOne);
+
+    // Assess
+    expect(await availableNow()).toBe(4);
+    expect(faults.injected()).toEqual([]);
   });
 
   it('cancels a transaction for a conflict on its first item, with one reason per item', async () => {
