@@ -123,16 +123,11 @@ export class Saga extends Construct {
 
   step(action: SagaAction, options: SagaStepOptions = {}): this {
     const task = this.taskOf(action, options.resultPath ?? JsonPath.DISCARD);
-    const retryOn = options.retryOn ?? [...TRANSIENT_ERROR_NAMES, 'States.Timeout'];
-    this.withRetry(
+    this.withInProgressRetry(
       task,
       this.props.stepRetry,
-      retryOn.filter((name) => name !== IN_PROGRESS_ERROR),
+      options.retryOn ?? [...TRANSIENT_ERROR_NAMES, 'States.Timeout'],
     );
-    if (retryOn.includes(IN_PROGRESS_ERROR)) {
-      // Waiting out the earlier attempt, not a crowd: the full, unjittered waits are what the bound needs.
-      this.withRetry(task, this.props.inProgressRetry ?? tuning.retry.inProgress, [IN_PROGRESS_ERROR], JitterType.NONE);
-    }
     this.steps.push({ task, compensation: options.compensateWith });
     return this;
   }
@@ -196,7 +191,7 @@ export class Saga extends Construct {
       retryOnServiceExceptions: false,
       resultPath,
     });
-    this.withRetry(record, this.props.compensationRetry, ['States.ALL']);
+    this.withInProgressRetry(record, this.props.compensationRetry, ['States.ALL']);
     this.outcomeRecorders.set(spec.recordWith.name, record);
     const publish = new EventBridgePutEvents(this, spec.publishName, {
       entries: [
@@ -230,7 +225,7 @@ export class Saga extends Construct {
   private compensation(action: SagaAction, next: IChainable): IChainable {
     // The comment marks the state as a compensation for readers of the definition (npm run saga, the console).
     const task = this.taskOf(action, JsonPath.DISCARD, `${COMPENSATION_COMMENT}: undoes what the saga did before`);
-    this.withRetry(task, this.props.compensationRetry, ['States.ALL']);
+    this.withInProgressRetry(task, this.props.compensationRetry, ['States.ALL']);
     task.addCatch(this.toDlq(`${action.name}Failed`, next), {
       errors: ['States.ALL'],
       resultPath: '$.compensationFailure',
@@ -256,6 +251,24 @@ export class Saga extends Construct {
     send.addCatch(next, { errors: ['States.ALL'], resultPath: '$.dlqFailure' });
     send.next(next);
     return send;
+  }
+
+  /**
+   * Retries `errors` by `policy`, except `IdempotencyAlreadyInProgressError` (when `errors` covers it), which gets
+   * its own retrier, first: Step Functions uses the first retrier that names an error, and `States.ALL` may only
+   * appear in the last one.
+   */
+  private withInProgressRetry(task: TaskStateBase, policy: SagaRetryPolicy, errors: readonly string[]): void {
+    const coversInProgress = errors.includes(IN_PROGRESS_ERROR) || errors.includes('States.ALL');
+    if (coversInProgress) {
+      // Waiting out the earlier attempt, not a crowd: the full, unjittered waits are what the bound needs.
+      this.withRetry(task, this.props.inProgressRetry ?? tuning.retry.inProgress, [IN_PROGRESS_ERROR], JitterType.NONE);
+    }
+    this.withRetry(
+      task,
+      policy,
+      errors.filter((name) => name !== IN_PROGRESS_ERROR),
+    );
   }
 
   private withRetry(
