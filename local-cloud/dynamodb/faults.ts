@@ -1,9 +1,10 @@
 /**
  * DynamoDB's faults (`faults/fault-plan.ts`), injected where a function's SDK call reaches the service. Only calls
  * made inside a saga are hit: the saga is found from the invocation that sent the request
- * (`FaultInjector.sagaOfRequest`), and the key of each decision names the table, the operation and the saga.
+ * (`FaultInjector.invocationOfRequest`), and the key of each decision names the calling function, the table, the
+ * operation and the saga.
  */
-import type { FaultInjector, FaultKind } from '../faults/fault-plan.js';
+import type { FaultInjector, FaultKind, SagaInvocation } from '../faults/fault-plan.js';
 import { dynamoDbError } from './errors.js';
 import { transactionCanceled } from './transactions.js';
 
@@ -32,23 +33,23 @@ export class DynamoDbFaults {
 
   constructor(private readonly faults: FaultInjector) {}
 
-  /** The saga of the invocation that sent a request, from its `X-Amzn-Trace-Id` header. */
-  sagaOfRequest(traceHeader: string | string[] | undefined): string | undefined {
-    return this.faults.sagaOfRequest(traceHeader);
+  /** The invocation that sent a request, from its `X-Amzn-Trace-Id` header. */
+  invocationOfRequest(traceHeader: string | string[] | undefined): SagaInvocation | undefined {
+    return this.faults.invocationOfRequest(traceHeader);
   }
 
   /** Runs `operation` as `dispatch` would, unless the plan injects a fault into this call of this saga. */
   async dispatch(
     dispatch: Dispatch,
-    saga: string | undefined,
+    invocation: SagaInvocation | undefined,
     operation: string,
     input: Record<string, unknown>,
   ): Promise<unknown> {
     const does = FAULTABLE_OPERATIONS[operation];
     if (does === 'transaction') for (const table of tablesOf(input)) this.tablesWrittenByTransactions.add(table);
-    if (saga === undefined || does === undefined) return dispatch(operation, input);
+    if (invocation === undefined || does === undefined) return dispatch(operation, input);
     const table = tableOf(input);
-    const key = `${table}|${operation}|${saga}`;
+    const key = `${invocation.caller}|${table}|${operation}|${invocation.saga}`;
     const injects = (kind: FaultKind) => this.faults.shouldInject(kind, key);
     if (injects('dynamodb.throughputExceeded')) {
       throw dynamoDbError(

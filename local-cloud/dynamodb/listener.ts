@@ -96,7 +96,7 @@ export function createDynamoDbListener(
   return (req, res) => {
     const serve: DynamoDbDispatch = faulty
       ? (operation, input) =>
-          faulty.dispatch(dispatch, faulty.sagaOfRequest(req.headers['x-amzn-trace-id']), operation, input)
+          faulty.dispatch(dispatch, faulty.invocationOfRequest(req.headers['x-amzn-trace-id']), operation, input)
       : dispatch;
     void handle(serve, req, res).catch((error: unknown) => {
       log(`dynamodb: request failed: ${error instanceof Error ? error.stack : error}`);

@@ -34,6 +34,22 @@ export interface FaultPlan {
   readonly seed: string;
   /** Probability (0 to 1) of each kind, per call that can meet it. Kinds left out never happen. */
   readonly rates: Readonly<Partial<Record<FaultKind, number>>>;
+  /** Faults aimed at one saga's calls, injected whatever the rates say (the fault matrix's way). */
+  readonly targets?: readonly FaultTarget[];
+}
+
+/**
+ * One fault aimed at the calls of one saga: e.g. `{ kind: 'lambda.failAfterHandler', saga: 'matrix-7', where:
+ * 'CreateOrderFn' }` loses the first answer of CreateOrder in saga `matrix-7`.
+ */
+export interface FaultTarget {
+  readonly kind: FaultKind;
+  /** The saga's correlation ID. */
+  readonly saga: string;
+  /** Part of the call's key that picks the call: a function's logical ID, or `<table>|<operation>`. @default any */
+  readonly where?: string;
+  /** How many of the matching calls, from the first, get the fault. @default 1 */
+  readonly times?: number;
 }
 
 export function isFaultKind(kind: string): kind is FaultKind {
@@ -66,6 +82,13 @@ export function parseFaultRates(text: string): Partial<Record<FaultKind, number>
   return rates;
 }
 
+/** A function's invocation on behalf of a saga. */
+export interface SagaInvocation {
+  readonly saga: string;
+  /** The function's logical ID. */
+  readonly caller: string;
+}
+
 /** One injected fault, for the run's report and for reproducing a violation. */
 export interface InjectedFault {
   readonly kind: FaultKind;
@@ -76,9 +99,11 @@ export interface InjectedFault {
 
 export class FaultInjector {
   private readonly asked = new Map<string, number>();
+  /** How many calls each target (by its index in the plan) has hit. */
+  private readonly targetHits = new Map<number, number>();
   private readonly injectedFaults: InjectedFault[] = [];
-  /** The saga of each invocation in flight, by the root of its trace ID. */
-  private readonly invocations = new Map<string, string>();
+  /** The saga and function of each invocation in flight, by the root of its trace ID. */
+  private readonly invocations = new Map<string, SagaInvocation>();
 
   constructor(readonly plan: FaultPlan) {
     for (const [kind, rate] of Object.entries(plan.rates)) {
@@ -89,31 +114,50 @@ export class FaultInjector {
     }
   }
 
-  /** Whether to inject `kind` into the call named `key` (e.g. `PriceCartFn|<correlation ID>`); counts the ask. */
+  /**
+   * Whether to inject `kind` into the call named `key` (`<function or table|operation>|<saga>`, e.g.
+   * `PriceCartFn…|corr-1`); counts the ask.
+   */
   shouldInject(kind: FaultKind, key: string): boolean {
     const rate = this.plan.rates[kind] ?? 0;
-    if (rate <= 0) return false;
+    const targeted = this.targetHit(kind, key);
+    if (rate <= 0 && !targeted) return false;
     const counter = `${kind}|${key}`;
     const occurrence = this.asked.get(counter) ?? 0;
     this.asked.set(counter, occurrence + 1);
-    if (draw(this.plan.seed, kind, key, occurrence) >= rate) return false;
+    if (!targeted && draw(this.plan.seed, kind, key, occurrence) >= rate) return false;
     this.injectedFaults.push({ kind, key, occurrence });
     return true;
   }
 
+  /** Whether a target of the plan claims this call, counting it against the target's `times`. */
+  private targetHit(kind: FaultKind, key: string): boolean {
+    const targets = this.plan.targets ?? [];
+    for (const [index, target] of targets.entries()) {
+      if (target.kind !== kind || !key.endsWith(`|${target.saga}`)) continue;
+      if (target.where !== undefined && !key.includes(target.where)) continue;
+      const hits = this.targetHits.get(index) ?? 0;
+      if (hits >= (target.times ?? 1)) continue;
+      this.targetHits.set(index, hits + 1);
+      return true;
+    }
+    return false;
+  }
+
   /**
-   * Marks an invocation as running for `saga` until `leave` is called. Its SDK calls carry its trace ID in the
-   * `X-Amzn-Trace-Id` header (the SDK's recursion detection sends `_X_AMZN_TRACE_ID` inside Lambda), which is how the
-   * other services find which saga a request belongs to (`sagaOfRequest`).
+   * Marks an invocation of `caller` (a function's logical ID) as running for `saga` until `leave` is called. Its SDK
+   * calls carry its trace ID in the `X-Amzn-Trace-Id` header (the SDK's recursion detection sends `_X_AMZN_TRACE_ID`
+   * inside Lambda), which is how the services it calls find which saga and function a request comes from
+   * (`invocationOfRequest`).
    */
-  enterInvocation(traceId: string, saga: string): () => void {
+  enterInvocation(traceId: string, saga: string, caller: string): () => void {
     const root = traceRoot(traceId);
-    this.invocations.set(root, saga);
+    this.invocations.set(root, { saga, caller });
     return () => this.invocations.delete(root);
   }
 
-  /** The saga of the invocation that sent a request, from its `X-Amzn-Trace-Id` header; none when outside a saga. */
-  sagaOfRequest(traceHeader: string | string[] | undefined): string | undefined {
+  /** The invocation that sent a request, from its `X-Amzn-Trace-Id` header; none when outside a saga. */
+  invocationOfRequest(traceHeader: string | string[] | undefined): SagaInvocation | undefined {
     const header = Array.isArray(traceHeader) ? traceHeader[0] : traceHeader;
     return header ? this.invocations.get(traceRoot(header)) : undefined;
   }

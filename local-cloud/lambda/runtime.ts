@@ -138,7 +138,8 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       const reservation = pool.tryReserve();
       if ('throttled' in reservation) throw new LambdaThrottledError(reservation.throttled);
       tracker.begin();
-      const leave = saga === undefined ? undefined : faults?.enterInvocation(request.traceId, saga);
+      const leave =
+        saga === undefined ? undefined : faults?.enterInvocation(request.traceId, saga, pool.spec.logicalId);
       try {
         const result = await pool.execute(reservation, request).finally(leave);
         // The handler ran and whatever it wrote stays written; only its answer is lost on the way back.

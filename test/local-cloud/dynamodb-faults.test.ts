@@ -23,7 +23,7 @@ async function startWithFault(kind: FaultKind) {
   await fixture.dynamoDb.call('PutItem', { TableName: TABLE, Item: { pk: { S: 'sku-1' }, available: { N: '5' } } });
   process.env.AWS_LAMBDA_FUNCTION_NAME = 'reserve-inventory';
   process.env._X_AMZN_TRACE_ID = TRACE_ID;
-  const leave = faults.enterInvocation(TRACE_ID, 'saga-1');
+  const leave = faults.enterInvocation(TRACE_ID, 'saga-1', 'ReserveInventoryFn');
   return { client: fixture.documentClient, faults, leave };
 }
 
@@ -88,7 +88,7 @@ describe('DynamoDB fault injection', () => {
     await expect(sent).rejects.toMatchObject({ name: 'InternalServerError' });
     expect(await availableNow()).toBe(4);
     expect(faults.injected()).toEqual([
-      { kind: 'dynamodb.internalErrorAfterWrite', key: 'stock|UpdateItem|saga-1', occurrence: 0 },
+      { kind: 'dynamodb.internalErrorAfterWrite', key: 'ReserveInventoryFn|stock|UpdateItem|saga-1', occurrence: 0 },
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('DynamoDB fault injection', () => {
     const { client, faults, leave } = await startWithFault('dynamodb.transactionConflict');
     leave();
     await client.send(new TransactWriteCommand({ TransactItems: [{ Update: takeOne.input as never }] }));
-    faults.enterInvocation(TRACE_ID, 'saga-1');
+    faults.enterInvocation(TRACE_ID, 'saga-1', 'ReserveInventoryFn');
 
     // Act
     const sent = client.send(new PutCommand({ TableName: TABLE, Item: { pk: 'sku-1', available: 0 } }));

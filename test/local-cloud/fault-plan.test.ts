@@ -81,4 +81,31 @@ describe('fault plan', () => {
     expect(sagaScopeOf(JSON.stringify({ Records: [{ body: '{"correlationId":"corr-9"}' }] }))).toBe('corr-9');
     expect(sagaScopeOf('{"headers":{"x-correlation-id":"client-1"},"body":"{}"}')).toBe('client-1');
   });
+
+  it('injects a target into the first matching calls of its saga only, whatever the rates', () => {
+    // Prepare
+    const injector = new FaultInjector({
+      seed: 's',
+      rates: {},
+      targets: [
+        { kind: 'lambda.failAfterHandler', saga: 'matrix-1', where: 'CreateOrderFn' },
+        { kind: 'lambda.throttle', saga: 'matrix-2', times: 2 },
+      ],
+    });
+
+    // Act
+    const decisions = [
+      injector.shouldInject('lambda.failAfterHandler', 'CreateOrderFnAB12|matrix-1'),
+      injector.shouldInject('lambda.failAfterHandler', 'CreateOrderFnAB12|matrix-1'),
+      injector.shouldInject('lambda.failAfterHandler', 'PriceCartFnCD34|matrix-1'),
+      injector.shouldInject('lambda.failAfterHandler', 'CreateOrderFnAB12|matrix-10'),
+      injector.shouldInject('lambda.throttle', 'PriceCartFnCD34|matrix-2'),
+      injector.shouldInject('lambda.throttle', 'ReserveInventoryFnEF56|matrix-2'),
+      injector.shouldInject('lambda.throttle', 'ProcessPaymentFn0123|matrix-2'),
+    ];
+
+    // Assess
+    expect(decisions).toEqual([true, false, false, false, true, true, false]);
+    expect(injector.counts()).toEqual({ 'lambda.failAfterHandler': 1, 'lambda.throttle': 2 });
+  });
 });
