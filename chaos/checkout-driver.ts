@@ -1,0 +1,187 @@
+/**
+ * Drives the planned checkouts through the real API, as their clients would: PUT the cart, POST /checkouts with an
+ * idempotency key and the saga's correlation ID, retrying the same request on 429 and 5xx (which is what faults
+ * cause), wait for the saga to end, then ask for the planned refunds as a support agent.
+ */
+import { signDevToken } from '../functions/platform/dev-keys.js';
+import type { CheckoutSagaPlan, PlannedRefund } from './checkout-plan.js';
+import type { ClientRecord } from './invariants.js';
+
+export interface DriverOptions {
+  readonly apiUrl: string;
+  readonly concurrency: number;
+  /** How long a saga may run before it counts as not terminating. */
+  readonly terminationBoundMs: number;
+  /** Resolves when the execution named `checkoutId` closed (or at once if it already did). */
+  readonly executionClosed: (checkoutId: string) => Promise<void>;
+  readonly onSagaEnded?: (record: ClientRecord) => void;
+}
+
+/** Retries of one request that the platform answered with 429 or 5xx, or did not answer. */
+const MAX_ATTEMPTS = 10;
+const TERMINAL = new Set(['COMPLETED', 'FAILED']);
+
+export async function driveCheckouts(
+  plans: readonly CheckoutSagaPlan[],
+  options: DriverOptions,
+): Promise<ClientRecord[]> {
+  const records: ClientRecord[] = new Array(plans.length);
+  const support = `Bearer ${await signDevToken({ sub: 'chaos-support', roles: ['support'], tenant: 'chaos' })}`;
+  const customerTokens = new Map<string, Promise<string>>();
+  const customerToken = (customer: string) => {
+    let token = customerTokens.get(customer);
+    if (!token) {
+      token = signDevToken({ sub: customer, roles: ['customer'], tenant: 'chaos' }).then((jwt) => `Bearer ${jwt}`);
+      customerTokens.set(customer, token);
+    }
+    return token;
+  };
+  let next = 0;
+  const client = async () => {
+    while (next < plans.length) {
+      const plan = plans[next];
+      next += 1;
+      if (!plan) continue;
+      const record = await runSaga(plan, await customerToken(plan.customer), support, options);
+      records[plan.index - (plans[0]?.index ?? 0)] = record;
+      options.onSagaEnded?.(record);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, plans.length) }, client));
+  return records;
+}
+
+async function runSaga(
+  plan: CheckoutSagaPlan,
+  customer: string,
+  support: string,
+  options: DriverOptions,
+): Promise<ClientRecord> {
+  const api = new ApiClient(options.apiUrl, plan.correlationId);
+  for (const line of plan.lines) {
+    const put = await api.send('PUT', `carts/${plan.cartId}/items/${line.sku}`, customer, { quantity: line.quantity });
+    if (put.status >= 400) {
+      return {
+        plan,
+        checkoutIds: [],
+        finalStatus: put.status >= 500 ? 'UNANSWERED' : 'REFUSED',
+        reason: errorCode(put),
+      };
+    }
+  }
+  const posted = await api.send(
+    'POST',
+    'checkouts',
+    customer,
+    {
+      cartId: plan.cartId,
+      paymentToken: plan.paymentToken,
+      shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' },
+      ...(plan.discountCode ? { discountCode: plan.discountCode } : {}),
+    },
+    `${plan.correlationId}-checkout`,
+  );
+  const checkoutIds = api.answers
+    .map((answer) => (answer.body as { checkoutId?: string } | undefined)?.checkoutId)
+    .filter((id): id is string => typeof id === 'string');
+  if (posted.status >= 400) {
+    const finalStatus = posted.status >= 500 || posted.status === 429 ? 'UNANSWERED' : 'REFUSED';
+    return { plan, checkoutIds, finalStatus, reason: errorCode(posted) };
+  }
+  const { checkoutId } = posted.body as { checkoutId: string };
+  const closed = await Promise.race([
+    options.executionClosed(checkoutId).then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), options.terminationBoundMs).unref()),
+  ]);
+  const view = await api.send('GET', `checkouts/${checkoutId}`, customer);
+  const seen = view.body as { status?: string; orderId?: string; failure?: { code?: string } } | undefined;
+  const status = seen?.status ?? 'UNANSWERED';
+  const finalStatus = closed && TERMINAL.has(status) ? (status as 'COMPLETED' | 'FAILED') : 'RUNNING';
+  if (finalStatus === 'COMPLETED' && seen?.orderId) await requestRefunds(api, plan.refunds, seen.orderId, support);
+  return { plan, checkoutIds, finalStatus, reason: seen?.failure?.code };
+}
+
+/** The planned refunds, sent at once so that they race; a duplicated one is sent twice with the same key. */
+async function requestRefunds(api: ApiClient, refunds: readonly PlannedRefund[], orderId: string, support: string) {
+  const order = await api.send('GET', `orders/${orderId}`, support);
+  const totalCents = (order.body as { totals?: { totalCents?: number } } | undefined)?.totals?.totalCents ?? 0;
+  await Promise.all(
+    refunds.flatMap((refund, index) => {
+      const body = refund.share === 'full' ? {} : { amountCents: Math.max(1, Math.floor(totalCents / 2)) };
+      const key = `${api.correlationId}-refund-${index}`;
+      const send = () => api.send('POST', `orders/${orderId}/refunds`, support, body, key);
+      return refund.duplicated ? [send(), send()] : [send()];
+    }),
+  );
+}
+
+/** 409 REQUEST_IN_PROGRESS: an earlier attempt with this key holds it until it ends or its invocation would time out. */
+function inProgress(answer: Answer): boolean {
+  return answer.status === 409 && errorCode(answer) === 'REQUEST_IN_PROGRESS';
+}
+
+/** `{ error: { code } }`, the platform's error envelope, or the HTTP status. */
+function errorCode(answer: Answer): string {
+  const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
+  return code ?? `HTTP ${answer.status}`;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+class ApiClient {
+  /** Every answer, retries included, in order. */
+  readonly answers: Answer[] = [];
+
+  constructor(
+    private readonly apiUrl: string,
+    readonly correlationId: string,
+  ) {}
+
+  /** Sends until an answer that is not 429 or 5xx, or the attempts run out; answers the last one. */
+  async send(
+    method: string,
+    path: string,
+    authorization: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<Answer> {
+    let last: Answer = { status: 0, body: undefined };
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      last = await this.once(method, path, authorization, body, idempotencyKey);
+      this.answers.push(last);
+      if (last.status !== 0 && last.status !== 429 && last.status < 500 && !inProgress(last)) return last;
+      // 429, 5xx, no answer, or the same request still in progress (its first attempt's answer was lost): a good
+      // client waits and sends the same request again, with the same key.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 100 * 2 ** attempt)));
+    }
+    return last;
+  }
+
+  private async once(
+    method: string,
+    path: string,
+    authorization: string,
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<Answer> {
+    try {
+      const response = await fetch(`${this.apiUrl}${path}`, {
+        method,
+        headers: {
+          Authorization: authorization,
+          'Content-Type': 'application/json',
+          'X-Correlation-Id': this.correlationId,
+          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    } catch {
+      return { status: 0, body: undefined };
+    }
+  }
+}

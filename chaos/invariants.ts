@@ -1,0 +1,306 @@
+/**
+ * The checkout saga's promises, checked against what the stores hold once every saga has ended. Pure: a snapshot in,
+ * one result per invariant out, so each rule is unit-tested on hand-made snapshots (test/unit/chaos/).
+ */
+import type { ChaosProduct, CheckoutSagaPlan } from './checkout-plan.js';
+
+export interface ProductRow {
+  readonly sku: string;
+  readonly available: number;
+  readonly reserved: number;
+}
+export interface ReservationRow {
+  readonly checkoutId: string;
+  readonly status: string;
+}
+export interface OrderRow {
+  readonly orderId: string;
+  readonly checkoutId: string;
+  readonly paymentId: string;
+  readonly status: string;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
+  readonly totals: { readonly totalCents: number };
+  readonly refundedCents: number;
+}
+export interface PaymentRow {
+  readonly paymentId: string;
+  readonly checkoutId: string;
+  readonly amountCents: number;
+  readonly refundedCents: number;
+}
+export interface RefundRow {
+  readonly paymentId: string;
+  readonly refundId: string;
+  readonly amountCents: number;
+}
+export interface CheckoutRow {
+  readonly checkoutId: string;
+  readonly cartId: string;
+  readonly status: string;
+}
+export interface NotificationRow {
+  readonly recipient: string;
+  readonly channel: string;
+  readonly eventId: string;
+}
+
+/** What the client of one saga saw. */
+export interface ClientRecord {
+  readonly plan: CheckoutSagaPlan;
+  /** Every checkout ID the API answered for this saga's idempotency key (retries included). */
+  readonly checkoutIds: readonly string[];
+  /** The status the client saw last: COMPLETED, FAILED, RUNNING (gave up waiting), or REFUSED (4xx, no saga). */
+  readonly finalStatus: 'COMPLETED' | 'FAILED' | 'RUNNING' | 'REFUSED' | 'UNANSWERED';
+  /** Why: the API's error code for a refusal, the failure code of a failed saga. */
+  readonly reason?: string;
+}
+
+export interface Snapshot {
+  readonly catalog: readonly ChaosProduct[];
+  readonly products: readonly ProductRow[];
+  readonly reservations: readonly ReservationRow[];
+  readonly orders: readonly OrderRow[];
+  readonly payments: readonly PaymentRow[];
+  readonly refunds: readonly RefundRow[];
+  readonly checkouts: readonly CheckoutRow[];
+  readonly notifications: readonly NotificationRow[];
+  /** Executions of the checkout state machine by status. */
+  readonly executions: Readonly<Record<string, number>>;
+  readonly clients: readonly ClientRecord[];
+}
+
+export interface Violation {
+  /** What broke it: a SKU, a checkout, a payment. */
+  readonly subject: string;
+  readonly detail: string;
+  /** The saga to run again alone to reproduce it, when one is to blame. */
+  readonly sagaIndex?: number;
+}
+
+export interface InvariantResult {
+  readonly name: string;
+  readonly promise: string;
+  /** How many subjects were checked. */
+  readonly checked: number;
+  readonly violations: readonly Violation[];
+}
+
+type Check = (snapshot: Snapshot, index: SnapshotIndex) => Omit<InvariantResult, 'name' | 'promise'>;
+
+interface SnapshotIndex {
+  readonly sagaByCheckout: ReadonlyMap<string, number>;
+  readonly ordersByCheckout: ReadonlyMap<string, OrderRow[]>;
+  readonly paymentsByCheckout: ReadonlyMap<string, PaymentRow[]>;
+}
+
+const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
+  {
+    name: 'stock.conserved',
+    promise: 'for every SKU, initial stock = available + reserved + sold in placed orders',
+    check: ({ catalog, products, orders }) => {
+      const violations: Violation[] = [];
+      for (const product of catalog) {
+        const row = products.find((candidate) => candidate.sku === product.sku);
+        const sold = orders
+          .filter((order) => order.status === 'PLACED')
+          .flatMap((order) => order.lines)
+          .filter((line) => line.sku === product.sku)
+          .reduce((sum, line) => sum + line.quantity, 0);
+        const accounted = (row?.available ?? 0) + (row?.reserved ?? 0) + sold;
+        if (accounted !== product.stock) {
+          violations.push({
+            subject: product.sku,
+            detail: `initial ${product.stock} ≠ available ${row?.available} + reserved ${row?.reserved} + sold ${sold}`,
+          });
+        }
+      }
+      return { checked: catalog.length, violations };
+    },
+  },
+  {
+    name: 'stock.nothingHeld',
+    promise: 'once every saga ended, no stock stays reserved and no reservation stays HELD',
+    check: ({ catalog, products, reservations }, { sagaByCheckout }) => {
+      const violations: Violation[] = [];
+      for (const product of catalog) {
+        const row = products.find((candidate) => candidate.sku === product.sku);
+        if (row && (row.reserved !== 0 || row.available < 0)) {
+          violations.push({ subject: product.sku, detail: `reserved ${row.reserved}, available ${row.available}` });
+        }
+      }
+      for (const reservation of reservations.filter((candidate) => candidate.status === 'HELD')) {
+        violations.push({
+          subject: `reservation ${reservation.checkoutId}`,
+          detail: 'still HELD',
+          sagaIndex: sagaByCheckout.get(reservation.checkoutId),
+        });
+      }
+      return { checked: catalog.length + reservations.length, violations };
+    },
+  },
+  {
+    name: 'money.balanced',
+    promise: 'per checkout, captured − refunded = order total − order refunds if completed, 0 if failed',
+    check: ({ checkouts }, { paymentsByCheckout, ordersByCheckout, sagaByCheckout }) => {
+      const violations: Violation[] = [];
+      for (const checkout of checkouts) {
+        const payments = paymentsByCheckout.get(checkout.checkoutId) ?? [];
+        const kept = payments.reduce((sum, payment) => sum + payment.amountCents - payment.refundedCents, 0);
+        const placed = (ordersByCheckout.get(checkout.checkoutId) ?? []).filter((order) => order.status === 'PLACED');
+        const owed = placed.reduce((sum, order) => sum + order.totals.totalCents - order.refundedCents, 0);
+        const expected = checkout.status === 'COMPLETED' ? owed : 0;
+        if (checkout.status !== 'RUNNING' && kept !== expected) {
+          violations.push({
+            subject: `checkout ${checkout.checkoutId}`,
+            detail: `${checkout.status}: kept ${kept} cents of ${payments.length} payment(s), expected ${expected}`,
+            sagaIndex: sagaByCheckout.get(checkout.checkoutId),
+          });
+        }
+      }
+      return { checked: checkouts.length, violations };
+    },
+  },
+  {
+    name: 'money.refundsWithinCaptures',
+    promise: 'refunds never exceed captures, and each payment’s refunded sum is the sum of its refunds',
+    check: ({ payments, refunds }, { sagaByCheckout }) => {
+      const violations: Violation[] = [];
+      for (const payment of payments) {
+        const recorded = refunds
+          .filter((refund) => refund.paymentId === payment.paymentId)
+          .reduce((sum, refund) => sum + refund.amountCents, 0);
+        if (payment.refundedCents > payment.amountCents || recorded !== payment.refundedCents) {
+          violations.push({
+            subject: `payment ${payment.paymentId}`,
+            detail: `captured ${payment.amountCents}, refundedCents ${payment.refundedCents}, refunds recorded ${recorded}`,
+            sagaIndex: sagaByCheckout.get(payment.checkoutId),
+          });
+        }
+      }
+      return { checked: payments.length, violations };
+    },
+  },
+  {
+    name: 'money.noOrphanCapture',
+    promise: 'no capture without a placed order or a full refund',
+    check: ({ payments, orders }, { sagaByCheckout }) => {
+      const violations: Violation[] = [];
+      for (const payment of payments) {
+        if (payment.refundedCents >= payment.amountCents) continue;
+        const order = orders.find((candidate) => candidate.paymentId === payment.paymentId);
+        if (order?.status !== 'PLACED') {
+          violations.push({
+            subject: `payment ${payment.paymentId}`,
+            detail: `${payment.amountCents - payment.refundedCents} cents kept, order ${order ? order.status : 'missing'}`,
+            sagaIndex: sagaByCheckout.get(payment.checkoutId),
+          });
+        }
+      }
+      return { checked: payments.length, violations };
+    },
+  },
+  {
+    name: 'orders.onePerCompletedCheckout',
+    promise: 'exactly one placed order per completed checkout, none for a failed one',
+    check: ({ checkouts }, { ordersByCheckout, sagaByCheckout }) => {
+      const violations: Violation[] = [];
+      for (const checkout of checkouts) {
+        const orders = ordersByCheckout.get(checkout.checkoutId) ?? [];
+        const placed = orders.filter((order) => order.status === 'PLACED').length;
+        const wanted = checkout.status === 'COMPLETED' ? 1 : 0;
+        if (checkout.status !== 'RUNNING' && (placed !== wanted || orders.length > 1)) {
+          violations.push({
+            subject: `checkout ${checkout.checkoutId}`,
+            detail: `${checkout.status} with ${placed} placed of ${orders.length} order(s)`,
+            sagaIndex: sagaByCheckout.get(checkout.checkoutId),
+          });
+        }
+      }
+      return { checked: checkouts.length, violations };
+    },
+  },
+  {
+    name: 'checkouts.onePerIdempotencyKey',
+    promise: 'one checkout per idempotency key, however often the client retried',
+    check: ({ clients, checkouts }) => {
+      const violations: Violation[] = [];
+      for (const client of clients) {
+        const answered = new Set(client.checkoutIds);
+        const stored = checkouts.filter((checkout) => checkout.cartId === client.plan.cartId).length;
+        if (answered.size > 1 || stored > 1) {
+          violations.push({
+            subject: `saga ${client.plan.index}`,
+            detail: `the API answered ${answered.size} checkout IDs; ${stored} checkouts stored for the cart`,
+            sagaIndex: client.plan.index,
+          });
+        }
+      }
+      return { checked: clients.length, violations };
+    },
+  },
+  {
+    name: 'sagas.terminate',
+    promise: 'every saga reaches COMPLETED or FAILED within the bound; no execution stays RUNNING',
+    check: ({ clients, executions, checkouts }) => {
+      const violations: Violation[] = [];
+      for (const client of clients) {
+        if (client.finalStatus === 'RUNNING' || client.finalStatus === 'UNANSWERED') {
+          violations.push({
+            subject: `saga ${client.plan.index}`,
+            detail: client.finalStatus === 'RUNNING' ? 'still RUNNING at the bound' : 'the API never answered',
+            sagaIndex: client.plan.index,
+          });
+        }
+      }
+      for (const checkout of checkouts.filter((candidate) => candidate.status === 'RUNNING')) {
+        violations.push({ subject: `checkout ${checkout.checkoutId}`, detail: 'record still RUNNING' });
+      }
+      const running = executions.RUNNING ?? 0;
+      if (running > 0) violations.push({ subject: 'executions', detail: `${running} still RUNNING` });
+      return { checked: clients.length, violations };
+    },
+  },
+  {
+    name: 'notifications.atMostOnce',
+    promise: 'a customer is notified at most once per event and channel',
+    check: ({ notifications }) => {
+      const seen = new Map<string, number>();
+      for (const notification of notifications) {
+        const key = `${notification.recipient} ${notification.eventId} ${notification.channel}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      const violations = [...seen.entries()]
+        .filter(([, count]) => count > 1)
+        .map(([key, count]) => ({ subject: key, detail: `${count} notifications` }));
+      return { checked: seen.size, violations };
+    },
+  },
+];
+
+export function checkInvariants(snapshot: Snapshot): InvariantResult[] {
+  const index = indexSnapshot(snapshot);
+  return INVARIANTS.map(({ name, promise, check }) => ({ name, promise, ...check(snapshot, index) }));
+}
+
+function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
+  const sagaByCart = new Map(snapshot.clients.map((client) => [client.plan.cartId, client.plan.index]));
+  const sagaByCheckout = new Map<string, number>();
+  for (const checkout of snapshot.checkouts) {
+    const saga = sagaByCart.get(checkout.cartId);
+    if (saga !== undefined) sagaByCheckout.set(checkout.checkoutId, saga);
+  }
+  return {
+    sagaByCheckout,
+    ordersByCheckout: groupBy(snapshot.orders, (order) => order.checkoutId),
+    paymentsByCheckout: groupBy(snapshot.payments, (payment) => payment.checkoutId),
+  };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return groups;
+}

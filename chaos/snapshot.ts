@@ -1,0 +1,136 @@
+/**
+ * Reads what the invariants are checked against, through the unchanged AWS SDK clients pointed at the local cloud:
+ * the checkout context's tables, the state machine's executions, and the depth of every dead-letter queue.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { ChaosProduct } from './checkout-plan.js';
+import type {
+  CheckoutRow,
+  ClientRecord,
+  NotificationRow,
+  OrderRow,
+  PaymentRow,
+  ProductRow,
+  RefundRow,
+  ReservationRow,
+  Snapshot,
+} from './invariants.js';
+
+export interface CloudAddress {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly output: (name: string) => string;
+}
+
+/** Queues whose messages failed for good, by stack output; each is counted in the report. */
+export const DEAD_LETTER_QUEUE_OUTPUTS = [
+  'CompensationDlqUrl',
+  'NotificationsDlqUrl',
+  'CheckoutRequestsDlqUrl',
+  'UndeliveredEventsQueueUrl',
+  'AuditDlqUrl',
+  'UndeliveredAuditEventsUrl',
+] as const;
+
+export class StoreReader {
+  private readonly config;
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly sfn: SFNClient;
+  private readonly sqs: SQSClient;
+
+  constructor(private readonly cloud: CloudAddress) {
+    this.config = {
+      endpoint: cloud.endpoint,
+      region: cloud.region,
+      credentials: { accessKeyId: 'chaos', secretAccessKey: 'chaos' },
+    };
+    this.documents = DynamoDBDocumentClient.from(new DynamoDBClient(this.config));
+    this.sfn = new SFNClient(this.config);
+    this.sqs = new SQSClient(this.config);
+  }
+
+  async snapshot(catalog: readonly ChaosProduct[], clients: readonly ClientRecord[]): Promise<Snapshot> {
+    const skus = new Set(catalog.map((product) => product.sku));
+    const [catalogRows, reservations, orders, paymentRows, checkouts, notifications, executions] = await Promise.all([
+      this.scan<ProductRow>('CatalogTableName'),
+      this.scan<ReservationRow>('ReservationsTableName'),
+      this.scan<OrderRow>('OrdersTableName'),
+      this.scan<Record<string, unknown>>('PaymentsTableName'),
+      this.scan<CheckoutRow>('CheckoutsTableName'),
+      this.scan<NotificationRow>('NotificationsTableName'),
+      this.executionsByStatus(),
+    ]);
+    return {
+      catalog,
+      products: catalogRows.filter((product) => skus.has(product.sku)),
+      reservations,
+      orders,
+      payments: paymentRows
+        .filter((row) => String(row.pk).startsWith('PAYMENT#') && row.sk === 'PAYMENT')
+        .map((row) => row as unknown as PaymentRow),
+      refunds: paymentRows
+        .filter((row) => String(row.pk).startsWith('PAYMENT#') && String(row.sk).startsWith('REFUND#'))
+        .map((row) => row as unknown as RefundRow),
+      checkouts,
+      notifications,
+      executions,
+      clients,
+    };
+  }
+
+  /** Messages in every dead-letter queue, by stack output name. */
+  async deadLetterDepths(): Promise<Record<string, number>> {
+    const depths: Record<string, number> = {};
+    for (const name of DEAD_LETTER_QUEUE_OUTPUTS) {
+      const { Attributes } = await this.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: this.cloud.output(name),
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      depths[name] =
+        Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    }
+    return depths;
+  }
+
+  close(): void {
+    this.documents.destroy();
+    this.sfn.destroy();
+    this.sqs.destroy();
+  }
+
+  private async scan<T>(tableOutput: string): Promise<T[]> {
+    const items: T[] = [];
+    const pages = paginateScan(
+      { client: this.documents },
+      { TableName: this.cloud.output(tableOutput), ConsistentRead: true },
+    );
+    for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+    return items;
+  }
+
+  private async executionsByStatus(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    let nextToken: string | undefined;
+    do {
+      const page = await this.sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: this.cloud.output('CheckoutStateMachineArn'),
+          maxResults: 1000,
+          nextToken,
+        }),
+      );
+      for (const execution of page.executions ?? []) {
+        const status = execution.status ?? 'UNKNOWN';
+        counts[status] = (counts[status] ?? 0) + 1;
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return counts;
+  }
+}
