@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects, one runner. `npm test` runs them all; each can also run alone (`npm run test:unit`, ...).
+ * Five projects, one runner. `npm test` runs them all; each can also run alone (`npm run test:unit`, ...).
  * The JSON report is what `.ci/run` reads to print its closing `N passed, N failed` line.
  */
 export default defineConfig({
@@ -40,12 +40,26 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // The fault matrix is a project of its own (below).
+          exclude: ['test/e2e/fault-matrix.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
           // The suites share one local cloud and its data; running files one at a time keeps stock figures exact.
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // End-to-end under injected faults, against a local cloud of its own (faults are the local cloud's).
+          name: 'fault-matrix',
+          include: ['test/e2e/fault-matrix.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/support/fault-matrix-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
     ],

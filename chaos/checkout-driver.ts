@@ -12,8 +12,11 @@ export interface DriverOptions {
   readonly concurrency: number;
   /** How long a saga may run before it counts as not terminating. */
   readonly terminationBoundMs: number;
-  /** Resolves when the execution named `checkoutId` closed (or at once if it already did). */
-  readonly executionClosed: (checkoutId: string) => Promise<void>;
+  /**
+   * Resolves when the execution named `checkoutId` closed (or at once if it already did). Without it, the client
+   * polls `GET /checkouts/{id}` every half second, as API clients do.
+   */
+  readonly executionClosed?: (checkoutId: string) => Promise<void>;
   readonly onSagaEnded?: (record: ClientRecord) => void;
 }
 
@@ -90,7 +93,10 @@ async function runSaga(
   }
   const { checkoutId } = posted.body as { checkoutId: string };
   const closed = await Promise.race([
-    options.executionClosed(checkoutId).then(() => true),
+    (
+      options.executionClosed?.(checkoutId) ??
+      pollUntilEnded(api, checkoutId, customer, Date.now() + options.terminationBoundMs)
+    ).then(() => true),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), options.terminationBoundMs).unref()),
   ]);
   const view = await api.send('GET', `checkouts/${checkoutId}`, customer);
@@ -99,6 +105,14 @@ async function runSaga(
   const finalStatus = closed && TERMINAL.has(status) ? (status as 'COMPLETED' | 'FAILED') : 'RUNNING';
   if (finalStatus === 'COMPLETED' && seen?.orderId) await requestRefunds(api, plan.refunds, seen.orderId, support);
   return { plan, checkoutIds, finalStatus, reason: seen?.failure?.code };
+}
+
+async function pollUntilEnded(api: ApiClient, checkoutId: string, customer: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const view = await api.send('GET', `checkouts/${checkoutId}`, customer);
+    if (TERMINAL.has(String((view.body as { status?: string } | undefined)?.status))) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** The planned refunds, sent at once so that they race; a duplicated one is sent twice with the same key. */

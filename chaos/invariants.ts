@@ -277,6 +277,32 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
   },
 ];
 
+/**
+ * The part of a snapshot that belongs to the clients' sagas: their checkouts and what hangs off them, their products
+ * and customers. For a store other work shares (the end-to-end suite's local cloud). Execution counts are dropped:
+ * they cannot be told apart; the clients' own view and the checkout records still show a saga that did not end.
+ */
+export function restrictToSagas(snapshot: Snapshot): Snapshot {
+  const carts = new Set(snapshot.clients.map((client) => client.plan.cartId));
+  const customers = new Set(snapshot.clients.map((client) => client.plan.customer));
+  const skus = new Set(snapshot.catalog.map((product) => product.sku));
+  const checkouts = snapshot.checkouts.filter((checkout) => carts.has(checkout.cartId));
+  const checkoutIds = new Set(checkouts.map((checkout) => checkout.checkoutId));
+  const payments = snapshot.payments.filter((payment) => checkoutIds.has(payment.checkoutId));
+  const paymentIds = new Set(payments.map((payment) => payment.paymentId));
+  return {
+    ...snapshot,
+    products: snapshot.products.filter((product) => skus.has(product.sku)),
+    reservations: snapshot.reservations.filter((reservation) => checkoutIds.has(reservation.checkoutId)),
+    orders: snapshot.orders.filter((order) => checkoutIds.has(order.checkoutId)),
+    payments,
+    refunds: snapshot.refunds.filter((refund) => paymentIds.has(refund.paymentId)),
+    checkouts,
+    notifications: snapshot.notifications.filter((notification) => customers.has(notification.recipient)),
+    executions: {},
+  };
+}
+
 export function checkInvariants(snapshot: Snapshot): InvariantResult[] {
   const index = indexSnapshot(snapshot);
   return INVARIANTS.map(({ name, promise, check }) => ({ name, promise, ...check(snapshot, index) }));

@@ -23,6 +23,7 @@ import { type DeployedStack, deployStack } from './deploy/stack-deployer.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb/index.js';
 import { edgeListener, listenOnLoopback, type RunningServer } from './edge-server.js';
 import { eventBridgeApi, LocalEventBridge } from './eventbridge/index.js';
+import { FAULTS_PATH, faultsListener } from './faults/api.js';
 import { FaultInjector, type FaultPlan } from './faults/fault-plan.js';
 import {
   eventBridgeDispatcher,
@@ -131,6 +132,15 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   try {
     const started = await start(options, stacks, teardown, meter, faults);
+    if (faults) {
+      started.mount({
+        name: 'faults',
+        listener: faultsListener(faults),
+        edgeRoutes: { pathPrefixes: [FAULTS_PATH] },
+        whenIdle: async () => {},
+        stop: async () => {},
+      });
+    }
     const deployment = await deploy(stacks, started);
     const wired = await wire(options, started, deployment, teardown, meter, faults);
     const outputs: Record<string, Record<string, string>> = {};

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const ALWAYS_FINGERPRINTED = ['cdk.json', 'package-lock.json', 'tsconfig.json'];
@@ -38,21 +38,79 @@ export function ensureSynthesized(options: SynthOptions = {}): SynthResult {
   const assemblyDirectory = resolve(root, process.env.LOCAL_CLOUD_CDK_OUT ?? 'cdk.out');
   const fingerprint = `${stage}:${sourceFingerprint(root)}`;
   const fingerprintPath = join(assemblyDirectory, FINGERPRINT_FILE);
-  if (existsSync(fingerprintPath) && readFileSync(fingerprintPath, 'utf8') === fingerprint) {
-    return { assemblyDirectory, reused: true };
+  const upToDate = () => existsSync(fingerprintPath) && readFileSync(fingerprintPath, 'utf8') === fingerprint;
+  if (upToDate()) return { assemblyDirectory, reused: true };
+  // Two processes may want the same assembly at once (npm test's two streams boot a local cloud each): one
+  // synthesizes, the other waits for it and reuses what it wrote.
+  const release = lockAssembly(assemblyDirectory, log);
+  try {
+    if (upToDate()) return { assemblyDirectory, reused: true };
+    synthesize(stage, root, assemblyDirectory, options.environment, log);
+    writeFileSync(fingerprintPath, fingerprint);
+    return { assemblyDirectory, reused: false };
+  } finally {
+    release();
   }
+}
+
+function synthesize(
+  stage: string,
+  root: string,
+  assemblyDirectory: string,
+  environment: Readonly<Record<string, string>> | undefined,
+  log: (line: string) => void,
+): void {
   log(`Synthesizing ${stage} (cdk synth '${stage}/*')...`);
   execFileSync(join(root, 'node_modules/.bin/cdk'), ['synth', `${stage}/*`, '--quiet', '--output', assemblyDirectory], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,
-      ...options.environment,
+      ...environment,
       PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
     },
   });
-  writeFileSync(fingerprintPath, fingerprint);
-  return { assemblyDirectory, reused: false };
+}
+
+/** A synth takes a minute at most here; a lock older than this was left by a process that died. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+/**
+ * Takes `<assembly>.lock` (created exclusively, holding the owner's pid), waiting while another live process holds it;
+ * answers the release. Synchronous, like the synth it guards.
+ */
+export function lockAssembly(assemblyDirectory: string, log: (line: string) => void): () => void {
+  const lockPath = `${assemblyDirectory}.lock`;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (lockIsStale(lockPath)) {
+      rmSync(lockPath, { force: true });
+      continue;
+    }
+    if (!announced) log(`Waiting for another process to finish synthesizing ${assemblyDirectory}...`);
+    announced = true;
+    Atomics.wait(pause, 0, 0, 200);
+  }
+}
+
+function lockIsStale(lockPath: string): boolean {
+  try {
+    const owner = Number(readFileSync(lockPath, 'utf8'));
+    if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) return true;
+    // Signal 0 only asks whether the process exists.
+    process.kill(owner, 0);
+    return false;
+  } catch (error) {
+    // ESRCH: the owner is gone. ENOENT: the lock was released meanwhile (take it on the next try).
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** The top-level folders and files `cdk.json` watches (`bin/**` -> `bin`), and the pinning files. */

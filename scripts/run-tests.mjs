@@ -65,7 +65,7 @@ const vitest = (name, projects) =>
 
 const [checked, fast, e2e] = await Promise.all([
   checks(),
-  vitest('tests', ['unit', 'local-cloud', 'infra']),
+  vitest('tests', ['unit', 'local-cloud', 'infra', 'fault-matrix']),
   vitest('e2e', ['e2e']),
 ]);
 
@@ -91,6 +91,6 @@ console.log('');
 if (failedChecks.length > 0) console.log(`Failed: ${failedChecks.join(', ')}`);
 console.log(
   `npm test: ${merged.numPassedTests} passed, ${merged.numFailedTests} failed` +
-    ` (unit, local-cloud and infra: ${fast === 0 ? 'green' : 'red'}; e2e: ${e2e === 0 ? 'green' : 'red'})`,
+    ` (unit, local-cloud, infra and fault matrix: ${fast === 0 ? 'green' : 'red'}; e2e: ${e2e === 0 ? 'green' : 'red'})`,
 );
 process.exitCode = merged.success ? 0 : 1;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { repositoryRoot } from '../../../lib/constructs/repository-root.js';
-import { bootLocalCloud, type LocalCloud } from '../../../local-cloud/boot.js';
+import { bootLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local-cloud/boot.js';
 import { synthesizeApp } from '../../../local-cloud/config.js';
 import { seedLocalCloud } from '../../../scripts/seed-data.js';
 import type { E2eTarget } from './target.js';
@@ -20,27 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const kind = (process.env.TARGET ?? 'local') as E2eTarget['kind'];
   let target: E2eTarget;
   if (kind === 'local') {
-    const { assemblyDirectory } = await synthesizeApp(repositoryRoot);
-    cloud = await bootLocalCloud({
-      assemblyDirectory,
-      // Retries that wait seconds on AWS wait a tenth here, so failure scenarios finish quickly.
-      retryBaseDelayMs: 100,
-      // Redelivery after a failure takes 2 s instead of 60 s (still longer than a batch takes), so the poison-message
-      // scenarios finish in seconds instead of minutes.
-      queueVisibilityTimeoutScale: 0.03,
-      // A silent worker is noticed after 5 s instead of 15 s; the simulated agent still heartbeats every second.
-      heartbeatTimeoutScale: 0.34,
-      log: () => {},
-      functionLog: process.env.E2E_VERBOSE ? (line) => console.log(line) : () => {},
-    });
-    await seedLocalCloud(cloud);
-    target = {
-      kind,
-      apiUrl: cloud.apiUrl,
-      awsEndpoint: cloud.endpoint,
-      region: cloud.region,
-      outputs: flatten(cloud.outputs),
-    };
+    ({ cloud, target } = await startLocalTarget());
   } else {
     const file = process.env.E2E_OUTPUTS_FILE ?? join(repositoryRoot, '.local-cloud/localstack-outputs.json');
     const outputs = flatten(JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>);
@@ -58,6 +38,37 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('target', target);
   return async () => {
     await cloud?.stop();
+  };
+}
+
+/** Synthesizes the Local stage if needed, boots the embedded local cloud in this process and seeds it. */
+export async function startLocalTarget(
+  extraOptions: Partial<LocalCloudOptions> = {},
+): Promise<{ cloud: LocalCloud; target: E2eTarget }> {
+  const { assemblyDirectory } = await synthesizeApp(repositoryRoot);
+  const local = await bootLocalCloud({
+    assemblyDirectory,
+    // Retries that wait seconds on AWS wait a tenth here, so failure scenarios finish quickly.
+    retryBaseDelayMs: 100,
+    // Redelivery after a failure takes 2 s instead of 60 s (still longer than a batch takes), so the poison-message
+    // scenarios finish in seconds instead of minutes.
+    queueVisibilityTimeoutScale: 0.03,
+    // A silent worker is noticed after 5 s instead of 15 s; the simulated agent still heartbeats every second.
+    heartbeatTimeoutScale: 0.34,
+    log: () => {},
+    functionLog: process.env.E2E_VERBOSE ? (line) => console.log(line) : () => {},
+    ...extraOptions,
+  });
+  await seedLocalCloud(local);
+  return {
+    cloud: local,
+    target: {
+      kind: 'local',
+      apiUrl: local.apiUrl,
+      awsEndpoint: local.endpoint,
+      region: local.region,
+      outputs: flatten(local.outputs),
+    },
   };
 }
 

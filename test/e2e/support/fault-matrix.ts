@@ -1,0 +1,84 @@
+/**
+ * The fault matrix: every fault kind once, at every step and every compensation of the checkout saga, each in a saga
+ * of its own. The end-to-end local cloud boots with these targets (they hit only the matrix's sagas, by correlation
+ * ID), and `fault-matrix.test.ts` runs the sagas and checks the chaos run's invariants on them.
+ */
+import type { CheckoutSagaPlan } from '../../../chaos/checkout-plan.js';
+import { FAULT_KINDS, type FaultKind, type FaultTarget } from '../../../local-cloud/faults/fault-plan.js';
+
+export const MATRIX_PRODUCT = { sku: 'MATRIX-PRODUCT', name: 'Fault matrix product', priceCents: 2500, stock: 1000 };
+
+/** The forward steps and the success record, in saga order: a fault there must be absorbed, the checkout completes. */
+const FORWARD_TASKS = [
+  'PriceCartFn',
+  'ReserveInventoryFn',
+  'ProcessPaymentFn',
+  'CreateOrderFn',
+  'ClearCartFn',
+  'CompleteCheckoutFn',
+] as const;
+
+/**
+ * The compensations and the failure record. To make them run, the saga's last step (ClearCart) fails for good; the
+ * fault under test then hits the compensation, which must still undo everything.
+ */
+const COMPENSATION_TASKS = ['CancelOrderFn', 'RefundPaymentFn', 'ReleaseInventoryFn', 'FailCheckoutFn'] as const;
+
+/** More invocations than ClearCart's retries make: it fails for good. */
+const FORCED_FAILURE: Omit<FaultTarget, 'saga'> = { kind: 'lambda.failBeforeHandler', where: 'ClearCartFn', times: 10 };
+
+/**
+ * Kinds that cannot meet a task, because the task makes no call where AWS raises them: a transaction conflict needs
+ * a transactional write, and these tasks write only tables no transaction writes (or read only).
+ */
+const NOT_APPLICABLE: Readonly<Partial<Record<FaultKind, readonly string[]>>> = {
+  'dynamodb.transactionConflict': [
+    'PriceCartFn',
+    'ProcessPaymentFn',
+    'ClearCartFn',
+    'CompleteCheckoutFn',
+    'FailCheckoutFn',
+  ],
+};
+
+export interface MatrixCase {
+  readonly kind: FaultKind;
+  readonly task: string;
+  readonly expected: 'COMPLETED' | 'FAILED';
+  readonly plan: CheckoutSagaPlan;
+  readonly targets: readonly FaultTarget[];
+}
+
+export const MATRIX_CASES: readonly MatrixCase[] = (() => {
+  const cases: MatrixCase[] = [];
+  const add = (kind: FaultKind, task: string, expected: MatrixCase['expected']) => {
+    if (NOT_APPLICABLE[kind]?.includes(task)) return;
+    const index = cases.length;
+    const saga = `matrix-case-${String(index).padStart(3, '0')}`;
+    const targets: FaultTarget[] = [{ kind, saga, where: task }];
+    if (expected === 'FAILED') targets.push({ ...FORCED_FAILURE, saga });
+    cases.push({
+      kind,
+      task,
+      expected,
+      targets,
+      plan: {
+        index,
+        correlationId: saga,
+        customer: `matrix-customer-${index}`,
+        cartId: `matrix-cart-${index}`,
+        lines: [{ sku: MATRIX_PRODUCT.sku, quantity: 1 }],
+        discountCode: undefined,
+        paymentToken: 'tok_visa',
+        refunds: [],
+      },
+    });
+  };
+  for (const kind of Object.keys(FAULT_KINDS) as FaultKind[]) {
+    for (const task of FORWARD_TASKS) add(kind, task, 'COMPLETED');
+    for (const task of COMPENSATION_TASKS) add(kind, task, 'FAILED');
+  }
+  return cases;
+})();
+
+export const MATRIX_FAULT_TARGETS: readonly FaultTarget[] = MATRIX_CASES.flatMap((matrixCase) => matrixCase.targets);
