@@ -149,6 +149,12 @@ async function main(): Promise<number> {
             faults: cloud.faults?.counts(),
             deadLetters,
             invariants: results,
+            bySaga: clients.map((client) => ({
+              index: client.plan.index,
+              correlationId: client.plan.correlationId,
+              status: client.finalStatus,
+              reason: client.reason,
+            })),
           },
           null,
           2,

@@ -26,6 +26,8 @@ export const ProvisionSagaInput = z.object({
   correlationId: CorrelationId,
   requestedBy: Requester,
   requestedAt: z.string(),
+  /** The deprovision saga's: which deletion of the resource it carries out (1, then 2 after a failed one...). */
+  deletionAttempt: z.int().min(1).optional(),
 });
 export type ProvisionSagaInput = z.infer<typeof ProvisionSagaInput>;
 

@@ -81,10 +81,12 @@ export function dynamoResources(): Resources {
     to: ResourceStatus,
     at: string,
     extra: Record<string, unknown> = {},
+    remove: readonly string[] = [],
   ): Promise<TransitionOutcome> => {
     const conditionValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
     const moved = await updateIf(resourceId, {
       set: { status: to, updatedAt: at, ...extra },
+      remove,
       condition: `#status IN (${Object.keys(conditionValues).join(', ')})`,
       conditionNames: { '#status': 'status' },
       conditionValues,
@@ -138,7 +140,10 @@ export function dynamoResources(): Resources {
         failure: { code: failure.code, message: failure.message },
       }),
 
-    requestDeletion: (resourceId, at) => transition(resourceId, ['ACTIVE', 'FAILED'], 'DEPROVISIONING', at),
+    requestDeletion: (resourceId, at, attempt) =>
+      transition(resourceId, ['ACTIVE', 'FAILED'], 'DEPROVISIONING', at, { deletionAttempts: attempt }, [
+        'deprovisionExecutionArn',
+      ]),
 
     markDeleted: (resourceId, at) => transition(resourceId, ['DEPROVISIONING'], 'DELETED', at),
 

@@ -38,8 +38,8 @@ export function stepFunctionsProvisioningSagas(): ProvisioningSagas {
     startProvision: (input) =>
       start(requiredEnv('PROVISION_STATE_MACHINE_ARN'), provisionExecutionName(input.resourceId), input),
 
-    startDeprovision: (input) =>
-      start(requiredEnv('DEPROVISION_STATE_MACHINE_ARN'), deprovisionExecutionName(input.resourceId), input),
+    startDeprovision: (input, attempt) =>
+      start(requiredEnv('DEPROVISION_STATE_MACHINE_ARN'), deprovisionExecutionName(input.resourceId, attempt), input),
 
     status: async (executionArn) => (await executionStatus(executionArn)) as SagaExecutionStatus | undefined,
 

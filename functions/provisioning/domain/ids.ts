@@ -29,7 +29,16 @@ export const bootVolumeIdFor = (resourceId: string): string => `bootvol_${resour
 
 /** Execution names: Step Functions refuses a second execution of the same name, so each saga runs once. */
 export const provisionExecutionName = (resourceId: string): string => resourceId;
-export const deprovisionExecutionName = (resourceId: string): string => `${resourceId}-delete`;
+
+/**
+ * One deprovision saga per deletion attempt: a resource whose deprovisioning failed can be deleted again, with a
+ * saga of a new name (`<resourceId>-delete`, then `-delete-2`, ...), while a repeat of the same attempt finds its
+ * saga. Execution names stay unique for 90 days after the execution closes, so a fixed name could never run twice.
+ */
+export function deprovisionExecutionName(resourceId: string, attempt = 1): string {
+  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`Bad deletion attempt ${attempt}`);
+  return attempt === 1 ? `${resourceId}-delete` : `${resourceId}-delete-${attempt}`;
+}
 
 /** The network a region's VMs join. */
 export const networkIdFor = (region: string): string => `net-${region}`;

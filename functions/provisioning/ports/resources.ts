@@ -19,7 +19,10 @@ export interface ResourceRecord {
   readonly status: ResourceStatus;
   readonly failure?: ResourceFailure;
   readonly executionArn?: string;
+  /** The saga of the current deletion attempt; removed when a new attempt starts. */
   readonly deprovisionExecutionArn?: string;
+  /** How many times deletion was asked of an ACTIVE or FAILED resource: names each attempt's saga. */
+  readonly deletionAttempts?: number;
   readonly nodeId?: string;
   readonly ipAddress?: string;
   readonly networkId?: string;
@@ -61,8 +64,11 @@ export interface Resources {
     at: string,
     from: readonly ResourceStatus[],
   ): Promise<TransitionOutcome>;
-  /** ACTIVE or FAILED → DEPROVISIONING; `UNCHANGED` when already DEPROVISIONING; otherwise a ConflictError. */
-  requestDeletion(resourceId: string, at: string): Promise<TransitionOutcome>;
+  /**
+   * ACTIVE or FAILED → DEPROVISIONING as deletion attempt `attempt`, forgetting the saga of an earlier attempt;
+   * `UNCHANGED` when already DEPROVISIONING; otherwise a ConflictError.
+   */
+  requestDeletion(resourceId: string, at: string, attempt: number): Promise<TransitionOutcome>;
   /** DEPROVISIONING → DELETED. */
   markDeleted(resourceId: string, at: string): Promise<TransitionOutcome>;
   /** Records the boot volume once; `UNCHANGED` when one is recorded already. */

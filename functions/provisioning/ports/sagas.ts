@@ -11,8 +11,8 @@ export interface ProvisioningSagas {
    * already is the one this request started before: its ARN is answered, and no second saga runs.
    */
   startProvision(input: ProvisionSagaInput): Promise<{ executionArn: string }>;
-  /** The same for the deprovision saga, named `<resourceId>-delete`. */
-  startDeprovision(input: DeprovisionSagaInput): Promise<{ executionArn: string }>;
+  /** The same for the deprovision saga of deletion attempt `attempt` (`deprovisionExecutionName`). */
+  startDeprovision(input: DeprovisionSagaInput, attempt: number): Promise<{ executionArn: string }>;
   /** `undefined` when the execution does not exist. */
   status(executionArn: string): Promise<SagaExecutionStatus | undefined>;
   /** Every history event, oldest first; empty when the execution does not exist. */

@@ -42,10 +42,14 @@ export async function deleteResource(
   let resource = found;
   let requestedNow = false;
   if (found.status === 'ACTIVE' || found.status === 'FAILED') {
-    const outcome = await ports.resources.requestDeletion(resourceId, now());
+    // A FAILED resource may be one whose deprovisioning failed: this is a new attempt, with a saga of its own.
+    const attempt = (found.deletionAttempts ?? 0) + 1;
+    const outcome = await ports.resources.requestDeletion(resourceId, now(), attempt);
     if (outcome === 'MISSING') throw new NotFoundError('Resource', resourceId);
     requestedNow = outcome === 'CHANGED';
-    resource = { ...found, status: 'DEPROVISIONING' };
+    resource = requestedNow
+      ? { ...found, status: 'DEPROVISIONING', deletionAttempts: attempt, deprovisionExecutionArn: undefined }
+      : ((await ports.resources.find(resourceId)) ?? found);
   }
 
   // DEPROVISIONING without a saga: an earlier request moved it but could not start the saga; this one does.
@@ -73,22 +77,27 @@ async function startSaga(
   at: string,
 ): Promise<void> {
   let executionArn: string;
+  const attempt = resource.deletionAttempts ?? 1;
   try {
-    ({ executionArn } = await ports.sagas.startDeprovision({
-      resourceId: resource.resourceId,
-      srn: resource.srn,
-      tenantId: resource.tenantId,
-      projectId: resource.projectId,
-      type: resource.type,
-      flavor: resource.flavor,
-      region: resource.region,
-      name: resource.name,
-      correlationId: command.correlationId,
-      requestedBy: actorOf(command.principal),
-      requestedAt: at,
-    }));
+    ({ executionArn } = await ports.sagas.startDeprovision(
+      {
+        resourceId: resource.resourceId,
+        srn: resource.srn,
+        tenantId: resource.tenantId,
+        projectId: resource.projectId,
+        type: resource.type,
+        flavor: resource.flavor,
+        region: resource.region,
+        name: resource.name,
+        correlationId: command.correlationId,
+        requestedBy: actorOf(command.principal),
+        requestedAt: at,
+        deletionAttempt: attempt,
+      },
+      attempt,
+    ));
   } catch (cause) {
-    // The resource stays DEPROVISIONING without a saga; deleting again starts it (the execution name is fixed).
+    // The resource stays DEPROVISIONING without a saga; deleting again starts it (the attempt's execution name).
     logger.error('The deprovision saga could not be started', { srn: resource.srn, error: cause as Error });
     throw new TransientError('The resource could not be deleted yet; please retry', { cause });
   }

@@ -314,6 +314,26 @@ describe('DELETE /resources/{resourceId}', () => {
     expect(auditRecords(eventBridge)[0]?.details).toEqual({ previousStatus: 'FAILED' });
   });
 
+  it('deletes again a resource whose deprovisioning failed, with a saga of a new name for the new attempt', async () => {
+    // Prepare: the first attempt's saga (`-delete`) ran and failed; its name can never run again.
+    stored({ status: 'FAILED', deletionAttempts: 1, deprovisionExecutionArn: DEPROVISION_ARN });
+
+    // Act
+    const response = await remove();
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const [transition] = dynamo.commandCalls(UpdateCommand);
+    expect(transition?.args[0].input.UpdateExpression).toContain('REMOVE');
+    expect(Object.values(transition?.args[0].input.ExpressionAttributeNames ?? {})).toEqual(
+      expect.arrayContaining(['deletionAttempts', 'deprovisionExecutionArn']),
+    );
+    expect(Object.values(transition?.args[0].input.ExpressionAttributeValues ?? {})).toContain(2);
+    const [start] = sfn.commandCalls(StartExecutionCommand);
+    expect(start?.args[0].input.name).toBe(`${RESOURCE_ID}-delete-2`);
+    expect(JSON.parse(start?.args[0].input.input ?? '{}').deletionAttempt).toBe(2);
+  });
+
   it('answers a repeat for a DEPROVISIONING resource with the same 202, starting no second saga', async () => {
     // Prepare
     stored({ status: 'DEPROVISIONING', deprovisionExecutionArn: DEPROVISION_ARN });

@@ -193,6 +193,9 @@ describe('identifiers', () => {
     expect(provisionExecutionName(resourceId)).toBe(resourceId);
     expect(deprovisionExecutionName(resourceId)).toBe(`${resourceId}-delete`);
     expect(deprovisionExecutionName(resourceId).length).toBeLessThanOrEqual(80);
+    expect(deprovisionExecutionName(resourceId, 1)).toBe(`${resourceId}-delete`);
+    expect(deprovisionExecutionName(resourceId, 12)).toBe(`${resourceId}-delete-12`);
+    expect(() => deprovisionExecutionName(resourceId, 0)).toThrow(RangeError);
   });
 
   it('derives one meter, one boot volume and one network id', () => {
