@@ -2,10 +2,13 @@
  * The audit table (AUDIT_TABLE_NAME, `srn` + `sk`). The appender needs `dynamodb:PutItem` only: it never updates or
  * deletes, and it learns what an existing record holds from the refused write itself
  * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), not from a read. The reader needs `dynamodb:Query` only.
+ *
+ * A record's key holds the event's time, which a retried publisher changes; so each record is written with a guard
+ * item keyed on its event id alone (`srn` = `AUDIT_EVENT#<eventId>`, a partition no resource's trail reads), in one
+ * transaction: an event id is recorded once, whatever time a repeat carries.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { AuditRecord } from '../domain/audit.js';
@@ -14,30 +17,56 @@ import type { AuditAppender, AuditReader } from '../ports/audit-log.js';
 /** A resource's trail is a handful of records; the cap only guards against a runaway loop (each page is up to 1 MB). */
 const MAX_TRAIL_PAGES = 20;
 
+/** The partition of the guard item that makes an event id recorded once. */
+export const AUDIT_EVENT_GUARD_PREFIX = 'AUDIT_EVENT#';
+
 export function dynamoAuditAppender(): AuditAppender {
   return {
     async append(record) {
+      const putOnce = (item: object) => ({
+        Put: {
+          TableName: requiredEnv('AUDIT_TABLE_NAME'),
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(srn)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      });
+      const guard = { srn: `${AUDIT_EVENT_GUARD_PREFIX}${record.eventId}`, sk: 'RECORDED', record };
       try {
         await dynamoDocumentClient().send(
-          new PutCommand({
-            TableName: requiredEnv('AUDIT_TABLE_NAME'),
-            Item: record,
-            ConditionExpression: 'attribute_not_exists(srn)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
+          new TransactWriteCommand({ TransactItems: [putOnce(record), putOnce(guard)] }),
         );
         return { status: 'APPENDED' };
       } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        // The document client converts results, not errors: the item comes back in DynamoDB's attribute-value form.
-        const item = (error as Error & { Item?: Record<string, AttributeValue> }).Item;
-        return {
-          status: 'ALREADY_EXISTS',
-          existing: item ? (fromAttributeMap(item) as unknown as AuditRecord) : undefined,
-        };
+        const refused = refusedItems(error);
+        if (!refused) throw error;
+        // The record under the same key, else the copy the guard keeps of the event's first record.
+        const [sameKey, guardItem] = refused;
+        const existing = sameKey ?? (guardItem?.record as Record<string, unknown> | undefined);
+        return { status: 'ALREADY_EXISTS', existing: existing as unknown as AuditRecord | undefined };
       }
     },
   };
+}
+
+/**
+ * For a transaction cancelled by refused conditions only, the item each refusal returned (in order, `undefined` where
+ * none); `undefined` for any other error, which the caller rethrows (contention included: the message is retried).
+ * The document client converts results, not errors: items come back in DynamoDB's attribute-value form.
+ */
+function refusedItems(error: unknown): (Record<string, unknown> | undefined)[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons =
+    (error as Error & { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] })
+      .CancellationReasons ?? [];
+  const codes = reasons.map((reason) => reason.Code ?? 'None');
+  if (
+    !codes.includes('ConditionalCheckFailed') ||
+    codes.some((code) => code !== 'ConditionalCheckFailed' && code !== 'None')
+  ) {
+    return undefined;
+  }
+  return reasons.map((reason) => (reason.Item ? fromAttributeMap(reason.Item) : undefined));
 }
 
 export function dynamoAuditReader(): AuditReader {

@@ -77,6 +77,16 @@ export function sameAuditRecord(existing: AuditRecord, incoming: AuditRecord): b
   return canonicalJson(existing) === canonicalJson(incoming);
 }
 
+/**
+ * Whether two records tell the same event, whenever it was published: equal but for the time (and the key, which
+ * holds it). A retried publisher repeats an event with a later time; anything else that differs is not a repeat.
+ */
+export function sameAuditEvent(existing: AuditRecord, incoming: AuditRecord): boolean {
+  const { sk: _existingKey, recordedAt: _existingTime, ...existingEvent } = existing;
+  const { sk: _incomingKey, recordedAt: _incomingTime, ...incomingEvent } = incoming;
+  return canonicalJson(existingEvent) === canonicalJson(incomingEvent);
+}
+
 export type AuditReadDecision = 'ALLOWED' | 'NOT_FOUND' | 'FORBIDDEN';
 
 /**

@@ -1,7 +1,7 @@
 /** The audit sink: appends one audit event to the trail, once, and never lets anyone rewrite it. */
 import type { AuditEventEnvelope } from '../../../shared/contracts/events/audit-envelope.js';
 import { logger } from '../../../shared/powertools/index.js';
-import { type AuditRecord, auditRecordOf, sameAuditRecord } from '../domain/audit.js';
+import { type AuditRecord, auditRecordOf, sameAuditEvent, sameAuditRecord } from '../domain/audit.js';
 import type { AuditAppender } from '../ports/audit-log.js';
 
 export interface RecordAuditEventPorts {
@@ -35,6 +35,15 @@ export async function recordAuditEvent(
   }
   if (sameAuditRecord(result.existing, record)) {
     logger.info('Audit event already recorded; redelivery ignored', where);
+    return 'DUPLICATE';
+  }
+  if (sameAuditEvent(result.existing, record)) {
+    // A saga step that published, failed, and was retried publishes the same event again with a later time.
+    logger.info('Audit event already recorded at another time; the repeat is ignored', {
+      ...where,
+      recordedAt: result.existing.recordedAt,
+      repeatedAt: record.recordedAt,
+    });
     return 'DUPLICATE';
   }
   ports.alerts.tamperAttempt();

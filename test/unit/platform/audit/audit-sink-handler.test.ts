@@ -1,7 +1,8 @@
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AUDIT_EVENT_GUARD_PREFIX } from '../../../../functions/platform/adapters/dynamo-audit-log.js';
 import { handler } from '../../../../functions/platform/handlers/audit/audit-sink.js';
 import { logger, metrics } from '../../../../shared/powertools/index.js';
 import { lambdaContext, sqsBatch } from '../../checkout/checkouts/harness.js';
@@ -20,28 +21,49 @@ vi.hoisted(() => {
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 
+interface PutAction {
+  Put: { Item: Record<string, unknown>; ConditionExpression?: string };
+}
+
 /**
- * The audit table as DynamoDB behaves for the sink's write: a put refused while the key is taken, and with
- * `ReturnValuesOnConditionCheckFailure: ALL_OLD` the refusal carries the stored item in attribute-value form.
+ * The audit table as DynamoDB behaves for the sink's transaction: cancelled when a put's key is taken, and with
+ * `ReturnValuesOnConditionCheckFailure: ALL_OLD` each refusal carries the stored item in attribute-value form.
+ * `unreachableFor` makes every write of that event id fail as an unreachable table would.
  */
-function auditTable(options: { returnsItemOnRefusal?: boolean } = {}) {
+function auditTable(options: { returnsItemOnRefusal?: boolean; unreachableFor?: string } = {}) {
   const items = new Map<string, Record<string, unknown>>();
-  dynamo.on(PutCommand).callsFake((input: { Item: Record<string, unknown>; ConditionExpression?: string }) => {
-    const key = `${input.Item.srn}|${input.Item.sk}`;
-    const existing = items.get(key);
-    if (existing && input.ConditionExpression === 'attribute_not_exists(srn)') {
-      throw new ConditionalCheckFailedException({
-        message: 'The conditional request failed',
+  dynamo.on(TransactWriteCommand).callsFake((input: { TransactItems: PutAction[] }) => {
+    if (options.unreachableFor && input.TransactItems.some(({ Put }) => Put.Item.eventId === options.unreachableFor)) {
+      throw new Error('Rate exceeded');
+    }
+    const existing = input.TransactItems.map(({ Put }) =>
+      Put.ConditionExpression === 'attribute_not_exists(srn)' ? items.get(`${Put.Item.srn}|${Put.Item.sk}`) : undefined,
+    );
+    if (existing.some((item) => item !== undefined)) {
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled',
         $metadata: {},
-        ...(options.returnsItemOnRefusal === false
-          ? {}
-          : { Item: toAttributeMap(existing) as Record<string, AttributeValue> }),
+        CancellationReasons: existing.map((item) =>
+          item === undefined
+            ? { Code: 'None' }
+            : {
+                Code: 'ConditionalCheckFailed',
+                ...(options.returnsItemOnRefusal === false
+                  ? {}
+                  : { Item: toAttributeMap(item) as Record<string, AttributeValue> }),
+              },
+        ),
       });
     }
-    items.set(key, structuredClone(input.Item));
+    for (const { Put } of input.TransactItems) items.set(`${Put.Item.srn}|${Put.Item.sk}`, structuredClone(Put.Item));
     return {};
   });
   return items;
+}
+
+/** The audit records, without the guard items that keep each event id recorded once. */
+function records(items: Map<string, Record<string, unknown>>): Record<string, unknown>[] {
+  return [...items.values()].filter((item) => !String(item.srn).startsWith(AUDIT_EVENT_GUARD_PREFIX));
 }
 
 beforeEach(() => {
@@ -53,7 +75,7 @@ afterEach(() => {
 });
 
 describe('audit-sink consumer', () => {
-  it('appends the record with a conditional PutItem, and does nothing else to the table', async () => {
+  it('appends the record and its event id guard with conditional puts in one transaction, and nothing else', async () => {
     // Prepare
     const items = auditTable();
 
@@ -62,13 +84,18 @@ describe('audit-sink consumer', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    const [put] = dynamo.commandCalls(PutCommand);
-    expect(put?.args[0].input).toMatchObject({
-      TableName: 'audit-table',
-      ConditionExpression: 'attribute_not_exists(srn)',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    });
-    expect([...items.values()]).toEqual([
+    const [transaction] = dynamo.commandCalls(TransactWriteCommand);
+    const puts = (transaction?.args[0].input.TransactItems ?? []).map((action) => action.Put);
+    expect(puts).toHaveLength(2);
+    for (const put of puts) {
+      expect(put).toMatchObject({
+        TableName: 'audit-table',
+        ConditionExpression: 'attribute_not_exists(srn)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+    }
+    expect(puts[1]?.Item).toMatchObject({ srn: `${AUDIT_EVENT_GUARD_PREFIX}evt-audit-1`, sk: 'RECORDED' });
+    expect(records(items)).toEqual([
       {
         srn: SRN,
         sk: '2026-01-02T03:04:05.000Z#evt-audit-1',
@@ -82,8 +109,8 @@ describe('audit-sink consumer', () => {
         recordedAt: '2026-01-02T03:04:05.000Z',
       },
     ]);
-    // Append-only: nothing but PutItem ever reaches the table.
-    expect(dynamo.calls().every((call) => call.args[0] instanceof PutCommand)).toBe(true);
+    // Append-only: nothing but puts ever reaches the table.
+    expect(dynamo.calls().every((call) => call.args[0] instanceof TransactWriteCommand)).toBe(true);
   });
 
   it('treats a duplicate delivery of the same event as a success without change and without alarm', async () => {
@@ -99,6 +126,24 @@ describe('audit-sink consumer', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect([...items.values()]).toEqual(before);
+    expect(addMetric).not.toHaveBeenCalledWith('AuditTamperAttempt', expect.anything(), expect.anything());
+  });
+
+  it('records an event once when a retried publisher sends it again with a later time, without alarm', async () => {
+    // Prepare
+    const items = auditTable();
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    await handler(sqsBatch(auditEnvelope({ id: 'envelope-0001' })), lambdaContext);
+
+    // Act: the saga step published, failed, was retried, and published the same event id again.
+    const response = await handler(
+      sqsBatch(auditEnvelope({ id: 'envelope-0002', occurredAt: '2026-01-02T03:04:09.000Z' })),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(records(items).map((record) => record.sk)).toEqual(['2026-01-02T03:04:05.000Z#evt-audit-1']);
     expect(addMetric).not.toHaveBeenCalledWith('AuditTamperAttempt', expect.anything(), expect.anything());
   });
 
@@ -171,16 +216,16 @@ describe('audit-sink consumer', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect([...items.keys()].sort()).toEqual([
-      `${SRN}|2026-01-02T03:04:05.000Z#evt-audit-1`,
-      `${SRN}|2026-01-02T03:10:00.000Z#evt-audit-2`,
-    ]);
+    expect(
+      records(items)
+        .map((record) => `${record.srn}|${record.sk}`)
+        .sort(),
+    ).toEqual([`${SRN}|2026-01-02T03:04:05.000Z#evt-audit-1`, `${SRN}|2026-01-02T03:10:00.000Z#evt-audit-2`]);
   });
 
   it('fails the message when the table cannot be reached, so it is retried', async () => {
     // Prepare
-    const items = auditTable();
-    dynamo.on(PutCommand, { Item: { eventId: 'evt-audit-1' } }).rejects(new Error('Rate exceeded'));
+    const items = auditTable({ unreachableFor: 'evt-audit-1' });
 
     // Act
     const response = await handler(
@@ -193,7 +238,7 @@ describe('audit-sink consumer', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
-    expect([...items.values()].map((item) => item.eventId)).toEqual(['evt-audit-2']);
+    expect(records(items).map((item) => item.eventId)).toEqual(['evt-audit-2']);
   });
 
   it('fails (towards the DLQ) a message that is not an AuditEvent.v1 from the audit source, writing nothing', async () => {
@@ -217,6 +262,6 @@ describe('audit-sink consumer', () => {
       { itemIdentifier: 'msg-2' },
       { itemIdentifier: 'msg-3' },
     ]);
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });
