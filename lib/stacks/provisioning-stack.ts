@@ -234,13 +234,19 @@ export class ProvisioningStack extends Stack {
     this.deprovisionStateMachine = new Saga(this, 'DeprovisionSaga', sagaProps)
       .step({ name: 'StopBilling', handler: stopBilling })
       .step({ name: 'DetachStorage', handler: detachStorage })
-      .step({ name: 'DestroyResource', task: dispatch('destroy') }, { retryOn: workerRetry })
+      // A worker that died mid-task (no heartbeat) is replaced: the command is sent again, with a new task token.
+      // Destroying is idempotent, and a deletion must finish, or the resource keeps its quota and capacity.
+      .step(
+        { name: 'DestroyResource', task: dispatch('destroy') },
+        { retryOn: [...workerRetry, 'States.HeartbeatTimeout'] },
+      )
       .step({ name: 'ReleaseCapacity', handler: releaseCapacity })
       .step({ name: 'ReleaseQuota', handler: releaseQuota })
       .build({
         success: { recordWith: { name: 'MarkDeleted', handler: markDeleted }, publishName: 'PublishResourceDeleted' },
+        // Its own function: MarkFailed moves a resource from PROVISIONING or ACTIVE only, and would refuse this one.
         failure: {
-          recordWith: { name: 'MarkFailed', handler: markFailed },
+          recordWith: { name: 'MarkDeprovisionFailed', handler: markDeprovisionFailed },
           publishName: 'PublishDeprovisioningFailed',
         },
       });

@@ -227,9 +227,19 @@ describe('every saga', () => {
     Object.entries(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).map(([logicalId, machine]) => ({
       name: `${stage}/${stack}/${logicalId}`,
       definition: stateMachineDefinition(machine.Properties?.DefinitionString),
+      definitionParts: (machine.Properties?.DefinitionString?.['Fn::Join']?.[1] ?? []) as unknown[],
       type: machine.Properties?.StateMachineType,
     })),
   );
+
+  /** The logical ID of the function a Lambda task state invokes, read from the definition's Fn::Join. */
+  const functionOf = (parts: unknown[], stateName: string): string | undefined => {
+    const at = parts.findIndex((part) => typeof part === 'string' && part.includes(`"${stateName}":{`));
+    const reference = parts.slice(at + 1).find((part) => typeof part !== 'string') as
+      | { 'Fn::GetAtt'?: [string, string] }
+      | undefined;
+    return reference?.['Fn::GetAtt']?.[0];
+  };
 
   it('there are three per stage: checkout, provision, deprovision', () => {
     expect(machines.length).toBe(3 * 4);
@@ -247,6 +257,15 @@ describe('every saga', () => {
       }
     },
   );
+
+  it('a failed deprovisioning is recorded by its own function, and a worker that died mid-destroy is replaced', () => {
+    const deprovision = machines.find((machine) => machine.name.startsWith('prod/Provisioning/DeprovisionSaga'));
+    // MarkFailedFn moves a resource from PROVISIONING or ACTIVE only: it would refuse a DEPROVISIONING one.
+    expect(deprovision?.definition.States.MarkFailed).toBeUndefined();
+    expect(functionOf(deprovision?.definitionParts ?? [], 'MarkDeprovisionFailed')).toMatch(/^MarkDeprovisionFailedFn/);
+    const destroy = deprovision?.definition.States.DestroyResource;
+    expect(generalRetrier(destroy).ErrorEquals).toContain('States.HeartbeatTimeout');
+  });
 
   it('the provisioning worker answers with a task token, heartbeats and a timeout, and a missed heartbeat compensates', () => {
     const provision = machines.find((machine) => machine.name.startsWith('prod/Provisioning/ProvisionSaga'));
