@@ -4,6 +4,7 @@
  * cause), wait for the saga to end, then ask for the planned refunds as a support agent.
  */
 import { signDevToken } from '../functions/platform/dev-keys.js';
+import { ApiClient, errorCode } from './api-client.js';
 import type { CheckoutSagaPlan, PlannedRefund } from './checkout-plan.js';
 import type { ClientRecord } from './invariants.js';
 
@@ -20,8 +21,6 @@ export interface DriverOptions {
   readonly onSagaEnded?: (record: ClientRecord) => void;
 }
 
-/** Retries of one request that the platform answered with 429 or 5xx, or did not answer. */
-const MAX_ATTEMPTS = 10;
 const TERMINAL = new Set(['COMPLETED', 'FAILED']);
 
 export async function driveCheckouts(
@@ -127,75 +126,4 @@ async function requestRefunds(api: ApiClient, refunds: readonly PlannedRefund[],
       return refund.duplicated ? [send(), send()] : [send()];
     }),
   );
-}
-
-/** 409 REQUEST_IN_PROGRESS: an earlier attempt with this key holds it until it ends or its invocation would time out. */
-function inProgress(answer: Answer): boolean {
-  return answer.status === 409 && errorCode(answer) === 'REQUEST_IN_PROGRESS';
-}
-
-/** `{ error: { code } }`, the platform's error envelope, or the HTTP status. */
-function errorCode(answer: Answer): string {
-  const code = (answer.body as { error?: { code?: string } } | undefined)?.error?.code;
-  return code ?? `HTTP ${answer.status}`;
-}
-
-interface Answer {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-class ApiClient {
-  /** Every answer, retries included, in order. */
-  readonly answers: Answer[] = [];
-
-  constructor(
-    private readonly apiUrl: string,
-    readonly correlationId: string,
-  ) {}
-
-  /** Sends until an answer that is not 429 or 5xx, or the attempts run out; answers the last one. */
-  async send(
-    method: string,
-    path: string,
-    authorization: string,
-    body?: unknown,
-    idempotencyKey?: string,
-  ): Promise<Answer> {
-    let last: Answer = { status: 0, body: undefined };
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      last = await this.once(method, path, authorization, body, idempotencyKey);
-      this.answers.push(last);
-      if (last.status !== 0 && last.status !== 429 && last.status < 500 && !inProgress(last)) return last;
-      // 429, 5xx, no answer, or the same request still in progress (its first attempt's answer was lost): a good
-      // client waits and sends the same request again, with the same key.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 100 * 2 ** attempt)));
-    }
-    return last;
-  }
-
-  private async once(
-    method: string,
-    path: string,
-    authorization: string,
-    body: unknown,
-    idempotencyKey: string | undefined,
-  ): Promise<Answer> {
-    try {
-      const response = await fetch(`${this.apiUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: authorization,
-          'Content-Type': 'application/json',
-          'X-Correlation-Id': this.correlationId,
-          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-    } catch {
-      return { status: 0, body: undefined };
-    }
-  }
 }

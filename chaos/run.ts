@@ -1,11 +1,13 @@
 /**
- * `npm run chaos`: randomized checkout sagas through the real API while the local cloud injects faults at its service
- * boundaries, then the saga invariants checked against the stores. One line per invariant, the faults injected per
- * kind, and for each violation the command that runs its saga again alone. Exits 1 on any violation.
+ * `npm run chaos`: randomized checkout sagas and provisioning lifecycles through the real API while the local cloud
+ * injects faults at its service boundaries, then the saga invariants checked against the stores. One line per
+ * invariant, the faults injected per kind, and for each violation the command that runs its saga again alone. Exits 1
+ * on any violation.
  *
- * Reproducible: the plan (carts, tokens, refunds) comes from the seed, and every fault decision is keyed by the
- * saga's correlation ID (docs/adr/0013-fault-injection-at-service-boundaries.md), so `--saga <i>` replays saga i
- * with the same faults. Interleavings with other sagas (who gets the last scarce item) are not replayed.
+ * Reproducible: the plans (carts, tokens, refunds; flavors, deletions) come from the seed, and every fault decision is
+ * keyed by the saga's correlation ID (docs/adr/0013-fault-injection-at-service-boundaries.md), so `--saga <i>` or
+ * `--lifecycle <i>` replays one with the same faults. Interleavings with other sagas (who gets the last scarce item,
+ * the last quota) are not replayed.
  */
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,9 @@ import { seedLocalCloud } from '../scripts/seed-data.js';
 import { driveCheckouts } from './checkout-driver.js';
 import { chaosCatalog, planCheckouts } from './checkout-plan.js';
 import { type ClientRecord, checkInvariants, type InvariantResult } from './invariants.js';
+import { driveProvisioning, type LifecycleRecord } from './provisioning-driver.js';
+import { checkProvisioningInvariants } from './provisioning-invariants.js';
+import { planProvisioning } from './provisioning-plan.js';
 import { StoreReader } from './snapshot.js';
 
 const LOG_FILE = '.local-cloud/chaos.log';
@@ -27,29 +32,42 @@ const DEFAULT_RATES = 'all=0.05';
 
 const USAGE = `Usage: npm run chaos -- [options]
 
-Boots the local cloud with a fault plan, drives randomized checkout sagas through the API, waits for all of them to
-end, and checks the saga invariants against the stores (docs/reliability.md). Exits 1 if any invariant is violated.
+Boots the local cloud with a fault plan, drives randomized checkout sagas and provisioning lifecycles through the API
+at once, waits for all of them to end, and checks the saga invariants against the stores (docs/reliability.md).
+Exits 1 if any invariant is violated.
 
 Options:
   --sagas <n>          checkouts to run (default 200)
-  --seed <text>        seed of the plan and of every fault decision (default 1); letters, digits, _ and -
+  --provisionings <n>  provisioning lifecycles to run (default 40)
+  --seed <text>        seed of the plans and of every fault decision (default 1); letters, digits, _ and -
   --rates <list>       fault rates, kind=rate,... or all=rate (default ${DEFAULT_RATES}); kinds:
                        ${Object.keys(FAULT_KINDS).join(', ')}
-  --concurrency <n>    clients at once (default 10)
-  --saga <i>           run saga i of the plan alone (what a violation's reproduction does)
+  --concurrency <n>    checkout clients at once (default 10); provisioning clients are half as many, at least 1
+  --saga <i>           run checkout i of the plan alone (what a violation's reproduction does)
+  --lifecycle <i>      run provisioning lifecycle i of the plan alone
   --bound <seconds>    how long a saga may run before it counts as not terminating (default 120)
   --json <file>        write the run's figures, faults and invariant results to <file>
   -h, --help           this text`;
 
 interface ChaosArguments {
   readonly sagas: number;
+  readonly provisionings: number;
   readonly seed: string;
   readonly ratesText: string;
   readonly rates: Partial<Record<FaultKind, number>>;
   readonly concurrency: number;
   readonly saga: number | undefined;
+  readonly lifecycle: number | undefined;
   readonly boundSeconds: number;
   readonly json: string | undefined;
+}
+
+interface Section {
+  readonly title: string;
+  readonly outcomes: Record<string, number>;
+  readonly reasons: Record<string, number>;
+  readonly results: readonly InvariantResult[];
+  readonly reproduce: (index: number) => string;
 }
 
 async function main(): Promise<number> {
@@ -84,13 +102,102 @@ async function main(): Promise<number> {
   try {
     const catalog = chaosCatalog(args.sagas);
     await seedLocalCloud(cloud);
-    const seeding = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: cloud.endpoint,
-        region: cloud.region,
-        credentials: { accessKeyId: 'chaos', secretAccessKey: 'chaos' },
+    await seedChaosCatalog(cloud, catalog);
+
+    const checkoutPlans = pick(planCheckouts(args.seed, args.sagas, catalog), args.saga, args.lifecycle);
+    const lifecyclePlans = pick(planProvisioning(args.seed, args.provisionings), args.lifecycle, args.saga);
+    const closed = new Set<string>();
+    const waiting = new Map<string, () => void>();
+    cloud.services.stepFunctions.onExecutionClosed((record) => {
+      closed.add(record.name);
+      waiting.get(record.name)?.();
+    });
+    const started = performance.now();
+    const checkoutOutcomes: Record<string, number> = {};
+    const lifecycleOutcomes: Record<string, number> = {};
+    const total = checkoutPlans.length + lifecyclePlans.length;
+    const showProgress = () =>
+      progress.update(
+        `checkouts ${formatCounts(checkoutOutcomes)}; provisionings ${formatCounts(lifecycleOutcomes)} (of ${total})`,
+      );
+    progress.start(`${checkoutPlans.length} checkouts and ${lifecyclePlans.length} provisioning lifecycles`);
+    const [clients, lifecycles] = await Promise.all([
+      driveCheckouts(checkoutPlans, {
+        apiUrl: cloud.apiUrl,
+        concurrency: args.concurrency,
+        terminationBoundMs: args.boundSeconds * 1000,
+        executionClosed: (checkoutId) =>
+          closed.has(checkoutId) ? Promise.resolve() : new Promise((resolve) => waiting.set(checkoutId, resolve)),
+        onSagaEnded: (record) => {
+          checkoutOutcomes[record.finalStatus] = (checkoutOutcomes[record.finalStatus] ?? 0) + 1;
+          showProgress();
+        },
       }),
-    );
+      driveProvisioning(lifecyclePlans, {
+        apiUrl: cloud.apiUrl,
+        concurrency: Math.max(1, Math.floor(args.concurrency / 2)),
+        terminationBoundMs: args.boundSeconds * 1000,
+        onLifecycleEnded: (record) => {
+          lifecycleOutcomes[record.finalStatus] = (lifecycleOutcomes[record.finalStatus] ?? 0) + 1;
+          showProgress();
+        },
+      }),
+    ]);
+    const drivenSeconds = (performance.now() - started) / 1000;
+    progress.done(`${drivenSeconds.toFixed(1)} s`);
+
+    progress.start('wait for queues, events and compensations to settle');
+    await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+    progress.done('done');
+    const sections: Section[] = [
+      {
+        title: `${clients.length} checkout sagas`,
+        outcomes: countBy(clients, (client) => client.finalStatus),
+        reasons: reasonsOf(clients),
+        results: checkInvariants(await reader.snapshot(catalog, clients)),
+        reproduce: (index) => `${replayBase(args)} --saga ${index}`,
+      },
+      {
+        title: `${lifecycles.length} provisioning lifecycles`,
+        outcomes: countBy(lifecycles, (lifecycle) => lifecycle.finalStatus),
+        reasons: reasonsOf(lifecycles),
+        results: checkProvisioningInvariants(await reader.provisioningSnapshot(lifecycles)),
+        reproduce: (index) => `${replayBase(args)} --lifecycle ${index}`,
+      },
+    ];
+    const deadLetters = await reader.deadLetterDepths();
+    const faults = cloud.faults?.counts() ?? {};
+    console.log(report(args, sections, deadLetters, faults, drivenSeconds));
+    if (args.json) {
+      writeFileSync(
+        args.json,
+        `${JSON.stringify(jsonReport(args, sections, deadLetters, faults, drivenSeconds, clients, lifecycles), null, 2)}\n`,
+      );
+    }
+    const violations = sections
+      .flatMap((section) => section.results)
+      .reduce((sum, result) => sum + result.violations.length, 0);
+    return violations === 0 ? 0 : 1;
+  } finally {
+    reader.close();
+    await cloud.stop();
+    logFile.end();
+  }
+}
+
+/** The chaos run's own products, with the stock the plan counts on; written outside any saga, so never faulted. */
+async function seedChaosCatalog(
+  cloud: { endpoint: string; region: string; output: (name: string) => string },
+  catalog: ReturnType<typeof chaosCatalog>,
+): Promise<void> {
+  const seeding = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: cloud.endpoint,
+      region: cloud.region,
+      credentials: { accessKeyId: 'chaos', secretAccessKey: 'chaos' },
+    }),
+  );
+  try {
     await seedCatalog(seeding, cloud.output('CatalogTableName'), {
       products: catalog.map(({ sku, name, priceCents, stock }) => ({
         sku,
@@ -100,122 +207,108 @@ async function main(): Promise<number> {
         reserved: 0,
       })),
     });
-    seeding.destroy();
-
-    const allPlans = planCheckouts(args.seed, args.sagas, catalog);
-    const plans = args.saga === undefined ? allPlans : allPlans.filter((plan) => plan.index === args.saga);
-    const closed = new Set<string>();
-    const waiting = new Map<string, () => void>();
-    cloud.services.stepFunctions.onExecutionClosed((record) => {
-      closed.add(record.name);
-      waiting.get(record.name)?.();
-    });
-    const started = performance.now();
-    let ended = 0;
-    const byStatus: Record<string, number> = {};
-    progress.start(`${plans.length} checkout sagas, ${args.concurrency} clients`);
-    const clients = await driveCheckouts(plans, {
-      apiUrl: cloud.apiUrl,
-      concurrency: args.concurrency,
-      terminationBoundMs: args.boundSeconds * 1000,
-      executionClosed: (checkoutId) =>
-        closed.has(checkoutId) ? Promise.resolve() : new Promise((resolve) => waiting.set(checkoutId, resolve)),
-      onSagaEnded: (record) => {
-        ended += 1;
-        byStatus[record.finalStatus] = (byStatus[record.finalStatus] ?? 0) + 1;
-        progress.update(`${ended}/${plans.length} ended (${formatCounts(byStatus)})`);
-      },
-    });
-    const drivenSeconds = (performance.now() - started) / 1000;
-    progress.done(`${drivenSeconds.toFixed(1)} s: ${formatCounts(byStatus)}`);
-
-    progress.start('wait for queues, events and compensations to settle');
-    await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
-    progress.done('done');
-    const results = checkInvariants(await reader.snapshot(catalog, clients));
-    const deadLetters = await reader.deadLetterDepths();
-    const violations = results.reduce((sum, result) => sum + result.violations.length, 0);
-    console.log(report(args, clients, results, deadLetters, cloud.faults?.counts() ?? {}, drivenSeconds));
-    if (args.json) {
-      writeFileSync(
-        args.json,
-        `${JSON.stringify(
-          {
-            seed: args.seed,
-            rates: args.rates,
-            sagas: plans.length,
-            seconds: drivenSeconds,
-            outcomes: byStatus,
-            faults: cloud.faults?.counts(),
-            deadLetters,
-            invariants: results,
-            bySaga: clients.map((client) => ({
-              index: client.plan.index,
-              correlationId: client.plan.correlationId,
-              status: client.finalStatus,
-              reason: client.reason,
-            })),
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    }
-    return violations === 0 ? 0 : 1;
   } finally {
-    reader.close();
-    await cloud.stop();
-    logFile.end();
+    seeding.destroy();
   }
+}
+
+/** The whole plan, or the one entry replayed; none of it when the other kind of saga is replayed. */
+function pick<T extends { index: number }>(plans: T[], only: number | undefined, other: number | undefined): T[] {
+  if (only !== undefined) return plans.filter((plan) => plan.index === only);
+  return other === undefined ? plans : [];
 }
 
 function report(
   args: ChaosArguments,
-  clients: readonly ClientRecord[],
-  results: readonly InvariantResult[],
+  sections: readonly Section[],
   deadLetters: Record<string, number>,
   faults: Partial<Record<FaultKind, number>>,
   seconds: number,
 ): string {
   const lines: string[] = [];
-  const outcomes: Record<string, number> = {};
-  for (const client of clients) outcomes[client.finalStatus] = (outcomes[client.finalStatus] ?? 0) + 1;
-  lines.push('', `chaos run: seed ${args.seed}, rates ${args.ratesText}, ${clients.length} checkout sagas`);
-  lines.push(
-    `  took ${seconds.toFixed(1)} s (${(clients.length / seconds).toFixed(1)} sagas/s); outcomes: ${formatCounts(outcomes)}`,
-  );
-  const reasons: Record<string, number> = {};
-  for (const client of clients) {
-    if (client.reason)
-      reasons[`${client.finalStatus} ${client.reason}`] = (reasons[`${client.finalStatus} ${client.reason}`] ?? 0) + 1;
-  }
-  lines.push(`  reasons: ${formatCounts(reasons)}`);
+  lines.push('', `chaos run: seed ${args.seed}, rates ${args.ratesText}; took ${seconds.toFixed(1)} s`);
   const injected = Object.entries(faults);
   lines.push(
     `  faults injected: ${injected.length === 0 ? 'none' : injected.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
   );
   lines.push(`  dead-letter queues: ${formatCounts(deadLetters)}`);
-  lines.push('', 'invariants:');
-  const width = Math.max(...results.map((result) => result.name.length));
-  for (const result of results) {
-    const mark = result.violations.length === 0 ? 'ok  ' : 'FAIL';
-    lines.push(
-      `  ${mark} ${result.name.padEnd(width)}  ${String(result.checked).padStart(6)} checked, ${result.violations.length} violations  (${result.promise})`,
-    );
-    for (const violation of result.violations.slice(0, 20)) {
-      lines.push(`         ${violation.subject}: ${violation.detail}`);
-      if (violation.sagaIndex !== undefined)
-        lines.push(`           reproduce: ${reproduction(args, violation.sagaIndex)}`);
+  const width = Math.max(...sections.flatMap((section) => section.results.map((result) => result.name.length)));
+  for (const section of sections) {
+    lines.push('', `${section.title}: ${formatCounts(section.outcomes)}`);
+    lines.push(`  reasons: ${formatCounts(section.reasons)}`);
+    for (const result of section.results) {
+      const mark = result.violations.length === 0 ? 'ok  ' : 'FAIL';
+      lines.push(
+        `  ${mark} ${result.name.padEnd(width)}  ${String(result.checked).padStart(6)} checked, ${result.violations.length} violations  (${result.promise})`,
+      );
+      for (const violation of result.violations.slice(0, 20)) {
+        lines.push(`         ${violation.subject}: ${violation.detail}`);
+        if (violation.sagaIndex !== undefined)
+          lines.push(`           reproduce: ${section.reproduce(violation.sagaIndex)}`);
+      }
+      if (result.violations.length > 20) lines.push(`         … and ${result.violations.length - 20} more`);
     }
-    if (result.violations.length > 20) lines.push(`         … and ${result.violations.length - 20} more`);
   }
-  const total = results.reduce((sum, result) => sum + result.violations.length, 0);
+  const total = sections
+    .flatMap((section) => section.results)
+    .reduce((sum, result) => sum + result.violations.length, 0);
   lines.push('', total === 0 ? 'no invariant violated' : `${total} invariant violation(s); the log is in ${LOG_FILE}`);
   return lines.join('\n');
 }
 
-function reproduction(args: ChaosArguments, sagaIndex: number): string {
-  return `npm run chaos -- --sagas ${args.sagas} --seed ${args.seed} --rates '${args.ratesText}' --saga ${sagaIndex}`;
+function jsonReport(
+  args: ChaosArguments,
+  sections: readonly Section[],
+  deadLetters: Record<string, number>,
+  faults: Partial<Record<FaultKind, number>>,
+  seconds: number,
+  clients: readonly ClientRecord[],
+  lifecycles: readonly LifecycleRecord[],
+) {
+  return {
+    seed: args.seed,
+    rates: args.rates,
+    seconds,
+    faults,
+    deadLetters,
+    sections: sections.map(({ title, outcomes, reasons, results }) => ({
+      title,
+      outcomes,
+      reasons,
+      invariants: results,
+    })),
+    checkouts: clients.map((client) => ({
+      index: client.plan.index,
+      correlationId: client.plan.correlationId,
+      status: client.finalStatus,
+      reason: client.reason,
+    })),
+    lifecycles: lifecycles.map((lifecycle) => ({
+      index: lifecycle.plan.index,
+      correlationId: lifecycle.plan.correlationId,
+      flavor: lifecycle.plan.flavor,
+      deleteWhen: lifecycle.plan.deleteWhen,
+      status: lifecycle.finalStatus,
+      reason: lifecycle.reason,
+    })),
+  };
+}
+
+function replayBase(args: ChaosArguments): string {
+  return `npm run chaos -- --sagas ${args.sagas} --provisionings ${args.provisionings} --seed ${args.seed} --rates '${args.ratesText}'`;
+}
+
+function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[keyOf(item)] = (counts[keyOf(item)] ?? 0) + 1;
+  return counts;
+}
+
+function reasonsOf(records: readonly { finalStatus: string; reason?: string | undefined }[]): Record<string, number> {
+  return countBy(
+    records.filter((record) => record.reason !== undefined),
+    (record) => `${record.finalStatus} ${record.reason}`,
+  );
 }
 
 function formatCounts(counts: Record<string, number>): string {
@@ -227,10 +320,12 @@ function parseArguments(): ChaosArguments | 'help' {
   const { values } = parseArgs({
     options: {
       sagas: { type: 'string', default: '200' },
+      provisionings: { type: 'string', default: '40' },
       seed: { type: 'string', default: '1' },
       rates: { type: 'string', default: DEFAULT_RATES },
       concurrency: { type: 'string', default: '10' },
       saga: { type: 'string' },
+      lifecycle: { type: 'string' },
       bound: { type: 'string', default: '120' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -239,19 +334,28 @@ function parseArguments(): ChaosArguments | 'help' {
     allowPositionals: false,
   });
   if (values.help) return 'help';
-  const sagas = positiveInteger('--sagas', values.sagas);
+  const sagas = nonNegativeInteger('--sagas', values.sagas);
+  const provisionings = nonNegativeInteger('--provisionings', values.provisionings);
   const saga = values.saga === undefined ? undefined : nonNegativeInteger('--saga', values.saga);
+  const lifecycle = values.lifecycle === undefined ? undefined : nonNegativeInteger('--lifecycle', values.lifecycle);
   if (saga !== undefined && saga >= sagas) throw new RangeError(`--saga ${saga} is not below --sagas ${sagas}`);
+  if (lifecycle !== undefined && lifecycle >= provisionings) {
+    throw new RangeError(`--lifecycle ${lifecycle} is not below --provisionings ${provisionings}`);
+  }
+  if (saga !== undefined && lifecycle !== undefined) throw new RangeError('Replay one saga: --saga or --lifecycle');
+  if (sagas + provisionings === 0) throw new RangeError('Nothing to run: --sagas and --provisionings are both 0');
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(values.seed)) {
     throw new RangeError(`--seed must be 1 to 40 letters, digits, _ or -, got '${values.seed}'`);
   }
   return {
     sagas,
+    provisionings,
     seed: values.seed,
     ratesText: values.rates,
     rates: parseFaultRates(values.rates),
     concurrency: positiveInteger('--concurrency', values.concurrency),
     saga,
+    lifecycle,
     boundSeconds: positiveInteger('--bound', values.bound),
     json: values.json,
   };

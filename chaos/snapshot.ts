@@ -3,9 +3,11 @@
  * the checkout context's tables, the state machine's executions, and the depth of every dead-letter queue.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { Meter } from '../functions/provisioning/domain/usage.js';
 import type { ChaosProduct } from './checkout-plan.js';
 import type {
   CheckoutRow,
@@ -18,6 +20,8 @@ import type {
   ReservationRow,
   Snapshot,
 } from './invariants.js';
+import type { LifecycleRecord } from './provisioning-driver.js';
+import type { CapacityRow, ProvisioningSnapshot, ResourceRow, TenantRow, UsageRow } from './provisioning-invariants.js';
 
 export interface CloudAddress {
   readonly endpoint: string;
@@ -33,6 +37,8 @@ export const DEAD_LETTER_QUEUE_OUTPUTS = [
   'UndeliveredEventsQueueUrl',
   'AuditDlqUrl',
   'UndeliveredAuditEventsUrl',
+  'ProvisioningCompensationDlqUrl',
+  'WorkerDlqUrl',
 ] as const;
 
 export class StoreReader {
@@ -40,6 +46,7 @@ export class StoreReader {
   private readonly documents: DynamoDBDocumentClient;
   private readonly sfn: SFNClient;
   private readonly sqs: SQSClient;
+  private readonly lambda: LambdaClient;
 
   constructor(private readonly cloud: CloudAddress) {
     this.config = {
@@ -50,6 +57,7 @@ export class StoreReader {
     this.documents = DynamoDBDocumentClient.from(new DynamoDBClient(this.config));
     this.sfn = new SFNClient(this.config);
     this.sqs = new SQSClient(this.config);
+    this.lambda = new LambdaClient(this.config);
   }
 
   async snapshot(catalog: readonly ChaosProduct[], clients: readonly ClientRecord[]): Promise<Snapshot> {
@@ -81,6 +89,41 @@ export class StoreReader {
     };
   }
 
+  /**
+   * Runs the billing job up to now, as its hourly schedule would (an invocation outside any saga: no fault meets
+   * it), then reads the provisioning context's tables.
+   */
+  async provisioningSnapshot(lifecycles: readonly LifecycleRecord[]): Promise<ProvisioningSnapshot> {
+    const billedUpTo = new Date().toISOString();
+    const billing = await this.lambda.send(
+      new InvokeCommand({
+        FunctionName: this.cloud.output('AggregateUsageFunctionName'),
+        Payload: JSON.stringify({
+          version: '0',
+          id: `chaos-billing-${Date.now()}`,
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          account: '000000000000',
+          time: billedUpTo,
+          region: this.cloud.region,
+          resources: [],
+          detail: {},
+        }),
+      }),
+    );
+    if (billing.FunctionError) {
+      throw new Error(`The billing job failed: ${Buffer.from(billing.Payload ?? []).toString('utf8')}`);
+    }
+    const [resources, tenants, capacity, meters, usage] = await Promise.all([
+      this.scan<ResourceRow>('ResourcesTableName'),
+      this.scan<TenantRow>('TenantsTableName'),
+      this.scan<CapacityRow>('CapacityTableName'),
+      this.scan<Meter>('MetersTableName'),
+      this.scan<UsageRow>('UsageTableName'),
+    ]);
+    return { resources, tenants, capacity, meters, usage, billedUpTo, lifecycles };
+  }
+
   /** Messages in every dead-letter queue, by stack output name. */
   async deadLetterDepths(): Promise<Record<string, number>> {
     const depths: Record<string, number> = {};
@@ -102,6 +145,7 @@ export class StoreReader {
     this.documents.destroy();
     this.sfn.destroy();
     this.sqs.destroy();
+    this.lambda.destroy();
   }
 
   private async scan<T>(tableOutput: string): Promise<T[]> {
