@@ -41,8 +41,14 @@ export interface CheckoutRow {
 export interface NotificationRow {
   readonly recipient: string;
   readonly channel: string;
+  /** The EventBridge event's id: a republished event has a new one. */
   readonly eventId: string;
+  readonly eventType?: string;
+  readonly correlationId?: string;
 }
+
+/** Outcomes a checkout has exactly one of, announced once: at most one notification each per channel and checkout. */
+const ONCE_PER_CHECKOUT = new Set(['OrderPlaced.v1', 'CheckoutFailed.v1']);
 
 /** What the client of one saga saw. */
 export interface ClientRecord {
@@ -272,6 +278,28 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
       const violations = [...seen.entries()]
         .filter(([, count]) => count > 1)
         .map(([key, count]) => ({ subject: key, detail: `${count} notifications` }));
+      return { checked: seen.size, violations };
+    },
+  },
+  {
+    name: 'notifications.oncePerOutcome',
+    promise:
+      'a checkout’s outcome (order placed, checkout failed) reaches its customer once per channel, even if republished',
+    check: ({ notifications, clients }) => {
+      const sagaByCorrelation = new Map(clients.map((client) => [client.plan.correlationId, client.plan.index]));
+      const seen = new Map<string, number>();
+      for (const notification of notifications) {
+        if (!notification.eventType || !ONCE_PER_CHECKOUT.has(notification.eventType)) continue;
+        const key = `${notification.recipient} ${notification.eventType} ${notification.channel} ${notification.correlationId}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      const violations = [...seen.entries()]
+        .filter(([, count]) => count > 1)
+        .map(([key, count]) => ({
+          subject: key,
+          detail: `${count} notifications`,
+          sagaIndex: sagaByCorrelation.get(key.split(' ').at(-1) ?? ''),
+        }));
       return { checked: seen.size, violations };
     },
   },

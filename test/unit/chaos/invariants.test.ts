@@ -34,7 +34,9 @@ function consistent(): Snapshot {
     payments: [{ paymentId: 'pay-0', checkoutId: 'chk-0', amountCents: 2000, refundedCents: 500 }],
     refunds: [{ paymentId: 'pay-0', refundId: 'ref-0', amountCents: 500 }],
     checkouts: [{ checkoutId: 'chk-0', cartId: 'cart-0', status: 'COMPLETED' }],
-    notifications: [{ recipient: 'c', channel: 'email', eventId: 'e-1' }],
+    notifications: [
+      { recipient: 'c', channel: 'email', eventId: 'e-1', eventType: 'OrderPlaced.v1', correlationId: 'chaos-t-c0' },
+    ],
     executions: { SUCCEEDED: 1 },
     clients: [{ plan, checkoutIds: ['chk-0'], finalStatus: 'COMPLETED' }],
   };
@@ -142,6 +144,18 @@ describe('chaos invariants', () => {
     // Assess
     expect(found['sagas.terminate']).toEqual(['saga 0', 'executions']);
     expect(found['notifications.atMostOnce']).toEqual(['c e-1 email']);
+  });
+
+  it('catches an outcome announced twice under two event ids (a republished event)', () => {
+    // Prepare
+    const base = consistent();
+    const republished = { ...base.notifications[0], eventId: 'e-2' } as Snapshot['notifications'][number];
+
+    // Act
+    const found = violated(checkInvariants({ ...base, notifications: [...base.notifications, republished] }));
+
+    // Assess
+    expect(found).toEqual({ 'notifications.oncePerOutcome': ['c OrderPlaced.v1 email chaos-t-c0'] });
   });
 });
 
