@@ -28,6 +28,17 @@ import { planProvisioning } from './provisioning-plan.js';
 import { StoreReader } from './snapshot.js';
 
 const LOG_FILE = '.local-cloud/chaos.log';
+/** Replays of a compensation DLQ before the run gives up on what keeps failing (faults go on during replays). */
+const REPLAY_ROUNDS = 3;
+
+interface DeadLetterReport {
+  /** Depth of every DLQ once the sagas ended, before any replay. */
+  readonly parked: Record<string, number>;
+  /** Replays of parked saga states, by outcome. */
+  readonly replays: Record<string, number>;
+  /** Depth of every DLQ when the invariants were checked. */
+  readonly left: Record<string, number>;
+}
 const DEFAULT_RATES = 'all=0.05';
 
 const USAGE = `Usage: npm run chaos -- [options]
@@ -149,6 +160,19 @@ async function main(): Promise<number> {
     progress.start('wait for queues, events and compensations to settle');
     await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     progress.done('done');
+    // What the operator does when a compensation DLQ alarms (docs/runbooks): replay what was parked, until nothing is.
+    const parked = await reader.deadLetterDepths();
+    const replays: Record<string, number> = {};
+    for (const output of ['CompensationDlqUrl', 'ProvisioningCompensationDlqUrl'] as const) {
+      for (let round = 1; round <= REPLAY_ROUNDS && (parked[output] ?? 0) > 0; round++) {
+        progress.start(`replay what ${output} holds (round ${round})`);
+        const results = await reader.replayParked(output);
+        for (const result of results) replays[result.outcome] = (replays[result.outcome] ?? 0) + 1;
+        progress.done(formatCounts(countBy(results, (result) => result.outcome)));
+        if (results.every((result) => result.outcome !== 'PARKED_AGAIN')) break;
+      }
+    }
+    await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     const sections: Section[] = [
       {
         title: `${clients.length} checkout sagas`,
@@ -167,11 +191,11 @@ async function main(): Promise<number> {
     ];
     const deadLetters = await reader.deadLetterDepths();
     const faults = cloud.faults?.counts() ?? {};
-    console.log(report(args, sections, deadLetters, faults, drivenSeconds));
+    console.log(report(args, sections, { parked, replays, left: deadLetters }, faults, drivenSeconds));
     if (args.json) {
       writeFileSync(
         args.json,
-        `${JSON.stringify(jsonReport(args, sections, deadLetters, faults, drivenSeconds, clients, lifecycles), null, 2)}\n`,
+        `${JSON.stringify(jsonReport(args, sections, { parked, replays, left: deadLetters }, faults, drivenSeconds, clients, lifecycles), null, 2)}\n`,
       );
     }
     const violations = sections
@@ -221,7 +245,7 @@ function pick<T extends { index: number }>(plans: T[], only: number | undefined,
 function report(
   args: ChaosArguments,
   sections: readonly Section[],
-  deadLetters: Record<string, number>,
+  deadLetters: DeadLetterReport,
   faults: Partial<Record<FaultKind, number>>,
   seconds: number,
 ): string {
@@ -231,7 +255,9 @@ function report(
   lines.push(
     `  faults injected: ${injected.length === 0 ? 'none' : injected.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
   );
-  lines.push(`  dead-letter queues: ${formatCounts(deadLetters)}`);
+  lines.push(`  dead-letter queues when the sagas ended: ${formatCounts(nonEmpty(deadLetters.parked))}`);
+  lines.push(`  parked saga states replayed (npm run dlq -- replay): ${formatCounts(deadLetters.replays)}`);
+  lines.push(`  dead-letter queues at the check: ${formatCounts(nonEmpty(deadLetters.left))}`);
   const width = Math.max(...sections.flatMap((section) => section.results.map((result) => result.name.length)));
   for (const section of sections) {
     lines.push('', `${section.title}: ${formatCounts(section.outcomes)}`);
@@ -259,7 +285,7 @@ function report(
 function jsonReport(
   args: ChaosArguments,
   sections: readonly Section[],
-  deadLetters: Record<string, number>,
+  deadLetters: DeadLetterReport,
   faults: Partial<Record<FaultKind, number>>,
   seconds: number,
   clients: readonly ClientRecord[],
@@ -309,6 +335,10 @@ function reasonsOf(records: readonly { finalStatus: string; reason?: string | un
     records.filter((record) => record.reason !== undefined),
     (record) => `${record.finalStatus} ${record.reason}`,
   );
+}
+
+function nonEmpty(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, count]) => count > 0));
 }
 
 function formatCounts(counts: Record<string, number>): string {

@@ -8,6 +8,7 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Meter } from '../functions/provisioning/domain/usage.js';
+import { type ReplayResult, replayParkedStates } from '../tools/saga-replay.js';
 import type { ChaosProduct } from './checkout-plan.js';
 import type {
   CheckoutRow,
@@ -122,6 +123,11 @@ export class StoreReader {
       this.scan<UsageRow>('UsageTableName'),
     ]);
     return { resources, tenants, capacity, meters, usage, billedUpTo, lifecycles };
+  }
+
+  /** Replays every saga state parked in the compensation DLQ named by `output`, as `npm run dlq -- replay` does. */
+  replayParked(output: string): Promise<ReplayResult[]> {
+    return replayParkedStates({ sqs: this.sqs, sfn: this.sfn }, this.cloud.output(output), { pollIntervalMs: 250 });
   }
 
   /** Messages in every dead-letter queue, by stack output name. */

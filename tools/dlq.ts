@@ -2,12 +2,16 @@
  * `npm run dlq -- list`: every dead-letter queue of the deployment, its depth and the queues it serves.
  * `npm run dlq -- redrive <queue>`: moves a DLQ's messages back to their source queue (a message move task) and waits
  * until they moved. `<queue>` is the DLQ's name, URL or ARN, or a stack output name such as `NotificationsDlqUrl`.
+ * `npm run dlq -- replay <queue>`: finishes the sagas whose states a compensation DLQ holds (`CompensationDlqUrl`,
+ * `ProvisioningCompensationDlqUrl`): each is replayed by its state machine from the parked compensation, record or
+ * publication (tools/saga-replay.ts).
  *
  * Finds the deployment like `npm run saga` (the file `npm start` writes, or SAGASTACK_OUTPUTS_FILE for LocalStack and
  * AWS) and speaks only the SQS API, so it works the same against all three.
  */
 import './closed-pipe.js';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type DeadLetterQueue,
   deploymentScope,
@@ -16,8 +20,11 @@ import {
   redriveDeadLetterQueue,
 } from './dead-letter-queues.js';
 import { loadDeployment } from './deployment.js';
+import { replayParkedStates } from './saga-replay.js';
 
-const USAGE = 'Usage: npm run dlq -- list | redrive <queue name, URL, ARN or stack output name>';
+const USAGE = `Usage: npm run dlq -- list
+       npm run dlq -- redrive <queue name, URL, ARN or stack output name>
+       npm run dlq -- replay <compensation DLQ: name, URL or stack output name, e.g. CompensationDlqUrl>`;
 
 async function main(args: readonly string[]): Promise<number> {
   const [command, queue, ...rest] = args;
@@ -34,8 +41,39 @@ async function main(args: readonly string[]): Promise<number> {
     console.log(`Moved ${result.moved} message(s) from ${queueNameOf(result.dlqArn)} back to its source queue.`);
     return 0;
   }
+  if (command === 'replay' && queue !== undefined && rest.length === 0) {
+    const deployment = loadDeployment();
+    const sqs = new SQSClient(deployment.clientConfig);
+    const queueUrl = await queueUrlOf(sqs, queue, deployment.outputs);
+    const results = await replayParkedStates({ sqs, sfn: new SFNClient(deployment.clientConfig) }, queueUrl);
+    if (results.length === 0) console.log(`Nothing parked in ${queueNameOf(queueUrl)}.`);
+    for (const result of results) {
+      console.log(
+        `${result.outcome.padEnd(14)} ${result.failedState} of ${result.executionArn}` +
+          `${result.replayArn ? `\n               replay ${result.replayArn}` : ''}${result.problem ? ` (${result.problem})` : ''}`,
+      );
+    }
+    return results.every((result) => result.outcome === 'FINISHED') ? 0 : 1;
+  }
+  if (command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
   console.error(USAGE);
   return 2;
+}
+
+/** A queue URL from its URL, its name, or a stack output holding either. */
+async function queueUrlOf(
+  sqs: SQSClient,
+  reference: string,
+  outputs: Readonly<Record<string, string>>,
+): Promise<string> {
+  const value = outputs[reference] ?? reference;
+  if (/^https?:\/\//.test(value)) return value;
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueNameOf(value) }));
+  if (!QueueUrl) throw new Error(`No queue ${value}`);
+  return QueueUrl;
 }
 
 function printQueues(queues: readonly DeadLetterQueue[], outputs: Readonly<Record<string, string>>): void {

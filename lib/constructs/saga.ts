@@ -4,6 +4,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   Fail,
   type IChainable,
@@ -112,6 +114,11 @@ export interface OutcomeSpec {
 export class Saga extends Construct {
   private readonly steps: Step[] = [];
   private readonly outcomeRecorders = new Map<string, LambdaInvoke>();
+  /**
+   * States an operator's replay may start from (`npm run dlq -- replay`): every compensation, and the failure record
+   * and the outcome publications, by the name their parked messages carry (`<name>Failed`, `<name>Undelivered`).
+   */
+  private readonly replayPoints = new Map<string, IChainable>();
 
   constructor(
     scope: Construct,
@@ -143,10 +150,18 @@ export class Saga extends Construct {
     const failureTail = this.outcome(outcomes.failure, '$.failureOutcome', failed);
     const successTail = this.outcome(outcomes.success, '$.successOutcome', new Succeed(this, 'Succeeded'));
 
+    // A replay of parked compensations ends with them: the first run went on past its parked compensation and recorded
+    // and announced the outcome already (docs/reliability.md, replaying parked compensations).
+    const replayGate = new Choice(this, 'EndOfCompensations', {
+      comment: 'An operator’s replay of parked compensations ends here; a saga goes on to record its failure',
+    })
+      .when(Condition.isPresent('$.replay'), new Succeed(this, 'Replayed'))
+      .otherwise(failureTail);
+
     // entries[i] is where a failure of step i starts compensating: its own compensation first, then those of the steps
     // before it, last one first. A step that failed may still have taken effect (a timeout after its write committed),
     // and compensations are no-ops for work that never happened, so undoing the failed step itself is the safe choice.
-    let chainHead: IChainable = failureTail;
+    let chainHead: IChainable = replayGate;
     const entries: IChainable[] = [];
     for (const step of this.steps) {
       if (step.compensation) chainHead = this.compensation(step.compensation, chainHead);
@@ -164,12 +179,33 @@ export class Saga extends Construct {
     const stage = SagastackStage.configOf(this);
     const logGroup = new LogGroup(this, 'Logs', { retention: stage.logRetention, removalPolicy: stage.removalPolicy });
     return new StateMachine(this, 'StateMachine', {
-      definitionBody: DefinitionBody.fromChainable(first.task),
+      definitionBody: DefinitionBody.fromChainable(this.startOrReplay(first.task)),
       stateMachineType: StateMachineType.STANDARD,
       timeout: this.props.timeout,
       tracingEnabled: true,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
     });
+  }
+
+  /**
+   * The saga starts with its first step, unless its input is a replay (`{ ...parkedState, replay: { from } }`): then
+   * it starts at the parked compensation, failure record or publication named `from`, and goes on as the saga would.
+   */
+  private startOrReplay(firstStep: IChainable): IChainable {
+    const replayFrom = new Choice(this, 'ReplayFrom', {
+      comment: 'Where an operator’s replay of a parked state starts',
+    });
+    for (const [name, state] of this.replayPoints)
+      replayFrom.when(Condition.stringEquals('$.replay.from', name), state);
+    replayFrom.otherwise(
+      new Fail(this, 'UnknownReplayPoint', {
+        error: 'UnknownReplayPoint',
+        cause: `replay.from must name one of: ${[...this.replayPoints.keys()].join(', ')}`,
+      }),
+    );
+    return new Choice(this, 'Start', { comment: 'A new saga, or an operator replaying a parked state' })
+      .when(Condition.isPresent('$.replay'), replayFrom)
+      .otherwise(firstStep);
   }
 
   private taskOf(action: SagaAction, resultPath: string, comment?: string): TaskStateBase & INextable {
@@ -205,6 +241,7 @@ export class Saga extends Construct {
       resultPath: JsonPath.DISCARD,
     });
     this.withRetry(publish, this.props.publishRetry, ['States.ALL']);
+    this.replayPoints.set(spec.publishName, publish);
     // An event that cannot be published is parked with the saga state, for an operator to republish.
     publish.addCatch(this.toDlq(`${spec.publishName}Undelivered`, end), {
       errors: ['States.ALL'],
@@ -212,6 +249,7 @@ export class Saga extends Construct {
     });
     publish.next(end);
     if (end instanceof Fail) {
+      this.replayPoints.set(spec.recordWith.name, record);
       // If even recording the failure fails, park the state and still end the execution as failed.
       record.addCatch(this.toDlq(`${spec.recordWith.name}Undelivered`, end), {
         errors: ['States.ALL'],
@@ -231,6 +269,7 @@ export class Saga extends Construct {
       resultPath: '$.compensationFailure',
     });
     task.next(next);
+    this.replayPoints.set(action.name, task);
     return task;
   }
 

@@ -29,6 +29,11 @@ export function sagaStep<TCommand extends z.ZodType, TResult>(
   useCase: (command: z.infer<TCommand>) => Promise<TResult>,
 ) {
   const idempotentUseCase = idempotentCommand(useCase as (command: object) => Promise<TResult>, { keyPath: spec.key });
+  // An operator's replay of a parked state (`replay.of` names the replay) runs the step again under keys of its own:
+  // the saga's first run may have stored a no-op result for it (a release while the order still held the stock).
+  const replayedUseCase = idempotentCommand(useCase as (command: object) => Promise<TResult>, {
+    keyPath: `join('#', [${spec.key}, replay.of])`,
+  });
   const adapter = async (event: unknown, context: Context): Promise<TResult> => {
     const parsed = spec.command.safeParse(event);
     if (!parsed.success) {
@@ -36,10 +41,20 @@ export function sagaStep<TCommand extends z.ZodType, TResult>(
     }
     const command = parsed.data as z.infer<TCommand> & { correlationId?: string };
     if (command.correlationId) bindCorrelationId(command.correlationId);
-    idempotentUseCase.registerContext(context);
-    const result = await idempotentUseCase(command as object);
+    const replay = replayOf(event);
+    const run = replay ? replayedUseCase : idempotentUseCase;
+    run.registerContext(context);
+    const result = await run(replay ? { ...(command as object), replay } : (command as object));
     logger.info('Saga step done');
     return result;
   };
   return middy(adapter).use(observability());
+}
+
+/** `{ from, of }` of a saga state an operator replays (`npm run dlq -- replay`); none for a saga's own run. */
+function replayOf(event: unknown): { from: string; of: string } | undefined {
+  const replay = (event as { replay?: { from?: unknown; of?: unknown } } | null)?.replay;
+  return typeof replay?.from === 'string' && typeof replay.of === 'string'
+    ? { from: replay.from, of: replay.of }
+    : undefined;
 }

@@ -175,9 +175,14 @@ describe('the checkout saga', () => {
     const next = (name: string): string[] => {
       const chain: string[] = [];
       let current: string | undefined = name;
-      while (current && definition.States[current]?.Type === 'Task' && chain.length < 20) {
-        chain.push(current);
-        current = definition.States[current].Next;
+      while (current && chain.length < 20) {
+        const state: { Type?: string; Next?: string; Default?: string } | undefined = definition.States[current];
+        // The gate that ends an operator's replay: a saga (no `$.replay`) takes its default.
+        if (state?.Type === 'Choice') current = state.Default;
+        else if (state?.Type === 'Task') {
+          chain.push(current);
+          current = state.Next;
+        } else break;
       }
       return chain;
     };
@@ -212,6 +217,26 @@ describe('the checkout saga', () => {
       'ReleaseInventory',
       'ReleaseInventoryFailed',
     ]);
+  });
+
+  it('starts at the first step, or, for an operator’s replay, at the parked compensation, record or publication', () => {
+    const start = definition.States[definition.StartAt];
+    expect(start.Type).toBe('Choice');
+    expect(start.Default).toBe('PriceCart');
+    const replayFrom = definition.States[start.Choices[0].Next];
+    expect(replayFrom.Choices.map((choice: { StringEquals: string; Next: string }) => choice.Next).sort()).toEqual([
+      'CancelOrder',
+      'FailCheckout',
+      'PublishCheckoutFailed',
+      'PublishOrderPlaced',
+      'RefundPayment',
+      'ReleaseInventory',
+    ]);
+    // A replay of compensations stops before the outcome, which the first run recorded and announced.
+    const gate = definition.States[definition.States.ReleaseInventory.Next];
+    expect(gate.Type).toBe('Choice');
+    expect(definition.States[gate.Choices[0].Next].Type).toBe('Succeed');
+    expect(gate.Default).toBe('FailCheckout');
   });
 
   it('a compensation that keeps failing goes to the compensation DLQ and the chain goes on', () => {
