@@ -3,8 +3,12 @@
  * idempotency key, same correlation ID) on 429, 5xx, no answer, or 409 REQUEST_IN_PROGRESS, with growing pauses.
  */
 
-/** Retries of one request that the platform answered with 429 or 5xx, or did not answer. */
-const MAX_ATTEMPTS = 10;
+/**
+ * Attempts of one request that the platform answered with 429, 5xx or 409 REQUEST_IN_PROGRESS, or did not answer:
+ * about 45 s of pauses in all. A request whose idempotency record its own lost write locked stays "in progress" until
+ * the function's timeout (10 s) has passed, and again if the write after that is lost too (docs/reliability.md).
+ */
+const MAX_ATTEMPTS = 15;
 
 /** 409 REQUEST_IN_PROGRESS: an earlier attempt with this key holds it until it ends or its invocation would time out. */
 function inProgress(answer: Answer): boolean {

@@ -282,6 +282,35 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
     },
   },
   {
+    name: 'notifications.delivered',
+    promise: 'every checkout’s outcome reached its customer: none vanished on the way (after redriving the DLQs)',
+    check: ({ notifications, clients }) => {
+      const announced = new Set(
+        notifications.map((notification) => `${notification.eventType} ${notification.correlationId}`),
+      );
+      const violations: Violation[] = [];
+      let checked = 0;
+      for (const client of clients) {
+        const eventType =
+          client.finalStatus === 'COMPLETED'
+            ? 'OrderPlaced.v1'
+            : client.finalStatus === 'FAILED'
+              ? 'CheckoutFailed.v1'
+              : undefined;
+        if (!eventType) continue;
+        checked += 1;
+        if (!announced.has(`${eventType} ${client.plan.correlationId}`)) {
+          violations.push({
+            subject: `saga ${client.plan.index}`,
+            detail: `${client.finalStatus}, but the customer got no ${eventType} notification`,
+            sagaIndex: client.plan.index,
+          });
+        }
+      }
+      return { checked, violations };
+    },
+  },
+  {
     name: 'notifications.oncePerOutcome',
     promise:
       'a checkout’s outcome (order placed, checkout failed) reaches its customer once per channel, even if republished',

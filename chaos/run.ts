@@ -30,6 +30,8 @@ import { StoreReader } from './snapshot.js';
 const LOG_FILE = '.local-cloud/chaos.log';
 /** Replays of a compensation DLQ before the run gives up on what keeps failing (faults go on during replays). */
 const REPLAY_ROUNDS = 3;
+/** The DLQs of SQS consumers: a message move task puts their messages back on the queue they failed from. */
+const REDRIVABLE_DLQS = ['NotificationsDlqUrl', 'AuditDlqUrl', 'CheckoutRequestsDlqUrl', 'WorkerDlqUrl'] as const;
 
 interface DeadLetterReport {
   /** Depth of every DLQ once the sagas ended, before any replay. */
@@ -160,9 +162,21 @@ async function main(): Promise<number> {
     progress.start('wait for queues, events and compensations to settle');
     await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     progress.done('done');
-    // What the operator does when a compensation DLQ alarms (docs/runbooks): replay what was parked, until nothing is.
+    // What the operator does when a DLQ alarms (docs/runbooks): redrive what consumers gave up on, replay what sagas
+    // parked, until nothing is left or the rounds run out (faults go on meanwhile).
     const parked = await reader.deadLetterDepths();
     const replays: Record<string, number> = {};
+    for (const output of REDRIVABLE_DLQS) {
+      let depth = parked[output] ?? 0;
+      for (let round = 1; round <= REPLAY_ROUNDS && depth > 0; round++) {
+        progress.start(`redrive ${output} (round ${round})`);
+        const moved = await reader.redrive(output);
+        replays.REDRIVEN = (replays.REDRIVEN ?? 0) + moved;
+        await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+        depth = (await reader.deadLetterDepths())[output] ?? 0;
+        progress.done(`${moved} moved back, ${depth} failed again`);
+      }
+    }
     for (const output of ['CompensationDlqUrl', 'ProvisioningCompensationDlqUrl'] as const) {
       for (let round = 1; round <= REPLAY_ROUNDS && (parked[output] ?? 0) > 0; round++) {
         progress.start(`replay what ${output} holds (round ${round})`);
@@ -256,7 +270,7 @@ function report(
     `  faults injected: ${injected.length === 0 ? 'none' : injected.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
   );
   lines.push(`  dead-letter queues when the sagas ended: ${formatCounts(nonEmpty(deadLetters.parked))}`);
-  lines.push(`  parked saga states replayed (npm run dlq -- replay): ${formatCounts(deadLetters.replays)}`);
+  lines.push(`  redriven and replayed (npm run dlq -- redrive, replay): ${formatCounts(deadLetters.replays)}`);
   lines.push(`  dead-letter queues at the check: ${formatCounts(nonEmpty(deadLetters.left))}`);
   const width = Math.max(...sections.flatMap((section) => section.results.map((result) => result.name.length)));
   for (const section of sections) {

@@ -8,6 +8,7 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Meter } from '../functions/provisioning/domain/usage.js';
+import { redriveDeadLetterQueue } from '../tools/dead-letter-queues.js';
 import { type ReplayResult, replayParkedStates } from '../tools/saga-replay.js';
 import type { ChaosProduct } from './checkout-plan.js';
 import type {
@@ -123,6 +124,11 @@ export class StoreReader {
       this.scan<UsageRow>('UsageTableName'),
     ]);
     return { resources, tenants, capacity, meters, usage, billedUpTo, lifecycles };
+  }
+
+  /** Moves a consumer DLQ's messages back to its queue, as `npm run dlq -- redrive` does; answers how many moved. */
+  async redrive(output: string): Promise<number> {
+    return (await redriveDeadLetterQueue(this.sqs, this.cloud.output(output), { pollIntervalMs: 250 })).moved;
   }
 
   /** Replays every saga state parked in the compensation DLQ named by `output`, as `npm run dlq -- replay` does. */

@@ -146,6 +146,13 @@ describe('chaos invariants', () => {
     expect(found['notifications.atMostOnce']).toEqual(['c e-1 email']);
   });
 
+  it('catches an outcome that never reached its customer', () => {
+    // Assess
+    expect(violated(checkInvariants({ ...consistent(), notifications: [] }))).toEqual({
+      'notifications.delivered': ['saga 0'],
+    });
+  });
+
   it('catches an outcome announced twice under two event ids (a republished event)', () => {
     // Prepare
     const base = consistent();
