@@ -259,6 +259,7 @@ async function start(
     events: () => required(events, 'EventBridge'),
     stepFunctions: () => required(stepFunctions, 'Step Functions'),
     lambda: () => required(lambdaRuntime, 'Lambda'),
+    faults,
   };
   events = new LocalEventBridge({
     dispatcher: eventBridgeDispatcher(calls),

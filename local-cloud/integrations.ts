@@ -9,6 +9,7 @@ import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { callJsonApi } from './aws-protocol.js';
 import type { LocalDynamoDb } from './dynamodb/index.js';
 import { eventBridgeApi, type LocalEventBridge, type TargetDispatcher } from './eventbridge/index.js';
+import { type FaultInjector, sagaScopeOf } from './faults/fault-plan.js';
 import type { EventSourceQueue, LambdaRuntime } from './lambda/index.js';
 import type { LocalSqs } from './sqs/index.js';
 import { queueNameOf } from './sqs/queue-state.js';
@@ -21,6 +22,24 @@ export interface LocalServices {
   readonly events: () => LocalEventBridge;
   readonly stepFunctions: () => LocalStepFunctions;
   readonly lambda: () => LambdaRuntime;
+  /** Faults to inject where one service delivers to another; none when unset. */
+  readonly faults?: FaultInjector | undefined;
+}
+
+/** How late a delayed message becomes visible (`sqs.delayedDelivery`). */
+const INJECTED_DELAY_SECONDS = 5;
+
+/** Whether the plan injects `kind` into this delivery to `targetArn` of a message of some saga. */
+function injects(
+  services: LocalServices,
+  kind: 'eventbridge.duplicateDelivery' | 'sqs.delayedDelivery',
+  targetArn: string,
+  body: string,
+): boolean {
+  const saga = services.faults ? sagaScopeOf(body) : undefined;
+  // The queue's name, from its ARN (EventBridge) or its URL (Step Functions).
+  const queue = targetArn.split(/[:/]/).at(-1);
+  return saga !== undefined && services.faults?.shouldInject(kind, `${queue}|${saga}`) === true;
 }
 
 /** Which service an ARN belongs to: `arn:aws:<service>:...`. */
@@ -41,12 +60,14 @@ export async function sendToQueue(
     messageGroupId?: string;
     messageDeduplicationId?: string;
     messageAttributes?: Record<string, string>;
+    delaySeconds?: number;
   } = {},
 ): Promise<void> {
   const attributes = Object.entries(options.messageAttributes ?? {});
   await sqs.call('SendMessage', {
     QueueUrl: queueUrlOf(sqs, queueArn),
     MessageBody: body,
+    ...(options.delaySeconds === undefined ? {} : { DelaySeconds: options.delaySeconds }),
     ...(options.messageGroupId === undefined ? {} : { MessageGroupId: options.messageGroupId }),
     ...(options.messageDeduplicationId === undefined ? {} : { MessageDeduplicationId: options.messageDeduplicationId }),
     ...(attributes.length === 0
@@ -64,12 +85,19 @@ export function eventBridgeDispatcher(services: LocalServices): TargetDispatcher
   return {
     async deliver(targetArn, input, options) {
       switch (serviceOf(targetArn)) {
-        case 'sqs':
-          return sendToQueue(services.sqs, targetArn, input, {
-            messageGroupId: options.sqsMessageGroupId,
-            messageDeduplicationId: options.messageDeduplicationId,
-            messageAttributes: options.messageAttributes,
-          });
+        case 'sqs': {
+          const send = (delaySeconds?: number) =>
+            sendToQueue(services.sqs, targetArn, input, {
+              messageGroupId: options.sqsMessageGroupId,
+              messageDeduplicationId: options.messageDeduplicationId,
+              messageAttributes: options.messageAttributes,
+              delaySeconds,
+            });
+          await send(injects(services, 'sqs.delayedDelivery', targetArn, input) ? INJECTED_DELAY_SECONDS : undefined);
+          // At least once: the same event, a second message (a FIFO queue would drop it by its deduplication id).
+          if (injects(services, 'eventbridge.duplicateDelivery', targetArn, input)) await send();
+          return;
+        }
         case 'lambda':
           await services.lambda().invoke(targetArn, JSON.parse(input), { invocationType: 'Event' });
           return;
@@ -102,7 +130,10 @@ export function stepFunctionsIntegrations(services: LocalServices): TaskIntegrat
     },
     async callService(service, action, parameters) {
       const input = parameters as Record<string, unknown>;
-      if (service === 'sqs' && action === 'sendMessage') return services.sqs.call('SendMessage', input);
+      if (service === 'sqs' && action === 'sendMessage') {
+        const delayed = injects(services, 'sqs.delayedDelivery', String(input.QueueUrl), String(input.MessageBody));
+        return services.sqs.call('SendMessage', delayed ? { ...input, DelaySeconds: INJECTED_DELAY_SECONDS } : input);
+      }
       if (service === 'events' && action === 'putEvents') {
         return callJsonApi(eventBridgeApi(services.events()), 'PutEvents', input);
       }

@@ -28,6 +28,13 @@ const COMPENSATION_TASKS = ['CancelOrderFn', 'RefundPaymentFn', 'ReleaseInventor
 const FORCED_FAILURE: Omit<FaultTarget, 'saga'> = { kind: 'lambda.failBeforeHandler', where: 'ClearCartFn', times: 10 };
 
 /**
+ * Faults of deliveries between services, not of a step's calls: each is aimed at the customer's notifications (the
+ * queue the saga's outcome event is delivered to), in a saga that completes.
+ */
+const DELIVERY_KINDS: readonly FaultKind[] = ['eventbridge.duplicateDelivery', 'sqs.delayedDelivery'];
+const NOTIFICATION_QUEUE = 'NotificationQueue';
+
+/**
  * Kinds that cannot meet a task, because the task makes no call where AWS raises them: a transaction conflict needs
  * a transactional write, and these tasks write only tables no transaction writes (or read only).
  */
@@ -75,6 +82,10 @@ export const MATRIX_CASES: readonly MatrixCase[] = (() => {
     });
   };
   for (const kind of Object.keys(FAULT_KINDS) as FaultKind[]) {
+    if (DELIVERY_KINDS.includes(kind)) {
+      add(kind, NOTIFICATION_QUEUE, 'COMPLETED');
+      continue;
+    }
     for (const task of FORWARD_TASKS) add(kind, task, 'COMPLETED');
     for (const task of COMPENSATION_TASKS) add(kind, task, 'FAILED');
   }
