@@ -34,12 +34,20 @@ export interface UsageRow {
   readonly lines: readonly { readonly resourceId: string; readonly seconds: number }[];
 }
 
+export interface AuditRow {
+  readonly srn: string;
+  readonly sk: string;
+  readonly eventId?: string;
+}
+
 export interface ProvisioningSnapshot {
   readonly resources: readonly ResourceRow[];
   readonly tenants: readonly TenantRow[];
   readonly capacity: readonly CapacityRow[];
   readonly meters: readonly Meter[];
   readonly usage: readonly UsageRow[];
+  /** The audit table's records (its event-id guard items left out). */
+  readonly audit: readonly AuditRow[];
   /** The instant billing last ran up to: no line may count time after it. */
   readonly billedUpTo: string;
   readonly lifecycles: readonly LifecycleRecord[];
@@ -162,6 +170,20 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
         }
       }
       return { checked, violations };
+    },
+  },
+  {
+    name: 'audit.oncePerEvent',
+    promise: 'exactly one audit record per audited event id, however often its publisher was retried',
+    check: ({ audit }) => {
+      const records = new Map<string, number>();
+      for (const record of audit) {
+        if (record.eventId) records.set(record.eventId, (records.get(record.eventId) ?? 0) + 1);
+      }
+      const violations = [...records.entries()]
+        .filter(([, count]) => count > 1)
+        .map(([eventId, count]) => ({ subject: `audit event ${eventId}`, detail: `${count} records` }));
+      return { checked: records.size, violations };
     },
   },
   {

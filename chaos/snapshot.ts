@@ -7,6 +7,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { AUDIT_EVENT_GUARD_PREFIX } from '../functions/platform/adapters/dynamo-audit-log.js';
 import type { Meter } from '../functions/provisioning/domain/usage.js';
 import { redriveDeadLetterQueue } from '../tools/dead-letter-queues.js';
 import { type ReplayResult, replayParkedStates } from '../tools/saga-replay.js';
@@ -23,7 +24,14 @@ import type {
   Snapshot,
 } from './invariants.js';
 import type { LifecycleRecord } from './provisioning-driver.js';
-import type { CapacityRow, ProvisioningSnapshot, ResourceRow, TenantRow, UsageRow } from './provisioning-invariants.js';
+import type {
+  AuditRow,
+  CapacityRow,
+  ProvisioningSnapshot,
+  ResourceRow,
+  TenantRow,
+  UsageRow,
+} from './provisioning-invariants.js';
 
 export interface CloudAddress {
   readonly endpoint: string;
@@ -116,14 +124,16 @@ export class StoreReader {
     if (billing.FunctionError) {
       throw new Error(`The billing job failed: ${Buffer.from(billing.Payload ?? []).toString('utf8')}`);
     }
-    const [resources, tenants, capacity, meters, usage] = await Promise.all([
+    const [resources, tenants, capacity, meters, usage, audit] = await Promise.all([
       this.scan<ResourceRow>('ResourcesTableName'),
       this.scan<TenantRow>('TenantsTableName'),
       this.scan<CapacityRow>('CapacityTableName'),
       this.scan<Meter>('MetersTableName'),
       this.scan<UsageRow>('UsageTableName'),
+      this.scan<AuditRow>('AuditTableName'),
     ]);
-    return { resources, tenants, capacity, meters, usage, billedUpTo, lifecycles };
+    const records = audit.filter((row) => !row.srn.startsWith(AUDIT_EVENT_GUARD_PREFIX));
+    return { resources, tenants, capacity, meters, usage, audit: records, billedUpTo, lifecycles };
   }
 
   /** Moves a consumer DLQ's messages back to its queue, as `npm run dlq -- redrive` does; answers how many moved. */

@@ -55,6 +55,10 @@ function consistent(): ProvisioningSnapshot {
         ],
       },
     ],
+    audit: [
+      { srn: 'srn:a', sk: '2026-01-01T00:00:00.000Z#evt-1', eventId: 'evt-1' },
+      { srn: 'srn:a', sk: '2026-01-01T00:30:00.000Z#evt-2', eventId: 'evt-2' },
+    ],
     billedUpTo: '2026-01-01T01:00:00.000Z',
     lifecycles: [{ plan, resourceId: 'res_a', finalStatus: 'ACTIVE' }],
   };
@@ -125,6 +129,17 @@ describe('chaos provisioning invariants', () => {
 
     // Assess
     expect(found['billing.secondsCountedOnce']).toEqual(['usage p 2026-01-01T00 res_b', 'usage p 2026-01-01T00 res_a']);
+  });
+
+  it('catches an audited event recorded twice (a retried publisher, at another time)', () => {
+    // Prepare
+    const base = consistent();
+    const again = { srn: 'srn:a', sk: '2026-01-01T00:00:07.000Z#evt-1', eventId: 'evt-1' };
+
+    // Assess
+    expect(violated({ ...base, audit: [...base.audit, again] })).toEqual({
+      'audit.oncePerEvent': ['audit event evt-1'],
+    });
   });
 
   it('catches a lifecycle that did not settle', () => {
