@@ -22,12 +22,12 @@ export const FAULT_KINDS = {
   'dynamodb.internalError': 'DynamoDB fails the request before applying it: InternalServerError (500)',
   'dynamodb.internalErrorAfterWrite':
     'DynamoDB applies a write, then fails the answer: InternalServerError (500), the write stays (as AWS warns it may)',
-  'eventbridge.duplicateDelivery':
-    'EventBridge delivers an event to a target twice (delivery is at least once): the consumer must recognise it',
-  'sqs.delayedDelivery': 'a message sent to a queue becomes visible only after 5 s, behind later ones',
   'dynamodb.transactionConflict':
     'a write meets a transaction in progress: TransactionConflictException, or TransactionCanceledException ' +
     '[TransactionConflict] for a transaction',
+  'eventbridge.duplicateDelivery':
+    'EventBridge delivers an event to a target twice (delivery is at least once): the consumer must recognise it',
+  'sqs.delayedDelivery': 'a message sent to a queue becomes visible only after 5 s, behind later ones',
 } as const;
 
 export type FaultKind = keyof typeof FAULT_KINDS;
