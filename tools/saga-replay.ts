@@ -69,12 +69,13 @@ export function parseParkedState(body: string | undefined): ParkedState | string
 
 /**
  * The replay of one parked state: its execution name (the saga's, plus `-replay-` and a suffix unique to the message,
- * so replaying the same message twice is refused by Step Functions) and its input.
+ * so replaying the same message twice is refused by Step Functions) and its input. A state parked by a replay is
+ * replayed under the saga's own name again, not a name that grows with every round.
  */
 export function replayOf(parked: ParkedState, messageId: string, sagaName: string): { name: string; input: string } {
   const from = parked.failedState.replace(PARKING_STATE, '');
   const suffix = messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 12);
-  const name = `${sagaName}-replay-${suffix}`.slice(0, 80);
+  const name = `${sagaName.replace(/-replay-.*$/, '')}-replay-${suffix}`.slice(0, 80);
   return { name, input: JSON.stringify({ ...parked.state, replay: { from, of: name } }) };
 }
 
@@ -97,7 +98,15 @@ export async function replayParkedStates(
     );
     if (!Messages || Messages.length === 0) return results;
     for (const message of Messages) {
-      const result = await replayOne(clients, message, options);
+      const result = await replayOne(clients, message, options).catch(
+        (error: unknown): ReplayResult => ({
+          messageId: message.MessageId ?? 'unknown',
+          failedState: '?',
+          executionArn: '?',
+          outcome: 'NOT_REPLAYABLE',
+          problem: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }),
+      );
       results.push(result);
       // A message that is not a parked state stays for an operator; everything else is done with: a replay that
       // parked something again left a message of its own.
@@ -125,10 +134,7 @@ async function replayOne(
     return { ...base, outcome: 'NOT_REPLAYABLE', problem: 'the saga execution is gone' };
   }
   const replay = replayOf(parked, messageId, saga.name);
-  const { executionArn: replayArn } = await clients.sfn.send(
-    new StartExecutionCommand({ stateMachineArn: saga.stateMachineArn, name: replay.name, input: replay.input }),
-  );
-  if (!replayArn) return { ...base, outcome: 'NOT_REPLAYABLE', problem: 'StartExecution returned no ARN' };
+  const replayArn = await startOrFind(clients.sfn, saga.stateMachineArn, replay);
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   for (;;) {
@@ -145,6 +151,26 @@ async function replayOne(
       event.taskScheduledEventDetails.resource === 'sendMessage',
   );
   return { ...base, replayArn, outcome: parkedAgain ? 'PARKED_AGAIN' : 'FINISHED' };
+}
+
+/**
+ * Starts the replay; a replay of this message that exists already (an earlier run of the tool stopped before it
+ * deleted the message) is the one to wait for.
+ */
+async function startOrFind(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  replay: { name: string; input: string },
+): Promise<string> {
+  try {
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: replay.name, input: replay.input }),
+    );
+    if (executionArn) return executionArn;
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'ExecutionAlreadyExists') throw error;
+  }
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${replay.name}`;
 }
 
 async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {

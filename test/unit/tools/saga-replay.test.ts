@@ -68,6 +68,47 @@ describe('replaying parked saga states', () => {
     expect(JSON.parse(record.input).replay.from).toBe('PublishCheckoutFailed');
   });
 
+  it('replays a state parked by a replay under the saga’s own name, not one that grows each round', () => {
+    // Act
+    const again = replayOf(parked, 'msg-9', 'chk_1-replay-msg1');
+
+    // Assess
+    expect(again.name).toBe('chk_1-replay-msg9');
+  });
+
+  it('waits for a replay of the message that exists already instead of failing (a run stopped before deleting it)', async () => {
+    // Prepare
+    parkedMessage();
+    replayEndsWith([]);
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('Execution Already Exists'), { name: 'ExecutionAlreadyExists' }));
+
+    // Act
+    const results = await replayParkedStates({ sqs: sqs as never, sfn: sfn as never }, QUEUE, {
+      sleep: async () => {},
+    });
+
+    // Assess
+    expect(results[0]).toMatchObject({
+      outcome: 'FINISHED',
+      replayArn: `${SAGA.replace(':chk_1', '')}:chk_1-replay-msg1`,
+    });
+  });
+
+  it('reports a message it could not replay, and goes on', async () => {
+    // Prepare
+    parkedMessage();
+    sfn.on(DescribeExecutionCommand).rejects(new Error('Rate exceeded'));
+
+    // Act
+    const results = await replayParkedStates({ sqs: sqs as never, sfn: sfn as never }, QUEUE);
+
+    // Assess
+    expect(results[0]).toMatchObject({ outcome: 'NOT_REPLAYABLE', problem: 'Error: Rate exceeded' });
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+  });
+
   it('replays each message with the saga’s state machine and deletes it once the replay finished', async () => {
     // Prepare
     parkedMessage();
