@@ -15,7 +15,13 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 
 export interface ParkedState {
   readonly failedState: string;
@@ -79,13 +85,18 @@ export function replayOf(parked: ParkedState, messageId: string, sagaName: strin
   return { name, input: JSON.stringify({ ...parked.state, replay: { from, of: name } }) };
 }
 
-/** Replays every parked message of `queueUrl`, one at a time, deleting each once its replay ended. */
+/**
+ * Replays every parked message of `queueUrl`, one at a time, deleting each once its replay ended. What the replays
+ * park again is left for the next call (an operator fixes the cause first): a message parked by a replay of this
+ * call is made visible again and ends the call.
+ */
 export async function replayParkedStates(
   clients: { sqs: SQSClient; sfn: SFNClient },
   queueUrl: string,
   options: ReplayOptions = {},
 ): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
+  const replaysOfThisCall = new Set<string>();
   for (;;) {
     const { Messages } = await clients.sqs.send(
       new ReceiveMessageCommand({
@@ -97,6 +108,22 @@ export async function replayParkedStates(
       }),
     );
     if (!Messages || Messages.length === 0) return results;
+    const parkedAgain = Messages.filter((message) => {
+      const parked = parseParkedState(message.Body);
+      return typeof parked !== 'string' && replaysOfThisCall.has(parked.executionArn);
+    });
+    if (parkedAgain.length > 0) {
+      for (const message of Messages) {
+        await clients.sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          }),
+        );
+      }
+      return results;
+    }
     for (const message of Messages) {
       const result = await replayOne(clients, message, options).catch(
         (error: unknown): ReplayResult => ({
@@ -108,6 +135,7 @@ export async function replayParkedStates(
         }),
       );
       results.push(result);
+      if (result.replayArn) replaysOfThisCall.add(result.replayArn);
       // A message that is not a parked state stays for an operator; everything else is done with: a replay that
       // parked something again left a message of its own.
       if (result.outcome !== 'NOT_REPLAYABLE' && result.outcome !== 'STILL_RUNNING') {

@@ -8,6 +8,7 @@
 import { ResourceProvisioningFailed } from '../../../shared/contracts/events/provisioning-events.js';
 import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.js';
 import type { MarkFailedCommand, OutcomeEvent } from '../../../shared/contracts/provisioning-saga.js';
+import { ConflictError } from '../../../shared/errors.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
 import { provisioningFailureOf } from '../domain/failures.js';
 import type { AuditTrail } from '../ports/audit.js';
@@ -29,7 +30,17 @@ export async function markFailed(
 ): Promise<OutcomeEvent> {
   const now = (ports.clock ?? systemClock)().toISOString();
   const failure = provisioningFailureOf(command.failure);
-  const outcome = await ports.resources.markFailed(command.resourceId, failure, now, FAILS_FROM[saga]);
+  const outcome = await ports.resources
+    .markFailed(command.resourceId, failure, now, FAILS_FROM[saga])
+    .catch((error: unknown) => {
+      // A resource deleted since (an operator replaying a failure record parked long ago) needs no failure record:
+      // its owner deleted it after it failed. Any other status is a real conflict.
+      if (error instanceof ConflictError && (error.details as { status?: string } | undefined)?.status === 'DELETED') {
+        logger.info('The failed resource was deleted since; nothing to record', { srn: command.srn });
+        return 'UNCHANGED' as const;
+      }
+      throw error;
+    });
   // Without its record (ValidateRequest found none) there is nothing to mark, but the failure is still announced.
   if (outcome === 'MISSING') logger.warn('The failed resource has no record', { srn: command.srn });
 

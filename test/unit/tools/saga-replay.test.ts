@@ -6,7 +6,12 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseParkedState, replayOf, replayParkedStates } from '../../../tools/saga-replay.js';
@@ -168,6 +173,50 @@ describe('replaying parked saga states', () => {
     // Assess
     expect(results[0]?.outcome).toBe('PARKED_AGAIN');
     expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(1);
+  });
+
+  it('stops at a state its own replay parked again, and makes it visible for the next call', async () => {
+    // Prepare: the replay of msg-1 parks a new message, which the next receive returns.
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'msg-1', ReceiptHandle: 'rh-1', Body: JSON.stringify(parked) }] })
+      .resolvesOnce({
+        Messages: [
+          {
+            MessageId: 'msg-2',
+            ReceiptHandle: 'rh-2',
+            // The ARN StartExecution answered for the replay of msg-1.
+            Body: JSON.stringify({ ...parked, executionArn: `${SAGA}:chk_1-replay-msg1` }),
+          },
+        ],
+      })
+      .resolves({ Messages: [] });
+    replayEndsWith([
+      {
+        id: 1,
+        type: 'TaskScheduled',
+        timestamp: new Date(),
+        taskScheduledEventDetails: {
+          resourceType: 'sqs',
+          resource: 'sendMessage',
+          region: 'us-east-1',
+          parameters: '{}',
+        },
+      },
+    ]);
+
+    // Act
+    const results = await replayParkedStates({ sqs: sqs as never, sfn: sfn as never }, QUEUE, {
+      sleep: async () => {},
+    });
+
+    // Assess
+    expect(results.map((result) => result.outcome)).toEqual(['PARKED_AGAIN']);
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toMatchObject({
+      ReceiptHandle: 'rh-2',
+      VisibilityTimeout: 0,
+    });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
   it('leaves a message that is not a parked state for an operator', async () => {

@@ -304,6 +304,19 @@ describe('MarkFailed step', () => {
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
+  it('records nothing for a resource deleted since (a failure record replayed long after), and does not fail', async () => {
+    // Prepare
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    stored({ status: 'DELETED' });
+
+    // Act
+    const outcome = await markFailed({ ...SAGA_INPUT, failure: { Error: 'States.Timeout' } }, lambdaContext);
+
+    // Assess
+    expect(outcome.detailType).toBe('ResourceProvisioningFailed.v1');
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
   it('still announces the failure when the resource has no record', async () => {
     // Prepare
     dynamo.on(UpdateCommand).rejects(conditionFailed());
