@@ -32,6 +32,11 @@ const LOG_FILE = '.local-cloud/chaos.log';
 const REPLAY_ROUNDS = 3;
 /** How long after everything else the last notifications may still arrive. */
 const NOTIFICATION_GRACE_MS = 60_000;
+/** How long a message may still be on its way to a DLQ once everything looks idle (visibility timeouts scaled). */
+const DEAD_LETTER_SETTLE_MS = 20_000;
+/** Visibility timeouts are a tenth of the template's: a message that keeps failing reaches its DLQ in seconds. */
+const VISIBILITY_TIMEOUT_SCALE = 0.1;
+const COMPENSATION_DLQS = ['CompensationDlqUrl', 'ProvisioningCompensationDlqUrl'] as const;
 /** The DLQs of SQS consumers: a message move task puts their messages back on the queue they failed from. */
 const REDRIVABLE_DLQS = ['NotificationsDlqUrl', 'AuditDlqUrl', 'CheckoutRequestsDlqUrl', 'WorkerDlqUrl'] as const;
 
@@ -111,6 +116,7 @@ async function main(): Promise<number> {
     log: writeLog,
     functionLog: writeLog,
     faults: { seed: args.seed, rates: args.rates },
+    queueVisibilityTimeoutScale: VISIBILITY_TIMEOUT_SCALE,
   });
   progress.done(cloud.endpoint);
   const reader = new StoreReader(cloud);
@@ -161,34 +167,36 @@ async function main(): Promise<number> {
     const drivenSeconds = (performance.now() - started) / 1000;
     progress.done(`${drivenSeconds.toFixed(1)} s`);
 
+    const settle = async () => {
+      await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+      // A message on its way to a DLQ waits out visibility timeouts, which the local cloud's idleness does not count.
+      await new Promise((resolve) => setTimeout(resolve, DEAD_LETTER_SETTLE_MS));
+    };
     progress.start('wait for queues, events and compensations to settle');
-    await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+    await settle();
     progress.done('done');
     // What the operator does when a DLQ alarms (docs/runbooks): redrive what consumers gave up on, replay what sagas
     // parked, until nothing is left or the rounds run out (faults go on meanwhile).
     const parked = await reader.deadLetterDepths();
     const replays: Record<string, number> = {};
-    for (const output of REDRIVABLE_DLQS) {
-      let depth = parked[output] ?? 0;
-      for (let round = 1; round <= REPLAY_ROUNDS && depth > 0; round++) {
-        progress.start(`redrive ${output} (round ${round})`);
-        const moved = await reader.redrive(output);
-        replays.REDRIVEN = (replays.REDRIVEN ?? 0) + moved;
-        await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
-        depth = (await reader.deadLetterDepths())[output] ?? 0;
-        progress.done(`${moved} moved back, ${depth} failed again`);
+    let depths = parked;
+    for (let round = 1; round <= REPLAY_ROUNDS; round++) {
+      const redrivable = REDRIVABLE_DLQS.filter((output) => (depths[output] ?? 0) > 0);
+      const replayable = COMPENSATION_DLQS.filter((output) => (depths[output] ?? 0) > 0);
+      if (redrivable.length + replayable.length === 0) break;
+      progress.start(
+        `round ${round}: redrive ${redrivable.join(', ') || 'nothing'}; replay ${replayable.join(', ') || 'nothing'}`,
+      );
+      for (const output of redrivable) replays.REDRIVEN = (replays.REDRIVEN ?? 0) + (await reader.redrive(output));
+      for (const output of replayable) {
+        for (const result of await reader.replayParked(output)) {
+          replays[result.outcome] = (replays[result.outcome] ?? 0) + 1;
+        }
       }
+      await settle();
+      depths = await reader.deadLetterDepths();
+      progress.done(formatCounts(replays));
     }
-    for (const output of ['CompensationDlqUrl', 'ProvisioningCompensationDlqUrl'] as const) {
-      for (let round = 1; round <= REPLAY_ROUNDS && (parked[output] ?? 0) > 0; round++) {
-        progress.start(`replay what ${output} holds (round ${round})`);
-        const results = await reader.replayParked(output);
-        for (const result of results) replays[result.outcome] = (replays[result.outcome] ?? 0) + 1;
-        progress.done(formatCounts(countBy(results, (result) => result.outcome)));
-        if (results.every((result) => result.outcome !== 'PARKED_AGAIN')) break;
-      }
-    }
-    await Promise.race([cloud.whenIdle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
     const sections: Section[] = [
       {
         title: `${clients.length} checkout sagas`,
