@@ -3,6 +3,8 @@
  * idempotency key, same correlation ID) on 429, 5xx, no answer, or 409 REQUEST_IN_PROGRESS, with growing pauses.
  */
 
+import { signDevToken } from '../functions/platform/dev-keys.js';
+
 /**
  * Attempts of one request that the platform answered with 429, 5xx or 409 REQUEST_IN_PROGRESS, or did not answer:
  * about 45 s of pauses in all. A request whose idempotency record its own lost write locked stays "in progress" until
@@ -79,4 +81,40 @@ export class ApiClient {
       return { status: 0, body: undefined };
     }
   }
+}
+
+/**
+ * Runs `run` for every item with `concurrency` clients at once, each taking the next item when it is done with one;
+ * the results come back in the items' order.
+ */
+export async function withClients<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const client = async () => {
+    while (next < items.length) {
+      const position = next;
+      next += 1;
+      results[position] = await run(items[position] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, client));
+  return results;
+}
+
+/** `Authorization` values of dev tokens, signed once per principal, as a client keeps its token. */
+export function devBearerTokens(): (claims: { sub: string; roles: string[]; tenant: string }) => Promise<string> {
+  const tokens = new Map<string, Promise<string>>();
+  return (claims) => {
+    const key = JSON.stringify(claims);
+    let token = tokens.get(key);
+    if (!token) {
+      token = signDevToken(claims).then((jwt) => `Bearer ${jwt}`);
+      tokens.set(key, token);
+    }
+    return token;
+  };
 }

@@ -3,8 +3,7 @@
  * idempotency key and the saga's correlation ID, retrying the same request on 429 and 5xx (which is what faults
  * cause), wait for the saga to end, then ask for the planned refunds as a support agent.
  */
-import { signDevToken } from '../functions/platform/dev-keys.js';
-import { ApiClient, errorCode } from './api-client.js';
+import { ApiClient, devBearerTokens, errorCode, withClients } from './api-client.js';
 import type { CheckoutSagaPlan, PlannedRefund } from './checkout-plan.js';
 import type { ClientRecord } from './invariants.js';
 
@@ -27,30 +26,14 @@ export async function driveCheckouts(
   plans: readonly CheckoutSagaPlan[],
   options: DriverOptions,
 ): Promise<ClientRecord[]> {
-  const records: ClientRecord[] = new Array(plans.length);
-  const support = `Bearer ${await signDevToken({ sub: 'chaos-support', roles: ['support'], tenant: 'chaos' })}`;
-  const customerTokens = new Map<string, Promise<string>>();
-  const customerToken = (customer: string) => {
-    let token = customerTokens.get(customer);
-    if (!token) {
-      token = signDevToken({ sub: customer, roles: ['customer'], tenant: 'chaos' }).then((jwt) => `Bearer ${jwt}`);
-      customerTokens.set(customer, token);
-    }
-    return token;
-  };
-  let next = 0;
-  const client = async () => {
-    while (next < plans.length) {
-      const plan = plans[next];
-      next += 1;
-      if (!plan) continue;
-      const record = await runSaga(plan, await customerToken(plan.customer), support, options);
-      records[plan.index - (plans[0]?.index ?? 0)] = record;
-      options.onSagaEnded?.(record);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, plans.length) }, client));
-  return records;
+  const bearer = devBearerTokens();
+  const support = await bearer({ sub: 'chaos-support', roles: ['support'], tenant: 'chaos' });
+  return withClients(plans, options.concurrency, async (plan) => {
+    const customer = await bearer({ sub: plan.customer, roles: ['customer'], tenant: 'chaos' });
+    const record = await runSaga(plan, customer, support, options);
+    options.onSagaEnded?.(record);
+    return record;
+  });
 }
 
 async function runSaga(

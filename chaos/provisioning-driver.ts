@@ -3,8 +3,7 @@
  * then members request resources, wait for them to be ACTIVE or FAILED, and delete them as planned, retrying as a good
  * client does (chaos/api-client.ts).
  */
-import { signDevToken } from '../functions/platform/dev-keys.js';
-import { ApiClient, errorCode } from './api-client.js';
+import { ApiClient, devBearerTokens, errorCode, withClients } from './api-client.js';
 import type { ProvisioningLifecyclePlan } from './provisioning-plan.js';
 
 export interface LifecycleRecord {
@@ -32,27 +31,21 @@ export async function driveProvisioning(
   plans: readonly ProvisioningLifecyclePlan[],
   options: ProvisioningDriverOptions,
 ): Promise<LifecycleRecord[]> {
-  const projects = await createProjects(plans, options.apiUrl);
-  const records: LifecycleRecord[] = [];
-  let next = 0;
-  const client = async () => {
-    while (next < plans.length) {
-      const plan = plans[next];
-      next += 1;
-      if (!plan) continue;
-      const record = await runLifecycle(plan, projects.get(plan.tenant), options);
-      records.push(record);
-      options.onLifecycleEnded?.(record);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, plans.length) }, client));
-  return records.sort((a, b) => a.plan.index - b.plan.index);
+  const bearer = devBearerTokens();
+  const projects = await createProjects(plans, options.apiUrl, bearer);
+  return withClients(plans, options.concurrency, async (plan) => {
+    const member = await bearer({ sub: `${plan.tenant}-member`, roles: ['member'], tenant: plan.tenant });
+    const record = await runLifecycle(plan, projects.get(plan.tenant), member, options);
+    options.onLifecycleEnded?.(record);
+    return record;
+  });
 }
 
 /** One project per tenant, created by its administrator (with faults, like any other request of a saga's client). */
 async function createProjects(
   plans: readonly ProvisioningLifecyclePlan[],
   apiUrl: string,
+  bearer: ReturnType<typeof devBearerTokens>,
 ): Promise<Map<string, string | undefined>> {
   const projects = new Map<string, string | undefined>();
   for (const tenant of new Set(plans.map((plan) => plan.tenant))) {
@@ -67,10 +60,10 @@ async function createProjects(
 async function runLifecycle(
   plan: ProvisioningLifecyclePlan,
   projectId: string | undefined,
+  member: string,
   options: ProvisioningDriverOptions,
 ): Promise<LifecycleRecord> {
   if (!projectId) return { plan, resourceId: undefined, finalStatus: 'REFUSED', reason: 'NO_PROJECT' };
-  const member = await bearer({ sub: `${plan.tenant}-member`, roles: ['member'], tenant: plan.tenant });
   const api = new ApiClient(options.apiUrl, plan.correlationId);
   const requested = await api.send(
     'POST',
@@ -152,10 +145,6 @@ async function settle(
     if (Date.now() > deadline) return { plan, resourceId, finalStatus: 'STUCK', reason: `still ${status}` };
     await pause(POLL_MS);
   }
-}
-
-async function bearer(claims: { sub: string; roles: string[]; tenant: string }): Promise<string> {
-  return `Bearer ${await signDevToken(claims)}`;
 }
 
 function pause(ms: number): Promise<void> {
