@@ -37,11 +37,17 @@ export interface CheckoutSagaPlan {
   readonly refunds: readonly PlannedRefund[];
 }
 
-/** Tokens of the simulated gateway (functions/checkout/adapters/simulated-payment-gateway.ts), by how often drawn. */
-const PAYMENT_TOKENS = [
-  ['tok_visa', 80],
+/**
+ * Tokens of the simulated gateway (functions/checkout/adapters/simulated-payment-gateway.ts), by how often drawn. The
+ * token is the gateway's fault interface, so the provider's faults come from the seed like every other draw: a decline,
+ * an outage on the first attempt, a charge whose answer is lost, an answer 2.5 s late.
+ */
+export const PAYMENT_TOKENS = [
+  ['tok_visa', 72],
   ['tok_chargeDeclined', 8],
-  ['tok_transientError', 12],
+  ['tok_transientError', 10],
+  ['tok_timeoutAfterCapture', 6],
+  ['tok_slowAnswer', 4],
 ] as const;
 
 /** Valid codes, and one that does not exist (the saga refuses the cart). */

@@ -33,6 +33,17 @@ export interface RefundRow {
   readonly refundId: string;
   readonly amountCents: number;
 }
+/** A charge in the payment provider's ledger (the simulated gateway's), made under its checkout's idempotency key. */
+export interface ProviderChargeRow {
+  readonly checkoutId: string;
+  readonly amountCents: number;
+}
+/** A refund in the payment provider's ledger. */
+export interface ProviderRefundRow {
+  readonly checkoutId: string;
+  readonly refundId: string;
+  readonly amountCents: number;
+}
 export interface CheckoutRow {
   readonly checkoutId: string;
   readonly cartId: string;
@@ -68,6 +79,9 @@ export interface Snapshot {
   readonly orders: readonly OrderRow[];
   readonly payments: readonly PaymentRow[];
   readonly refunds: readonly RefundRow[];
+  /** The payment provider's view of the same money. */
+  readonly providerCharges: readonly ProviderChargeRow[];
+  readonly providerRefunds: readonly ProviderRefundRow[];
   readonly checkouts: readonly CheckoutRow[];
   readonly notifications: readonly NotificationRow[];
   /** Executions of the checkout state machine by status. */
@@ -203,6 +217,49 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
         }
       }
       return { checked: payments.length, violations };
+    },
+  },
+  {
+    name: 'money.providerAgrees',
+    promise: 'per checkout, the provider’s captured − refunded = ours: no charge it made that we do not know of',
+    check: ({ checkouts, providerCharges, providerRefunds }, { paymentsByCheckout, sagaByCheckout }) => {
+      const violations: Violation[] = [];
+      const provider = new Map<string, { captured: number; refunded: number }>();
+      const at = (checkoutId: string) => {
+        const entry = provider.get(checkoutId) ?? { captured: 0, refunded: 0 };
+        provider.set(checkoutId, entry);
+        return entry;
+      };
+      for (const charge of providerCharges) at(charge.checkoutId).captured += charge.amountCents;
+      for (const refund of providerRefunds) at(refund.checkoutId).refunded += refund.amountCents;
+      // Every checkout either side knows of; one still running may sit between the provider's answer and our record.
+      const running = new Set(
+        checkouts.filter((checkout) => checkout.status === 'RUNNING').map((checkout) => checkout.checkoutId),
+      );
+      const subjects = new Set([
+        ...checkouts.map((checkout) => checkout.checkoutId),
+        ...paymentsByCheckout.keys(),
+        ...provider.keys(),
+      ]);
+      let checked = 0;
+      for (const checkoutId of subjects) {
+        if (running.has(checkoutId)) continue;
+        checked += 1;
+        const theirs = provider.get(checkoutId) ?? { captured: 0, refunded: 0 };
+        const payments = paymentsByCheckout.get(checkoutId) ?? [];
+        const captured = payments.reduce((sum, payment) => sum + payment.amountCents, 0);
+        const refunded = payments.reduce((sum, payment) => sum + payment.refundedCents, 0);
+        if (theirs.captured - theirs.refunded !== captured - refunded) {
+          violations.push({
+            subject: `checkout ${checkoutId}`,
+            detail:
+              `the provider captured ${theirs.captured} and refunded ${theirs.refunded} cents; ` +
+              `we recorded ${captured} captured and ${refunded} refunded`,
+            sagaIndex: sagaByCheckout.get(checkoutId),
+          });
+        }
+      }
+      return { checked, violations };
     },
   },
   {
@@ -354,6 +411,8 @@ export function restrictToSagas(snapshot: Snapshot): Snapshot {
     orders: snapshot.orders.filter((order) => checkoutIds.has(order.checkoutId)),
     payments,
     refunds: snapshot.refunds.filter((refund) => paymentIds.has(refund.paymentId)),
+    providerCharges: snapshot.providerCharges.filter((charge) => checkoutIds.has(charge.checkoutId)),
+    providerRefunds: snapshot.providerRefunds.filter((refund) => checkoutIds.has(refund.checkoutId)),
     checkouts,
     notifications: snapshot.notifications.filter((notification) => customers.has(notification.recipient)),
     executions: {},

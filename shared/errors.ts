@@ -127,6 +127,17 @@ export class PaymentGatewayUnavailableError extends TransientError {
   }
 }
 
+/**
+ * The payment gateway did not answer in time: the charge may have happened, its answer was lost. A retry must ask
+ * again with the same idempotency key (the checkout id), so the provider answers the charge it made, not a new one.
+ */
+export class PaymentGatewayTimeoutError extends TransientError {
+  constructor(message = 'The payment gateway did not answer in time', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PaymentGatewayTimeoutError';
+  }
+}
+
 // Provisioning saga errors. Their names are matched by the provisioning saga's Catch blocks and by MarkFailed, which
 // turns them into the resource's failure code.
 
@@ -158,12 +169,26 @@ export class ProvisioningFailedError extends AppError {
 }
 
 /**
+ * Every node agent is busy: the worker command was not sent, so that no task token waits in a queue while its
+ * heartbeat clock runs. The saga waits and tries again with a retrier of its own (`tuning.retry.workerFleetBusy`),
+ * then compensates with `WORKERS_BUSY`.
+ */
+export class WorkerFleetBusyError extends AppError {
+  readonly httpStatus = 503;
+  constructor(message: string, details?: unknown) {
+    super('WORKERS_BUSY', message, details);
+    this.name = 'WorkerFleetBusyError';
+  }
+}
+
+/**
  * Error names a saga step retries before it compensates. Powertools' `IdempotencyAlreadyInProgressError` is here
  * because a concurrent duplicate of a step is still running: waiting and retrying yields its stored result.
  */
 export const TRANSIENT_ERROR_NAMES = [
   'TransientError',
   'PaymentGatewayUnavailableError',
+  'PaymentGatewayTimeoutError',
   'IdempotencyAlreadyInProgressError',
   'IdempotencyPersistenceLayerError',
   'ProvisionedThroughputExceededException',

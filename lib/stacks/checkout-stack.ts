@@ -262,5 +262,6 @@ export class CheckoutStack extends Stack {
     output('UndeliveredEventsQueueUrl', this.undeliveredEvents.queueUrl);
     output('ReserveInventoryFunctionName', reserveInventory.functionName);
     output('ProcessPaymentFunctionName', processPayment.functionName);
+    output('RefundPaymentFunctionName', refundPayment.functionName);
   }
 }

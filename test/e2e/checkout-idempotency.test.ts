@@ -13,7 +13,6 @@ import {
   fillCart,
   newCustomer,
   newProduct,
-  notificationsOf,
   output,
   product,
   settledCheckout,
@@ -71,6 +70,19 @@ async function invokeStep(outputName: string, command: unknown) {
   );
   const payload = response.Payload ? new TextDecoder().decode(response.Payload) : '';
   return { functionError: response.FunctionError, result: payload ? JSON.parse(payload) : undefined };
+}
+
+/** The payment provider's ledger for a checkout, as the simulated gateway keeps it (without its attempts counter). */
+async function providerLedgerOf(checkoutId: string) {
+  const result = await aws.dynamodb.send(
+    new QueryCommand({
+      TableName: output('PaymentsTableName'),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `SIMULATED_GATEWAY#${checkoutId}` },
+      ConsistentRead: true,
+    }),
+  );
+  return (result.Items ?? []).filter((item) => item.sk !== 'ATTEMPTS');
 }
 
 /** A saga step command (the saga input plus `pricing`) for a fresh checkout of `quantity` units of `sku`. */
@@ -172,6 +184,34 @@ describe('checkout: idempotency', () => {
       amountCents: 4200,
       status: 'CAPTURED',
     });
+  });
+
+  it('RefundPayment finds and refunds a charge whose answer was lost before we recorded it', async () => {
+    // Prepare: the provider charged and its answer was lost; say every retry of ProcessPayment failed after that.
+    const customer = newCustomer();
+    const sku = await newProduct(10, 1500);
+    const command = { ...stepCommand(customer, sku, 2, 1500), paymentToken: 'tok_timeoutAfterCapture' };
+    const charge = await invokeStep('ProcessPaymentFunctionName', command);
+
+    // Act
+    const compensation = await invokeStep('RefundPaymentFunctionName', command);
+
+    // Assess
+    expect(charge.functionError).toBe('Unhandled');
+    expect(charge.result).toMatchObject({ errorType: 'PaymentGatewayTimeoutError' });
+    expect(compensation.functionError).toBeUndefined();
+    expect(compensation.result).toEqual({ refundId: `ref_saga_${command.checkoutId}`, amountCents: 3000 });
+    // Our books and the provider's agree: 3000 captured, 3000 refunded, on both sides.
+    const payments = await paymentItemsOf(command.checkoutId);
+    expect(payments.find((item) => item.sk === 'PAYMENT')).toMatchObject({
+      amountCents: 3000,
+      refundedCents: 3000,
+      status: 'REFUNDED',
+    });
+    expect((await providerLedgerOf(command.checkoutId)).map((item) => [item.sk, item.amountCents])).toEqual([
+      ['CHARGE', 3000],
+      [`REFUND#ref_saga_${command.checkoutId}`, 3000],
+    ]);
   });
 
   it('the same Idempotency-Key with another body is refused with 409 IDEMPOTENCY_KEY_REUSED', async () => {

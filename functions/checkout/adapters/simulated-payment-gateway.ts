@@ -1,31 +1,73 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as wait } from 'node:timers/promises';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { PaymentDeclinedError, PaymentGatewayUnavailableError } from '../../../shared/errors.js';
+import {
+  PaymentDeclinedError,
+  PaymentGatewayTimeoutError,
+  PaymentGatewayUnavailableError,
+} from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
-import type { PaymentGateway } from '../ports/payments.js';
+import type { ChargeRequest, PaymentGateway, ProviderCharge, RefundRequest } from '../ports/payments.js';
 
-/** Test tokens in the style of real providers, so every saga path can be exercised on purpose. */
+/**
+ * Test tokens in the style of real providers' test cards, so every saga path can be exercised on purpose. The token
+ * is the simulator's fault interface: a client (or the chaos plan, from its seed) chooses the fault by the card it
+ * pays with; the simulator never decides on its own.
+ */
 export const SIMULATED_TOKENS = {
   approved: 'tok_visa',
   declined: 'tok_chargeDeclined',
-  /** Unavailable on the first attempt of each checkout, approved on the next: exercises the saga's Retry. */
+  /** Unavailable on the first attempt of each checkout (nothing charged), approved on the next: the saga's Retry. */
   transientFailure: 'tok_transientError',
+  /**
+   * Charged on the first attempt, then the answer is lost (`PaymentGatewayTimeoutError`): the saga retries, and the
+   * provider answers the charge it already made under the checkout's idempotency key.
+   */
+  timeoutAfterCapture: 'tok_timeoutAfterCapture',
+  /** Charged, and answered `SLOW_ANSWER_DELAY_MS` late. */
+  slowAnswer: 'tok_slowAnswer',
 } as const;
 
 /**
- * A payment provider that moves no money. Its only state, the number of charge attempts per checkout, lives in the
- * payments table under `SIMULATED_GATEWAY#<checkoutId>`, counted atomically so that concurrent attempts agree on
- * which one was first.
+ * How late `tok_slowAnswer` answers. A quarter of the default function timeout (10 s): slow enough to show in the
+ * step's duration and to hold its idempotency record in progress meanwhile, short enough that a cold start and the
+ * SDK's retries still fit before the timeout, so the answer arrives. A lost answer is `tok_timeoutAfterCapture`.
  */
-export function simulatedPaymentGateway(): PaymentGateway {
-  const client = dynamoDocumentClient();
+export const SLOW_ANSWER_DELAY_MS = 2_500;
 
+/** Partition of the simulator's own items in the payments table, one per checkout (its idempotency key). */
+export const SIMULATED_GATEWAY_PREFIX = 'SIMULATED_GATEWAY#';
+/** Sort keys under it: the charge (at most one), each refund by its refund id, and the attempts counter. */
+export const SIMULATED_GATEWAY_CHARGE = 'CHARGE';
+export const SIMULATED_GATEWAY_REFUND_PREFIX = 'REFUND#';
+
+export interface SimulatedPaymentGatewayOptions {
+  /** Waits for a slow answer. @default setTimeout from node:timers/promises */
+  readonly sleep?: (milliseconds: number) => Promise<unknown>;
+}
+
+/**
+ * A payment provider that keeps a ledger, as a real one does, in the payments table under
+ * `SIMULATED_GATEWAY#<checkoutId>`: the charge (`CHARGE`), each refund (`REFUND#<refundId>`) and the number of charge
+ * attempts (`ATTEMPTS`). The checkout id is the charge's idempotency key (Stripe's `Idempotency-Key`) and the refund
+ * id the refund's: conditional writes make a repeat, or a concurrent attempt, answer the first charge or refund
+ * instead of moving money twice. The ledger is the provider's view of the money that `money.providerAgrees`
+ * (chaos/invariants.ts) compares with ours. It moves no real money.
+ */
+export function simulatedPaymentGateway(options: SimulatedPaymentGatewayOptions = {}): PaymentGateway {
+  const client = dynamoDocumentClient();
+  const table = () => requiredEnv('PAYMENTS_TABLE_NAME');
+  const sleep = options.sleep ?? wait;
+  const partition = (checkoutId: string) => `${SIMULATED_GATEWAY_PREFIX}${checkoutId}`;
+
+  /** Counted atomically, so that concurrent attempts agree on which one was first. */
   const countAttempt = async (checkoutId: string): Promise<number> => {
     const { Attributes } = await client.send(
       new UpdateCommand({
-        TableName: requiredEnv('PAYMENTS_TABLE_NAME'),
-        Key: { pk: `SIMULATED_GATEWAY#${checkoutId}`, sk: 'ATTEMPTS' },
+        TableName: table(),
+        Key: { pk: partition(checkoutId), sk: 'ATTEMPTS' },
         UpdateExpression: 'ADD attempts :one',
         ExpressionAttributeValues: { ':one': 1 },
         ReturnValues: 'UPDATED_NEW',
@@ -34,11 +76,80 @@ export function simulatedPaymentGateway(): PaymentGateway {
     return Number(Attributes?.attempts ?? 1);
   };
 
+  const findCharge = async (checkoutId: string): Promise<ProviderCharge | undefined> => {
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: table(),
+        Key: { pk: partition(checkoutId), sk: SIMULATED_GATEWAY_CHARGE },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? { chargeReference: String(Item.chargeReference), amountCents: Number(Item.amountCents) } : undefined;
+  };
+
+  /** Charges once per checkout: a repeat answers the charge already made, whatever it asks for. */
+  const capture = async ({ checkoutId, amountCents, paymentToken }: ChargeRequest): Promise<ProviderCharge> => {
+    const charge: ProviderCharge = { chargeReference: `sim_ch_${checkoutId}`, amountCents };
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: table(),
+          Item: {
+            pk: partition(checkoutId),
+            sk: SIMULATED_GATEWAY_CHARGE,
+            checkoutId,
+            ...charge,
+            paymentToken,
+            createdAt: new Date().toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return charge;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const existing = await findCharge(checkoutId);
+      if (!existing) throw error;
+      logger.info('Simulated gateway answers the charge already made for this checkout', {
+        checkoutId,
+        amountCents: existing.amountCents,
+        requestedCents: amountCents,
+      });
+      return existing;
+    }
+  };
+
+  const refund = async ({ checkoutId, refundId, amountCents }: RefundRequest) => {
+    const refundReference = `sim_re_${refundId}`;
+    const key = { pk: partition(checkoutId), sk: `${SIMULATED_GATEWAY_REFUND_PREFIX}${refundId}` };
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: table(),
+          Item: { ...key, checkoutId, refundId, refundReference, amountCents, createdAt: new Date().toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      logger.info('Simulated gateway refunded', { checkoutId, refundId, amountCents });
+      return { refundReference };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const { Item } = await client.send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+      if (!Item) throw error;
+      logger.info('Simulated gateway answers the refund already made under this refund id', {
+        checkoutId,
+        refundId,
+        amountCents: Number(Item.amountCents),
+      });
+      return { refundReference: String(Item.refundReference) };
+    }
+  };
+
   return {
-    async charge({ checkoutId, amountCents, paymentToken }) {
-      const attempt = await countAttempt(checkoutId);
-      const log = { checkoutId, amountCents, attempt };
-      switch (paymentToken) {
+    async charge(request) {
+      const attempt = await countAttempt(request.checkoutId);
+      const log = { checkoutId: request.checkoutId, amountCents: request.amountCents, attempt };
+      switch (request.paymentToken) {
         case SIMULATED_TOKENS.approved:
           break;
         case SIMULATED_TOKENS.declined:
@@ -50,17 +161,32 @@ export function simulatedPaymentGateway(): PaymentGateway {
             throw new PaymentGatewayUnavailableError();
           }
           break;
+        case SIMULATED_TOKENS.timeoutAfterCapture: {
+          const charge = await capture(request);
+          if (attempt === 1) {
+            logger.info('Simulated gateway charged, and its answer is lost', log);
+            throw new PaymentGatewayTimeoutError();
+          }
+          logger.info('Simulated gateway approved the charge', log);
+          return { chargeReference: charge.chargeReference };
+        }
+        case SIMULATED_TOKENS.slowAnswer: {
+          const charge = await capture(request);
+          logger.info('Simulated gateway charged, and answers late', { ...log, delayMs: SLOW_ANSWER_DELAY_MS });
+          await sleep(SLOW_ANSWER_DELAY_MS);
+          return { chargeReference: charge.chargeReference };
+        }
         default:
           logger.info('Simulated gateway does not know the payment token', log);
           throw new PaymentDeclinedError('unknown payment token');
       }
+      const charge = await capture(request);
       logger.info('Simulated gateway approved the charge', log);
-      return { chargeReference: `sim_ch_${checkoutId}` };
+      return { chargeReference: charge.chargeReference };
     },
 
-    async refund({ checkoutId, refundId, amountCents }) {
-      logger.info('Simulated gateway refunded', { checkoutId, refundId, amountCents });
-      return { refundReference: `sim_re_${refundId}` };
-    },
+    findCharge,
+
+    refund,
   };
 }

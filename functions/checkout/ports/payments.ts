@@ -65,12 +65,24 @@ export interface RefundRequest {
   readonly amountCents: number;
 }
 
+/** A charge as the provider recorded it. */
+export interface ProviderCharge {
+  readonly chargeReference: string;
+  readonly amountCents: number;
+}
+
 /**
- * The payment provider. `charge` throws `PaymentDeclinedError` when the provider refuses for good and
- * `PaymentGatewayUnavailableError` when a later attempt may succeed.
+ * The payment provider. The checkout id is the charge's idempotency key at the provider: asking again for the same
+ * checkout answers the charge already made, never a second one.
+ *
+ * `charge` throws `PaymentDeclinedError` when the provider refuses for good, `PaymentGatewayUnavailableError` when
+ * nothing happened and a later attempt may succeed, and `PaymentGatewayTimeoutError` when the answer was lost: the
+ * charge may have happened, and a retry with the same checkout answers it.
  */
 export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<{ readonly chargeReference: string }>;
+  /** The charge the provider made for this checkout, if any: what a lost answer leaves behind. */
+  findCharge(checkoutId: string): Promise<ProviderCharge | undefined>;
   refund(request: RefundRequest): Promise<{ readonly refundReference: string }>;
 }
 

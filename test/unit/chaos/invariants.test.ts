@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type CheckoutSagaPlan, chaosCatalog, planCheckouts } from '../../../chaos/checkout-plan.js';
+import { type CheckoutSagaPlan, chaosCatalog, PAYMENT_TOKENS, planCheckouts } from '../../../chaos/checkout-plan.js';
 import { checkInvariants, type InvariantResult, type Snapshot } from '../../../chaos/invariants.js';
+import { SIMULATED_TOKENS } from '../../../functions/checkout/adapters/simulated-payment-gateway.js';
 
 const PRODUCT = { sku: 'CHAOS-PLENTY-1', name: 'p', priceCents: 1000, stock: 10 };
 const plan: CheckoutSagaPlan = {
@@ -33,6 +34,8 @@ function consistent(): Snapshot {
     ],
     payments: [{ paymentId: 'pay-0', checkoutId: 'chk-0', amountCents: 2000, refundedCents: 500 }],
     refunds: [{ paymentId: 'pay-0', refundId: 'ref-0', amountCents: 500 }],
+    providerCharges: [{ checkoutId: 'chk-0', amountCents: 2000 }],
+    providerRefunds: [{ checkoutId: 'chk-0', refundId: 'ref-0', amountCents: 500 }],
     checkouts: [{ checkoutId: 'chk-0', cartId: 'cart-0', status: 'COMPLETED' }],
     notifications: [
       { recipient: 'c', channel: 'email', eventId: 'e-1', eventType: 'OrderPlaced.v1', correlationId: 'chaos-t-c0' },
@@ -108,6 +111,96 @@ describe('chaos invariants', () => {
 
     // Assess
     expect(found['money.refundsWithinCaptures']).toEqual(['payment pay-0']);
+  });
+
+  it('finds the provider in agreement when a charge whose answer was lost was recorded and refunded', () => {
+    // Prepare: a failed checkout whose charge the provider made, its answer lost; the compensation found it,
+    // recorded it and refunded it in full, on both sides.
+    const snapshot = {
+      ...consistent(),
+      products: [{ sku: PRODUCT.sku, available: 10, reserved: 0 }],
+      orders: [],
+      payments: [{ paymentId: 'pay-0', checkoutId: 'chk-0', amountCents: 2000, refundedCents: 2000 }],
+      refunds: [{ paymentId: 'pay-0', refundId: 'ref_saga_chk-0', amountCents: 2000 }],
+      providerRefunds: [{ checkoutId: 'chk-0', refundId: 'ref_saga_chk-0', amountCents: 2000 }],
+      checkouts: [{ checkoutId: 'chk-0', cartId: 'cart-0', status: 'FAILED' }],
+      notifications: [
+        {
+          recipient: 'c',
+          channel: 'email',
+          eventId: 'e-1',
+          eventType: 'CheckoutFailed.v1',
+          correlationId: 'chaos-t-c0',
+        },
+      ],
+      clients: [{ plan, checkoutIds: ['chk-0'], finalStatus: 'FAILED' as const }],
+    };
+
+    // Act
+    const results = checkInvariants(snapshot);
+
+    // Assess
+    expect(violated(results)).toEqual({});
+    expect(results.find((result) => result.name === 'money.providerAgrees')?.checked).toBe(1);
+  });
+
+  it('catches a charge the provider kept that we never recorded (its answer was lost)', () => {
+    // Prepare: the provider charged a checkout that failed; our books hold no payment, so nothing was refunded.
+    const snapshot = {
+      ...consistent(),
+      products: [{ sku: PRODUCT.sku, available: 10, reserved: 0 }],
+      orders: [],
+      payments: [],
+      refunds: [],
+      providerRefunds: [],
+      checkouts: [{ checkoutId: 'chk-0', cartId: 'cart-0', status: 'FAILED' }],
+    };
+
+    // Act
+    const results = checkInvariants(snapshot);
+
+    // Assess: our own books balance (nothing captured, nothing owed); only the provider's view shows the money.
+    expect(violated(results)).toMatchObject({ 'money.providerAgrees': ['checkout chk-0'] });
+    expect(violated(results)['money.balanced']).toBeUndefined();
+    const violation = results.find((result) => result.name === 'money.providerAgrees')?.violations[0];
+    expect(violation?.detail).toBe(
+      'the provider captured 2000 and refunded 0 cents; we recorded 0 captured and 0 refunded',
+    );
+    expect(violation?.sagaIndex).toBe(0);
+  });
+
+  it('catches a refund we recorded that the provider never made, and a second charge at the provider', () => {
+    // Prepare
+    const base = consistent();
+    const refundNeverMade = { ...base, providerRefunds: [] };
+    const chargedTwice = {
+      ...base,
+      providerCharges: [...base.providerCharges, { checkoutId: 'chk-0', amountCents: 2000 }],
+    };
+
+    // Act
+    const missingRefund = violated(checkInvariants(refundNeverMade));
+    const doubleCharge = violated(checkInvariants(chargedTwice));
+
+    // Assess
+    expect(missingRefund).toEqual({ 'money.providerAgrees': ['checkout chk-0'] });
+    expect(doubleCharge).toEqual({ 'money.providerAgrees': ['checkout chk-0'] });
+  });
+
+  it('leaves out a checkout still running: the provider’s answer may be on its way to our books', () => {
+    // Prepare: the provider charged; our record of the payment is not written yet.
+    const snapshot = {
+      ...consistent(),
+      payments: [],
+      refunds: [],
+      checkouts: [{ checkoutId: 'chk-0', cartId: 'cart-0', status: 'RUNNING' }],
+    };
+
+    // Act
+    const found = violated(checkInvariants(snapshot));
+
+    // Assess
+    expect(found['money.providerAgrees']).toBeUndefined();
   });
 
   it('catches two orders for one checkout, and two checkouts for one idempotency key', () => {
@@ -201,5 +294,23 @@ describe('chaos plan', () => {
     }
     expect(plans.some((saga) => saga.paymentToken === 'tok_chargeDeclined')).toBe(true);
     expect(plans.some((saga) => saga.refunds.length > 0)).toBe(true);
+  });
+
+  it('pays with every token of the simulated gateway, at about its weight, and with no other', () => {
+    // Prepare
+    const known = new Set<string>(Object.values(SIMULATED_TOKENS));
+    const count = 2000;
+
+    // Act
+    const plans = planCheckouts('seed-d', count, chaosCatalog(count));
+
+    // Assess: the plan's tokens are the gateway's (a renamed token would decline every such checkout).
+    expect(PAYMENT_TOKENS.map(([token]) => token).sort()).toEqual([...known].sort());
+    const total = PAYMENT_TOKENS.reduce((sum, [, weight]) => sum + weight, 0);
+    for (const [token, weight] of PAYMENT_TOKENS) {
+      const drawn = plans.filter((saga) => saga.paymentToken === token).length / count;
+      expect(drawn, token).toBeGreaterThan((weight / total) * 0.6);
+      expect(drawn, token).toBeLessThan((weight / total) * 1.4);
+    }
   });
 });

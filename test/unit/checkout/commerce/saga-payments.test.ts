@@ -18,7 +18,12 @@ vi.hoisted(() => {
 
 import { handler as processPayment } from '../../../../functions/checkout/handlers/saga/process-payment.js';
 import { handler as refundPayment } from '../../../../functions/checkout/handlers/saga/refund-payment.js';
-import { PaymentDeclinedError, PaymentGatewayUnavailableError, TransientError } from '../../../../shared/errors.js';
+import {
+  PaymentDeclinedError,
+  PaymentGatewayTimeoutError,
+  PaymentGatewayUnavailableError,
+  TransientError,
+} from '../../../../shared/errors.js';
 import { metrics } from '../../../../shared/powertools/index.js';
 import { lambdaContext, PRICING, SAGA_INPUT, TABLES, useTestTables } from './harness.js';
 
@@ -27,6 +32,13 @@ const eventBridge = mockClient(EventBridgeClient);
 
 const paymentKey = { pk: 'PAYMENT#pay_chk_0001', sk: 'PAYMENT' };
 const gatewayKey = { pk: 'SIMULATED_GATEWAY#chk_0001', sk: 'ATTEMPTS' };
+const gatewayChargeKey = { pk: 'SIMULATED_GATEWAY#chk_0001', sk: 'CHARGE' };
+const providerCharge = {
+  ...gatewayChargeKey,
+  checkoutId: 'chk_0001',
+  chargeReference: 'sim_ch_chk_0001',
+  amountCents: 16084,
+};
 const command = { ...SAGA_INPUT, pricing: PRICING };
 const storedPayment = {
   ...paymentKey,
@@ -72,8 +84,13 @@ describe('ProcessPayment step with the simulated gateway', () => {
 
     // Assess
     expect(result).toEqual({ paymentId: 'pay_chk_0001', amountCents: PRICING.totals.totalCents });
-    const put = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(put).toMatchObject({
+    const [charged, recorded] = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(charged).toMatchObject({
+      TableName: TABLES.PAYMENTS_TABLE_NAME,
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { ...gatewayChargeKey, amountCents: 16084, chargeReference: 'sim_ch_chk_0001' },
+    });
+    expect(recorded).toMatchObject({
       TableName: TABLES.PAYMENTS_TABLE_NAME,
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: {
@@ -148,6 +165,33 @@ describe('ProcessPayment step with the simulated gateway', () => {
     expect(addMetric).not.toHaveBeenCalledWith('PaymentDeclined', expect.anything(), expect.anything());
   });
 
+  it('retries a charge whose answer was lost (tok_timeoutAfterCapture) and records the one charge made', async () => {
+    // Prepare
+    dynamo.on(GetCommand, { Key: paymentKey }).resolves({});
+    dynamo.on(GetCommand, { Key: gatewayChargeKey }).resolves({ Item: providerCharge });
+    dynamo
+      .on(UpdateCommand, { Key: gatewayKey })
+      .resolvesOnce({ Attributes: { attempts: 1 } })
+      .resolvesOnce({ Attributes: { attempts: 2 } });
+    dynamo
+      .on(PutCommand, { Item: gatewayChargeKey })
+      .resolvesOnce({})
+      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    dynamo.on(PutCommand, { Item: paymentKey }).resolves({});
+    const lostAnswer = { ...command, paymentToken: 'tok_timeoutAfterCapture' };
+
+    // Act
+    const first = await failureOf(processPayment(lostAnswer, lambdaContext));
+    const recordedAfterFirst = dynamo.commandCalls(PutCommand, { Item: paymentKey }).length;
+    const second = await processPayment(lostAnswer, lambdaContext);
+
+    // Assess
+    expect(first).toBeInstanceOf(PaymentGatewayTimeoutError);
+    expect(recordedAfterFirst).toBe(0);
+    expect(second).toEqual({ paymentId: 'pay_chk_0001', amountCents: 16084 });
+    expect(dynamo.commandCalls(PutCommand, { Item: paymentKey })).toHaveLength(1);
+  });
+
   it('does not charge again when the payment is already recorded', async () => {
     // Prepare
     dynamo.on(GetCommand, { Key: paymentKey }).resolves({ Item: storedPayment });
@@ -164,6 +208,7 @@ describe('ProcessPayment step with the simulated gateway', () => {
   it('answers the stored payment when a concurrent attempt recorded it first', async () => {
     // Prepare
     dynamo.on(GetCommand, { Key: paymentKey }).resolvesOnce({}).resolves({ Item: storedPayment });
+    dynamo.on(GetCommand, { Key: gatewayChargeKey }).resolves({ Item: providerCharge });
     gatewayAttempt(1);
     dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
 
@@ -255,6 +300,38 @@ describe('RefundPayment step', () => {
     expect(result).toEqual({ amountCents: 0 });
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(eventBridge.calls()).toHaveLength(0);
+  });
+
+  it('refunds a charge the provider made whose answer never reached us, recording it first', async () => {
+    // Prepare
+    dynamo
+      .on(GetCommand, { Key: paymentKey })
+      .resolvesOnce({})
+      .resolves({
+        Item: { ...storedPayment, refundedCents: 16084, status: 'REFUNDED' },
+      });
+    dynamo.on(GetCommand, { Key: gatewayChargeKey }).resolves({ Item: providerCharge });
+    dynamo.on(GetCommand, { Key: refundKey }).resolves({});
+    dynamo.on(GetCommand, { TableName: TABLES.ORDERS_TABLE_NAME }).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(TransactWriteCommand).resolves({});
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+
+    // Act
+    const result = await refundPayment(command, lambdaContext);
+
+    // Assess
+    expect(result).toEqual({ refundId: 'ref_saga_chk_0001', amountCents: 16084 });
+    const [recorded, providerRefund] = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(recorded).toMatchObject({
+      Item: { ...paymentKey, checkoutId: 'chk_0001', customerId: SAGA_INPUT.customerId, amountCents: 16084 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(providerRefund).toMatchObject({
+      Item: { pk: 'SIMULATED_GATEWAY#chk_0001', sk: 'REFUND#ref_saga_chk_0001', amountCents: 16084 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   });
 
   it('does nothing when the payment was already refunded in full by other means', async () => {
