@@ -39,11 +39,19 @@ const VISIBILITY_TIMEOUT_SCALE = 0.1;
 const COMPENSATION_DLQS = ['CompensationDlqUrl', 'ProvisioningCompensationDlqUrl'] as const;
 /** The DLQs of SQS consumers: a message move task puts their messages back on the queue they failed from. */
 const REDRIVABLE_DLQS = ['NotificationsDlqUrl', 'AuditDlqUrl', 'CheckoutRequestsDlqUrl', 'WorkerDlqUrl'] as const;
+/** The DLQs of EventBridge rule targets: each event goes back to the queue in its TARGET_ARN. */
+const RESENDABLE_DLQS = ['UndeliveredEventsQueueUrl', 'UndeliveredAuditEventsUrl'] as const;
+/**
+ * EventBridge target retries (and Lambda's asynchronous ones) start after 100 ms instead of a second: a target that
+ * keeps refusing exhausts its 8 retries in about 20 s instead of 2 to 3 minutes, so its event reaches its DLQ before
+ * the operator looks.
+ */
+const RETRY_BASE_DELAY_MS = 100;
 
 interface DeadLetterReport {
   /** Depth of every DLQ once the sagas ended, before any replay. */
   readonly parked: Record<string, number>;
-  /** Replays of parked saga states, by outcome. */
+  /** Messages redriven (REDRIVEN), events resent (RESENT, LEFT) and replays of parked saga states, by outcome. */
   readonly replays: Record<string, number>;
   /** Depth of every DLQ when the invariants were checked. */
   readonly left: Record<string, number>;
@@ -117,6 +125,7 @@ async function main(): Promise<number> {
     functionLog: writeLog,
     faults: { seed: args.seed, rates: args.rates },
     queueVisibilityTimeoutScale: VISIBILITY_TIMEOUT_SCALE,
+    retryBaseDelayMs: RETRY_BASE_DELAY_MS,
   });
   progress.done(cloud.endpoint);
   const reader = new StoreReader(cloud);
@@ -175,19 +184,27 @@ async function main(): Promise<number> {
     progress.start('wait for queues, events and compensations to settle');
     await settle();
     progress.done('done');
-    // What the operator does when a DLQ alarms (docs/runbooks): redrive what consumers gave up on, replay what sagas
-    // parked, until nothing is left or the rounds run out (faults go on meanwhile).
+    // What the operator does when a DLQ alarms (docs/runbooks): redrive what consumers gave up on, resend the events
+    // EventBridge could not deliver, replay what sagas parked, until nothing is left or the rounds run out (faults go
+    // on meanwhile).
     const parked = await reader.deadLetterDepths();
     const replays: Record<string, number> = {};
     let depths = parked;
     for (let round = 1; round <= REPLAY_ROUNDS; round++) {
       const redrivable = REDRIVABLE_DLQS.filter((output) => (depths[output] ?? 0) > 0);
+      const resendable = RESENDABLE_DLQS.filter((output) => (depths[output] ?? 0) > 0);
       const replayable = COMPENSATION_DLQS.filter((output) => (depths[output] ?? 0) > 0);
-      if (redrivable.length + replayable.length === 0) break;
+      if (redrivable.length + resendable.length + replayable.length === 0) break;
       progress.start(
-        `round ${round}: redrive ${redrivable.join(', ') || 'nothing'}; replay ${replayable.join(', ') || 'nothing'}`,
+        `round ${round}: redrive ${redrivable.join(', ') || 'nothing'}; resend ${resendable.join(', ') || 'nothing'}; ` +
+          `replay ${replayable.join(', ') || 'nothing'}`,
       );
       for (const output of redrivable) replays.REDRIVEN = (replays.REDRIVEN ?? 0) + (await reader.redrive(output));
+      for (const output of resendable) {
+        for (const result of await reader.resend(output)) {
+          replays[result.outcome] = (replays[result.outcome] ?? 0) + 1;
+        }
+      }
       for (const output of replayable) {
         for (const result of await reader.replayParked(output)) {
           replays[result.outcome] = (replays[result.outcome] ?? 0) + 1;
@@ -302,7 +319,9 @@ function report(
     `  faults injected: ${injected.length === 0 ? 'none' : injected.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
   );
   lines.push(`  dead-letter queues when the sagas ended: ${formatCounts(nonEmpty(deadLetters.parked))}`);
-  lines.push(`  redriven and replayed (npm run dlq -- redrive, replay): ${formatCounts(deadLetters.replays)}`);
+  lines.push(
+    `  redriven, resent and replayed (npm run dlq -- redrive, resend, replay): ${formatCounts(deadLetters.replays)}`,
+  );
   lines.push(`  dead-letter queues at the check: ${formatCounts(nonEmpty(deadLetters.left))}`);
   const width = Math.max(...sections.flatMap((section) => section.results.map((result) => result.name.length)));
   for (const section of sections) {

@@ -1,16 +1,23 @@
 /**
  * Reads what the invariants are checked against, through the unchanged AWS SDK clients pointed at the local cloud:
- * the checkout context's tables, the state machine's executions, and the depth of every dead-letter queue.
+ * the checkout context's tables (the simulated payment provider's ledger among them), the state machine's executions,
+ * and the depth of every dead-letter queue.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import {
+  SIMULATED_GATEWAY_CHARGE,
+  SIMULATED_GATEWAY_PREFIX,
+  SIMULATED_GATEWAY_REFUND_PREFIX,
+} from '../functions/checkout/adapters/simulated-payment-gateway.js';
 import { AUDIT_EVENT_GUARD_PREFIX } from '../functions/platform/adapters/dynamo-audit-log.js';
 import type { Meter } from '../functions/provisioning/domain/usage.js';
 import { redriveDeadLetterQueue } from '../tools/dead-letter-queues.js';
 import { type ReplayResult, replayParkedStates } from '../tools/saga-replay.js';
+import { type ResendResult, resendUndeliveredEvents } from '../tools/undelivered-events.js';
 import type { ChaosProduct } from './checkout-plan.js';
 import type {
   CheckoutRow,
@@ -19,6 +26,8 @@ import type {
   OrderRow,
   PaymentRow,
   ProductRow,
+  ProviderChargeRow,
+  ProviderRefundRow,
   RefundRow,
   ReservationRow,
   Snapshot,
@@ -92,6 +101,17 @@ export class StoreReader {
       refunds: paymentRows
         .filter((row) => String(row.pk).startsWith('PAYMENT#') && String(row.sk).startsWith('REFUND#'))
         .map((row) => row as unknown as RefundRow),
+      // The simulated gateway keeps the provider's ledger in the same table, under its own partitions.
+      providerCharges: paymentRows
+        .filter((row) => String(row.pk).startsWith(SIMULATED_GATEWAY_PREFIX) && row.sk === SIMULATED_GATEWAY_CHARGE)
+        .map((row) => row as unknown as ProviderChargeRow),
+      providerRefunds: paymentRows
+        .filter(
+          (row) =>
+            String(row.pk).startsWith(SIMULATED_GATEWAY_PREFIX) &&
+            String(row.sk).startsWith(SIMULATED_GATEWAY_REFUND_PREFIX),
+        )
+        .map((row) => row as unknown as ProviderRefundRow),
       checkouts,
       notifications,
       executions,
@@ -139,6 +159,11 @@ export class StoreReader {
   /** Moves a consumer DLQ's messages back to its queue, as `npm run dlq -- redrive` does; answers how many moved. */
   async redrive(output: string): Promise<number> {
     return (await redriveDeadLetterQueue(this.sqs, this.cloud.output(output), { pollIntervalMs: 250 })).moved;
+  }
+
+  /** Sends the events an EventBridge target DLQ holds back to their targets, as `npm run dlq -- resend` does. */
+  resend(output: string): Promise<ResendResult[]> {
+    return resendUndeliveredEvents(this.sqs, this.cloud.output(output));
   }
 
   /** Replays every saga state parked in the compensation DLQ named by `output`, as `npm run dlq -- replay` does. */

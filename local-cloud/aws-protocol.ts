@@ -2,7 +2,7 @@
  * The small pieces every emulated service shares: AWS-shaped errors and the JSON wire protocols
  * (`awsJson1_0` / `awsJson1_1`, selected by the `X-Amz-Target` header) that the unchanged AWS SDK clients speak.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
 /** An error the AWS SDK will surface as a typed exception (`error.name === code`). */
 export class AwsServiceError extends Error {
@@ -50,8 +50,13 @@ export function sendAwsError(res: ServerResponse, error: AwsServiceError, conten
   );
 }
 
+/** What an operation may know of the request besides its body: the edge's headers (none for in-process callers). */
+export interface JsonCallContext {
+  readonly headers?: IncomingHttpHeaders;
+}
+
 /** One operation of a JSON-protocol service: takes the parsed request body, returns the response body. */
-export type JsonOperation = (input: Record<string, unknown>) => Promise<unknown>;
+export type JsonOperation = (input: Record<string, unknown>, context?: JsonCallContext) => Promise<unknown>;
 
 /**
  * A JSON-protocol service's operations, by name: what both its edge listener (`jsonApiListener`) and the local cloud's
@@ -69,7 +74,12 @@ export interface JsonProtocolApi {
  * Runs one operation in-process, as the listener would (an unknown one fails with `UnknownOperationException`). The
  * input must be a JSON value the caller no longer changes; the answer is what the listener would serialize.
  */
-export async function callJsonApi(api: JsonProtocolApi, operationName: string, input: Record<string, unknown>) {
+export async function callJsonApi(
+  api: JsonProtocolApi,
+  operationName: string,
+  input: Record<string, unknown>,
+  context?: JsonCallContext,
+) {
   const operation = Object.hasOwn(api.operations, operationName) ? api.operations[operationName] : undefined;
   if (!operation) {
     throw new AwsServiceError(
@@ -77,7 +87,7 @@ export async function callJsonApi(api: JsonProtocolApi, operationName: string, i
       `${api.targetPrefix}.${operationName} is not supported by the local cloud`,
     );
   }
-  return (await operation(input)) ?? {};
+  return (await operation(input, context)) ?? {};
 }
 
 /** Serves a JSON-protocol API on the edge. */
@@ -111,7 +121,7 @@ export function jsonProtocolListener(
         } catch {
           throw new AwsServiceError('SerializationException', 'Request body is not valid JSON');
         }
-        sendJson(res, 200, await callJsonApi(api, operationName, input), contentType);
+        sendJson(res, 200, await callJsonApi(api, operationName, input, { headers: req.headers }), contentType);
       } catch (error) {
         if (error instanceof AwsServiceError) {
           sendAwsError(res, error, contentType);

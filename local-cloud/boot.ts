@@ -44,7 +44,7 @@ import { localAdminListener } from './local-admin.js';
 import { type LocalService, whenAllIdle } from './local-service.js';
 import { type Usage, UsageMeter } from './metering.js';
 import { type LocalSqs, startLocalSqs } from './sqs/index.js';
-import { LocalStepFunctions, stepFunctionsApi } from './stepfunctions/index.js';
+import { LocalStepFunctions, stepFunctionsApi, withCallbackFaults } from './stepfunctions/index.js';
 
 export interface LocalCloudOptions {
   /** The cloud assembly `cdk synth` wrote. @default 'cdk.out' */
@@ -290,7 +290,9 @@ async function start(
   const machines = stepFunctions;
   mount({
     name: 'stepfunctions',
-    listener: jsonApiListener(stepFunctionsApi(machines)),
+    listener: jsonApiListener(
+      faults ? withCallbackFaults(stepFunctionsApi(machines), machines, faults) : stepFunctionsApi(machines),
+    ),
     edgeRoutes: { targetPrefixes: ['AWSStepFunctions'] },
     whenIdle: () => machines.whenIdle(),
     // Running executions end ABORTED.
@@ -397,6 +399,7 @@ async function wire(
       enabled: mapping.enabled,
       runtime,
       log,
+      faults,
     });
     teardown.add(() => poller.stop());
   }

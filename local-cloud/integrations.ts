@@ -8,7 +8,12 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { callJsonApi } from './aws-protocol.js';
 import type { LocalDynamoDb } from './dynamodb/index.js';
-import { eventBridgeApi, type LocalEventBridge, type TargetDispatcher } from './eventbridge/index.js';
+import {
+  eventBridgeApi,
+  type LocalEventBridge,
+  TargetDeliveryError,
+  type TargetDispatcher,
+} from './eventbridge/index.js';
 import { type FaultInjector, sagaScopeOf } from './faults/fault-plan.js';
 import type { EventSourceQueue, LambdaRuntime } from './lambda/index.js';
 import type { LocalSqs } from './sqs/index.js';
@@ -32,14 +37,31 @@ const INJECTED_DELAY_SECONDS = 5;
 /** Whether the plan injects `kind` into this delivery to `targetArn` of a message of some saga. */
 function injects(
   services: LocalServices,
-  kind: 'eventbridge.duplicateDelivery' | 'sqs.delayedDelivery',
+  kind: 'eventbridge.duplicateDelivery' | 'eventbridge.targetRefused' | 'sqs.delayedDelivery',
   targetArn: string,
   body: string,
 ): boolean {
   const saga = services.faults ? sagaScopeOf(body) : undefined;
-  // The queue's name, from its ARN (EventBridge) or its URL (Step Functions).
-  const queue = targetArn.split(/[:/]/).at(-1);
-  return saga !== undefined && services.faults?.shouldInject(kind, `${queue}|${saga}`) === true;
+  // The queue's (or function's, state machine's) name, from its ARN (EventBridge) or its URL (Step Functions).
+  const target = targetArn.split(/[:/]/).at(-1);
+  return saga !== undefined && services.faults?.shouldInject(kind, `${target}|${saga}`) === true;
+}
+
+/**
+ * `eventbridge.targetRefused`: whether the target refuses this attempt. The plan decides once per event and target, on
+ * the first attempt; a refused delivery is refused again on every retry, until the retry policy gives up and the event
+ * goes to the target's dead-letter queue. `refused` holds the refused deliveries (as many as faults were injected).
+ */
+function refuses(
+  services: LocalServices,
+  refused: Set<string>,
+  targetArn: string,
+  input: string,
+  attempt: { eventId: string; retries: number },
+): boolean {
+  const delivery = `${targetArn}|${attempt.eventId}`;
+  if (attempt.retries === 0 && injects(services, 'eventbridge.targetRefused', targetArn, input)) refused.add(delivery);
+  return refused.has(delivery);
 }
 
 /** Which service an ARN belongs to: `arn:aws:<service>:...`. */
@@ -82,8 +104,17 @@ export async function sendToQueue(
 
 /** Delivers EventBridge rule targets: SQS queues, Lambda functions (asynchronously) and state machines. */
 export function eventBridgeDispatcher(services: LocalServices): TargetDispatcher {
+  const refused = new Set<string>();
   return {
     async deliver(targetArn, input, options) {
+      // Dead-letter deliveries (no attempt) are never refused: the event would be dropped, a fault of its own.
+      if (options.attempt && refuses(services, refused, targetArn, input, options.attempt)) {
+        // Retryable, as a throttled target (HTTP 429) is: EventBridge retries 429 and 5xx answers, not other 4xx.
+        throw new TargetDeliveryError(
+          'The target throttled the request (injected: eventbridge.targetRefused)',
+          'THROTTLING',
+        );
+      }
       switch (serviceOf(targetArn)) {
         case 'sqs': {
           const send = (delaySeconds?: number) =>
@@ -172,6 +203,13 @@ export function localEventSourceQueue(sqs: LocalSqs, queueArn: string): EventSou
     async deleteBatch(entries) {
       const output = await sqs.call('DeleteMessageBatch', { QueueUrl: queueUrl, Entries: entries });
       return (output.Failed ?? []) as { Code?: string; Message?: string }[];
+    },
+    async changeVisibility(receiptHandle, visibilityTimeoutSeconds) {
+      await sqs.call('ChangeMessageVisibility', {
+        QueueUrl: queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: visibilityTimeoutSeconds,
+      });
     },
     async visibilityTimeoutSeconds() {
       const output = await sqs.call('GetQueueAttributes', {

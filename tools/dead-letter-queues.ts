@@ -137,7 +137,8 @@ export async function redriveDeadLetterQueue(
   if (sources.length === 0) {
     throw new DeadLetterQueueToolError(
       `${queueNameOf(url)} is not the dead-letter queue of any SQS queue, so a move task cannot redrive it; ` +
-        'its messages come from EventBridge or Step Functions: inspect them and replay them by hand',
+        'its messages come from EventBridge (`npm run dlq -- resend` sends events back to their targets) or Step ' +
+        'Functions (`npm run dlq -- replay` finishes parked saga states)',
     );
   }
   const earlierTasks = new Set((await moveTasksOf(sqs, arn)).map((task) => task.StartedTimestamp));
@@ -246,7 +247,8 @@ function deadLetterTargetOf(redrivePolicy: string | undefined): string | undefin
 }
 
 /** `arn:aws:sqs:<region>:<account>:<name>` to its URL, asking SQS (URLs differ between AWS, LocalStack and local). */
-async function urlOfArn(sqs: SQSClient, arn: string): Promise<string> {
+/** The URL of the queue with this ARN (GetQueueUrl with its name and owner). */
+export async function urlOfArn(sqs: SQSClient, arn: string): Promise<string> {
   const [, , service, , account, name] = arn.split(':');
   if (service !== 'sqs' || !account || !name) throw new DeadLetterQueueToolError(`${arn} is not an SQS queue ARN`);
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));

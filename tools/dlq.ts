@@ -5,6 +5,8 @@
  * `npm run dlq -- replay <queue>`: finishes the sagas whose states a compensation DLQ holds (`CompensationDlqUrl`,
  * `ProvisioningCompensationDlqUrl`): each is replayed by its state machine from the parked compensation, record or
  * publication (tools/saga-replay.ts).
+ * `npm run dlq -- resend <queue>`: sends the events an EventBridge target DLQ holds (`UndeliveredEventsQueueUrl`,
+ * `UndeliveredAuditEventsUrl`) to the queue each could not reach, and deletes them (tools/undelivered-events.ts).
  *
  * Finds the deployment like `npm run saga` (the file `npm start` writes, or SAGASTACK_OUTPUTS_FILE for LocalStack and
  * AWS) and speaks only the SQS API, so it works the same against all three.
@@ -21,10 +23,12 @@ import {
 } from './dead-letter-queues.js';
 import { loadDeployment } from './deployment.js';
 import { replayParkedStates } from './saga-replay.js';
+import { resendUndeliveredEvents } from './undelivered-events.js';
 
 const USAGE = `Usage: npm run dlq -- list
        npm run dlq -- redrive <queue name, URL, ARN or stack output name>
-       npm run dlq -- replay <compensation DLQ: name, URL or stack output name, e.g. CompensationDlqUrl>`;
+       npm run dlq -- replay <compensation DLQ: name, URL or stack output name, e.g. CompensationDlqUrl>
+       npm run dlq -- resend <EventBridge target DLQ: name, URL, ARN or stack output name, e.g. UndeliveredEventsQueueUrl>`;
 
 async function main(args: readonly string[]): Promise<number> {
   const [command, queue, ...rest] = args;
@@ -54,6 +58,20 @@ async function main(args: readonly string[]): Promise<number> {
       );
     }
     return results.every((result) => result.outcome === 'FINISHED') ? 0 : 1;
+  }
+  if (command === 'resend' && queue !== undefined && rest.length === 0) {
+    const deployment = loadDeployment();
+    const sqs = new SQSClient(deployment.clientConfig);
+    const results = await resendUndeliveredEvents(sqs, queue, { outputs: deployment.outputs });
+    if (results.length === 0) console.log(`Nothing undelivered in ${queueNameOf(deployment.outputs[queue] ?? queue)}.`);
+    for (const result of results) {
+      console.log(
+        `${result.outcome.padEnd(7)} event ${result.eventId ?? '?'} (message ${result.messageId}) to ` +
+          `${result.targetArn ?? '?'}${result.error ? `, undelivered for ${result.error}` : ''}` +
+          `${result.problem ? `\n        ${result.problem}` : ''}`,
+      );
+    }
+    return results.every((result) => result.outcome === 'RESENT') ? 0 : 1;
   }
   if (command === '--help' || command === '-h') {
     console.log(USAGE);
@@ -92,7 +110,7 @@ function printQueues(queues: readonly DeadLetterQueue[], outputs: Readonly<Recor
       `  serves  ${
         queue.sourceQueueUrls.length > 0
           ? queue.sourceQueueUrls.map(queueNameOf).join(', ')
-          : 'no SQS queue (EventBridge or Step Functions park undeliverable messages here; not redrivable)'
+          : 'no SQS queue (EventBridge or Step Functions park undeliverable messages here: resend or replay them)'
       }`,
     );
   }

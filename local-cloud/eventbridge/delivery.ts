@@ -148,7 +148,10 @@ export class DeliveryQueue {
     );
     for (let retries = 0; ; retries++) {
       try {
-        await this.dispatcher.deliver(job.targetArn, input, options);
+        await this.dispatcher.deliver(job.targetArn, input, {
+          ...options,
+          attempt: { eventId: job.event.id, retries },
+        });
         this.stats.delivered++;
         return;
       } catch (error) {

@@ -80,6 +80,11 @@ export interface DeliveryOptions {
   messageDeduplicationId?: string;
   /** SQS message attributes; set on dead-letter deliveries (ERROR_CODE, ERROR_MESSAGE, RULE_ARN, TARGET_ARN, ...). */
   messageAttributes?: Record<string, string>;
+  /**
+   * Set on the deliveries of a matched event to its target, unset on dead-letter deliveries: the event's id (a
+   * transformed input may not carry it) and how many attempts of this delivery failed before this one.
+   */
+  attempt?: { eventId: string; retries: number };
 }
 
 /** Delivers a rule target's input to the service the ARN names (SQS, Lambda, Step Functions...); throws on failure. */

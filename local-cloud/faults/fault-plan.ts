@@ -28,6 +28,21 @@ export const FAULT_KINDS = {
   'eventbridge.duplicateDelivery':
     'EventBridge delivers an event to a target twice (delivery is at least once): the consumer must recognise it',
   'sqs.delayedDelivery': 'a message sent to a queue becomes visible only after 5 s, behind later ones',
+  'sqs.visibilityExpired':
+    'a message becomes visible again while its first consumer still works on it: a second consumer receives it ' +
+    '(same MessageId, new receipt handle, ApproximateReceiveCount 2), and the first one deletes it with a stale handle',
+  'eventbridge.targetRefused':
+    'a rule target refuses an event on every attempt (THROTTLING) until its retry policy gives up: EventBridge sends ' +
+    "the event to the target's dead-letter queue",
+  'stepfunctions.answerLost':
+    'Step Functions takes a SendTaskSuccess or SendTaskFailure, then its answer is lost (500): the SDK sends it again ' +
+    'and meets TaskTimedOut, as a second answer to a token does',
+  'stepfunctions.lateAnswer':
+    "a worker's SendTaskSuccess or SendTaskFailure reaches Step Functions only after the task gave up on its " +
+    'heartbeat: the task fails with States.HeartbeatTimeout and the answer meets TaskTimedOut',
+  'stepfunctions.workerDies':
+    'the worker dies mid-task, just after a SendTaskHeartbeat: its invocation ends with Runtime.ExitError, nothing ' +
+    'answers, and the command comes back only when SQS redelivers it',
 } as const;
 
 export type FaultKind = keyof typeof FAULT_KINDS;
@@ -49,7 +64,10 @@ export interface FaultTarget {
   readonly kind: FaultKind;
   /** The saga's correlation ID. */
   readonly saga: string;
-  /** Part of the call's key that picks the call: a function's logical ID, or `<table>|<operation>`. @default any */
+  /**
+   * Part of the call's key that picks the call: a function's logical ID, `<table>|<operation>`, or the name of a queue
+   * (or function) a delivery goes to. @default any
+   */
   readonly where?: string;
   /** How many of the matching calls, from the first, get the fault. @default 1 */
   readonly times?: number;
@@ -90,6 +108,8 @@ export interface SagaInvocation {
   readonly saga: string;
   /** The function's logical ID. */
   readonly caller: string;
+  /** Ends the invocation at once, as a crash of its runtime would (`stepfunctions.workerDies`). */
+  readonly kill?: () => void;
 }
 
 /** One injected fault, for the run's report and for reproducing a violation. */
@@ -153,9 +173,9 @@ export class FaultInjector {
    * inside Lambda), which is how the services it calls find which saga and function a request comes from
    * (`invocationOfRequest`).
    */
-  enterInvocation(traceId: string, saga: string, caller: string): () => void {
+  enterInvocation(traceId: string, saga: string, caller: string, kill?: () => void): () => void {
     const root = traceRoot(traceId);
-    this.invocations.set(root, { saga, caller });
+    this.invocations.set(root, { saga, caller, kill });
     return () => this.invocations.delete(root);
   }
 

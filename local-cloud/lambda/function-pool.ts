@@ -172,8 +172,11 @@ export class FunctionPool {
     if (waiting && this.environmentsStartedOrQueued() < this.maxEnvironments) this.scheduleColdStart(waiting);
   }
 
-  /** Runs one invocation in the reserved environment and gives the slot back. */
-  async execute(reservation: Reservation, request: InvocationRequest): Promise<ExecutionResult> {
+  /**
+   * Runs one invocation in the reserved environment and gives the slot back. Aborting `crash` kills the environment
+   * mid-invocation, as a crash of the runtime would (an injected fault).
+   */
+  async execute(reservation: Reservation, request: InvocationRequest, crash?: AbortSignal): Promise<ExecutionResult> {
     let sandbox: Sandbox | undefined;
     let cold = false;
     let outcome: SandboxOutcome | undefined;
@@ -192,6 +195,10 @@ export class FunctionPool {
         const initError = cold ? await sandbox.initialized : undefined;
         startedAt = performance.now();
         this.log(`START RequestId: ${request.requestId} Version: $LATEST`);
+        const running = sandbox;
+        const killRunning = () => running.kill('signal: killed (injected fault)');
+        if (crash?.aborted) killRunning();
+        else crash?.addEventListener('abort', killRunning, { once: true });
         outcome = initError
           ? { kind: 'fatal', error: initError, timedOut: initError.errorType === 'Sandbox.Timedout' }
           : await sandbox.invoke(request, this.spec.timeoutSeconds * 1000);

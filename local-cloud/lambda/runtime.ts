@@ -138,10 +138,14 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       const reservation = pool.tryReserve();
       if ('throttled' in reservation) throw new LambdaThrottledError(reservation.throttled);
       tracker.begin();
+      // A service this invocation calls may crash it (stepfunctions.workerDies), found by its trace ID.
+      const crash = saga === undefined ? undefined : new AbortController();
       const leave =
-        saga === undefined ? undefined : faults?.enterInvocation(request.traceId, saga, pool.spec.logicalId);
+        saga === undefined
+          ? undefined
+          : faults?.enterInvocation(request.traceId, saga, pool.spec.logicalId, () => crash?.abort());
       try {
-        const result = await pool.execute(reservation, request).finally(leave);
+        const result = await pool.execute(reservation, request, crash?.signal).finally(leave);
         // The handler ran and whatever it wrote stays written; only its answer is lost on the way back.
         if (injects('lambda.failAfterHandler')) throw injectedServiceException();
         if (injects('lambda.timeoutAfterHandler')) {

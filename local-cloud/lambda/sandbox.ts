@@ -141,6 +141,11 @@ export class Sandbox {
     });
   }
 
+  /** The runtime crashes: a pending invocation fails with `Runtime.ExitError` and the environment is discarded. */
+  kill(reason: string): void {
+    this.die({ errorType: 'Runtime.ExitError', errorMessage: this.exitMessage(reason) }, false);
+  }
+
   /** Ends the worker; a pending invocation fails with `Runtime.ExitError`. */
   async terminate(): Promise<void> {
     await this.worker.terminate();

@@ -4,6 +4,7 @@
  * visibility timeout and the queue's redrive policy moves them to its dead-letter queue, as on AWS.
  */
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -20,6 +21,8 @@ export interface EventSourceQueue {
   receive(request: { maxMessages: number; waitTimeSeconds: number }, signal: AbortSignal): Promise<Message[]>;
   /** DeleteMessageBatch of at most 10 entries; answers the entries that failed. */
   deleteBatch(entries: { Id: string; ReceiptHandle: string }[]): Promise<{ Code?: string; Message?: string }[]>;
+  /** ChangeMessageVisibility of one received message (0: visible again at once). */
+  changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void>;
   visibilityTimeoutSeconds(signal: AbortSignal): Promise<number>;
 }
 
@@ -43,6 +46,15 @@ export function sdkEventSourceQueue(sqs: SQSClient, queueUrl: string): EventSour
       const response = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
       return response.Failed ?? [];
     },
+    async changeVisibility(receiptHandle, visibilityTimeoutSeconds) {
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: visibilityTimeoutSeconds,
+        }),
+      );
+    },
     async visibilityTimeoutSeconds(signal) {
       const response = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
@@ -53,6 +65,7 @@ export function sdkEventSourceQueue(sqs: SQSClient, queueUrl: string): EventSour
   };
 }
 
+import { type FaultInjector, sagaScopeOf } from '../faults/fault-plan.js';
 import { InvalidFunctionConfigurationError } from './errors.js';
 import { judgeBatch, toSqsEventRecord } from './sqs-event.js';
 import type { InvokeResult, LambdaRuntime } from './types.js';
@@ -69,6 +82,11 @@ export interface SqsEventSourceMappingOptions {
   enabled: boolean;
   runtime: LambdaRuntime;
   log?: (line: string) => void;
+  /**
+   * Injects `sqs.visibilityExpired` into messages of a saga: the visibility timeout of a message expires while the
+   * invocation that received it still runs. None when unset.
+   */
+  faults?: FaultInjector;
 }
 
 /** Pollers of a mapping without MaximumConcurrency. */
@@ -83,6 +101,7 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
   const log = (line: string) => options.log?.(`[sqs ${options.queueArn} -> ${options.functionArn}] ${line}`);
   const abort = new AbortController();
   const pollerCount = options.maximumConcurrency ?? DEFAULT_POLLERS;
+  const queueName = options.queueArn.split(':').at(-1) ?? options.queueArn;
   let visibilityTimeoutMs: Promise<number> | undefined;
   const visibilityTimeout = () => {
     visibilityTimeoutMs ??= readVisibilityTimeoutMs(options, abort.signal);
@@ -104,7 +123,12 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
 
   async function processBatch(batch: Message[], visibleAgainAt: number): Promise<void> {
     const event = { Records: batch.map((message) => toSqsEventRecord(message, options.queueArn)) };
-    const result = await invokeWithBackoff(event, visibleAgainAt);
+    const expiring = batch.filter(visibilityExpires);
+    const invocation = invokeWithBackoff(event, visibleAgainAt);
+    // The function is at work on the batch when these messages become visible again: another poller receives them
+    // (same MessageId, a new receipt handle, ApproximateReceiveCount 2) and invokes the function with them at once.
+    await expireVisibility(expiring);
+    const result = await invocation;
     if (!result) return;
     const verdict = judgeBatch(
       result,
@@ -131,6 +155,34 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
           return undefined;
         }
         await sleep(delayMs, abort.signal);
+      }
+    }
+  }
+
+  /**
+   * `sqs.visibilityExpired`, decided on a message's first receive only: a redelivery that expired again and again
+   * would reach the dead-letter queue, which is not the failure this stands for.
+   */
+  function visibilityExpires(message: Message): boolean {
+    const faults = options.faults;
+    if (!faults || message.Attributes?.ApproximateReceiveCount !== '1') return false;
+    const saga = sagaScopeOf(message.Body ?? '');
+    return saga !== undefined && faults.shouldInject('sqs.visibilityExpired', `${queueName}|${saga}`);
+  }
+
+  /**
+   * Ends the visibility timeout of messages this poller is still working on, as if it had run out: SQS makes them
+   * visible again and their receipt handles stale. Deleting one with its stale handle later succeeds without deleting
+   * it (AWS: "the request succeeds, but the message might not be deleted"; fauxqs never deletes it), so it stays
+   * until the consumer that received it last deletes it.
+   */
+  async function expireVisibility(messages: Message[]): Promise<void> {
+    for (const message of messages) {
+      try {
+        await options.queue.changeVisibility(message.ReceiptHandle ?? '', 0);
+        log(`visibility timeout of message ${message.MessageId} expired while its batch runs (injected fault)`);
+      } catch (error) {
+        log(`could not expire the visibility of message ${message.MessageId}: ${(error as Error).message}`);
       }
     }
   }

@@ -1,5 +1,6 @@
 /** Step Functions for the local cloud. */
 export { stepFunctionsApi } from './api.js';
+export { withCallbackFaults } from './callback-faults.js';
 export { InvalidAslDefinitionError, InvalidStateMachineConfigError, UnsupportedAslFeatureError } from './errors.js';
 export {
   LocalStepFunctions,

@@ -11,7 +11,7 @@ import { InvalidStateMachineConfigError } from './errors.js';
 import { Execution, type ExecutionEntry, type RunnableStateMachine, restoredExecution } from './execution.js';
 import { decodePageToken, encodePageToken, type HistoryPageRequest } from './history.js';
 import { loadStoredExecutions, storeExecution } from './persistence.js';
-import { TaskTokenRegistry } from './task-tokens.js';
+import { TaskTokenRegistry, type TokenTask } from './task-tokens.js';
 import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineConfig, TaskIntegrations } from './types.js';
 
 export interface LocalStepFunctionsOptions {
@@ -193,6 +193,16 @@ export class LocalStepFunctions {
 
   sendTaskHeartbeat(taskToken: string): void {
     this.tokens.heartbeat(taskToken);
+  }
+
+  /** The state and input of the task waiting on an open token (for callback faults); none once it closed. */
+  callbackTask(taskToken: string): TokenTask | undefined {
+    return this.tokens.taskOf(taskToken);
+  }
+
+  /** Resolves once the token was answered or its task gave up on it. */
+  whenTaskTokenClosed(taskToken: string): Promise<void> {
+    return this.tokens.whenClosed(taskToken);
   }
 
   describeStateMachine(stateMachineArn: string): StateMachineDescription {

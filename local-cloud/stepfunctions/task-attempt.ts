@@ -77,6 +77,7 @@ export class TaskAttempt {
       await new Promise((resolve) => setImmediate(resolve));
       if (this.host.isClosed) throw new ExecutionClosedError();
       this.recordScheduled(input);
+      if (this.token !== undefined) this.host.tokens.describe(this.token, { state: this.spec.stateName, input });
       this.armHeartbeat();
       let result = await this.race(invokeTaskRoute(this.spec.route, input, this.host.integrations, this.host.log));
       if (this.spec.route.pattern === 'waitForTaskToken') {

@@ -9,8 +9,17 @@ export type TaskCallbackOutcome =
   | { kind: 'success'; output: unknown }
   | { kind: 'failure'; error: string | undefined; cause: string | undefined };
 
+/** The task a token belongs to: its state's name and the input it was scheduled with. */
+export interface TokenTask {
+  readonly state: string;
+  readonly input: unknown;
+}
+
 interface TokenEntry {
   open: boolean;
+  task?: TokenTask;
+  /** Waiting for the token to close (`whenClosed`). */
+  closeWaiters?: Array<() => void>;
   /** An outcome that arrived before the task started waiting (a consumer can answer before `sendMessage` returns). */
   early?: TaskCallbackOutcome;
   deliver?: (outcome: TaskCallbackOutcome) => void;
@@ -29,6 +38,27 @@ export class TaskTokenRegistry {
     const token = `AQ${randomBytes(96).toString('base64url')}`;
     this.entries.set(token, { open: true });
     return token;
+  }
+
+  /** Tells which task the token belongs to, for whoever asks later (`taskOf`). */
+  describe(token: string, task: TokenTask): void {
+    const entry = this.entries.get(token);
+    if (entry) entry.task = task;
+  }
+
+  /** The task of an open token; none once it closed, or for a token never issued. */
+  taskOf(token: string): TokenTask | undefined {
+    return this.entries.get(token)?.task;
+  }
+
+  /** Resolves once the token is answered or its task gave up on it (at once for a closed or unknown token). */
+  whenClosed(token: string): Promise<void> {
+    const entry = this.entries.get(token);
+    if (entry === undefined || !entry.open) return Promise.resolve();
+    return new Promise((resolve) => {
+      entry.closeWaiters ??= [];
+      entry.closeWaiters.push(resolve);
+    });
   }
 
   /** Parks until the token is answered. `onHeartbeat` runs on each SendTaskHeartbeat. */
@@ -79,6 +109,11 @@ export class TaskTokenRegistry {
     entry.open = false;
     entry.deliver = undefined;
     entry.onHeartbeat = undefined;
+    // Only an open token's task is asked for; closed ones are remembered by the thousand, without their inputs.
+    entry.task = undefined;
+    const waiters = entry.closeWaiters ?? [];
+    entry.closeWaiters = undefined;
+    for (const resolve of waiters) resolve();
     this.closedCount += 1;
     if (this.closedCount > REMEMBERED_CLOSED_TOKENS) this.forgetOldestClosed();
   }

@@ -185,7 +185,11 @@ describe('LocalEventBridge PutEvents', () => {
 
     // Assess
     const eventId = 'EventId' in (result.Entries[0] ?? {}) ? (result.Entries[0] as { EventId: string }).EventId : '';
-    expect(dispatcher.deliveries[0]?.options).toEqual({ sqsMessageGroupId: 'orders', messageDeduplicationId: eventId });
+    expect(dispatcher.deliveries[0]?.options).toEqual({
+      sqsMessageGroupId: 'orders',
+      messageDeduplicationId: eventId,
+      attempt: { eventId, retries: 0 },
+    });
   });
 });
 

@@ -112,4 +112,37 @@ describe('Lambda fault injection', () => {
       { kind: 'lambda.failBeforeHandler', key: 'loggerFunction|client-7', occurrence: 0 },
     ]);
   });
+
+  it('lets a service crash an invocation of a saga mid-handler: Runtime.ExitError, the environment discarded', async () => {
+    // Prepare: the injector hands out each saga invocation's kill switch, as a service would find it by trace ID.
+    const kills: Array<() => void> = [];
+    const faults = new (class extends FaultInjector {
+      override enterInvocation(traceId: string, saga: string, caller: string, kill?: () => void) {
+        if (kill) kills.push(kill);
+        return super.enterInvocation(traceId, saga, caller, kill);
+      }
+    })({ seed: 'test', rates: {} });
+    const lines: string[] = [];
+    runtime = createLambdaRuntime({
+      functions: [functionSpec('sleeper', handlersDirectory, 'index.sleep')],
+      baseEnvironment: {},
+      log: (line) => lines.push(line),
+      faults,
+    });
+    const invoked = runtime.invoke('sleeper', { ms: 5_000, correlationId: 'saga-1' });
+    // The handler runs once Lambda logged START (after the cold start).
+    while (!lines.some((line) => line.includes('START RequestId'))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
+    // Act
+    kills[0]?.();
+    const result = await invoked;
+    const after = await runtime.invoke('sleeper', { ms: 0 });
+
+    // Assess
+    expect('error' in result && result.error.errorType).toBe('Runtime.ExitError');
+    expect('error' in result && result.error.errorMessage).toMatch(/signal: killed \(injected fault\)/);
+    expect('payload' in after && after.payload).toEqual({ invocationsInWorker: 1 });
+  });
 });

@@ -91,6 +91,32 @@ exports.sqsPartial = async (event) => {
   };
 };
 
+/**
+ * Handles each message once, as an idempotent consumer does: a message another invocation is still working on fails
+ * (in progress: retried later), one already handled succeeds doing nothing. Writes each record with what it did and
+ * when to $SEEN_FILE; the work itself takes 500 ms.
+ */
+exports.sqsOnce = async (event) => {
+  const batchItemFailures = [];
+  for (const record of event.Records) {
+    const marker = process.env.SEEN_FILE + '.' + record.messageId;
+    const write = (outcome) =>
+      fs.appendFileSync(process.env.SEEN_FILE, JSON.stringify({ ...record, outcome, at: Date.now() }) + '\\n');
+    if (fs.existsSync(marker)) {
+      const done = fs.readFileSync(marker, 'utf8') === 'done';
+      write(done ? 'duplicate' : 'inProgress');
+      if (!done) batchItemFailures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    fs.writeFileSync(marker, 'working');
+    write('started');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    fs.writeFileSync(marker, 'done');
+    write('handled');
+  }
+  return { batchItemFailures };
+};
+
 /** Throws when any record's body is "poison", after writing what it saw to $SEEN_FILE. */
 exports.sqsThrow = async (event) => {
   for (const record of event.Records) fs.appendFileSync(process.env.SEEN_FILE, JSON.stringify(record) + '\\n');

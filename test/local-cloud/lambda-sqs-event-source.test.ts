@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FaultInjector } from '../../local-cloud/faults/fault-plan.js';
 import {
   createLambdaRuntime,
   type LambdaRuntime,
@@ -18,6 +19,7 @@ import {
 } from '../../local-cloud/lambda/index.js';
 import { judgeBatch } from '../../local-cloud/lambda/sqs-event.js';
 import { type AssetDirectories, createAssetDirectories, functionSpec, HANDLERS_SOURCE } from './lambda-fixture.js';
+import { eventually } from './sqs-harness.js';
 
 interface Queues {
   queueUrl: string;
@@ -55,7 +57,7 @@ afterAll(async () => {
 });
 
 /** A queue whose messages move to a dead-letter queue after two receives, visible again 1 s after a failure. */
-async function createQueues(name: string): Promise<Queues> {
+async function createQueues(name: string, maxReceiveCount = 2): Promise<Queues> {
   const deadLetterQueue = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
   const deadLetterQueueUrl = deadLetterQueue.QueueUrl ?? '';
   const deadLetterAttributes = await sqs.send(
@@ -68,7 +70,7 @@ async function createQueues(name: string): Promise<Queues> {
         VisibilityTimeout: '1',
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: deadLetterAttributes.Attributes?.QueueArn,
-          maxReceiveCount: 2,
+          maxReceiveCount,
         }),
       },
     }),
@@ -84,12 +86,14 @@ async function createQueues(name: string): Promise<Queues> {
 async function startFunction(
   name: string,
   handler: string,
+  environments = 1,
 ): Promise<{ runtime: LambdaRuntime; seen: () => Promise<Record<string, unknown>[]> }> {
   const seenFile = path.join(assets.root, `${name}-seen.jsonl`);
   await writeFile(seenFile, '');
   const runtime = createLambdaRuntime({
     functions: [functionSpec(name, handlersDirectory, handler, { environment: { SEEN_FILE: seenFile } })],
     baseEnvironment: {},
+    maxEnvironmentsPerFunction: environments,
   });
   cleanups.push(() => runtime.stop());
   const seen = async () =>
@@ -206,6 +210,73 @@ describe('SQS event source mapping', () => {
     );
     expect(receiveCounts).toEqual(['1', '2']);
     expect(runtime.stats('poison')).toMatchObject({ invocations: 2, errors: 2 });
+  });
+
+  it('hands a message whose visibility expired to a second invocation while the first still runs', async () => {
+    // Prepare
+    const queues = await createQueues('expiring', 3);
+    const { runtime, seen } = await startFunction('expiring', 'index.sqsOnce', 2);
+    const faults = new FaultInjector({
+      seed: 'visibility',
+      rates: {},
+      targets: [{ kind: 'sqs.visibilityExpired', saga: 'saga-1' }],
+    });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: JSON.stringify({ correlationId: 'saga-1' }) }),
+    );
+
+    // Act
+    const mapping = startSqsEventSourceMapping({
+      queue: sdkEventSourceQueue(sqs, queues.queueUrl),
+      queueArn: queues.queueArn,
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:expiring',
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maximumConcurrency: 2,
+      enabled: true,
+      runtime,
+      faults,
+    });
+    cleanups.push(() => mapping.stop());
+    const records = await eventually(async () => {
+      const all = await seen();
+      return all.some((record) => record.outcome === 'duplicate') ? all : undefined;
+    });
+    const depths = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queues.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const deadLetters = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queues.deadLetterQueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    await mapping.stop();
+
+    // Assess
+    const receiveCountOf = (record: Record<string, unknown>) =>
+      (record.attributes as Record<string, string>).ApproximateReceiveCount;
+    // The first invocation handles it; the second receives it meanwhile and meets the work in progress; its retry,
+    // after the visibility timeout, finds it done. Deleting it with the first (stale) receipt handle deleted nothing.
+    expect(records.map((record) => `${record.outcome} ${receiveCountOf(record)}`)).toEqual([
+      'started 1',
+      'inProgress 2',
+      'handled 1',
+      'duplicate 3',
+    ]);
+    const [started, inProgress, handled] = records;
+    expect(new Set(records.map((record) => record.messageId)).size).toBe(1);
+    expect(inProgress?.receiptHandle).not.toBe(started?.receiptHandle);
+    expect(Number(inProgress?.at)).toBeLessThan(Number(handled?.at));
+    expect(depths.Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+    expect(deadLetters.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(faults.injected()).toEqual([{ kind: 'sqs.visibilityExpired', key: 'expiring|saga-1', occurrence: 0 }]);
   });
 
   it('does not poll when the mapping is disabled', async () => {

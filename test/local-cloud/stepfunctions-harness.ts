@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
-import { jsonApiListener } from '../../local-cloud/aws-protocol.js';
+import { type JsonProtocolApi, jsonApiListener } from '../../local-cloud/aws-protocol.js';
 import {
   type InvokeFunctionResult,
   LocalStepFunctions,
@@ -65,9 +65,11 @@ export interface Harness {
 export async function startHarness(
   integrations: TaskIntegrations,
   options: Partial<LocalStepFunctionsOptions> = {},
+  /** Wraps the API the edge serves, e.g. with the callback faults. */
+  wrapApi: (api: JsonProtocolApi, service: LocalStepFunctions) => JsonProtocolApi = (api) => api,
 ): Promise<Harness> {
   const service = new LocalStepFunctions({ integrations, ...options });
-  const server: Server = createServer(jsonApiListener(stepFunctionsApi(service)));
+  const server: Server = createServer(jsonApiListener(wrapApi(stepFunctionsApi(service), service)));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
