@@ -47,6 +47,17 @@ export const tuning = {
      * unjittered, three times the default function timeout that bounds how long such a record stays locked.
      */
     inProgress: { intervalSeconds: 2, maxAttempts: 4, backoffRate: 2, maxDelaySeconds: 16 },
+    /**
+     * A worker command waiting for a free slot of the fleet (WorkerFleetBusyError): about 4½ minutes on average with
+     * full jitter (9 at most), long enough for a fleet of 10 to work off a burst of a thousand commands, before the
+     * saga gives up with WORKERS_BUSY.
+     */
+    workerFleetBusy: { intervalSeconds: 2, maxAttempts: 40, backoffRate: 1.5, maxDelaySeconds: 15 },
+    /**
+     * A provisioning whose node agent missed its heartbeat sends its command once more (a new token, a new agent)
+     * before it compensates with WORKER_TIMEOUT (docs/adr/0017-worker-slots.md).
+     */
+    silentWorker: { intervalSeconds: 1, maxAttempts: 1, backoffRate: 1, maxDelaySeconds: 1 },
     /** Publishing an outcome event is retried like a transient step; if it still fails the event goes to a DLQ. */
     publish: { intervalSeconds: 1, maxAttempts: 3, backoffRate: 2, maxDelaySeconds: 8 },
   },
@@ -64,7 +75,7 @@ export const tuning = {
     /** How long the simulated node agent works on a provision, and how often it heartbeats meanwhile. */
     simulatedWorkMs: 1500,
     simulatedHeartbeatMs: 500,
-    /** Worker commands one agent takes at a time, and agents at most: the capacity of the fleet. */
+    /** Worker commands one agent takes at a time, and agents at most: the capacity of the fleet, and its slots. */
     workerBatchSize: 1,
     workerMaxConcurrency: 10,
     /** Quota of a tenant without an explicit one. */

@@ -12,6 +12,7 @@ import {
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { tuning } from '../config/tuning.js';
@@ -111,6 +112,13 @@ export class AppFunction extends LambdaFunction {
   bindEventBus(bus: IEventBus): this {
     this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
     bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** Sets `<NAME>_QUEUE_URL` and grants sending to that queue only (and encrypting with its key). */
+  bindQueue(name: string, queue: IQueue): this {
+    this.addEnvironment(`${name}_QUEUE_URL`, queue.queueUrl);
+    queue.grantSendMessages(this);
     return this;
   }
 

@@ -316,13 +316,26 @@ export class Saga extends Construct {
     errors: readonly string[],
     jitterStrategy = JitterType.FULL,
   ): void {
-    task.addRetry({
-      errors: [...errors],
-      interval: Duration.seconds(policy.intervalSeconds),
-      maxAttempts: policy.maxAttempts,
-      backoffRate: policy.backoffRate,
-      maxDelay: Duration.seconds(policy.maxDelaySeconds),
-      jitterStrategy,
-    });
+    retryWith(task, policy, errors, jitterStrategy);
   }
+}
+
+/**
+ * Adds a retrier for `errors` by `policy` (full jitter unless told otherwise). Retriers apply in the order they are
+ * added: a task builder (`SagaAction.task`) adds its own before the saga adds the general ones.
+ */
+export function retryWith(
+  task: TaskStateBase,
+  policy: SagaRetryPolicy,
+  errors: readonly string[],
+  jitterStrategy = JitterType.FULL,
+): void {
+  task.addRetry({
+    errors: [...errors],
+    interval: Duration.seconds(policy.intervalSeconds),
+    maxAttempts: policy.maxAttempts,
+    backoffRate: policy.backoffRate,
+    maxDelay: Duration.seconds(policy.maxDelaySeconds),
+    jitterStrategy,
+  });
 }

@@ -4,8 +4,15 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { IntegrationPattern, JsonPath, type StateMachine, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
-import { SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import {
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  type StateMachine,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
 import type { StageConfig } from '../config/stages.js';
@@ -13,7 +20,7 @@ import { tuning } from '../config/tuning.js';
 import { AppFunction } from '../constructs/app-function.js';
 import { AppTable } from '../constructs/app-table.js';
 import { QueueWithDlq, terminalQueue } from '../constructs/queue-with-dlq.js';
-import { Saga } from '../constructs/saga.js';
+import { retryWith, Saga } from '../constructs/saga.js';
 import type { PlatformStack } from './platform-stack.js';
 
 export interface ProvisioningStackProps extends StackProps {
@@ -38,7 +45,9 @@ const SERVICE = 'provisioning';
  * a queue and a task token; a scheduled billing worker.
  */
 export class ProvisioningStack extends Stack {
-  readonly tables: Readonly<Record<'tenants' | 'projects' | 'resources' | 'capacity' | 'meters' | 'usage', ITableV2>>;
+  readonly tables: Readonly<
+    Record<'tenants' | 'projects' | 'resources' | 'capacity' | 'meters' | 'usage' | 'workerFleet', ITableV2>
+  >;
   readonly api: ProvisioningApiHandlers;
   readonly provisionStateMachine: StateMachine;
   readonly deprovisionStateMachine: StateMachine;
@@ -64,8 +73,9 @@ export class ProvisioningStack extends Stack {
       capacity: table('Capacity', 'pk'),
       meters,
       usage: table('Usage', 'projectId', 'period'),
+      workerFleet: table('WorkerFleet', 'slot'),
     };
-    const { tenants, projects, resources, capacity, usage } = this.tables;
+    const { tenants, projects, resources, capacity, usage, workerFleet } = this.tables;
 
     const fn = (fnId: string, entry: string, description: string, environment: Record<string, string> = {}) =>
       new AppFunction(this, fnId, {
@@ -145,7 +155,13 @@ export class ProvisioningStack extends Stack {
       .bindTable('RESOURCES', resources, 'readWrite')
       .bindEventBus(platform.eventBus);
 
-    // The worker fleet: simulated node agents that take commands from a queue and answer with the task token.
+    // The worker fleet: simulated node agents that take commands from a queue and answer with the task token. A
+    // command is sent only once it holds one of the fleet's slots (docs/adr/0017-worker-slots.md), so a burst waits
+    // in the saga's retries, not in the queue where the task's heartbeat clock would already run.
+    const fleet = tuning.provisioning.workerMaxConcurrency;
+    const slotLease = {
+      WORKER_LEASE_SECONDS: String(tuning.provisioning.workerHeartbeatSeconds),
+    };
     const nodeAgent = fn(
       'NodeAgentFn',
       'worker/node-agent',
@@ -153,23 +169,32 @@ export class ProvisioningStack extends Stack {
       {
         WORKER_DURATION_MS: String(tuning.provisioning.simulatedWorkMs),
         WORKER_HEARTBEAT_MS: String(tuning.provisioning.simulatedHeartbeatMs),
+        ...slotLease,
       },
-    );
+    ).bindTable('WORKER_FLEET', workerFleet, 'readWrite');
     this.workerQueue = new QueueWithDlq(this, 'WorkerQueue', {
       encryptionKey,
       alarmTopic: platform.alarmTopic,
       consumer: nodeAgent,
       batchSize: tuning.provisioning.workerBatchSize,
-      maxConcurrency: tuning.provisioning.workerMaxConcurrency,
+      maxConcurrency: fleet,
     });
+    const dispatcher = fn(
+      'DispatchWorkerCommandFn',
+      'saga/dispatch-worker-command',
+      'Sends a worker command once a worker slot is free',
+      { WORKER_FLEET_SIZE: String(fleet), ...slotLease },
+    )
+      .bindTable('WORKER_FLEET', workerFleet, 'readWrite')
+      .bindQueue('WORKER', this.workerQueue.queue);
     const dispatch =
       (command: 'provision' | 'destroy') =>
-      (sagaScope: Construct, taskId: string, { resultPath, comment }: { resultPath: string; comment?: string }) =>
-        new SqsSendMessage(sagaScope, taskId, {
+      (sagaScope: Construct, taskId: string, { resultPath, comment }: { resultPath: string; comment?: string }) => {
+        const task = new LambdaInvoke(sagaScope, taskId, {
           comment,
-          queue: this.workerQueue.queue,
+          lambdaFunction: dispatcher,
           integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-          messageBody: TaskInput.fromObject({
+          payload: TaskInput.fromObject({
             command,
             taskToken: JsonPath.taskToken,
             resourceId: JsonPath.stringAt('$.resourceId'),
@@ -179,10 +204,22 @@ export class ProvisioningStack extends Stack {
             type: JsonPath.stringAt('$.type'),
             correlationId: JsonPath.stringAt('$.correlationId'),
           }),
+          retryOnServiceExceptions: false,
           heartbeatTimeout: Timeout.duration(Duration.seconds(tuning.provisioning.workerHeartbeatSeconds)),
           taskTimeout: Timeout.duration(Duration.seconds(tuning.provisioning.workerTaskTimeoutSeconds)),
           resultPath,
         });
+        // First, before the saga's own retriers: a busy fleet is waited out, with jitter so that waiting sagas do
+        // not all come back at once.
+        retryWith(task, tuning.retry.workerFleetBusy, ['WorkerFleetBusyError']);
+        if (command === 'provision') {
+          // An agent whose attempt failed (crashed, throttled, met its own lost write) gets its command back only
+          // after the worker queue's visibility timeout, long after the heartbeat: replace it once, with a new
+          // command and token, before presuming the fleet cannot do it (a hung agent is then waited on twice).
+          retryWith(task, tuning.retry.silentWorker, ['States.HeartbeatTimeout'], JitterType.NONE);
+        }
+        return task;
+      };
 
     const terminal = (queueId: string, whose: string) =>
       terminalQueue(this, queueId, { encryptionKey, alarmTopic: platform.alarmTopic, whose });
@@ -195,7 +232,7 @@ export class ProvisioningStack extends Stack {
       eventBus: platform.eventBus,
       timeout: Duration.minutes(tuning.saga.provisioningTimeoutMinutes),
     };
-    // A worker that misses its heartbeat is presumed dead: compensate, do not wait for it again.
+    // Transient errors of the dispatcher; a missed heartbeat has its own retrier in `dispatch`.
     const workerRetry = [...TRANSIENT_ERROR_NAMES];
 
     this.provisionStateMachine = new Saga(this, 'ProvisionSaga', sagaProps)

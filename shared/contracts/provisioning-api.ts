@@ -18,6 +18,7 @@ export const ProvisioningFailureCode = z.enum([
   'CAPACITY_UNAVAILABLE',
   'PROVISIONING_FAILED',
   'WORKER_TIMEOUT',
+  'WORKERS_BUSY',
   'INTERNAL',
 ]);
 export type ProvisioningFailureCode = z.infer<typeof ProvisioningFailureCode>;

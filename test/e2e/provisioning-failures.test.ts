@@ -1,10 +1,14 @@
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tuning } from '../../lib/config/tuning.js';
+import { E2E_HEARTBEAT_TIMEOUT_SCALE } from './support/local-timing.js';
 import {
   capacityRow,
   createProject,
   deprovisionLeftovers,
   executionInput,
+  executionsNamed,
   executionsOf,
   metersOf,
   plus,
@@ -15,7 +19,7 @@ import {
   tenantTeam,
   tenantUsage,
 } from './support/provisioning.js';
-import { call, eventually, tableItems } from './support/target.js';
+import { aws, call, eventually, output, tableItems } from './support/target.js';
 
 /** The provision saga's steps when the worker fails: its own compensation first, then the earlier steps' in reverse. */
 const COMPENSATED_STEPS = [
@@ -28,6 +32,16 @@ const COMPENSATED_STEPS = [
   { name: 'ReleaseQuota', status: 'SUCCEEDED' },
   { name: 'MarkFailed', status: 'SUCCEEDED' },
   { name: 'PublishProvisioningFailed', status: 'SUCCEEDED' },
+];
+
+/** The worker's heartbeat period as the local e2e run scales it. */
+const HEARTBEAT_MS = tuning.provisioning.workerHeartbeatSeconds * E2E_HEARTBEAT_TIMEOUT_SCALE * 1000;
+
+/** The same when the worker stays silent: the saga replaces it once (a new command) before it compensates. */
+const SILENT_WORKER_STEPS = [
+  ...COMPENSATED_STEPS.slice(0, 3),
+  { name: 'DispatchToWorker', status: 'RETRIED' },
+  ...COMPENSATED_STEPS.slice(3),
 ];
 
 /** No meter, or only stopped ones. */
@@ -117,14 +131,15 @@ describe('provisioning: failures', () => {
     expect(noMeterRunning(await metersOf(resource.resourceId))).toBe(true);
   });
 
-  it('ends FAILED with WORKER_TIMEOUT when the worker misses its heartbeat, and compensates the same way', async () => {
+  it('ends FAILED with WORKER_TIMEOUT when a worker and its replacement miss their heartbeats, and compensates the same way', async () => {
     // Prepare
     const { tenant, admin, member } = tenantTeam();
     const projectId = await createProject(admin);
     const usageBefore = await tenantUsage(tenant);
     const capacityBefore = await capacityRow('eu-west-1', 'vm.test-hang');
 
-    // Act: the worker never answers; the saga gives up after HeartbeatSeconds (15 s; the local e2e run scales it).
+    // Act: the worker never answers; the saga sends the command once more, then gives up after a second
+    // HeartbeatSeconds (15 s each; the local e2e run scales it).
     const accepted = await requestResource(member, projectId, { flavor: 'vm.test-hang', region: 'eu-west-1' });
     const resourceId = accepted.body.resourceId as string;
     // While it waits, the reservation is held: quota and capacity are taken, exactly once.
@@ -145,9 +160,41 @@ describe('provisioning: failures', () => {
     expect(waiting.capacityUsed).toBe(capacityBefore.used + 1);
     expect(resource.status).toBe('FAILED');
     expect(resource.failure?.code).toBe('WORKER_TIMEOUT');
-    expect(resource.steps.map(({ name, status }) => ({ name, status }))).toEqual(COMPENSATED_STEPS);
+    expect(resource.steps.map(({ name, status }) => ({ name, status }))).toEqual(SILENT_WORKER_STEPS);
     expect(await tenantUsage(tenant)).toEqual(usageBefore);
     expect(await capacityRow('eu-west-1', 'vm.test-hang')).toEqual(capacityBefore);
     expect(noMeterRunning(await metersOf(resourceId))).toBe(true);
+  });
+
+  it('waits for a busy worker fleet longer than the heartbeat, then provisions: the heartbeat times the agent only', async () => {
+    // Prepare: every agent of the fleet is busy for longer than the (scaled) heartbeat period, longer than a queued
+    // command could wait before worker slots (its heartbeat clock ran while it sat in the queue: WORKER_TIMEOUT).
+    const { admin, member } = tenantTeam();
+    const projectId = await createProject(admin);
+    const busyForMs = HEARTBEAT_MS + 1000;
+    const busyUntilMs = Date.now() + busyForMs;
+    const slots = Array.from({ length: tuning.provisioning.workerMaxConcurrency }, (_, index) => ({
+      slot: `slot-${String(index).padStart(3, '0')}`,
+      leaseId: `busy-agent-${index}`,
+      leasedUntilMs: busyUntilMs,
+    }));
+    await aws.dynamodb.send(
+      new BatchWriteCommand({
+        RequestItems: { [output('WorkerFleetTableName')]: slots.map((Item) => ({ PutRequest: { Item } })) },
+      }),
+    );
+
+    // Act
+    const { resource } = await provisioned(member, projectId, { flavor: 'vm.small', region: 'eu-west-1' }, 90_000);
+
+    // Assess: it ended ACTIVE after the fleet freed up, and its dispatcher was refused while every slot was held.
+    expect(resource.status).toBe('ACTIVE');
+    expect(Date.now()).toBeGreaterThan(busyUntilMs);
+    const [execution] = await executionsNamed('ProvisionStateMachineArn', resource.resourceId);
+    const { events = [] } = await aws.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: execution?.executionArn, maxResults: 1000 }),
+    );
+    const refusals = events.filter((event) => event.taskSubmitFailedEventDetails?.error === 'WorkerFleetBusyError');
+    expect(refusals.length).toBeGreaterThan(0);
   });
 });

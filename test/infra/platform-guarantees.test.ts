@@ -292,15 +292,29 @@ describe('every saga', () => {
     expect(generalRetrier(destroy).ErrorEquals).toContain('States.HeartbeatTimeout');
   });
 
-  it('the provisioning worker answers with a task token, heartbeats and a timeout, and a missed heartbeat compensates', () => {
+  it('the provisioning worker answers with a task token and heartbeats; a silent one is replaced once, then compensated', () => {
     const provision = machines.find((machine) => machine.name.startsWith('prod/Provisioning/ProvisionSaga'));
     const dispatch = provision?.definition.States.DispatchToWorker;
-    expect(dispatch.Resource).toMatch(/:states:::sqs:sendMessage\.waitForTaskToken$/);
-    expect(dispatch.Parameters.MessageBody['taskToken.$']).toBe('$$.Task.Token');
+    expect(dispatch.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(dispatch.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
     expect(dispatch.HeartbeatSeconds).toBeGreaterThan(0);
     expect(dispatch.TimeoutSeconds).toBeGreaterThan(dispatch.HeartbeatSeconds);
     expect(generalRetrier(dispatch).ErrorEquals).not.toContain('States.HeartbeatTimeout');
+    const replaced = dispatch.Retry.filter((retrier: TaskState['Retry'][number]) =>
+      retrier.ErrorEquals.includes('States.HeartbeatTimeout'),
+    );
+    expect(replaced).toEqual([expect.objectContaining({ ErrorEquals: ['States.HeartbeatTimeout'], MaxAttempts: 1 })]);
     expect(dispatch.Catch[0].Next).toBe('DestroyResource');
+  });
+
+  it('a worker command waits for a free worker slot in the saga, not in the queue, first of all its retriers', () => {
+    for (const machine of machines.filter((each) => each.name.startsWith('prod/Provisioning/'))) {
+      for (const [name, state] of Object.entries<TaskState>(machine.definition.States)) {
+        if (!String(state.Resource ?? '').endsWith('.waitForTaskToken')) continue;
+        expect(state.Retry[0]?.ErrorEquals, `${machine.name} ${name}`).toEqual(['WorkerFleetBusyError']);
+        expect(state.Retry[0]?.JitterStrategy, `${machine.name} ${name}`).toBe('FULL');
+      }
+    }
   });
 });
 
@@ -411,6 +425,12 @@ describe('data protection per stage', () => {
  * unjittered one for `IdempotencyAlreadyInProgressError`).
  */
 // biome-ignore lint/suspicious/noExplicitAny: state machine definitions are parsed JSON
+/** The fields of a Task state these checks read. */
+interface TaskState {
+  readonly Resource?: string;
+  readonly Retry: ReadonlyArray<{ ErrorEquals: string[]; JitterStrategy?: string }>;
+}
+
 function generalRetrier(state: any): any {
   return state.Retry.at(-1);
 }

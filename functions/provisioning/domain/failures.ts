@@ -18,6 +18,7 @@ export const PROVISIONING_FAILURE_CODES: Readonly<Record<string, Exclude<Provisi
   QuotaExceededError: 'QUOTA_EXCEEDED',
   CapacityUnavailableError: 'CAPACITY_UNAVAILABLE',
   ProvisioningFailedError: 'PROVISIONING_FAILED',
+  WorkerFleetBusyError: 'WORKERS_BUSY',
   // A worker that stopped heartbeating, or one that took longer than the task allows, is presumed dead.
   'States.HeartbeatTimeout': 'WORKER_TIMEOUT',
   'States.Timeout': 'WORKER_TIMEOUT',
@@ -31,6 +32,7 @@ const DEFAULT_MESSAGES: Readonly<Record<Exclude<ProvisioningFailureCode, 'INTERN
   CAPACITY_UNAVAILABLE: 'The region has no capacity left for this flavor',
   PROVISIONING_FAILED: 'The node agent could not provision the resource',
   WORKER_TIMEOUT: 'The node agent did not report back in time',
+  WORKERS_BUSY: 'Every node agent stayed busy; please try again later',
 };
 
 /** Messages end up in an API response and an event; longer ones are cut. */

@@ -48,7 +48,7 @@ export function planFor(command: WorkerCommand, timing: WorkerTiming): AgentPlan
   const shortDelayMs = Math.min(SHORT_DELAY_MS, timing.durationMs);
   if (command.command === 'destroy') {
     // Destroying is always possible, whatever the flavor: the compensation of a hung or failed node must not hang.
-    return { kind: 'answer', work: pause(shortDelayMs), answer: { outcome: 'success', output: { destroyed: true } } };
+    return { kind: 'answer', work: briefly(shortDelayMs), answer: { outcome: 'success', output: { destroyed: true } } };
   }
   if (command.flavor === HANG_FLAVOR) {
     return { kind: 'silent', reason: `flavor ${HANG_FLAVOR} never answers` };
@@ -56,7 +56,7 @@ export function planFor(command: WorkerCommand, timing: WorkerTiming): AgentPlan
   if (command.flavor === FAIL_FLAVOR) {
     return {
       kind: 'answer',
-      work: pause(shortDelayMs),
+      work: briefly(shortDelayMs),
       answer: {
         outcome: 'failure',
         error: PROVISIONING_FAILED_ERROR,
@@ -84,8 +84,12 @@ export function workSlices(timing: WorkerTiming): WorkSlice[] {
   return slices;
 }
 
-function pause(delayMs: number): WorkSlice[] {
-  return delayMs > 0 ? [{ heartbeat: false, waitMs: delayMs }] : [];
+/**
+ * Short work: a heartbeat as it starts (every command tells Step Functions, and its slot, that an agent took it),
+ * then the delay.
+ */
+function briefly(delayMs: number): WorkSlice[] {
+  return delayMs > 0 ? [{ heartbeat: true, waitMs: delayMs }] : [];
 }
 
 /** The same resource always lands on the same node with the same address, so a re-run of the saga agrees with itself. */

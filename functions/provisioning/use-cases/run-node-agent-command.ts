@@ -2,12 +2,16 @@
 import type { WorkerCommand } from '../../../shared/contracts/provisioning-worker.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { planFor, type WorkerTiming } from '../domain/node-agent.js';
+import type { Clock } from '../ports/clock.js';
 import type { TaskCallbackReceipt, TaskCallbacks, Timer } from '../ports/node-agent.js';
+import type { WorkerFleet } from '../ports/worker-fleet.js';
 
 export interface NodeAgentPorts {
   readonly callbacks: TaskCallbacks;
   readonly timer: Timer;
   readonly timing: WorkerTiming;
+  /** The slot the command holds (`command.workerSlot`): renewed with each heartbeat, freed once answered. */
+  readonly fleet: { readonly slots: WorkerFleet; readonly leaseMs: number; readonly clock: Clock };
 }
 
 /**
@@ -17,6 +21,13 @@ export interface NodeAgentPorts {
 export type NodeAgentOutcome = 'SILENT' | 'ANSWERED' | 'TASK_GONE';
 
 export async function runNodeAgentCommand(command: WorkerCommand, ports: NodeAgentPorts): Promise<NodeAgentOutcome> {
+  const outcome = await carryOut(command, ports);
+  // A silent (hung) agent keeps its slot, as a real one would, until the lease runs out with the task's heartbeat.
+  if (outcome !== 'SILENT' && command.workerSlot) await ports.fleet.slots.release(command.workerSlot);
+  return outcome;
+}
+
+async function carryOut(command: WorkerCommand, ports: NodeAgentPorts): Promise<NodeAgentOutcome> {
   const fields = {
     srn: command.srn,
     resourceId: command.resourceId,
@@ -32,8 +43,9 @@ export async function runNodeAgentCommand(command: WorkerCommand, ports: NodeAge
 
   logger.info('Node agent started', { ...fields, workMs: plan.work.reduce((total, slice) => total + slice.waitMs, 0) });
   for (const slice of plan.work) {
-    if (slice.heartbeat && (await ports.callbacks.heartbeat(command.taskToken)) === 'TASK_GONE') {
-      return taskGone(fields, 'heartbeat');
+    if (slice.heartbeat) {
+      if ((await ports.callbacks.heartbeat(command.taskToken)) === 'TASK_GONE') return taskGone(fields, 'heartbeat');
+      await renewSlot(command, ports);
     }
     await ports.timer.sleep(slice.waitMs);
   }
@@ -50,6 +62,16 @@ export async function runNodeAgentCommand(command: WorkerCommand, ports: NodeAge
     ...(answer.outcome === 'success' ? { output: answer.output } : { error: answer.error }),
   });
   return 'ANSWERED';
+}
+
+/** The agent is alive, so its slot stays taken for one more heartbeat period. */
+async function renewSlot(command: WorkerCommand, ports: NodeAgentPorts): Promise<void> {
+  if (!command.workerSlot) return;
+  const { slots, leaseMs, clock } = ports.fleet;
+  const renewal = await slots.renew({ ...command.workerSlot, untilMs: clock().getTime() + leaseMs });
+  // Only after a lease expired, which is when the task's heartbeat expired too: the next heartbeat finds it gone.
+  if (renewal === 'LOST')
+    logger.warn('The worker slot was taken by another command', { slot: command.workerSlot.slot });
 }
 
 function taskGone(fields: Record<string, string>, call: string): 'TASK_GONE' {

@@ -12,6 +12,7 @@ import { repositoryRoot } from '../../../lib/constructs/repository-root.js';
 import { bootLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local-cloud/boot.js';
 import { synthesizeApp } from '../../../local-cloud/config.js';
 import { seedLocalCloud } from '../../../scripts/seed-data.js';
+import { E2E_HEARTBEAT_TIMEOUT_SCALE } from './local-timing.js';
 import type { E2eTarget } from './target.js';
 
 let cloud: LocalCloud | undefined;
@@ -53,8 +54,7 @@ export async function startLocalTarget(
     // Redelivery after a failure takes 2 s instead of 60 s (still longer than a batch takes), so the poison-message
     // scenarios finish in seconds instead of minutes.
     queueVisibilityTimeoutScale: 0.03,
-    // A silent worker is noticed after 5 s instead of 15 s; the simulated agent still heartbeats every second.
-    heartbeatTimeoutScale: 0.34,
+    heartbeatTimeoutScale: E2E_HEARTBEAT_TIMEOUT_SCALE,
     log: () => {},
     functionLog: process.env.E2E_VERBOSE ? (line) => console.log(line) : () => {},
     ...extraOptions,

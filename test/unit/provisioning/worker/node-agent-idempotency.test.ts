@@ -19,6 +19,8 @@ vi.hoisted(() => {
     IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
     WORKER_DURATION_MS: '5',
     WORKER_HEARTBEAT_MS: '5',
+    WORKER_LEASE_SECONDS: '15',
+    WORKER_FLEET_TABLE_NAME: 'worker-fleet',
   });
 });
 

@@ -59,14 +59,14 @@ describe('planFor', () => {
     expect(plan).toEqual({ kind: 'silent', reason: expect.stringContaining(HANG_FLAVOR) });
   });
 
-  it('fails with ProvisioningFailedError after a short delay, naming the resource, for the fail flavor', () => {
+  it('fails with ProvisioningFailedError after a heartbeat and a short delay, naming the resource, for the fail flavor', () => {
     // Act
     const plan = planFor(command({ flavor: FAIL_FLAVOR }), TIMING);
 
     // Assess
     expect(plan).toEqual({
       kind: 'answer',
-      work: [{ heartbeat: false, waitMs: SHORT_DELAY_MS }],
+      work: [{ heartbeat: true, waitMs: SHORT_DELAY_MS }],
       answer: {
         outcome: 'failure',
         error: 'ProvisioningFailedError',
@@ -79,14 +79,14 @@ describe('planFor', () => {
     ['an ordinary', 'vm.small'],
     ['the hang', HANG_FLAVOR],
     ['the fail', FAIL_FLAVOR],
-  ])('destroys a node of %s flavor successfully after a short delay', (_label, flavor) => {
+  ])('destroys a node of %s flavor successfully after a heartbeat and a short delay', (_label, flavor) => {
     // Act
     const plan = planFor(command({ command: 'destroy', flavor }), TIMING);
 
     // Assess
     expect(plan).toEqual({
       kind: 'answer',
-      work: [{ heartbeat: false, waitMs: SHORT_DELAY_MS }],
+      work: [{ heartbeat: true, waitMs: SHORT_DELAY_MS }],
       answer: { outcome: 'success', output: { destroyed: true } },
     });
   });
@@ -101,7 +101,7 @@ describe('planFor', () => {
     expect(planFor(command({ command: 'destroy' }), instant)).toMatchObject({ work: [] });
     expect(planFor(command(), instant)).toMatchObject({ work: [], answer: { outcome: 'success' } });
     expect(planFor(command({ command: 'destroy' }), brief)).toMatchObject({
-      work: [{ heartbeat: false, waitMs: 120 }],
+      work: [{ heartbeat: true, waitMs: 120 }],
     });
   });
 });

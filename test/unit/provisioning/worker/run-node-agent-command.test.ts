@@ -4,6 +4,7 @@ import type { TaskCallbackReceipt, TaskCallbacks } from '../../../../functions/p
 import { runNodeAgentCommand } from '../../../../functions/provisioning/use-cases/run-node-agent-command.js';
 import type { WorkerCommand } from '../../../../shared/contracts/provisioning-worker.js';
 import { logger } from '../../../../shared/powertools/index.js';
+import { inMemoryWorkerFleet } from './in-memory-worker-fleet.js';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -24,6 +25,10 @@ const COMMAND: WorkerCommand = {
 
 /** Fake callbacks and timer that write one timeline, so the order of heartbeats, waits and answers is visible. */
 function agentWorld(receipts: { heartbeat?: TaskCallbackReceipt[]; answer?: TaskCallbackReceipt } = {}) {
+  const { fleet: slots, slots: fleetTable } = inMemoryWorkerFleet([
+    { slot: 'slot-003', leaseId: 'lease-1', leasedUntilMs: 15_000 },
+  ]);
+  let nowMs = 0;
   const timeline: unknown[] = [];
   const heartbeats = [...(receipts.heartbeat ?? [])];
   const callbacks: TaskCallbacks = {
@@ -40,8 +45,14 @@ function agentWorld(receipts: { heartbeat?: TaskCallbackReceipt[]; answer?: Task
       return receipts.answer ?? 'DELIVERED';
     },
   };
-  const timer = { sleep: async (ms: number) => void timeline.push(['sleep', ms]) };
-  return { timeline, ports: { callbacks, timer, timing: TIMING } };
+  const timer = {
+    sleep: async (ms: number) => {
+      timeline.push(['sleep', ms]);
+      nowMs += ms;
+    },
+  };
+  const fleet = { slots, leaseMs: 15_000, clock: () => new Date(nowMs) };
+  return { timeline, fleetTable, ports: { callbacks, timer, timing: TIMING, fleet } };
 }
 
 describe('runNodeAgentCommand', () => {
@@ -85,6 +96,7 @@ describe('runNodeAgentCommand', () => {
     // Assess
     expect(outcome).toBe('ANSWERED');
     expect(timeline).toEqual([
+      ['heartbeat', 'token-1'],
       ['sleep', 500],
       ['fail', 'token-1', { error: 'ProvisioningFailedError', cause: expect.stringContaining(COMMAND.srn) }],
     ]);
@@ -100,6 +112,7 @@ describe('runNodeAgentCommand', () => {
     // Assess
     expect(outcome).toBe('ANSWERED');
     expect(timeline).toEqual([
+      ['heartbeat', 'token-1'],
       ['sleep', 500],
       ['succeed', 'token-1', { destroyed: true }],
     ]);
@@ -151,5 +164,65 @@ describe('runNodeAgentCommand', () => {
 
     // Act & Assess
     await expect(runNodeAgentCommand(COMMAND, ports)).rejects.toThrow('Rate exceeded');
+  });
+
+  describe('with a worker slot', () => {
+    const HOLDING = { ...COMMAND, workerSlot: { slot: 'slot-003', leaseId: 'lease-1' } };
+
+    it('renews the slot with every heartbeat, one lease period past it, and frees it once answered', async () => {
+      // Prepare
+      const { fleetTable, ports } = agentWorld();
+      const renewals: number[] = [];
+      const renew = ports.fleet.slots.renew;
+      ports.fleet.slots.renew = async (lease) => {
+        renewals.push(lease.untilMs);
+        return renew(lease);
+      };
+
+      // Act
+      const outcome = await runNodeAgentCommand(HOLDING, ports);
+
+      // Assess
+      expect(outcome).toBe('ANSWERED');
+      expect(renewals).toEqual([15_000, 16_000, 17_000]);
+      expect(fleetTable.has('slot-003')).toBe(false);
+    });
+
+    it('frees the slot when the saga gave up on the task', async () => {
+      // Prepare
+      const { fleetTable, ports } = agentWorld({ heartbeat: ['TASK_GONE'] });
+
+      // Act
+      const outcome = await runNodeAgentCommand(HOLDING, ports);
+
+      // Assess
+      expect(outcome).toBe('TASK_GONE');
+      expect(fleetTable.has('slot-003')).toBe(false);
+    });
+
+    it('keeps the slot when it hangs, as a real hung agent would, until the lease runs out', async () => {
+      // Prepare
+      const { fleetTable, ports } = agentWorld();
+
+      // Act
+      const outcome = await runNodeAgentCommand({ ...HOLDING, flavor: HANG_FLAVOR }, ports);
+
+      // Assess
+      expect(outcome).toBe('SILENT');
+      expect(fleetTable.get('slot-003')).toEqual({ slot: 'slot-003', leaseId: 'lease-1', leasedUntilMs: 15_000 });
+    });
+
+    it('leaves alone a slot another command took after this lease expired', async () => {
+      // Prepare
+      const { fleetTable, ports } = agentWorld();
+      fleetTable.set('slot-003', { slot: 'slot-003', leaseId: 'lease-2', leasedUntilMs: 99_000 });
+
+      // Act
+      const outcome = await runNodeAgentCommand(HOLDING, ports);
+
+      // Assess
+      expect(outcome).toBe('ANSWERED');
+      expect(fleetTable.get('slot-003')?.leaseId).toBe('lease-2');
+    });
   });
 });
