@@ -41,7 +41,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           // The fault matrix is a project of its own (below).
-          exclude: ['test/e2e/fault-matrix.test.ts'],
+          exclude: ['test/e2e/fault-matrix.test.ts', 'test/e2e/provisioning-fault-matrix.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/support/global-setup.ts'],
           testTimeout: 120_000,
@@ -55,7 +55,7 @@ export default defineConfig({
         test: {
           // End-to-end under injected faults, against a local cloud of its own (faults are the local cloud's).
           name: 'fault-matrix',
-          include: ['test/e2e/fault-matrix.test.ts'],
+          include: ['test/e2e/fault-matrix.test.ts', 'test/e2e/provisioning-fault-matrix.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/support/fault-matrix-setup.ts'],
           testTimeout: 120_000,

@@ -15,6 +15,8 @@ export interface LifecycleRecord {
    */
   readonly finalStatus: 'ACTIVE' | 'DELETED' | 'FAILED' | 'REFUSED' | 'STUCK';
   readonly reason?: string;
+  /** How the provisioning itself ended (ACTIVE or FAILED, with its failure code), when the client waited for it. */
+  readonly provisioned?: { readonly status: string; readonly reason?: string };
 }
 
 export interface ProvisioningDriverOptions {
@@ -97,11 +99,16 @@ async function runLifecycle(
     return deleteAgainIfFailed(api, member, resourceId, plan, options.terminationBoundMs, deadline());
   }
 
-  const provisioned = await settle(api, member, resourceId, plan, ['ACTIVE', 'FAILED'], deadline());
-  if (plan.deleteWhen === 'never' || provisioned.finalStatus === 'STUCK') return provisioned;
-  const deleted = await api.send('DELETE', `resources/${resourceId}`, member);
-  if (deleted.status !== 202) return { plan, resourceId, finalStatus: 'STUCK', reason: `DELETE ${errorCode(deleted)}` };
-  return deleteAgainIfFailed(api, member, resourceId, plan, options.terminationBoundMs, deadline());
+  const settled = await settle(api, member, resourceId, plan, ['ACTIVE', 'FAILED'], deadline());
+  const provisioned = { status: settled.finalStatus, reason: settled.reason };
+  if (plan.deleteWhen === 'never' || settled.finalStatus === 'STUCK') return { ...settled, provisioned };
+  const deletions = plan.deletionCorrelationId ? new ApiClient(options.apiUrl, plan.deletionCorrelationId) : api;
+  const deleted = await deletions.send('DELETE', `resources/${resourceId}`, member);
+  if (deleted.status !== 202) {
+    return { plan, resourceId, finalStatus: 'STUCK', reason: `DELETE ${errorCode(deleted)}`, provisioned };
+  }
+  const ended = await deleteAgainIfFailed(deletions, member, resourceId, plan, options.terminationBoundMs, deadline());
+  return { ...ended, provisioned };
 }
 
 /** Deletions a client tries before it gives up on a resource whose deprovisioning keeps failing. */

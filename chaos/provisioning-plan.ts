@@ -12,6 +12,8 @@ export interface ProvisioningLifecyclePlan {
   readonly index: number;
   /** Sent as `X-Correlation-Id`; the key of every fault decision about this lifecycle's sagas. */
   readonly correlationId: string;
+  /** Sent instead by the deletions, so that faults can be aimed at them alone. @default correlationId */
+  readonly deletionCorrelationId?: string;
   readonly tenant: string;
   readonly type: 'vm' | 'volume';
   readonly flavor: string;

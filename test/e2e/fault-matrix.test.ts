@@ -2,16 +2,51 @@
  * Every fault kind once, at every step and every compensation of the checkout saga (test/e2e/support/fault-matrix.ts),
  * each in a saga of its own, all at once: a fault at a forward step is absorbed and the checkout completes; a fault
  * at a compensation (of a saga made to fail at its last step) does not stop the undoing. Either way the chaos run's
- * invariants hold on the matrix's sagas.
+ * invariants hold on the matrix's sagas, once the operator resent what EventBridge dead-lettered.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { driveCheckouts } from '../../chaos/checkout-driver.js';
-import { checkInvariants, restrictToSagas } from '../../chaos/invariants.js';
+import { checkInvariants, restrictToSagas, type Snapshot } from '../../chaos/invariants.js';
 import { StoreReader } from '../../chaos/snapshot.js';
+import { SLOW_ANSWER_DELAY_MS } from '../../functions/checkout/adapters/simulated-payment-gateway.js';
 import type { InjectedFault } from '../../local-cloud/faults/fault-plan.js';
-import { MATRIX_CASES, MATRIX_PRODUCT } from './support/fault-matrix.js';
+import { resendUndeliveredEvents } from '../../tools/undelivered-events.js';
+import { isGatewayFault, MATRIX_CASES, MATRIX_PRODUCT, NOTIFICATION_QUEUE } from './support/fault-matrix.js';
 import { aws, eventually, output, target } from './support/target.js';
+
+/**
+ * What the saga saw of ProcessPayment, from its execution's history: the errors of its failed attempts, and how long
+ * its last attempt took to answer.
+ */
+async function processPaymentAttempts(checkoutId: string) {
+  const executionArn = `${output('CheckoutStateMachineArn').replace(':stateMachine:', ':execution:')}:${checkoutId}`;
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await aws.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const errors: string[] = [];
+  let state = '';
+  let scheduledAt = 0;
+  let lastAnswerMs = 0;
+  for (const event of events.sort((a, b) => (a.id ?? 0) - (b.id ?? 0))) {
+    const type = event.type ?? '';
+    if (type.endsWith('StateEntered')) state = event.stateEnteredEventDetails?.name ?? '';
+    if (state !== 'ProcessPayment') continue;
+    const at = event.timestamp?.getTime() ?? 0;
+    if (type === 'TaskScheduled' || type === 'LambdaFunctionScheduled') scheduledAt = at;
+    if (type === 'TaskSucceeded' || type === 'LambdaFunctionSucceeded') lastAnswerMs = at - scheduledAt;
+    if (type === 'TaskFailed' || type === 'LambdaFunctionFailed') {
+      errors.push(event.taskFailedEventDetails?.error ?? event.lambdaFunctionFailedEventDetails?.error ?? '?');
+    }
+  }
+  return { errors, lastAnswerMs };
+}
 
 beforeAll(async () => {
   await aws.dynamodb.send(
@@ -35,13 +70,25 @@ describe('fault matrix: the checkout saga under one fault at each step and compe
       MATRIX_CASES.map((matrixCase) => matrixCase.plan),
       { apiUrl: target.apiUrl, concurrency: MATRIX_CASES.length, terminationBoundMs: 90_000 },
     );
+    // A refused event reaches its rule's dead-letter queue once its retries ran out (about 20 s): the operator resends
+    // it to its target (npm run dlq -- resend), as the runbook says.
+    const refusedEvents = MATRIX_CASES.filter((matrixCase) => matrixCase.kind === 'eventbridge.targetRefused').length;
+    await eventually(
+      () => depthOf('UndeliveredEventsQueueUrl'),
+      (depth) => depth >= refusedEvents,
+      { timeoutMs: 45_000, what: 'the refused events in UndeliveredEvents' },
+    );
+    const resent = await resendUndeliveredEvents(aws.sqs, output('UndeliveredEventsQueueUrl'));
     const reader = new StoreReader({ endpoint: target.awsEndpoint ?? '', region: target.region, output });
     // A saga's record says FAILED or COMPLETED before its outcome event has reached the customer: notifications trail
     // the status the clients waited for by a moment. Read again until they arrive (or the assertion shows what did not).
-    const violationsOf = async () =>
-      checkInvariants(restrictToSagas(await reader.snapshot([MATRIX_PRODUCT], clients))).flatMap((result) =>
+    let snapshot: Snapshot | undefined;
+    const violationsOf = async () => {
+      snapshot = restrictToSagas(await reader.snapshot([MATRIX_PRODUCT], clients));
+      return checkInvariants(snapshot).flatMap((result) =>
         result.violations.map((violation) => `${result.name}: ${violation.subject}: ${violation.detail}`),
       );
+    };
     const violations = await eventually(violationsOf, (found) => found.length === 0, { timeoutMs: 20_000 }).catch(() =>
       violationsOf(),
     );
@@ -59,6 +106,7 @@ describe('fault matrix: the checkout saga under one fault at each step and compe
     );
     const missed = MATRIX_CASES.filter(
       (matrixCase) =>
+        !isGatewayFault(matrixCase.kind) &&
         !injected.some(
           (fault) =>
             fault.kind === matrixCase.kind &&
@@ -68,5 +116,67 @@ describe('fault matrix: the checkout saga under one fault at each step and compe
     ).map((matrixCase) => `${matrixCase.kind} at ${matrixCase.task}`);
     expect(missed, 'faults of the matrix that never happened').toEqual([]);
     expect(violations).toEqual([]);
+    expect(
+      resent.map((result) => ({
+        outcome: result.outcome,
+        target: result.targetArn?.includes(NOTIFICATION_QUEUE),
+        rule: result.ruleArn?.includes('NotifyCustomerRule'),
+        error: result.error?.split(':')[0],
+      })),
+      'what EventBridge dead-lettered, and the operator resent',
+    ).toEqual(Array(refusedEvents).fill({ outcome: 'RESENT', target: true, rule: true, error: 'THROTTLING' }));
+    // A message received twice at once, or an event resent, is handled once and never dead-lettered.
+    expect(await depthOf('NotificationsDlqUrl')).toBe(0);
+    expect(await depthOf('UndeliveredEventsQueueUrl')).toBe(0);
+
+    // The provider's faults: each checkout charged once, at the provider as in our books (money.providerAgrees held
+    // above), and the fault did happen: the answer was lost and the retry got the charge, or the answer came late.
+    const gatewayCases = MATRIX_CASES.flatMap((matrixCase, index) =>
+      isGatewayFault(matrixCase.kind)
+        ? [{ kind: matrixCase.kind, checkoutId: clients[index]?.checkoutIds[0] ?? '' }]
+        : [],
+    );
+    expect(gatewayCases.map((gatewayCase) => gatewayCase.kind)).toEqual([
+      'gateway.timeoutAfterCapture',
+      'gateway.slowAnswer',
+    ]);
+    for (const { kind, checkoutId } of gatewayCases) {
+      const charges = snapshot?.providerCharges.filter((charge) => charge.checkoutId === checkoutId) ?? [];
+      const order = snapshot?.orders.find((candidate) => candidate.checkoutId === checkoutId);
+      expect(charges, `${kind}: the provider's charges`).toEqual([
+        expect.objectContaining({ amountCents: order?.totals.totalCents }),
+      ]);
+      expect(snapshot?.providerRefunds.filter((refund) => refund.checkoutId === checkoutId)).toEqual([]);
+      const attempts = await aws.dynamodb.send(
+        new GetCommand({
+          TableName: output('PaymentsTableName'),
+          Key: { pk: `SIMULATED_GATEWAY#${checkoutId}`, sk: 'ATTEMPTS' },
+          ConsistentRead: true,
+        }),
+      );
+      const seen = await processPaymentAttempts(checkoutId);
+      if (kind === 'gateway.timeoutAfterCapture') {
+        expect(seen.errors, kind).toEqual(['PaymentGatewayTimeoutError']);
+        expect(attempts.Item?.attempts, kind).toBe(2);
+      } else {
+        expect(seen.errors, kind).toEqual([]);
+        expect(attempts.Item?.attempts, kind).toBe(1);
+        expect(seen.lastAnswerMs, kind).toBeGreaterThanOrEqual(SLOW_ANSWER_DELAY_MS);
+      }
+    }
   });
 });
+
+/** Visible and in-flight messages of the queue a stack output names. */
+async function depthOf(queueOutput: string): Promise<number> {
+  const { Attributes } = await aws.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: output(queueOutput),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+}

@@ -1,7 +1,8 @@
 /**
  * The fault matrix: every fault kind once, at every step and every compensation of the checkout saga, each in a saga
  * of its own. The end-to-end local cloud boots with these targets (they hit only the matrix's sagas, by correlation
- * ID), and `fault-matrix.test.ts` runs the sagas and checks the chaos run's invariants on them.
+ * ID), and `fault-matrix.test.ts` runs the sagas and checks the chaos run's invariants on them. The payment provider's
+ * own faults come last: a saga each, paying with the simulated gateway's token for the fault.
  */
 import type { CheckoutSagaPlan } from '../../../chaos/checkout-plan.js';
 import { FAULT_KINDS, type FaultKind, type FaultTarget } from '../../../local-cloud/faults/fault-plan.js';
@@ -29,10 +30,26 @@ const FORCED_FAILURE: Omit<FaultTarget, 'saga'> = { kind: 'lambda.failBeforeHand
 
 /**
  * Faults of deliveries between services, not of a step's calls: each is aimed at the customer's notifications (the
- * queue the saga's outcome event is delivered to), in a saga that completes.
+ * queue the saga's outcome event is delivered to, and its consumer's receives), in a saga that completes. An event
+ * its target refused reaches the customer only once the operator resent it from the rule's dead-letter queue.
  */
-const DELIVERY_KINDS: readonly FaultKind[] = ['eventbridge.duplicateDelivery', 'sqs.delayedDelivery'];
-const NOTIFICATION_QUEUE = 'NotificationQueue';
+const DELIVERY_KINDS: readonly FaultKind[] = [
+  'eventbridge.duplicateDelivery',
+  'sqs.delayedDelivery',
+  'sqs.visibilityExpired',
+  'eventbridge.targetRefused',
+];
+export const NOTIFICATION_QUEUE = 'NotificationQueue';
+
+/**
+ * Step Functions' callback kinds meet only `.waitForTaskToken` tasks, which the checkout saga has none of: the
+ * provisioning matrix (provisioning-fault-matrix.ts) aims them at its worker tasks.
+ */
+const CALLBACK_KINDS: readonly FaultKind[] = [
+  'stepfunctions.answerLost',
+  'stepfunctions.lateAnswer',
+  'stepfunctions.workerDies',
+];
 
 /**
  * Kinds that cannot meet a task, because the task makes no call where AWS raises them: a transaction conflict needs
@@ -48,8 +65,23 @@ const NOT_APPLICABLE: Readonly<Partial<Record<FaultKind, readonly string[]>>> = 
   ],
 };
 
+/**
+ * The payment provider's faults, chosen by the token the checkout pays with (the simulated gateway's test cards), not
+ * injected by the local cloud: each checkout must complete, charged once, the provider's ledger agreeing with ours.
+ */
+export const GATEWAY_FAULTS = {
+  'gateway.timeoutAfterCapture': 'tok_timeoutAfterCapture',
+  'gateway.slowAnswer': 'tok_slowAnswer',
+} as const;
+export type GatewayFault = keyof typeof GATEWAY_FAULTS;
+
+export function isGatewayFault(kind: string): kind is GatewayFault {
+  return kind in GATEWAY_FAULTS;
+}
+
 export interface MatrixCase {
-  readonly kind: FaultKind;
+  /** A fault kind of the local cloud's, or of the payment provider's (then `targets` is empty). */
+  readonly kind: FaultKind | GatewayFault;
   readonly task: string;
   readonly expected: 'COMPLETED' | 'FAILED';
   readonly plan: CheckoutSagaPlan;
@@ -58,11 +90,11 @@ export interface MatrixCase {
 
 export const MATRIX_CASES: readonly MatrixCase[] = (() => {
   const cases: MatrixCase[] = [];
-  const add = (kind: FaultKind, task: string, expected: MatrixCase['expected']) => {
-    if (NOT_APPLICABLE[kind]?.includes(task)) return;
+  const add = (kind: FaultKind | GatewayFault, task: string, expected: MatrixCase['expected']) => {
+    if (!isGatewayFault(kind) && NOT_APPLICABLE[kind]?.includes(task)) return;
     const index = cases.length;
     const saga = `matrix-case-${String(index).padStart(3, '0')}`;
-    const targets: FaultTarget[] = [{ kind, saga, where: task }];
+    const targets: FaultTarget[] = isGatewayFault(kind) ? [] : [{ kind, saga, where: task }];
     if (expected === 'FAILED') targets.push({ ...FORCED_FAILURE, saga });
     cases.push({
       kind,
@@ -76,12 +108,13 @@ export const MATRIX_CASES: readonly MatrixCase[] = (() => {
         cartId: `matrix-cart-${index}`,
         lines: [{ sku: MATRIX_PRODUCT.sku, quantity: 1 }],
         discountCode: undefined,
-        paymentToken: 'tok_visa',
+        paymentToken: isGatewayFault(kind) ? GATEWAY_FAULTS[kind] : 'tok_visa',
         refunds: [],
       },
     });
   };
   for (const kind of Object.keys(FAULT_KINDS) as FaultKind[]) {
+    if (CALLBACK_KINDS.includes(kind)) continue;
     if (DELIVERY_KINDS.includes(kind)) {
       add(kind, NOTIFICATION_QUEUE, 'COMPLETED');
       continue;
@@ -89,6 +122,7 @@ export const MATRIX_CASES: readonly MatrixCase[] = (() => {
     for (const task of FORWARD_TASKS) add(kind, task, 'COMPLETED');
     for (const task of COMPENSATION_TASKS) add(kind, task, 'FAILED');
   }
+  for (const kind of Object.keys(GATEWAY_FAULTS) as GatewayFault[]) add(kind, 'ProcessPaymentFn', 'COMPLETED');
   return cases;
 })();
 
