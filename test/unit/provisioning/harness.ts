@@ -11,6 +11,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { WorkerDispatch } from '../../../shared/contracts/provisioning-worker.js';
 import {
   type ApiEventOptions,
   apiEvent as baseApiEvent,
@@ -160,3 +161,15 @@ type AttributeMap = Record<string, AttributeValue>;
 
 export { inMemoryIdempotencyTable } from '../support/idempotency-table.js';
 export { bodyOf, type Caller, lambdaContext };
+
+/** A worker command as the provisioning saga hands it to the dispatcher (and the dispatcher to the node agent). */
+export const WORKER_DISPATCH = {
+  command: 'provision',
+  taskToken: 'token-1',
+  resourceId: 'res_01',
+  srn: 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_01',
+  flavor: 'vm.small',
+  region: 'eu-west-1',
+  type: 'vm',
+  correlationId: 'corr-1',
+} as const satisfies WorkerDispatch;

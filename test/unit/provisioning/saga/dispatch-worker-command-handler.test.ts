@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamoWorkerFleet } from '../../../../functions/provisioning/adapters/dynamo-worker-fleet.js';
 import { leaseIdOf } from '../../../../functions/provisioning/domain/worker-fleet.js';
 import { handler as dispatchWorkerCommand } from '../../../../functions/provisioning/handlers/saga/dispatch-worker-command.js';
-import { lambdaContext } from '../harness.js';
+import { lambdaContext, WORKER_DISPATCH } from '../harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -24,16 +24,7 @@ vi.hoisted(() => {
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
-const DISPATCH = {
-  command: 'provision',
-  taskToken: 'token-1',
-  resourceId: 'res_01',
-  srn: 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_01',
-  flavor: 'vm.small',
-  region: 'eu-west-1',
-  type: 'vm',
-  correlationId: 'corr-1',
-};
+const DISPATCH = WORKER_DISPATCH;
 
 const conditionFailed = () =>
   Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });

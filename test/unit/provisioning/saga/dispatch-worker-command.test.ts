@@ -3,22 +3,14 @@ import { chooseSlot, leaseIdOf, slotIds } from '../../../../functions/provisioni
 import { dispatchWorkerCommand } from '../../../../functions/provisioning/use-cases/dispatch-worker-command.js';
 import type { WorkerCommand, WorkerDispatch } from '../../../../shared/contracts/provisioning-worker.js';
 import { WorkerFleetBusyError } from '../../../../shared/errors.js';
+import { WORKER_DISPATCH } from '../harness.js';
 import { inMemoryWorkerFleet } from '../worker/in-memory-worker-fleet.js';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-const DISPATCH: WorkerDispatch = {
-  command: 'provision',
-  taskToken: 'token-1',
-  resourceId: 'res_01',
-  srn: 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_01',
-  flavor: 'vm.small',
-  region: 'eu-west-1',
-  type: 'vm',
-  correlationId: 'corr-1',
-};
+const DISPATCH: WorkerDispatch = WORKER_DISPATCH;
 const NOW_MS = 1_000_000;
 const LEASE_MS = 15_000;
 

@@ -9,21 +9,12 @@ import {
   workSlices,
 } from '../../../../functions/provisioning/domain/node-agent.js';
 import { ProvisionedNode, type WorkerCommand } from '../../../../shared/contracts/provisioning-worker.js';
+import { WORKER_DISPATCH } from '../harness.js';
 
 const TIMING = { durationMs: 2500, heartbeatMs: 1000 };
 
 function command(overrides: Partial<WorkerCommand> = {}): WorkerCommand {
-  return {
-    command: 'provision',
-    taskToken: 'token-1',
-    resourceId: 'res_01',
-    srn: 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_01',
-    flavor: 'vm.small',
-    region: 'eu-west-1',
-    type: 'vm',
-    correlationId: 'corr-1',
-    ...overrides,
-  };
+  return { ...WORKER_DISPATCH, ...overrides };
 }
 
 describe('planFor', () => {

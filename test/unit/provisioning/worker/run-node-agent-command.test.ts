@@ -4,6 +4,7 @@ import type { TaskCallbackReceipt, TaskCallbacks } from '../../../../functions/p
 import { runNodeAgentCommand } from '../../../../functions/provisioning/use-cases/run-node-agent-command.js';
 import type { WorkerCommand } from '../../../../shared/contracts/provisioning-worker.js';
 import { logger } from '../../../../shared/powertools/index.js';
+import { WORKER_DISPATCH } from '../harness.js';
 import { inMemoryWorkerFleet } from './in-memory-worker-fleet.js';
 
 vi.hoisted(() => {
@@ -12,16 +13,7 @@ vi.hoisted(() => {
 
 const TIMING = { durationMs: 2500, heartbeatMs: 1000 };
 
-const COMMAND: WorkerCommand = {
-  command: 'provision',
-  taskToken: 'token-1',
-  resourceId: 'res_01',
-  srn: 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_01',
-  flavor: 'vm.small',
-  region: 'eu-west-1',
-  type: 'vm',
-  correlationId: 'corr-1',
-};
+const COMMAND: WorkerCommand = WORKER_DISPATCH;
 
 /** Fake callbacks and timer that write one timeline, so the order of heartbeats, waits and answers is visible. */
 function agentWorld(receipts: { heartbeat?: TaskCallbackReceipt[]; answer?: TaskCallbackReceipt } = {}) {
