@@ -105,16 +105,25 @@ export async function withClients<T, R>(
   return results;
 }
 
-/** `Authorization` values of dev tokens, signed once per principal, as a client keeps its token. */
-export function devBearerTokens(): (claims: { sub: string; roles: string[]; tenant: string }) => Promise<string> {
-  const tokens = new Map<string, Promise<string>>();
+/** How long a dev token lives (`signDevToken`'s default), and how long before its end a client signs a new one. */
+const TOKEN_LIFETIME_SECONDS = 3600;
+const TOKEN_RENEWAL_MARGIN_SECONDS = 600;
+
+/**
+ * `Authorization` values of dev tokens, one per principal, kept as a client keeps its token and signed again once it
+ * is within ten minutes of expiring: a run longer than a token's hour must not turn into 401s. A token handed out is
+ * valid for ten minutes at least, longer than any one saga's client keeps it.
+ */
+export function devBearerTokens(
+  now: () => number = Date.now,
+): (claims: { sub: string; roles: string[]; tenant: string }) => Promise<string> {
+  const tokens = new Map<string, { value: Promise<string>; renewAtMs: number }>();
   return (claims) => {
     const key = JSON.stringify(claims);
-    let token = tokens.get(key);
-    if (!token) {
-      token = signDevToken(claims).then((jwt) => `Bearer ${jwt}`);
-      tokens.set(key, token);
-    }
-    return token;
+    const kept = tokens.get(key);
+    if (kept && now() < kept.renewAtMs) return kept.value;
+    const value = signDevToken({ ...claims, expiresInSeconds: TOKEN_LIFETIME_SECONDS }).then((jwt) => `Bearer ${jwt}`);
+    tokens.set(key, { value, renewAtMs: now() + (TOKEN_LIFETIME_SECONDS - TOKEN_RENEWAL_MARGIN_SECONDS) * 1000 });
+    return value;
   };
 }

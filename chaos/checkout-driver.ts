@@ -27,9 +27,10 @@ export async function driveCheckouts(
   options: DriverOptions,
 ): Promise<ClientRecord[]> {
   const bearer = devBearerTokens();
-  const support = await bearer({ sub: 'chaos-support', roles: ['support'], tenant: 'chaos' });
   return withClients(plans, options.concurrency, async (plan) => {
     const customer = await bearer({ sub: plan.customer, roles: ['customer'], tenant: 'chaos' });
+    // Asked for per saga, as the customer's: the bearer renews a token before it expires.
+    const support = await bearer({ sub: 'chaos-support', roles: ['support'], tenant: 'chaos' });
     const record = await runSaga(plan, customer, support, options);
     options.onSagaEnded?.(record);
     return record;
