@@ -25,6 +25,6 @@ Check out:
        ${cloud.apiUrl}checkouts
 
 Inspect a saga:      npm run saga -- <checkoutId | executionArn>
-Dead-letter queues:  npm run dlq -- list   |   npm run dlq -- redrive <queue>
+Dead-letter queues:  npm run dlq -- list   |   npm run dlq -- redrive|resend|replay <queue>
 Scheduled rules:     npm run rule -- list  |   npm run rule -- fire BillingSchedule`,
 } satisfies LocalCloudConfig;
