@@ -171,7 +171,7 @@ async function replayOne(
     if (Date.now() > deadline) return { ...base, replayArn, outcome: 'STILL_RUNNING' };
     await sleep(options.pollIntervalMs ?? 1000);
   }
-  // Parking is a plain SQS SendMessage (a worker command waits for a task token: `sendMessage.waitForTaskToken`).
+  // Parking is a plain SQS SendMessage (worker commands go through a Lambda task, `lambda:invoke.waitForTaskToken`).
   const parkedAgain = (await historyOf(clients.sfn, replayArn)).some(
     (event) =>
       event.type === 'TaskScheduled' &&

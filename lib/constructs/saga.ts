@@ -240,7 +240,7 @@ export class Saga extends Construct {
       ],
       resultPath: JsonPath.DISCARD,
     });
-    this.withRetry(publish, this.props.publishRetry, ['States.ALL']);
+    retryWith(publish, this.props.publishRetry, ['States.ALL']);
     this.replayPoints.set(spec.publishName, publish);
     // An event that cannot be published is parked with the saga state, for an operator to republish.
     publish.addCatch(this.toDlq(`${spec.publishName}Undelivered`, end), {
@@ -285,7 +285,7 @@ export class Saga extends Construct {
       }),
       resultPath: JsonPath.DISCARD,
     });
-    this.withRetry(send, this.props.publishRetry, ['States.ALL']);
+    retryWith(send, this.props.publishRetry, ['States.ALL']);
     // Nowhere left to park it: the execution's own history (and its FAILED status) is the record of last resort.
     send.addCatch(next, { errors: ['States.ALL'], resultPath: '$.dlqFailure' });
     send.next(next);
@@ -301,22 +301,13 @@ export class Saga extends Construct {
     const coversInProgress = errors.includes(IN_PROGRESS_ERROR) || errors.includes('States.ALL');
     if (coversInProgress) {
       // Waiting out the earlier attempt, not a crowd: the full, unjittered waits are what the bound needs.
-      this.withRetry(task, this.props.inProgressRetry ?? tuning.retry.inProgress, [IN_PROGRESS_ERROR], JitterType.NONE);
+      retryWith(task, this.props.inProgressRetry ?? tuning.retry.inProgress, [IN_PROGRESS_ERROR], JitterType.NONE);
     }
-    this.withRetry(
+    retryWith(
       task,
       policy,
       errors.filter((name) => name !== IN_PROGRESS_ERROR),
     );
-  }
-
-  private withRetry(
-    task: TaskStateBase,
-    policy: SagaRetryPolicy,
-    errors: readonly string[],
-    jitterStrategy = JitterType.FULL,
-  ): void {
-    retryWith(task, policy, errors, jitterStrategy);
   }
 }
 

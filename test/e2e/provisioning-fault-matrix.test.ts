@@ -44,10 +44,7 @@ describe('fault matrix: the provisioning sagas under a fault at each step and co
   it(`keeps every invariant through ${PROVISIONING_MATRIX.length} lifecycles, each fault met`, async () => {
     // Act
     const records = await driveProvisioning(
-      PROVISIONING_MATRIX.map((lifecycle) => ({
-        ...lifecycle.plan,
-        deletionCorrelationId: `${lifecycle.plan.correlationId}-delete`,
-      })),
+      PROVISIONING_MATRIX.map((lifecycle) => lifecycle.plan),
       { apiUrl: target.apiUrl, concurrency: PROVISIONING_MATRIX.length, terminationBoundMs: 90_000 },
     );
     const reader = new StoreReader({ endpoint: target.awsEndpoint ?? '', region: target.region, output });

@@ -87,62 +87,71 @@ export function simulatedPaymentGateway(options: SimulatedPaymentGatewayOptions 
     return Item ? { chargeReference: String(Item.chargeReference), amountCents: Number(Item.amountCents) } : undefined;
   };
 
+  /**
+   * Writes `item` unless its key holds one already, which it answers instead: the provider's idempotency. Conditional,
+   * so concurrent attempts agree on the first.
+   */
+  const putOnce = async (item: Record<string, unknown> & { pk: string; sk: string }) => {
+    try {
+      await client.send(
+        new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return { created: true as const };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table(), Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true }),
+      );
+      if (!Item) throw error;
+      return { created: false as const, existing: Item };
+    }
+  };
+
   /** Charges once per checkout: a repeat answers the charge already made, whatever it asks for. */
   const capture = async ({ checkoutId, amountCents, paymentToken }: ChargeRequest): Promise<ProviderCharge> => {
     const charge: ProviderCharge = { chargeReference: `sim_ch_${checkoutId}`, amountCents };
-    try {
-      await client.send(
-        new PutCommand({
-          TableName: table(),
-          Item: {
-            pk: partition(checkoutId),
-            sk: SIMULATED_GATEWAY_CHARGE,
-            checkoutId,
-            ...charge,
-            paymentToken,
-            createdAt: new Date().toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return charge;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      const existing = await findCharge(checkoutId);
-      if (!existing) throw error;
-      logger.info('Simulated gateway answers the charge already made for this checkout', {
-        checkoutId,
-        amountCents: existing.amountCents,
-        requestedCents: amountCents,
-      });
-      return existing;
-    }
+    const written = await putOnce({
+      pk: partition(checkoutId),
+      sk: SIMULATED_GATEWAY_CHARGE,
+      checkoutId,
+      ...charge,
+      paymentToken,
+      createdAt: new Date().toISOString(),
+    });
+    if (written.created) return charge;
+    const existing = {
+      chargeReference: String(written.existing.chargeReference),
+      amountCents: Number(written.existing.amountCents),
+    };
+    logger.info('Simulated gateway answers the charge already made for this checkout', {
+      checkoutId,
+      amountCents: existing.amountCents,
+      requestedCents: amountCents,
+    });
+    return existing;
   };
 
   const refund = async ({ checkoutId, refundId, amountCents }: RefundRequest) => {
     const refundReference = `sim_re_${refundId}`;
-    const key = { pk: partition(checkoutId), sk: `${SIMULATED_GATEWAY_REFUND_PREFIX}${refundId}` };
-    try {
-      await client.send(
-        new PutCommand({
-          TableName: table(),
-          Item: { ...key, checkoutId, refundId, refundReference, amountCents, createdAt: new Date().toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+    const written = await putOnce({
+      pk: partition(checkoutId),
+      sk: `${SIMULATED_GATEWAY_REFUND_PREFIX}${refundId}`,
+      checkoutId,
+      refundId,
+      refundReference,
+      amountCents,
+      createdAt: new Date().toISOString(),
+    });
+    if (written.created) {
       logger.info('Simulated gateway refunded', { checkoutId, refundId, amountCents });
       return { refundReference };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      const { Item } = await client.send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
-      if (!Item) throw error;
-      logger.info('Simulated gateway answers the refund already made under this refund id', {
-        checkoutId,
-        refundId,
-        amountCents: Number(Item.amountCents),
-      });
-      return { refundReference: String(Item.refundReference) };
     }
+    logger.info('Simulated gateway answers the refund already made under this refund id', {
+      checkoutId,
+      refundId,
+      amountCents: Number(written.existing.amountCents),
+    });
+    return { refundReference: String(written.existing.refundReference) };
   };
 
   return {

@@ -45,11 +45,9 @@ export const NOTIFICATION_QUEUE = 'NotificationQueue';
  * Step Functions' callback kinds meet only `.waitForTaskToken` tasks, which the checkout saga has none of: the
  * provisioning matrix (provisioning-fault-matrix.ts) aims them at its worker tasks.
  */
-const CALLBACK_KINDS: readonly FaultKind[] = [
-  'stepfunctions.answerLost',
-  'stepfunctions.lateAnswer',
-  'stepfunctions.workerDies',
-];
+export const CALLBACK_KINDS: readonly FaultKind[] = (Object.keys(FAULT_KINDS) as FaultKind[]).filter((kind) =>
+  kind.startsWith('stepfunctions.'),
+);
 
 /**
  * Kinds that cannot meet a task, because the task makes no call where AWS raises them: a transaction conflict needs

@@ -10,6 +10,7 @@
 import type { ProvisioningLifecyclePlan } from '../../../chaos/provisioning-plan.js';
 import { tuning } from '../../../lib/config/tuning.js';
 import { FAULT_KINDS, type FaultKind, type FaultTarget } from '../../../local-cloud/faults/fault-plan.js';
+import { CALLBACK_KINDS } from './fault-matrix.js';
 
 /** Forward steps of the provision saga (and its success record): faults there are absorbed, the resource goes ACTIVE. */
 const PROVISION_STEPS = [
@@ -70,13 +71,6 @@ const DEPROVISION_FAILS: Omit<FaultTarget, 'saga'> = {
   times: STEP_ATTEMPTS,
 };
 
-/** The Step Functions callback kinds, decided per task state (`DispatchToWorker`, `DestroyResource`). */
-const CALLBACK_KINDS: readonly FaultKind[] = [
-  'stepfunctions.answerLost',
-  'stepfunctions.lateAnswer',
-  'stepfunctions.workerDies',
-];
-
 /**
  * Kinds decided where the local cloud delivers between services, with where each meets a provisioning lifecycle: the
  * audit events its sagas publish (EventBridge to the audit queue), and the commands on the worker queue.
@@ -130,7 +124,7 @@ export interface ProvisioningMatrixLifecycle {
 }
 
 /** The deletion of a lifecycle runs under its own correlation ID, so faults can tell it from the provisioning. */
-export const deletionCorrelationId = (correlationId: string): string => `${correlationId}-delete`;
+const deletionCorrelationId = (correlationId: string): string => `${correlationId}-delete`;
 
 /** Flavors spread over two regions: six capacity rows, which the test raises so that no lifecycle is refused. */
 export const MATRIX_FLAVORS = ['vm.small', 'vm.medium', 'vm.large'] as const;
@@ -147,18 +141,13 @@ export const PROVISIONING_MATRIX: readonly ProvisioningMatrixLifecycle[] = (() =
   ) => {
     const index = lifecycles.length;
     const correlationId = `prov-matrix-${String(index).padStart(2, '0')}`;
-    const {
-      faults,
-      forced = [],
-      provisionOutcomes,
-    } = build({
-      provision: correlationId,
-      deletion: deletionCorrelationId(correlationId),
-    });
+    const deletion = deletionCorrelationId(correlationId);
+    const { faults, forced = [], provisionOutcomes } = build({ provision: correlationId, deletion });
     lifecycles.push({
       plan: {
         index,
         correlationId,
+        deletionCorrelationId: deletion,
         // A tenant each: a lifecycle's quota is its own, whatever the others do.
         tenant: `prov-matrix-tenant-${index}`,
         type: 'vm',
