@@ -123,6 +123,9 @@ function prepareTask(
   if (route.pattern === 'waitForTaskToken' && config.type === 'EXPRESS') {
     refuse(stateName, `'.waitForTaskToken' in an EXPRESS state machine (AWS refuses it too)`);
   }
+  if (route.pattern === 'sync' && config.type === 'EXPRESS') {
+    refuse(stateName, `'.sync' in an EXPRESS state machine (AWS refuses it too)`);
+  }
   if (route.kind === 'service' && integrations.supportsService?.(route.service, route.action) === false) {
     refuse(stateName, `the ${route.sdk ? 'aws-sdk' : 'optimized'} integration ${route.service}:${route.action}`);
   }

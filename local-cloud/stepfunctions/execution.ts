@@ -12,6 +12,7 @@ import {
 import type { PreparedDefinition } from './definition.js';
 import { ExecutionHistory } from './history.js';
 import { HistoryTranslator, type InterpreterEvent } from './history-translator.js';
+import type { NestedExecutions } from './nested-executions.js';
 import { type AttemptHost, type TaskAttempt, taskHandlers } from './task-attempt.js';
 import type { TaskTokenRegistry } from './task-tokens.js';
 import type { ExecutionRecord, ExecutionStatus, HistoryEvent, TaskIntegrations } from './types.js';
@@ -27,6 +28,8 @@ export interface RunnableStateMachine {
 /** Services an execution borrows from `LocalStepFunctions`. */
 export interface ExecutionServices {
   integrations: TaskIntegrations;
+  /** Executions of the same Step Functions, for `states:startExecution` Tasks. */
+  nested?: NestedExecutions;
   tokens: TaskTokenRegistry;
   log?: (line: string) => void;
   retryIntervalOverrideMs?: number;
@@ -88,6 +91,10 @@ export class Execution implements ExecutionEntry, AttemptHost {
 
   get integrations(): TaskIntegrations {
     return this.services.integrations;
+  }
+
+  get nested(): NestedExecutions | undefined {
+    return this.services.nested;
   }
 
   get tokens(): TaskTokenRegistry {

@@ -10,6 +10,7 @@ import { type PreparedDefinition, prepareDefinition } from './definition.js';
 import { InvalidStateMachineConfigError } from './errors.js';
 import { Execution, type ExecutionEntry, type RunnableStateMachine, restoredExecution } from './execution.js';
 import { decodePageToken, encodePageToken, type HistoryPageRequest } from './history.js';
+import type { NestedExecutions } from './nested-executions.js';
 import { loadStoredExecutions, storeExecution } from './persistence.js';
 import { TaskTokenRegistry, type TokenTask } from './task-tokens.js';
 import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineConfig, TaskIntegrations } from './types.js';
@@ -71,6 +72,18 @@ export class LocalStepFunctions {
   private readonly pendingWrites = new Set<Promise<void>>();
   private readonly tokens = new TaskTokenRegistry();
   private readonly closedListeners = new Set<(record: ExecutionRecord) => void>();
+  /** What `states:startExecution` Tasks call: executions of this same Step Functions. */
+  private readonly nested: NestedExecutions = {
+    start: (request) => this.startExecution(request),
+    whenClosed: async (executionArn) => {
+      const execution = this.entry(executionArn);
+      await execution.finished;
+      return { ...execution.record };
+    },
+    stop: async (executionArn, request) => {
+      await this.entry(executionArn).stop(request);
+    },
+  };
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     if (options.persistDir !== undefined) {
@@ -273,6 +286,7 @@ export class LocalStepFunctions {
     };
     const execution = Execution.start(record, machine, {
       integrations: this.options.integrations,
+      nested: this.nested,
       tokens: this.tokens,
       log: this.options.log,
       retryIntervalOverrideMs: this.options.retryIntervalOverrideMs,
@@ -340,13 +354,19 @@ export class LocalStepFunctions {
   }
 
   private execution(executionArn: string): ExecutionEntry {
+    const execution = this.entry(executionArn);
+    // AWS keeps no execution history for EXPRESS workflows (they log to CloudWatch Logs instead).
+    refuseExpress(execution.record.stateMachineType);
+    return execution;
+  }
+
+  /** Any execution, EXPRESS ones included: for the engine's own use, not the API's. */
+  private entry(executionArn: string): ExecutionEntry {
     checkArn(executionArn);
     const execution = this.executions.get(executionArn);
     if (execution === undefined) {
       throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     }
-    // AWS keeps no execution history for EXPRESS workflows (they log to CloudWatch Logs instead).
-    refuseExpress(execution.record.stateMachineType);
     return execution;
   }
 }

@@ -7,8 +7,11 @@ export type IntegrationPattern = 'requestResponse' | 'waitForTaskToken' | 'sync'
 
 /** Where a Task state's work goes. */
 export interface TaskRoute {
-  /** `lambdaFunction`: a plain function ARN (result is the payload, history uses LambdaFunction* events). */
-  kind: 'lambdaFunction' | 'lambdaInvoke' | 'service';
+  /**
+   * `lambdaFunction`: a plain function ARN (result is the payload, history uses LambdaFunction* events).
+   * `stateMachine`: `states:startExecution`, a nested execution run by Step Functions itself.
+   */
+  kind: 'lambdaFunction' | 'lambdaInvoke' | 'service' | 'stateMachine';
   pattern: IntegrationPattern;
   /** Service as written in the ARN, e.g. `sqs`, `dynamodb`, `lambda`. */
   service: string;
@@ -23,6 +26,11 @@ export interface TaskRoute {
   resource: string;
   /** Prefix of service errors as Retry and Catch see them, e.g. `DynamoDB` or (aws-sdk) `DynamoDb`. */
   errorPrefix: string;
+  /**
+   * `.sync` (1): the job's output as AWS's Java SDK describes it, its `Output` a JSON string; `.sync:2`: `Output` parsed.
+   * Set only for the `sync` pattern.
+   */
+  syncVersion?: 1 | 2;
 }
 
 export type RouteResult = { route: TaskRoute } | { unsupported: string };
@@ -31,15 +39,25 @@ const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[
 const STATES_INTEGRATION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:(?:\d{12})?:(.+)$/;
 
 /**
- * The optimized integrations routed to `TaskIntegrations`, with the error prefix AWS gives their failures and whether
- * AWS offers `.waitForTaskToken` for them.
+ * The optimized integrations the local cloud runs, with the error prefix AWS gives their failures and whether AWS
+ * offers `.waitForTaskToken` and `.sync` (run a job) for them. All but `states` are routed to `TaskIntegrations`;
+ * `states:startExecution` starts a nested execution of this Step Functions.
  */
-const OPTIMIZED_INTEGRATIONS: Record<string, { actions: readonly string[]; errorPrefix: string; callback: boolean }> = {
-  lambda: { actions: ['invoke'], errorPrefix: 'Lambda', callback: true },
-  sqs: { actions: ['sendMessage'], errorPrefix: 'SQS', callback: true },
-  events: { actions: ['putEvents'], errorPrefix: 'EventBridge', callback: true },
-  sns: { actions: ['publish'], errorPrefix: 'SNS', callback: true },
-  dynamodb: { actions: ['putItem', 'getItem', 'updateItem', 'deleteItem'], errorPrefix: 'DynamoDB', callback: false },
+const OPTIMIZED_INTEGRATIONS: Record<
+  string,
+  { actions: readonly string[]; errorPrefix: string; callback: boolean; sync: boolean }
+> = {
+  lambda: { actions: ['invoke'], errorPrefix: 'Lambda', callback: true, sync: false },
+  sqs: { actions: ['sendMessage'], errorPrefix: 'SQS', callback: true, sync: false },
+  events: { actions: ['putEvents'], errorPrefix: 'EventBridge', callback: true, sync: false },
+  sns: { actions: ['publish'], errorPrefix: 'SNS', callback: true, sync: false },
+  dynamodb: {
+    actions: ['putItem', 'getItem', 'updateItem', 'deleteItem'],
+    errorPrefix: 'DynamoDB',
+    callback: false,
+    sync: false,
+  },
+  states: { actions: ['startExecution'], errorPrefix: 'StepFunctions', callback: true, sync: true },
 };
 
 /**
@@ -98,7 +116,6 @@ export function routeTaskResource(resource: string): RouteResult {
   const suffix = dot === -1 ? '' : actionWithPattern.slice(dot + 1);
   const pattern = parsePattern(suffix);
   if (pattern === undefined) return { unsupported: `integration pattern '.${suffix}' of '${resource}'` };
-  if (pattern === 'sync') return { unsupported: `'.${suffix}' integration '${resource}'` };
 
   const route = {
     pattern,
@@ -123,14 +140,18 @@ export function routeTaskResource(resource: string): RouteResult {
   if (pattern === 'waitForTaskToken' && !optimized.callback) {
     return { unsupported: `'.waitForTaskToken' on '${service}:${action}'` };
   }
-  const kind = service === 'lambda' ? 'lambdaInvoke' : 'service';
-  return { route: { ...route, kind, errorPrefix: optimized.errorPrefix } };
+  if (pattern === 'sync' && !optimized.sync) return { unsupported: `'.${suffix}' integration '${resource}'` };
+  const kind = service === 'lambda' ? 'lambdaInvoke' : service === 'states' ? 'stateMachine' : 'service';
+  const syncVersion = pattern === 'sync' ? (suffix === 'sync:2' ? 2 : 1) : undefined;
+  return {
+    route: { ...route, kind, errorPrefix: optimized.errorPrefix, ...(syncVersion ? { syncVersion } : {}) },
+  };
 }
 
 function parsePattern(suffix: string): IntegrationPattern | undefined {
   if (suffix === '') return 'requestResponse';
   if (suffix === 'waitForTaskToken') return 'waitForTaskToken';
-  if (suffix === 'sync' || suffix.startsWith('sync:')) return 'sync';
+  if (suffix === 'sync' || suffix === 'sync:2') return 'sync';
   return undefined;
 }
 

@@ -6,16 +6,14 @@ import { LOCAL_REGION } from '../aws-protocol.js';
 import type { TaskSpec } from './definition.js';
 import { ExecutionClosedError, StatesRuntimeError, TaskFailedError } from './errors.js';
 import type { ExecutionHistory } from './history.js';
-import { invokeTaskRoute } from './task-invocation.js';
+import { awaitNestedExecution, type NestedExecutionStarted } from './nested-executions.js';
+import { invokeTaskRoute, type TaskCallTargets } from './task-invocation.js';
 import type { TaskTokenRegistry } from './task-tokens.js';
-import type { TaskIntegrations } from './types.js';
 
 /** What an attempt needs from its execution. */
-export interface AttemptHost {
+export interface AttemptHost extends TaskCallTargets {
   readonly history: ExecutionHistory;
-  readonly integrations: TaskIntegrations;
   readonly tokens: TaskTokenRegistry;
-  readonly log?: (line: string) => void;
   /** True once the execution was stopped or ended: no further task work may start. */
   readonly isClosed: boolean;
   /** The token minted while the interpreter resolved this attempt's Parameters (`$$.Task.Token`), taken once. */
@@ -50,6 +48,8 @@ export class TaskAttempt {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private interrupt: (reason: Error) => void = () => undefined;
   private readonly interrupted: Promise<never>;
+  /** The child a `.sync` `states:startExecution` runs; stopped if this attempt ends before it. */
+  private job: NestedExecutionStarted | undefined;
 
   constructor(
     private readonly spec: TaskSpec,
@@ -79,10 +79,13 @@ export class TaskAttempt {
       this.recordScheduled(input);
       if (this.token !== undefined) this.host.tokens.describe(this.token, { state: this.spec.stateName, input });
       this.armHeartbeat();
-      let result = await this.race(invokeTaskRoute(this.spec.route, input, this.host.integrations, this.host.log));
+      let result = await this.race(invokeTaskRoute(this.spec.route, input, this.host));
       if (this.spec.route.pattern === 'waitForTaskToken') {
         this.recordSubmitted(result);
         result = await this.race(this.awaitCallback());
+      } else if (this.spec.route.pattern === 'sync') {
+        this.recordSubmitted(result);
+        result = await this.race(this.awaitJob(result as NestedExecutionStarted));
       }
       this.recordSucceeded(result);
       return result;
@@ -106,6 +109,15 @@ export class TaskAttempt {
     const outcome = await this.host.tokens.awaitOutcome(this.token ?? '', () => this.armHeartbeat());
     if (outcome.kind === 'success') return outcome.output;
     throw new TaskFailedError(outcome.error ?? '', outcome.cause ?? '');
+  }
+
+  private async awaitJob(started: NestedExecutionStarted): Promise<unknown> {
+    const nested = this.host.nested;
+    if (nested === undefined) throw new StatesRuntimeError('states:startExecution is not available here');
+    this.job = started;
+    const result = await awaitNestedExecution(this.spec.route, started, nested);
+    this.job = undefined;
+    return result;
   }
 
   private race<T>(work: Promise<T>): Promise<T> {
@@ -144,7 +156,20 @@ export class TaskAttempt {
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.heartbeatTimer);
     if (this.token !== undefined) this.host.tokens.close(this.token);
+    this.stopJob();
     this.host.untrack(this);
+  }
+
+  /** AWS stops a `.sync` child whose parent Task ended first (stopped execution, timeout, heartbeat). */
+  private stopJob(): void {
+    const job = this.job;
+    if (job === undefined) return;
+    this.job = undefined;
+    this.host.nested
+      ?.stop(job.ExecutionArn, { error: 'States.Aborted', cause: 'The parent Task of this execution ended first' })
+      .catch((error: unknown) =>
+        this.host.log?.(`[stepfunctions] could not stop ${job.ExecutionArn}: ${String(error)}`),
+      );
   }
 
   private recordScheduled(input: unknown): void {

@@ -5,8 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
 import { StatesRuntimeError, TaskFailedError } from './errors.js';
+import { type NestedExecutions, nestedExecutionRequest, startNestedExecution } from './nested-executions.js';
 import type { TaskRoute } from './resources.js';
 import type { InvokeFunctionResult, LambdaFunctionError, TaskIntegrations } from './types.js';
+
+/** What a Task's call reaches: the rest of the local cloud, and this Step Functions' own executions. */
+export interface TaskCallTargets {
+  readonly integrations: TaskIntegrations;
+  /** For `states:startExecution`; a definition that uses it is refused where none is given. */
+  readonly nested?: NestedExecutions;
+  readonly log?: (line: string) => void;
+}
 
 /** Names of JavaScript's own errors: thrown by a crashing integration, never by an AWS service. */
 const JAVASCRIPT_ERROR_NAMES = new Set([
@@ -23,13 +32,12 @@ const JAVASCRIPT_ERROR_NAMES = new Set([
 /** Optimized integrations whose AWS result carries the Java SDK's HTTP metadata next to the service response. */
 const SERVICES_WITH_SDK_METADATA = new Set(['lambda', 'sqs', 'sns', 'dynamodb']);
 
-/** Performs one attempt's call. Resolves with the Task's raw result; rejects with a `TaskFailedError` named like AWS. */
-export async function invokeTaskRoute(
-  route: TaskRoute,
-  input: unknown,
-  integrations: TaskIntegrations,
-  log?: (line: string) => void,
-): Promise<unknown> {
+/**
+ * Performs one attempt's call. Resolves with the Task's raw result (for `.sync`, the job's start: the attempt then
+ * waits for the job); rejects with a `TaskFailedError` named like AWS.
+ */
+export async function invokeTaskRoute(route: TaskRoute, input: unknown, targets: TaskCallTargets): Promise<unknown> {
+  const { integrations, nested, log } = targets;
   switch (route.kind) {
     case 'lambdaFunction':
       return payloadOrThrow(await guarded(route, () => integrations.invokeFunction(route.functionArn ?? '', input)));
@@ -37,6 +45,12 @@ export async function invokeTaskRoute(
       return invokeLambdaIntegration(route, input, integrations, log);
     case 'service':
       return callServiceIntegration(route, input, integrations);
+    case 'stateMachine': {
+      if (nested === undefined) throw new StatesRuntimeError('states:startExecution is not available here');
+      const request = nestedExecutionRequest(input);
+      // A refused start (a name in use, a missing machine) fails as StepFunctions.<code>, e.g. ExecutionAlreadyExists.
+      return guarded(route, async () => startNestedExecution(request, nested));
+    }
   }
 }
 

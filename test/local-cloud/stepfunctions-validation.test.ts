@@ -50,7 +50,17 @@ const REFUSED_CASES: RefusedCase[] = [
     }),
   },
   {
-    feature: "'.sync:2' integration",
+    feature: "'.sync' integration 'arn:aws:states:::lambda:invoke.sync'",
+    definition: singleState({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.sync',
+      Parameters: { FunctionName: functionArn('step') },
+      End: true,
+    }),
+  },
+  {
+    feature: "'.sync' in an EXPRESS state machine",
+    type: 'EXPRESS',
     definition: singleState({
       Type: 'Task',
       Resource: 'arn:aws:states:::states:startExecution.sync:2',
