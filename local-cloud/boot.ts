@@ -8,6 +8,7 @@
  */
 
 import { mkdirSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { createLocalRestApi, type RestApiDefinition } from './apigateway/index.js';
 import { readStage, type StackArtifact } from './assembly/cloud-assembly.js';
@@ -79,6 +80,11 @@ export interface LocalCloudOptions {
   readonly cpuProfileDirectory?: string;
   /** Faults to inject at the services' boundaries (`faults/fault-plan.ts`); none when unset. */
   readonly faults?: FaultPlan;
+  /**
+   * How functions reach `AWS_ENDPOINT_URL`: `in-process`, as messages to the edge's listener (ADR 0019), or `http`,
+   * through the loopback port as any other client. @default 'in-process', or `LOCAL_CLOUD_FUNCTION_TRANSPORT`
+   */
+  readonly functionTransport?: 'in-process' | 'http';
 }
 
 export interface LocalCloud {
@@ -182,6 +188,8 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
 
 interface StartedServices {
   readonly edge: RunningServer;
+  /** What the edge port serves, for the functions' in-process requests (ADR 0019). */
+  readonly edgeListener: RequestListener;
   readonly dynamodb: LocalDynamoDb;
   readonly sqs: LocalSqs;
   readonly events: LocalEventBridge;
@@ -214,7 +222,8 @@ async function start(
     byTargetPrefix: {} as Record<string, LocalService['listener']>,
     byPathPrefix: {} as Record<string, LocalService['listener']>,
   };
-  const edge = await listenOnLoopback(edgeListener(routes), options.edgePort ?? 0);
+  const routedEdge = edgeListener(routes);
+  const edge = await listenOnLoopback(routedEdge, options.edgePort ?? 0);
   teardown.add(() => edge.close());
   const services: LocalService[] = [];
   const mount: StartedServices['mount'] = (service, mountOptions = { stoppedByTeardown: true }) => {
@@ -300,6 +309,7 @@ async function start(
   });
   return {
     edge,
+    edgeListener: routedEdge,
     dynamodb,
     sqs,
     events: bridge,
@@ -364,6 +374,7 @@ async function wire(
     log: options.functionLog ?? log,
     maxEnvironmentsPerFunction: options.maxEnvironmentsPerFunction,
     cpuProfileDirectory: options.cpuProfileDirectory,
+    awsEndpointListener: functionTransportOf(options) === 'http' ? undefined : started.edgeListener,
     faults,
     minimumEnvironments: pollersPerFunction(deployment.functions),
     meter,
@@ -473,4 +484,10 @@ function required<T>(value: T | undefined, what: string): T {
 function localizeApiUrl(value: string, api: ServedApi | undefined): string {
   if (!api) return value;
   return value.replace(new RegExp(`^https://${api.restApiId}\\.execute-api\\.[^/]+/`), `${api.server.url}/`);
+}
+
+function functionTransportOf(options: LocalCloudOptions): 'in-process' | 'http' {
+  const chosen = options.functionTransport ?? process.env.LOCAL_CLOUD_FUNCTION_TRANSPORT;
+  if (chosen === undefined || chosen === 'in-process' || chosen === 'http') return chosen ?? 'in-process';
+  throw new Error(`LOCAL_CLOUD_FUNCTION_TRANSPORT must be 'in-process' or 'http', not '${chosen}'`);
 }

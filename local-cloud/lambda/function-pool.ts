@@ -14,6 +14,7 @@
  * cold start.
  */
 
+import type { RequestListener } from 'node:http';
 import type { UsageMeter } from '../metering.js';
 import { type ColdStartGate, type ColdStartTicket, coldStartGate } from './cold-start-gate.js';
 import type { ConcurrencyAccount } from './concurrency.js';
@@ -53,6 +54,8 @@ export interface FunctionPoolOptions {
   readonly meter?: Pick<UsageMeter, 'add'>;
   /** Where each environment writes its CPU profile when it ends; none when unset. */
   readonly cpuProfileDirectory?: string | undefined;
+  /** Serves the environments' requests to their AWS endpoint in-process; over HTTP when unset. */
+  readonly awsEndpointListener?: RequestListener | undefined;
 }
 
 export class FunctionPool {
@@ -75,6 +78,7 @@ export class FunctionPool {
   private readonly gate: ColdStartGate;
   private readonly meter: Pick<UsageMeter, 'add'> | undefined;
   private readonly cpuProfileDirectory: string | undefined;
+  private readonly awsEndpointListener: RequestListener | undefined;
   private stopped = false;
 
   constructor(
@@ -92,6 +96,7 @@ export class FunctionPool {
     this.gate = options.gate ?? coldStartGate;
     this.meter = options.meter;
     this.cpuProfileDirectory = options.cpuProfileDirectory;
+    this.awsEndpointListener = options.awsEndpointListener;
   }
 
   /** Takes an execution slot now (never waits), or reports the throttle. */
@@ -243,6 +248,7 @@ export class FunctionPool {
       logStreamName,
       output: this.log,
       cpuProfileDirectory: this.cpuProfileDirectory,
+      awsEndpointListener: this.awsEndpointListener,
     });
     this.sandboxes.add(sandbox);
     sandbox.onExit(() => this.forget(sandbox));

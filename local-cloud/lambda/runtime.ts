@@ -73,6 +73,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         maxEnvironments: Math.max(maxEnvironments, options.minimumEnvironments?.(spec) ?? 1),
         meter,
         cpuProfileDirectory: options.cpuProfileDirectory,
+        awsEndpointListener: options.awsEndpointListener,
       }),
     );
   }

@@ -2,8 +2,10 @@
  * One execution environment: a worker thread that loaded the function's bundle and serves one invocation at a
  * time. A timeout, a crash or an exit discards it, as Lambda discards a failed environment.
  */
+import type { RequestListener } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import { type InProcessRequest, serveInProcess } from '../in-process-http.js';
 import type { FunctionSpec, LambdaErrorPayload } from './types.js';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -19,6 +21,8 @@ export interface SandboxConfig {
   output: (line: string) => void;
   /** Writes a V8 CPU profile of the environment there when it ends. */
   cpuProfileDirectory?: string | undefined;
+  /** Serves the function's requests to `AWS_ENDPOINT_URL` in-process (ADR 0019); over HTTP when unset. */
+  awsEndpointListener?: RequestListener | undefined;
 }
 
 export interface InvocationRequest {
@@ -41,7 +45,8 @@ type WorkerMessage =
   | { type: 'init-error'; error: LambdaErrorPayload }
   | { type: 'result'; requestId: string; payloadJson: string }
   | { type: 'invoke-error'; requestId: string; error: LambdaErrorPayload }
-  | { type: 'fatal'; error: LambdaErrorPayload };
+  | { type: 'fatal'; error: LambdaErrorPayload }
+  | ({ type: 'aws-request'; id: number } & InProcessRequest);
 
 interface PendingInvocation {
   requestId: string;
@@ -58,9 +63,13 @@ export class Sandbox {
   private resolveInit: ((error: LambdaErrorPayload | undefined) => void) | undefined;
   private readonly worker: Worker;
   private readonly exitListeners: (() => void)[] = [];
+  private readonly awsEndpointListener: RequestListener | undefined;
+  /** Ends the environment's requests still in progress when it dies (a long poll must not outlive it). */
+  private readonly gone = new AbortController();
 
   constructor(config: SandboxConfig) {
     const { spec } = config;
+    this.awsEndpointListener = config.awsEndpointListener;
     this.initialized = new Promise((resolve) => {
       this.resolveInit = resolve;
     });
@@ -75,6 +84,7 @@ export class Sandbox {
         logGroupName: config.environment.AWS_LAMBDA_LOG_GROUP_NAME,
         logStreamName: config.logStreamName,
         enableSourceMaps: /--enable-source-maps\b/.test(config.environment.NODE_OPTIONS ?? ''),
+        awsEndpointThroughParent: config.awsEndpointListener !== undefined,
       },
       env: config.environment,
       // The parent's loaders (tsx, vitest) and flags must not leak into the function's environment.
@@ -174,13 +184,32 @@ export class Sandbox {
       case 'fatal':
         this.die(message.error, false);
         return;
+      case 'aws-request':
+        this.serveAwsRequest(message);
+        return;
     }
+  }
+
+  private serveAwsRequest({ id, method, path, headers, body }: { id: number } & InProcessRequest): void {
+    const listener = this.awsEndpointListener;
+    const answer = listener
+      ? serveInProcess(listener, { method, path, headers, body }, this.gone.signal)
+      : Promise.reject(new Error('This environment has no in-process AWS endpoint'));
+    answer.then(
+      (response) => {
+        if (this.alive) this.worker.postMessage({ type: 'aws-response', id, ...response });
+      },
+      (error: unknown) => {
+        if (this.alive) this.worker.postMessage({ type: 'aws-response', id, error: String(error) });
+      },
+    );
   }
 
   /** Fails whatever is in progress with `error` and ends the worker. Idempotent. */
   private die(error: LambdaErrorPayload, timedOut: boolean): void {
     const wasAlive = this.alive;
     this.alive = false;
+    this.gone.abort();
     this.settleInit(error);
     this.pending?.settle({ kind: 'fatal', error, timedOut });
     if (wasAlive) void this.worker.terminate();

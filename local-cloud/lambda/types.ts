@@ -1,5 +1,6 @@
-import type { FaultInjector } from '../faults/fault-plan.js';
 /** Public shapes of the local Lambda runtime. Service modules receive these already resolved from the template. */
+import type { RequestListener } from 'node:http';
+import type { FaultInjector } from '../faults/fault-plan.js';
 import type { UsageMeter } from '../metering.js';
 
 /** One function of the cloud assembly, with every intrinsic already resolved. */
@@ -84,6 +85,11 @@ export interface LambdaRuntimeOptions {
   faults?: FaultInjector;
   /** Every environment writes a V8 CPU profile here when it ends (`--cpu-prof`): what `npm run bench -- --profile` reads. */
   cpuProfileDirectory?: string;
+  /**
+   * Serves the functions' requests to `AWS_ENDPOINT_URL` in-process (ADR 0019): the environment sends each request to
+   * this listener as a message instead of over a loopback socket. Over HTTP when unset.
+   */
+  awsEndpointListener?: RequestListener;
   /**
    * Delay before the first retry of a failed asynchronous invocation; the second retry waits twice as long
    * (Lambda waits about 1 then 2 minutes). Defaults to 1000 ms.

@@ -8,6 +8,8 @@
  * Messages from the parent: { type: 'invoke', requestId, eventJson, deadlineMs, invokedFunctionArn, traceId,
  * clientContext }. Messages to the parent: { type: 'ready' } | { type: 'init-error', error } |
  * { type: 'result', requestId, payloadJson } | { type: 'invoke-error', requestId, error } | { type: 'fatal', error }.
+ * With `awsEndpointThroughParent`, the function's requests to its AWS endpoint travel as messages too
+ * (parent-transport.mjs).
  */
 import fs from 'node:fs';
 import Module from 'node:module';
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import util from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
+import { routeEndpointThroughParent } from './parent-transport.mjs';
 
 // Every worker of every function compiles the same AWS SDK and largely the same bundle code. V8's on-disk compile
 // cache (Node >= 22.1) lets the second and later cold starts skip most of that work; it changes no behaviour.
@@ -23,7 +26,7 @@ Module.enableCompileCache?.(path.join(os.tmpdir(), 'sagastack-lambda-compile-cac
 
 const REQUEST_ID_SYMBOL = Symbol.for('aws.lambda.runtime.requestId');
 const { codeDirectory, handler: fullHandlerString, runtime, functionName, memoryLimitInMB } = workerData;
-const { logGroupName, logStreamName, enableSourceMaps } = workerData;
+const { logGroupName, logStreamName, enableSourceMaps, awsEndpointThroughParent } = workerData;
 
 /** Lambda's runtime names its own errors `Runtime.<Kind>`. */
 function runtimeError(kind, message, stack) {
@@ -286,6 +289,10 @@ globalThis.awslambda = {
 
 patchConsole();
 if (enableSourceMaps) process.setSourceMapsEnabled(true);
+// Before the bundle loads: its SDK clients take `http.request` when their first request goes out (ADR 0019).
+if (awsEndpointThroughParent && process.env.AWS_ENDPOINT_URL) {
+  routeEndpointThroughParent(process.env.AWS_ENDPOINT_URL, parentPort);
+}
 
 try {
   const handler = await loadHandler();
