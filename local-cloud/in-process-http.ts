@@ -33,12 +33,15 @@ export interface InProcessResponse {
   readonly body: Uint8Array;
 }
 
-/** Serves `request` with `listener`; `signal` tells the listener its client went away (as a closed socket does). */
-export function serveInProcess(
-  listener: RequestListener,
-  request: InProcessRequest,
-  signal?: AbortSignal,
-): Promise<InProcessResponse> {
+/** One request being served: its answer, and how to tell the listener its client went away. */
+export interface InProcessExchange {
+  readonly answer: Promise<InProcessResponse>;
+  /** The client is gone (as a closed socket is): a listener waiting on `close` (a long poll) gives up. */
+  abandon(): void;
+}
+
+/** Serves `request` with `listener`. */
+export function serveInProcess(listener: RequestListener, request: InProcessRequest): InProcessExchange {
   const incoming = Object.assign(new PassThrough(), {
     method: request.method,
     url: request.path,
@@ -46,15 +49,16 @@ export function serveInProcess(
     httpVersion: '1.1',
   });
   incoming.end(Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength));
-  return new Promise((resolve, reject) => {
-    const response = new CollectedResponse(resolve, reject);
-    signal?.addEventListener('abort', () => response.abandon(), { once: true });
+  let response: CollectedResponse | undefined;
+  const answer = new Promise<InProcessResponse>((resolve, reject) => {
+    response = new CollectedResponse(resolve, reject);
     try {
       listener(incoming as unknown as IncomingMessage, response as unknown as ServerResponse);
     } catch (error) {
       reject(error);
     }
   });
+  return { answer, abandon: () => response?.abandon() };
 }
 
 class CollectedResponse extends EventEmitter {
@@ -118,7 +122,14 @@ class CollectedResponse extends EventEmitter {
     this.headersSent = true;
     this.writableEnded = true;
     this.writableFinished = true;
-    this.resolve({ statusCode: this.statusCode, headers: this.headers, body: Buffer.concat(this.chunks) });
+    // A body of its own (not a slice of Node's shared pool), so it can be transferred to the client's thread.
+    const body = new Uint8Array(this.chunks.reduce((length, chunk) => length + chunk.byteLength, 0));
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      body.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, body });
     this.emit('finish');
     this.emit('close');
     return this;

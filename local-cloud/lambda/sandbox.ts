@@ -5,7 +5,7 @@
 import type { RequestListener } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { type InProcessRequest, serveInProcess } from '../in-process-http.js';
+import { type InProcessExchange, type InProcessRequest, serveInProcess } from '../in-process-http.js';
 import type { FunctionSpec, LambdaErrorPayload } from './types.js';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -64,8 +64,8 @@ export class Sandbox {
   private readonly worker: Worker;
   private readonly exitListeners: (() => void)[] = [];
   private readonly awsEndpointListener: RequestListener | undefined;
-  /** Ends the environment's requests still in progress when it dies (a long poll must not outlive it). */
-  private readonly gone = new AbortController();
+  /** The environment's AWS requests still being served: abandoned when it dies (a long poll must not outlive it). */
+  private readonly exchanges = new Set<InProcessExchange>();
 
   constructor(config: SandboxConfig) {
     const { spec } = config;
@@ -192,24 +192,32 @@ export class Sandbox {
 
   private serveAwsRequest({ id, method, path, headers, body }: { id: number } & InProcessRequest): void {
     const listener = this.awsEndpointListener;
-    const answer = listener
-      ? serveInProcess(listener, { method, path, headers, body }, this.gone.signal)
-      : Promise.reject(new Error('This environment has no in-process AWS endpoint'));
-    answer.then(
-      (response) => {
-        if (this.alive) this.worker.postMessage({ type: 'aws-response', id, ...response });
-      },
-      (error: unknown) => {
-        if (this.alive) this.worker.postMessage({ type: 'aws-response', id, error: String(error) });
-      },
-    );
+    if (!listener) {
+      this.worker.postMessage({ type: 'aws-response', id, error: 'This environment has no in-process AWS endpoint' });
+      return;
+    }
+    const exchange = serveInProcess(listener, { method, path, headers, body });
+    this.exchanges.add(exchange);
+    exchange.answer
+      .then(
+        (response) => {
+          // Transferred, not copied: the body is the answer's own buffer.
+          if (this.alive)
+            this.worker.postMessage({ type: 'aws-response', id, ...response }, [response.body.buffer as ArrayBuffer]);
+        },
+        (error: unknown) => {
+          if (this.alive) this.worker.postMessage({ type: 'aws-response', id, error: String(error) });
+        },
+      )
+      .finally(() => this.exchanges.delete(exchange));
   }
 
   /** Fails whatever is in progress with `error` and ends the worker. Idempotent. */
   private die(error: LambdaErrorPayload, timedOut: boolean): void {
     const wasAlive = this.alive;
     this.alive = false;
-    this.gone.abort();
+    for (const exchange of this.exchanges) exchange.abandon();
+    this.exchanges.clear();
     this.settleInit(error);
     this.pending?.settle({ kind: 'fatal', error, timedOut });
     if (wasAlive) void this.worker.terminate();
