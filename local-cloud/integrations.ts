@@ -2,8 +2,9 @@
  * How one local service calls another: EventBridge targets, Step Functions task integrations, Lambda's SQS pollers
  * and failure destinations. They call the target service in-process, through the same operation code its edge
  * listener runs (the JSON-protocol request in, the response out), so every hop keeps the service's semantics and
- * errors without an HTTP round trip or an SDK client on the local cloud's own thread. Functions (worker threads) and
- * clients still reach every service over HTTP through the unchanged SDK.
+ * errors without an HTTP round trip or an SDK client on the local cloud's own thread. Clients reach every service over
+ * HTTP through the unchanged SDK; functions (worker threads) through the unchanged SDK too, their requests carried to
+ * the edge's listener as messages (ADR 0019).
  */
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { callJsonApi } from './aws-protocol.js';
