@@ -65,27 +65,14 @@ export interface FauxqsBackend {
 
 const SQS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 
-/** How a request reaches fauxqs: its HTTP port, or its Fastify app in-process. */
-type BackendTransport = (
-  method: string,
-  path: string,
-  headers: http.OutgoingHttpHeaders,
-  body: Buffer | undefined,
-  signal: AbortSignal | undefined,
-) => Promise<BackendResponse>;
-
 /**
- * Starts fauxqs on loopback. Without `persistDir` it is `buildApp()` listening on 127.0.0.1 (state in memory), and
- * the local cloud sends it requests in-process through Fastify's `inject` (no socket, no HTTP parser: every SQS call
- * of the local cloud's own thread went through both ends of a loopback connection); the port stays open for its
- * queue URLs. With `persistDir` it has to be `startFauxqs({ dataDir })`, the only entry point that wires fauxqs's
- * SQLite persistence; that function always listens on 0.0.0.0, a fauxqs limitation documented in
- * docs/local-cloud/sqs.md, and gives no access to the app, so requests go over HTTP.
+ * Starts fauxqs on loopback. Without `persistDir` it is `buildApp()` listening on 127.0.0.1 (state in memory).
+ * With `persistDir` it has to be `startFauxqs({ dataDir })`, the only entry point that wires fauxqs's SQLite
+ * persistence; that function always listens on 0.0.0.0, a fauxqs limitation documented in docs/local-cloud/sqs.md.
  */
 export async function startFauxqsBackend(options: { persistDir?: string }): Promise<FauxqsBackend> {
   let port: number;
   let close: () => Promise<void>;
-  let transport: BackendTransport | undefined;
   if (options.persistDir) {
     const server = await startFauxqs({ port: 0, logger: false, dataDir: options.persistDir });
     port = server.port;
@@ -95,22 +82,8 @@ export async function startFauxqsBackend(options: { persistDir?: string }): Prom
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     port = Number(new URL(address).port);
     close = () => app.close();
-    transport = async (method, path, headers, body, signal) => {
-      const response = await app.inject({
-        method: method as 'GET' | 'POST',
-        url: path,
-        headers: headers as Record<string, string>,
-        ...(body === undefined ? {} : { payload: body }),
-        ...(signal === undefined ? {} : { signal }),
-      });
-      const flatHeaders: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) flatHeaders[name] = Array.isArray(value) ? value.join(', ') : String(value);
-      }
-      return { statusCode: response.statusCode, headers: flatHeaders, body: response.rawPayload };
-    };
   }
-  return new HttpFauxqsBackend(port, close, transport);
+  return new HttpFauxqsBackend(port, close);
 }
 
 class HttpFauxqsBackend implements FauxqsBackend {
@@ -120,8 +93,6 @@ class HttpFauxqsBackend implements FauxqsBackend {
   constructor(
     readonly port: number,
     private readonly close: () => Promise<void>,
-    /** In-process requests; over HTTP to `port` when unset. */
-    private readonly transport?: BackendTransport,
   ) {
     this.origin = `http://127.0.0.1:${port}`;
   }
@@ -184,7 +155,6 @@ class HttpFauxqsBackend implements FauxqsBackend {
     body?: Buffer,
     signal?: AbortSignal,
   ): Promise<BackendResponse> {
-    if (this.transport) return this.transport(method, path, headers, body, signal);
     return new Promise((resolve, reject) => {
       const request = http.request(
         { host: '127.0.0.1', port: this.port, method, path, headers, agent: this.agent, signal },
