@@ -214,7 +214,9 @@ describe('SQS event source mapping', () => {
 
   it('hands a message whose visibility expired to a second invocation while the first still runs', async () => {
     // Prepare
-    const queues = await createQueues('expiring', 3);
+    // Receives to spare: on a loaded machine the first invocation may outlast the 1 s visibility timeout more than once,
+    // and each time the message comes back it meets the work in progress again (one more receive).
+    const queues = await createQueues('expiring', 6);
     const { runtime, seen } = await startFunction('expiring', 'index.sqsOnce', 2);
     // Both environments warm before the message comes: a cold start on a busy machine (npm test runs three streams on
     // two cores) can outlast the first invocation's work, and then the duplicate would not overlap it.
@@ -270,23 +272,32 @@ describe('SQS event source mapping', () => {
       (record.attributes as Record<string, string>).ApproximateReceiveCount;
     // The first invocation handles it; the second receives it meanwhile and meets the work in progress; its retry,
     // after the visibility timeout, finds it done. Deleting it with the first (stale) receipt handle deleted nothing.
-    expect(records.map((record) => `${record.outcome} ${receiveCountOf(record)}`)).toEqual([
-      'started 1',
-      'inProgress 2',
-      'handled 1',
-      'duplicate 3',
-    ]);
-    const [started, inProgress, handled] = records;
+    const outcomes = records.map((record) => `${record.outcome} ${receiveCountOf(record)}`);
+    const inProgressCount = records.filter((record) => record.outcome === 'inProgress').length;
+    expect(inProgressCount).toBeGreaterThanOrEqual(1);
+    // The handled record and a last in-progress one are written by two invocations at about the same time: in any order.
+    expect([...outcomes].sort()).toEqual(
+      [
+        'started 1',
+        ...Array.from({ length: inProgressCount }, (_, index) => `inProgress ${index + 2}`),
+        'handled 1',
+        `duplicate ${inProgressCount + 2}`,
+      ].sort(),
+    );
+    expect(outcomes[0]).toBe('started 1');
+    expect(outcomes.at(-1)).toBe(`duplicate ${inProgressCount + 2}`);
+    const [started] = records;
+    const inProgress = records.find((record) => record.outcome === 'inProgress');
     expect(new Set(records.map((record) => record.messageId)).size).toBe(1);
     expect(inProgress?.receiptHandle).not.toBe(started?.receiptHandle);
-    expect(Number(inProgress?.at)).toBeLessThan(Number(handled?.at));
+    // An `inProgress` record is itself the proof of the overlap: that invocation found the first one's work unfinished.
     expect(depths.Attributes).toMatchObject({
       ApproximateNumberOfMessages: '0',
       ApproximateNumberOfMessagesNotVisible: '0',
     });
     expect(deadLetters.Attributes?.ApproximateNumberOfMessages).toBe('0');
     expect(faults.injected()).toEqual([{ kind: 'sqs.visibilityExpired', key: 'expiring|saga-1', occurrence: 0 }]);
-  });
+  }, 60_000);
 
   it('does not poll when the mapping is disabled', async () => {
     // Prepare
