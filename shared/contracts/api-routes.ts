@@ -3,6 +3,7 @@
  * generated, and against which the infra tests check the deployed API's routes.
  */
 import * as z from 'zod';
+import type { ApiRoute } from './api-route.js';
 import { AuditQuery, AuditTrail } from './audit-api.js';
 import {
   Cart,
@@ -10,8 +11,6 @@ import {
   CartPath,
   CheckoutAccepted,
   CheckoutView,
-  ErrorEnvelope,
-  HealthReady,
   Order,
   OrderPath,
   Product,
@@ -23,24 +22,8 @@ import {
   StartCheckoutBody,
 } from './checkout-api.js';
 import { Identifier } from './common.js';
+import { HealthReady } from './platform-api.js';
 import { PROVISIONING_API_ROUTES } from './provisioning-api.js';
-
-export interface ApiRoute {
-  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
-  /** Path template as API Gateway writes it, e.g. `/carts/{cartId}`. */
-  readonly path: string;
-  readonly summary: string;
-  /** Routes without a token: only the health checks. */
-  readonly public?: boolean;
-  readonly idempotencyKey?: boolean;
-  readonly roles?: readonly string[];
-  readonly pathParameters?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly body?: z.ZodType;
-  readonly success: { readonly status: number; readonly schema: z.ZodType };
-  /** Error statuses this route answers besides 401/403/429/500, which every authorized route may. */
-  readonly errors: readonly number[];
-}
 
 export const apiRoutes: readonly ApiRoute[] = [
   {
@@ -146,5 +129,3 @@ export const apiRoutes: readonly ApiRoute[] = [
     errors: [400, 404],
   },
 ];
-
-export { ErrorEnvelope };

@@ -1,7 +1,7 @@
 /** `GET /audit?resource={srn}`: the audit trail of one resource, for the tenant's administrators. */
 import * as z from 'zod';
+import { Srn } from './common.js';
 import { AuditActor, AuditOutcome } from './events/audit-events.js';
-import { Srn } from './provisioning-api.js';
 
 export const AuditQuery = z.object({ resource: Srn });
 export type AuditQuery = z.infer<typeof AuditQuery>;

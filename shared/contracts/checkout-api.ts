@@ -75,25 +75,6 @@ export const RefundView = z.object({
   paymentStatus: z.enum(['CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED']),
 });
 
-export const ErrorEnvelope = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-    correlationId: z.string(),
-  }),
-});
-
-export const HealthCheck = z.object({ name: z.string(), status: z.enum(['ok', 'fail']), latencyMs: z.number() });
-export const HealthReady = z.object({
-  status: z.enum(['ok', 'fail']),
-  checks: z.array(HealthCheck),
-  version: z.string(),
-  commit: z.string(),
-  buildDate: z.string(),
-  uptimeSeconds: z.number(),
-});
-
 export type RefundView = z.infer<typeof RefundView>;
 
 /** Path parameters of the catalog, cart and order routes. */

@@ -3,7 +3,7 @@
  * never depends on a field it does not declare. Steps write their results under their own key (ResultPath).
  */
 import * as z from 'zod';
-import { Cents, CorrelationId, Identifier, ShippingAddress, Sku, Totals } from './common.js';
+import { CaughtFailure, Cents, CorrelationId, Identifier, ShippingAddress, Sku, Totals } from './common.js';
 
 export const PricedLine = z.object({ sku: Sku, name: z.string(), quantity: z.int().min(1), unitPriceCents: Cents });
 export type PricedLine = z.infer<typeof PricedLine>;
@@ -33,9 +33,6 @@ export const PaymentResult = z.object({ paymentId: Identifier, amountCents: Cent
 export type PaymentResult = z.infer<typeof PaymentResult>;
 export const OrderResult = z.object({ orderId: Identifier });
 
-/** A step failure as Step Functions' Catch records it under `$.failure`. */
-export const CaughtFailure = z.object({ Error: z.string(), Cause: z.string().optional() });
-
 /** Each step's input: the saga input plus the results of the steps before it. */
 export const PriceCartCommand = CheckoutSagaInput;
 export const ReserveInventoryCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
@@ -64,14 +61,3 @@ export type CancelOrderCommand = z.infer<typeof CancelOrderCommand>;
 export type ClearCartCommand = z.infer<typeof ClearCartCommand>;
 export type CompleteCheckoutCommand = z.infer<typeof CompleteCheckoutCommand>;
 export type FailCheckoutCommand = z.infer<typeof FailCheckoutCommand>;
-
-/**
- * What CompleteCheckout and FailCheckout return: the event the saga then publishes with `events:putEvents`.
- * `detail` is an object (not a JSON string): the Step Functions integration serializes it.
- */
-export const OutcomeEvent = z.object({
-  detailType: z.string(),
-  source: z.string(),
-  detail: z.record(z.string(), z.unknown()),
-});
-export type OutcomeEvent = z.infer<typeof OutcomeEvent>;

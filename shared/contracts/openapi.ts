@@ -1,6 +1,7 @@
 /** Builds the OpenAPI 3.1 document from `apiRoutes`; zod 4 writes the JSON Schemas (2020-12, as OpenAPI 3.1 uses). */
 import * as z from 'zod';
-import { apiRoutes, ErrorEnvelope } from './api-routes.js';
+import { apiRoutes } from './api-routes.js';
+import { ErrorEnvelope } from './common.js';
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',

@@ -3,8 +3,8 @@
  * types, statuses, SRNs). `PROVISIONING_API_ROUTES` describes the routes for `api-routes.ts` and the OpenAPI document.
  */
 import * as z from 'zod';
-import type { ApiRoute } from './api-routes.js';
-import { Identifier } from './common.js';
+import type { ApiRoute } from './api-route.js';
+import { Identifier, Srn } from './common.js';
 
 export const ResourceType = z.enum(['vm', 'volume']);
 export type ResourceType = z.infer<typeof ResourceType>;
@@ -22,18 +22,6 @@ export const ProvisioningFailureCode = z.enum([
   'INTERNAL',
 ]);
 export type ProvisioningFailureCode = z.infer<typeof ProvisioningFailureCode>;
-
-/**
- * `srn:sagastack:{region}:{tenantId}:{projectId}:{type}/{id}`. Segments never hold `:` or `/`, so an SRN parses one
- * way only. A project is global: its region is empty (as in an IAM ARN) and it is its own project. The type is any
- * lower-case word here, so every context can name its things; provisioning names `vm`, `volume` and `project`.
- */
-export const SRN_PATTERN = /^srn:sagastack:([a-z0-9-]*):([^:/\s]+):([^:/\s]+):([a-z][a-z0-9-]*)\/([^:/\s]+)$/;
-export const Srn = z
-  .string()
-  .max(512)
-  .regex(SRN_PATTERN, 'srn:sagastack:{region}:{tenantId}:{projectId}:{type}/{id}')
-  .describe('Canonical resource name, e.g. srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_1');
 
 /** Micro-dollars: integer millionths of a dollar, so that rates and amounts never round. */
 export const Micros = z.int().min(0);

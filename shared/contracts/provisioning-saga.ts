@@ -4,9 +4,8 @@
  * steps write their results under their own key (ResultPath), named in each schema's comment.
  */
 import * as z from 'zod';
-import { CaughtFailure, OutcomeEvent } from './checkout-saga.js';
-import { CorrelationId, Identifier } from './common.js';
-import { ResourceType, Srn } from './provisioning-api.js';
+import { CaughtFailure, CorrelationId, Identifier, OutcomeEvent, Srn } from './common.js';
+import { ResourceType } from './provisioning-api.js';
 
 export { CaughtFailure, OutcomeEvent };
 

@@ -4,12 +4,12 @@
  */
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { ErrorEnvelope } from '../contracts/common.js';
 import { AppError } from '../errors.js';
 import { logger } from '../powertools/index.js';
 
-export interface ErrorBody {
-  readonly error: { code: string; message: string; details?: unknown; correlationId: string };
-}
+/** The envelope's one definition is the contract's (`ErrorEnvelope`, which the OpenAPI document shows). */
+export type ErrorBody = ErrorEnvelope;
 
 export function errorResponse(error: unknown, correlationId: string): APIGatewayProxyResult {
   const { statusCode, body } = describeError(error, correlationId);

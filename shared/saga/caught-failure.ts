@@ -3,11 +3,10 @@
  * domains of every context can use it.
  */
 
-/** A step failure as the state machine's Catch records it: `Cause` is the Lambda error as a JSON string. */
-export interface CaughtFailure {
-  readonly Error: string;
-  readonly Cause?: string | undefined;
-}
+import type { CaughtFailure } from '../contracts/common.js';
+
+/** A step failure as the state machine's Catch records it (the contract's one definition). */
+export type { CaughtFailure };
 
 export interface LambdaErrorCause {
   readonly errorType?: string;

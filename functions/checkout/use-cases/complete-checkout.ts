@@ -2,7 +2,8 @@
  * The saga's last forward step: the checkout is COMPLETED, and the OrderPlaced.v1 event is returned for the state
  * machine to publish (with `events:putEvents`, so the publish is retried by the state machine, not by this Lambda).
  */
-import type { CompleteCheckoutCommand, OutcomeEvent } from '../../../shared/contracts/checkout-saga.js';
+import type { CompleteCheckoutCommand } from '../../../shared/contracts/checkout-saga.js';
+import type { OutcomeEvent } from '../../../shared/contracts/common.js';
 import { OrderPlaced } from '../../../shared/contracts/events/checkout-events.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
 import { type Checkouts, type Clock, systemClock } from '../ports/checkouts.js';

@@ -2,7 +2,8 @@
  * The saga's last compensation: after the earlier steps were undone, the checkout is FAILED with a code the customer
  * can act on, and the CheckoutFailed.v1 event is returned for the state machine to publish.
  */
-import type { FailCheckoutCommand, OutcomeEvent } from '../../../shared/contracts/checkout-saga.js';
+import type { FailCheckoutCommand } from '../../../shared/contracts/checkout-saga.js';
+import type { OutcomeEvent } from '../../../shared/contracts/common.js';
 import { CheckoutFailed } from '../../../shared/contracts/events/checkout-events.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
 import { checkoutFailureOf } from '../domain/checkout-outcome.js';

@@ -4,8 +4,8 @@
  */
 import type { AuditRecordView } from '../../../shared/contracts/audit-api.js';
 import type { Principal } from '../../../shared/contracts/common.js';
+import { SRN_PATTERN } from '../../../shared/contracts/common.js';
 import type { AuditEventEnvelope } from '../../../shared/contracts/events/audit-envelope.js';
-import { SRN_PATTERN } from '../../../shared/contracts/provisioning-api.js';
 import { ValidationError } from '../../../shared/errors.js';
 
 /** One item of AUDIT_TABLE_NAME (`srn` + `sk`). Written once, never updated nor deleted. */

@@ -1,6 +1,6 @@
 /** GET /health/ready: can this function reach the tables it depends on? Plus what build is running. */
 import type { z } from 'zod';
-import type { HealthReady } from '../../../shared/contracts/checkout-api.js';
+import type { HealthReady } from '../../../shared/contracts/platform-api.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { type HealthCheckResult, overallStatus, type TableToProbe } from '../domain/health.js';
 import type { TableProbe } from '../ports/table-probe.js';

@@ -2,7 +2,7 @@
  * Canonical resource names: `srn:sagastack:{region}:{tenantId}:{projectId}:{type}/{id}`, in every log line, event and
  * audit record. Pure: no AWS imports. The pattern lives with the contracts, which validate SRNs at every entry.
  */
-import { SRN_PATTERN } from '../../../shared/contracts/provisioning-api.js';
+import { SRN_PATTERN } from '../../../shared/contracts/common.js';
 
 export const SRN_TYPES = ['vm', 'volume', 'project'] as const;
 export type SrnType = (typeof SRN_TYPES)[number];

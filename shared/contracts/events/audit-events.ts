@@ -3,7 +3,7 @@
  * audit sink appends it to the audit table, where nobody can change it.
  */
 import * as z from 'zod';
-import { Srn } from '../provisioning-api.js';
+import { Srn } from '../common.js';
 import { defineEvent } from './define-event.js';
 
 export const AUDIT_SOURCE = 'sagastack.audit';

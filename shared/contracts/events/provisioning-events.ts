@@ -1,7 +1,7 @@
 /** Events of the provisioning context. Each carries the resource's SRN, which every log line and audit record uses. */
 import * as z from 'zod';
-import { Identifier } from '../common.js';
-import { ProvisioningFailureCode, ResourceType, Srn } from '../provisioning-api.js';
+import { Identifier, Srn } from '../common.js';
+import { ProvisioningFailureCode, ResourceType } from '../provisioning-api.js';
 import { defineEvent } from './define-event.js';
 
 export const PROVISIONING_SOURCE = 'sagastack.provisioning';

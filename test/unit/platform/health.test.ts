@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { overallStatus, parseHealthCheckTables } from '../../../functions/platform/domain/health.js';
 import { handler } from '../../../functions/platform/handlers/health.js';
 import { checkReadiness } from '../../../functions/platform/use-cases/check-readiness.js';
-import { HealthReady } from '../../../shared/contracts/checkout-api.js';
+import { HealthReady } from '../../../shared/contracts/platform-api.js';
 import { lambdaContext } from '../checkout/checkouts/harness.js';
 
 vi.hoisted(() => {

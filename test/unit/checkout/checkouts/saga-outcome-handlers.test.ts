@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { INTERNAL_FAILURE_MESSAGE } from '../../../../functions/checkout/domain/checkout-outcome.js';
 import { handler as completeCheckout } from '../../../../functions/checkout/handlers/saga/complete-checkout.js';
 import { handler as failCheckout } from '../../../../functions/checkout/handlers/saga/fail-checkout.js';
-import { OutcomeEvent } from '../../../../shared/contracts/checkout-saga.js';
+import { OutcomeEvent } from '../../../../shared/contracts/common.js';
 import { CheckoutFailed, OrderPlaced } from '../../../../shared/contracts/events/checkout-events.js';
 import { metrics } from '../../../../shared/powertools/index.js';
 import { lambdaContext, PRICING, SAGA_INPUT } from './harness.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSrn, parseSrn, projectSrn, resourceSrn } from '../../../../functions/provisioning/domain/srn.js';
-import { Srn } from '../../../../shared/contracts/provisioning-api.js';
+import { Srn } from '../../../../shared/contracts/common.js';
 
 describe('SRNs', () => {
   it('names a resource srn:sagastack:{region}:{tenantId}:{projectId}:{type}/{resourceId}', () => {

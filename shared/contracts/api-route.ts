@@ -1,0 +1,22 @@
+/**
+ * What one route of the public API declares: the leaf type every context's route table uses, so that no context's
+ * contracts import the table of all routes (`api-routes.ts`).
+ */
+import type * as z from 'zod';
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** Path template as API Gateway writes it, e.g. `/carts/{cartId}`. */
+  readonly path: string;
+  readonly summary: string;
+  /** Routes without a token: only the health checks. */
+  readonly public?: boolean;
+  readonly idempotencyKey?: boolean;
+  readonly roles?: readonly string[];
+  readonly pathParameters?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly success: { readonly status: number; readonly schema: z.ZodType };
+  /** Error statuses this route answers besides 401/403/429/500, which every authorized route may. */
+  readonly errors: readonly number[];
+}
