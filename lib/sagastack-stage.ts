@@ -34,13 +34,4 @@ export class SagastackStage extends Stage {
     const api = new ApiStack(this, 'Api', { ...common, platform, checkout, provisioning, audit });
     new ObservabilityStack(this, 'Observability', { ...common, platform, checkout, api });
   }
-
-  /** The configuration of the stage that contains `scope`; constructs read their per-stage defaults from it. */
-  static configOf(scope: Construct): StageConfig {
-    const stage = Stage.of(scope);
-    if (!(stage instanceof SagastackStage)) {
-      throw new Error(`${scope.node.path} is not inside a SagastackStage`);
-    }
-    return stage.config;
-  }
 }

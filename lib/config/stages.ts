@@ -12,6 +12,7 @@ import {
   DEV_JWT_KID,
   DEV_JWT_PUBLIC_KEY_PEM,
 } from '../../functions/platform/dev-keys.js';
+import type { StageSettings } from '../constructs/stage-settings.js';
 
 export type StageName = 'local' | 'dev' | 'staging' | 'prod';
 
@@ -22,7 +23,7 @@ export interface JwtVerificationConfig {
   readonly publicKeys: ReadonlyArray<{ readonly kid: string; readonly publicKeyPem: string }>;
 }
 
-export interface StageConfig {
+export interface StageConfig extends StageSettings {
   readonly name: StageName;
   /** CDK construct id of the stage: `Local`, `Dev`, `Staging`, `Prod`. */
   readonly id: string;

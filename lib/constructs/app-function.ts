@@ -16,8 +16,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { tuning } from '../config/tuning.js';
-import { SagastackStage } from '../sagastack-stage.js';
 import { FunctionBundler } from './function-bundler.js';
+import { KEEP_EVERYTHING, type StageSettings } from './stage-settings.js';
 
 export interface AppFunctionProps {
   /** Handler file, relative to the repository root, e.g. `functions/checkout/handlers/saga/reserve-inventory.ts`. */
@@ -36,6 +36,8 @@ export interface AppFunctionProps {
   readonly environment?: Record<string, string>;
   /** Key for the environment variables at rest. @default AWS managed key */
   readonly environmentEncryption?: IKey;
+  /** The stage's log retention, removal policy, log level and name. @default KEEP_EVERYTHING */
+  readonly stage?: StageSettings;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface AppFunctionProps {
  */
 export class AppFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
-    const stage = SagastackStage.configOf(scope);
+    const stage = props.stage ?? KEEP_EVERYTHING;
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: stage.logRetention,
       removalPolicy: stage.removalPolicy,

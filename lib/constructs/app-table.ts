@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { SagastackStage } from '../sagastack-stage.js';
+import { KEEP_EVERYTHING, type StageSettings } from './stage-settings.js';
 
 export interface AppTableProps {
   /** Partition key attribute (a string). */
@@ -15,6 +15,8 @@ export interface AppTableProps {
   readonly encryptionKey: IKey;
   /** Global secondary indexes with string keys, projecting all attributes. @default none */
   readonly indexes?: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey?: string }>;
+  /** The stage's data protection: point-in-time recovery, deletion protection, removal policy. @default KEEP_EVERYTHING */
+  readonly stage?: StageSettings;
 }
 
 /**
@@ -30,7 +32,7 @@ export class AppTable extends Construct {
 
   constructor(scope: Construct, id: string, props: AppTableProps) {
     super(scope, id);
-    const stage = SagastackStage.configOf(this);
+    const stage = props.stage ?? KEEP_EVERYTHING;
     const table = new TableV2(this, 'Table', {
       partitionKey: { name: props.partitionKey, type: AttributeType.STRING },
       sortKey: props.sortKey ? { name: props.sortKey, type: AttributeType.STRING } : undefined,

@@ -7,8 +7,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tuning } from '../config/tuning.js';
-import { SagastackStage } from '../sagastack-stage.js';
 import type { AppFunction } from './app-function.js';
+import { KEEP_EVERYTHING } from './stage-settings.js';
 
 export interface QueueWithDlqProps {
   /** Encrypts both queues at rest. */
@@ -25,7 +25,7 @@ export interface QueueWithDlqProps {
   readonly maxConcurrency?: number;
   /** Visibility timeout when there is no consumer. @default 30 seconds */
   readonly visibilityTimeout?: Duration;
-  /** Destroy or retain the queues with the stack. @default the stage's removal policy */
+  /** Destroy or retain the queues with the stack: pass the stage's. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -48,7 +48,7 @@ export class QueueWithDlq extends Construct {
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
-      removalPolicy: props.removalPolicy ?? SagastackStage.configOf(scope).removalPolicy,
+      removalPolicy: props.removalPolicy ?? KEEP_EVERYTHING.removalPolicy,
     };
     this.deadLetterQueue = new Queue(this, 'Dlq', {
       ...common,
@@ -117,6 +117,8 @@ export interface TerminalQueueProps {
   readonly alarmTopic: ITopic;
   /** Whose failures land here, for the alarm and the nag acknowledgement, e.g. `saga compensations`. */
   readonly whose: string;
+  /** What waits here is unfinished business (stock, refunds): pass the stage's. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -129,8 +131,7 @@ export function terminalQueue(scope: Construct, id: string, props: TerminalQueue
     encryptionMasterKey: props.encryptionKey,
     enforceSSL: true,
     retentionPeriod: Duration.days(tuning.queue.dlqRetentionDays),
-    // What waits here is unfinished business (stock, refunds): keep it wherever the stage keeps data.
-    removalPolicy: SagastackStage.configOf(scope).removalPolicy,
+    removalPolicy: props.removalPolicy ?? KEEP_EVERYTHING.removalPolicy,
   });
   markAsDeadLetterQueue(queue, `This queue is itself the DLQ of ${props.whose}.`);
   alarmWhenNotEmpty(

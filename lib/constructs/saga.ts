@@ -23,8 +23,8 @@ import { EventBridgePutEvents, LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/
 import { Construct } from 'constructs';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
 import { tuning } from '../config/tuning.js';
-import { SagastackStage } from '../sagastack-stage.js';
 import { COMPENSATION_COMMENT } from './compensation-comment.js';
+import { KEEP_EVERYTHING, type StageSettings } from './stage-settings.js';
 
 const IN_PROGRESS_ERROR = 'IdempotencyAlreadyInProgressError';
 
@@ -57,6 +57,8 @@ export interface SagaProps {
   readonly eventBus: IEventBus;
   /** An execution that runs longer than this fails. */
   readonly timeout: Duration;
+  /** The stage's log retention and removal policy, for the state machine's log group. @default KEEP_EVERYTHING */
+  readonly stage?: StageSettings;
 }
 
 /**
@@ -176,7 +178,7 @@ export class Saga extends Construct {
       .get(outcomes.success.recordWith.name)
       ?.addCatch(chainHead, { errors: ['States.ALL'], resultPath: '$.failure' });
 
-    const stage = SagastackStage.configOf(this);
+    const stage = this.props.stage ?? KEEP_EVERYTHING;
     const logGroup = new LogGroup(this, 'Logs', { retention: stage.logRetention, removalPolicy: stage.removalPolicy });
     return new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(this.startOrReplay(first.task)),

@@ -89,6 +89,7 @@ export class ApiStack extends Stack {
     }
 
     const authorizerFn = new AppFunction(this, 'AuthorizerFn', {
+      stage: config,
       entry: 'functions/platform/handlers/authorizer.ts',
       description: 'Verifies RS256 JWTs for the REST API',
       serviceName: 'platform',
@@ -105,6 +106,7 @@ export class ApiStack extends Stack {
     });
 
     const health = new AppFunction(this, 'HealthFn', {
+      stage: config,
       entry: 'functions/platform/handlers/health.ts',
       description: 'GET /health/live and /health/ready',
       serviceName: 'platform',

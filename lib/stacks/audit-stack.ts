@@ -28,12 +28,14 @@ export class AuditStack extends Stack {
     super(scope, id, props);
     const { platform } = props;
     this.table = new AppTable(this, 'Audit', {
+      stage: props.config,
       partitionKey: 'srn',
       sortKey: 'sk',
       encryptionKey: platform.dataKey,
     }).table;
 
     this.sink = new AppFunction(this, 'AuditSinkFn', {
+      stage: props.config,
       entry: 'functions/platform/handlers/audit/audit-sink.ts',
       description: 'Appends audit events to the audit trail',
       serviceName: 'audit',
@@ -41,11 +43,13 @@ export class AuditStack extends Stack {
       .bindIdempotency(platform.idempotencyTable)
       .bindTable('AUDIT', this.table, 'put');
     const queue = new QueueWithDlq(this, 'AuditQueue', {
+      removalPolicy: props.config.removalPolicy,
       encryptionKey: platform.dataKey,
       alarmTopic: platform.alarmTopic,
       consumer: this.sink,
     });
     const undelivered = terminalQueue(this, 'UndeliveredAuditEvents', {
+      removalPolicy: props.config.removalPolicy,
       encryptionKey: platform.dataKey,
       alarmTopic: platform.alarmTopic,
       whose: 'the audit rule target',
@@ -58,6 +62,7 @@ export class AuditStack extends Stack {
     });
 
     this.readHandler = new AppFunction(this, 'GetAuditFn', {
+      stage: props.config,
       entry: 'functions/platform/handlers/audit/get-audit.ts',
       description: 'GET /audit?resource=<srn>',
       serviceName: 'audit',

@@ -54,7 +54,7 @@ export class CheckoutStack extends Stack {
     const { platform } = props;
     const encryptionKey = platform.dataKey;
     const table = (tableId: string, partitionKey: string, sortKey?: string) =>
-      new AppTable(this, tableId, { partitionKey, sortKey, encryptionKey }).table;
+      new AppTable(this, tableId, { partitionKey, sortKey, encryptionKey, stage: props.config }).table;
 
     this.tables = {
       catalog: table('Catalog', 'sku'),
@@ -69,6 +69,7 @@ export class CheckoutStack extends Stack {
 
     const fn = (fnId: string, entry: string, description: string) =>
       new AppFunction(this, fnId, {
+        stage: props.config,
         entry: `functions/checkout/handlers/${entry}.ts`,
         description,
         serviceName: SERVICE,
@@ -130,11 +131,17 @@ export class CheckoutStack extends Stack {
     ).bindTable('CHECKOUTS', checkouts, 'readWrite');
 
     const terminal = (queueId: string, whose: string) =>
-      terminalQueue(this, queueId, { encryptionKey, alarmTopic: platform.alarmTopic, whose });
+      terminalQueue(this, queueId, {
+        encryptionKey,
+        alarmTopic: platform.alarmTopic,
+        whose,
+        removalPolicy: props.config.removalPolicy,
+      });
     this.compensationDlq = terminal('CompensationDlq', 'saga compensations that exhausted their retries');
     this.undeliveredEvents = terminal('UndeliveredEvents', 'EventBridge rule targets of this context');
 
     const saga = new Saga(this, 'CheckoutSaga', {
+      stage: props.config,
       stepRetry: tuning.retry.transient,
       compensationRetry: tuning.retry.compensation,
       publishRetry: tuning.retry.publish,
@@ -218,6 +225,7 @@ export class CheckoutStack extends Stack {
       .bindTable('CHECKOUTS', checkouts, 'readWrite')
       .bindStateMachine('CHECKOUT', this.stateMachine, ['start']);
     const checkoutRequests = new QueueWithDlq(this, 'CheckoutRequestQueue', {
+      removalPolicy: props.config.removalPolicy,
       encryptionKey,
       alarmTopic: platform.alarmTopic,
       consumer: checkoutRequested,
@@ -236,6 +244,7 @@ export class CheckoutStack extends Stack {
       'Notifies customers by email, sms and push',
     ).bindTable('NOTIFICATIONS', notifications, 'readWrite');
     const notificationQueue = new QueueWithDlq(this, 'NotificationQueue', {
+      removalPolicy: props.config.removalPolicy,
       encryptionKey,
       alarmTopic: platform.alarmTopic,
       consumer: notifyCustomer,

@@ -47,6 +47,7 @@ export class PlatformStack extends Stack {
     this.eventBus = bus;
 
     this.idempotencyTable = new AppTable(this, 'Idempotency', {
+      stage: config,
       partitionKey: 'id',
       timeToLiveAttribute: 'expiration',
       encryptionKey: this.dataKey,

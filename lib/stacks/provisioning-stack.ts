@@ -59,8 +59,9 @@ export class ProvisioningStack extends Stack {
     const { platform } = props;
     const encryptionKey = platform.dataKey;
     const table = (tableId: string, partitionKey: string, sortKey?: string) =>
-      new AppTable(this, tableId, { partitionKey, sortKey, encryptionKey }).table;
+      new AppTable(this, tableId, { partitionKey, sortKey, encryptionKey, stage: props.config }).table;
     const meters = new AppTable(this, 'Meters', {
+      stage: props.config,
       partitionKey: 'resourceId',
       sortKey: 'meterId',
       encryptionKey,
@@ -79,6 +80,7 @@ export class ProvisioningStack extends Stack {
 
     const fn = (fnId: string, entry: string, description: string, environment: Record<string, string> = {}) =>
       new AppFunction(this, fnId, {
+        stage: props.config,
         entry: `functions/provisioning/handlers/${entry}.ts`,
         description,
         serviceName: SERVICE,
@@ -173,6 +175,7 @@ export class ProvisioningStack extends Stack {
       },
     ).bindTable('WORKER_FLEET', workerFleet, 'readWrite');
     this.workerQueue = new QueueWithDlq(this, 'WorkerQueue', {
+      removalPolicy: props.config.removalPolicy,
       encryptionKey,
       alarmTopic: platform.alarmTopic,
       consumer: nodeAgent,
@@ -222,7 +225,12 @@ export class ProvisioningStack extends Stack {
       };
 
     const terminal = (queueId: string, whose: string) =>
-      terminalQueue(this, queueId, { encryptionKey, alarmTopic: platform.alarmTopic, whose });
+      terminalQueue(this, queueId, {
+        encryptionKey,
+        alarmTopic: platform.alarmTopic,
+        whose,
+        removalPolicy: props.config.removalPolicy,
+      });
     this.compensationDlq = terminal('CompensationDlq', 'provisioning compensations that exhausted their retries');
     const sagaProps = {
       stepRetry: tuning.retry.transient,
@@ -231,6 +239,7 @@ export class ProvisioningStack extends Stack {
       compensationDlq: this.compensationDlq,
       eventBus: platform.eventBus,
       timeout: Duration.minutes(tuning.saga.provisioningTimeoutMinutes),
+      stage: props.config,
     };
     // Transient errors of the dispatcher; a missed heartbeat has its own retrier in `dispatch`.
     const workerRetry = [...TRANSIENT_ERROR_NAMES];
