@@ -1,13 +1,10 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { InvalidCartError, OutOfStockError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { aggregateLines, type OrderLine } from '../domain/lines.js';
-import { explainRefusedReservation } from '../domain/reservation.js';
 import type { InventoryRepository } from '../ports/inventory.js';
-import { dynamoCatalog } from './dynamo-catalog.js';
 
 export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED';
 
@@ -54,25 +51,15 @@ export function dynamoInventory(): InventoryRepository {
       ];
       try {
         await client.send(new TransactWriteCommand({ TransactItems: transactItems }));
+        return { kind: 'RESERVED' };
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
-        if (codes[deltas.length] === CONDITIONAL_CHECK_FAILED) {
-          // The reservation exists: an earlier attempt of this step already took the stock.
-          logger.info('Stock was already reserved for this checkout', { checkoutId });
-          return;
-        }
+        // The reservation exists: an earlier attempt of this step already took the stock.
+        if (codes[deltas.length] === CONDITIONAL_CHECK_FAILED) return { kind: 'ALREADY_RESERVED' };
         const rejectedSkus = deltas.filter((_, index) => codes[index] === CONDITIONAL_CHECK_FAILED).map((l) => l.sku);
         if (rejectedSkus.length === 0) throw error;
-        // The database tells which updates failed but not why (missing product or short stock), so read them.
-        const stock = await dynamoCatalog({ consistentRead: true }).getProducts(deltas.map((line) => line.sku));
-        const { shortSkus, unknownSkus } = explainRefusedReservation(deltas, stock, rejectedSkus);
-        if (unknownSkus.length > 0) {
-          throw new InvalidCartError(`The cart holds products that do not exist: ${unknownSkus.join(', ')}`, {
-            skus: unknownSkus,
-          });
-        }
-        throw new OutOfStockError(shortSkus);
+        return { kind: 'REFUSED', rejectedSkus };
       }
     },
 
