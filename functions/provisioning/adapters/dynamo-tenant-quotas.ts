@@ -11,15 +11,10 @@ import {
 } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
-import { NotFoundError, QuotaExceededError, TransientError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
-import { logger } from '../../../shared/powertools/index.js';
-import { decideQuota, describeShortfall, usageCeiling, ZERO } from '../domain/quota.js';
+import { usageCeiling, ZERO } from '../domain/quota.js';
 import type { TenantQuotas, TenantUsage } from '../ports/tenant-quotas.js';
 import { settleRefusedRelease } from './dynamo-conditions.js';
-
-/** Rounds of read-decide-write when a tenant's quotas change under a reservation; contention beyond is transient. */
-const MAX_ATTEMPTS = 3;
 
 const DIMENSION_NAMES = {
   '#used': 'used',
@@ -79,82 +74,71 @@ export function dynamoTenantQuotas(): TenantQuotas {
   return {
     find,
 
-    async reserve({ tenantId, resourceId, demand, defaultQuotas }) {
-      const resource = await heldBy(resourceId);
-      if (!resource.exists) throw new NotFoundError('Resource', resourceId);
-      if (resource.held) return 'ALREADY_RESERVED';
+    findOrCreate: ensureTenant,
 
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const tenant = await ensureTenant(tenantId, defaultQuotas);
-        const decision = decideQuota(tenant.quotas, tenant.used, demand);
-        if (!decision.fits) {
-          throw new QuotaExceededError(describeShortfall(decision, demand), {
-            exceeded: decision.exceeded,
-            requested: demand,
-            available: decision.available,
-          });
-        }
-        const ceiling = usageCeiling(tenant.quotas, demand);
-        const now = new Date().toISOString();
-        try {
-          await client().send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: resourcesTable(),
-                    Key: { resourceId },
-                    UpdateExpression: 'SET quotaHeld = :demand, updatedAt = :now',
-                    ConditionExpression: 'attribute_exists(resourceId) AND attribute_not_exists(quotaHeld)',
-                    ExpressionAttributeValues: { ':demand': demand, ':now': now },
+    async holdOf(resourceId) {
+      const resource = await heldBy(resourceId);
+      if (!resource.exists) return undefined;
+      return resource.held ? { held: resource.held } : {};
+    },
+
+    async hold({ tenant, resourceId, demand }) {
+      const ceiling = usageCeiling(tenant.quotas, demand);
+      const now = new Date().toISOString();
+      try {
+        await client().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: resourcesTable(),
+                  Key: { resourceId },
+                  UpdateExpression: 'SET quotaHeld = :demand, updatedAt = :now',
+                  ConditionExpression: 'attribute_exists(resourceId) AND attribute_not_exists(quotaHeld)',
+                  ExpressionAttributeValues: { ':demand': demand, ':now': now },
+                },
+              },
+              {
+                Update: {
+                  TableName: tenantsTable(),
+                  Key: { tenantId: tenant.tenantId },
+                  UpdateExpression:
+                    'SET #used.#vcpu = #used.#vcpu + :vcpu, #used.#mem = #used.#mem + :mem, ' +
+                    '#used.#sto = #used.#sto + :sto, updatedAt = :now',
+                  // `used <= quota - demand`, with the quotas the caller read: a reservation that raced ahead or a
+                  // quota change since the read makes the condition fail, never the quota overflow.
+                  ConditionExpression:
+                    '#used.#vcpu <= :maxVcpu AND #used.#mem <= :maxMem AND #used.#sto <= :maxSto AND ' +
+                    '#quotas.#vcpu = :quotaVcpu AND #quotas.#mem = :quotaMem AND #quotas.#sto = :quotaSto',
+                  ExpressionAttributeNames: DIMENSION_NAMES,
+                  ExpressionAttributeValues: {
+                    ':vcpu': demand.vcpu,
+                    ':mem': demand.memoryGiB,
+                    ':sto': demand.storageGiB,
+                    ':maxVcpu': ceiling.vcpu,
+                    ':maxMem': ceiling.memoryGiB,
+                    ':maxSto': ceiling.storageGiB,
+                    ':quotaVcpu': tenant.quotas.vcpu,
+                    ':quotaMem': tenant.quotas.memoryGiB,
+                    ':quotaSto': tenant.quotas.storageGiB,
+                    ':now': now,
                   },
                 },
-                {
-                  Update: {
-                    TableName: tenantsTable(),
-                    Key: { tenantId },
-                    UpdateExpression:
-                      'SET #used.#vcpu = #used.#vcpu + :vcpu, #used.#mem = #used.#mem + :mem, ' +
-                      '#used.#sto = #used.#sto + :sto, updatedAt = :now',
-                    // `used <= quota - demand`, with the quotas this decision read: a reservation that raced ahead
-                    // or a quota change since the read makes the condition fail, never the quota overflow.
-                    ConditionExpression:
-                      '#used.#vcpu <= :maxVcpu AND #used.#mem <= :maxMem AND #used.#sto <= :maxSto AND ' +
-                      '#quotas.#vcpu = :quotaVcpu AND #quotas.#mem = :quotaMem AND #quotas.#sto = :quotaSto',
-                    ExpressionAttributeNames: DIMENSION_NAMES,
-                    ExpressionAttributeValues: {
-                      ':vcpu': demand.vcpu,
-                      ':mem': demand.memoryGiB,
-                      ':sto': demand.storageGiB,
-                      ':maxVcpu': ceiling.vcpu,
-                      ':maxMem': ceiling.memoryGiB,
-                      ':maxSto': ceiling.storageGiB,
-                      ':quotaVcpu': tenant.quotas.vcpu,
-                      ':quotaMem': tenant.quotas.memoryGiB,
-                      ':quotaSto': tenant.quotas.storageGiB,
-                      ':now': now,
-                    },
-                  },
-                },
-              ],
-            }),
-          );
-          return 'RESERVED';
-        } catch (error) {
-          const codes = cancellationCodes(error);
-          if (!codes) throw error;
-          if (codes[0] === CONDITIONAL_CHECK_FAILED) {
-            // A concurrent attempt of this step took the quota first, or the resource is gone.
-            const again = await heldBy(resourceId);
-            if (!again.exists) throw new NotFoundError('Resource', resourceId);
-            return 'ALREADY_RESERVED';
-          }
-          if (codes[1] !== CONDITIONAL_CHECK_FAILED) throw error;
-          // Usage or quotas moved since the read: decide again on fresh figures.
-          logger.info('Tenant usage changed during the reservation; deciding again', { tenantId, resourceId, attempt });
+              },
+            ],
+          }),
+        );
+        return 'RESERVED';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
+          // A concurrent attempt of this step took the quota first, or the resource is gone.
+          return (await heldBy(resourceId)).exists ? 'ALREADY_RESERVED' : 'RESOURCE_GONE';
         }
+        if (codes[1] !== CONDITIONAL_CHECK_FAILED) throw error;
+        return 'USAGE_CHANGED';
       }
-      throw new TransientError(`The quota of tenant ${tenantId} kept changing; retry`);
     },
 
     async release(resourceId) {
