@@ -6,7 +6,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { CapacityUnavailableError, NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CapacityPool } from '../ports/capacity.js';
 import { settleRefusedRelease } from './dynamo-conditions.js';
@@ -34,7 +33,7 @@ export function dynamoCapacity(): CapacityPool {
   return {
     async reserve({ resourceId, region, flavor }) {
       const resource = await heldBy(resourceId);
-      if (!resource.exists) throw new NotFoundError('Resource', resourceId);
+      if (!resource.exists) return 'RESOURCE_GONE';
       if (resource.held) return 'ALREADY_RESERVED';
       const pk = capacityKey(region, flavor);
       const now = new Date().toISOString();
@@ -69,14 +68,11 @@ export function dynamoCapacity(): CapacityPool {
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
+        // A concurrent attempt of this step took the slot first, or the resource is gone.
         if (codes[0] === CONDITIONAL_CHECK_FAILED) {
-          const again = await heldBy(resourceId);
-          if (!again.exists) throw new NotFoundError('Resource', resourceId);
-          return 'ALREADY_RESERVED';
+          return (await heldBy(resourceId)).exists ? 'ALREADY_RESERVED' : 'RESOURCE_GONE';
         }
-        if (codes[1] === CONDITIONAL_CHECK_FAILED) {
-          throw new CapacityUnavailableError(`No capacity left for ${flavor} in ${region}`, { region, flavor });
-        }
+        if (codes[1] === CONDITIONAL_CHECK_FAILED) return 'NO_SLOT';
         throw error;
       }
     },
