@@ -5,6 +5,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import { tableEnv } from './environment.js';
 
 /**
  * One persistence layer per idempotent command, never a shared one: Powertools configures a layer once, with the
@@ -13,7 +14,7 @@ import type { Context } from 'aws-lambda';
  * client's idempotency key.
  */
 function newStore(): DynamoDBPersistenceLayer {
-  return new DynamoDBPersistenceLayer({ tableName: requiredEnv('IDEMPOTENCY_TABLE_NAME') });
+  return new DynamoDBPersistenceLayer({ tableName: requiredEnv(tableEnv('IDEMPOTENCY')) });
 }
 
 export function requiredEnv(name: string): string {

@@ -15,6 +15,14 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import {
+  type QueueName,
+  queueEnv,
+  type StateMachineName,
+  stateMachineEnv,
+  type TableName,
+  tableEnv,
+} from '../../shared/environment.js';
 import { tuning } from '../config/tuning.js';
 import { FunctionBundler } from './function-bundler.js';
 import { KEEP_EVERYTHING, type StageSettings } from './stage-settings.js';
@@ -92,8 +100,8 @@ export class AppFunction extends LambdaFunction {
    * Sets `<NAME>_TABLE_NAME` and grants `access` to the table (and its key). `put` grants PutItem alone: the
    * function can add items but never update or delete one (the audit trail).
    */
-  bindTable(name: string, table: ITable, access: 'read' | 'write' | 'readWrite' | 'put'): this {
-    this.addEnvironment(`${name}_TABLE_NAME`, table.tableName);
+  bindTable(name: TableName, table: ITable, access: 'read' | 'write' | 'readWrite' | 'put'): this {
+    this.addEnvironment(tableEnv(name), table.tableName);
     if (access === 'read') table.grantReadData(this);
     else if (access === 'write') table.grantWriteData(this);
     else if (access === 'readWrite') table.grantReadWriteData(this);
@@ -118,15 +126,15 @@ export class AppFunction extends LambdaFunction {
   }
 
   /** Sets `<NAME>_QUEUE_URL` and grants sending to that queue only (and encrypting with its key). */
-  bindQueue(name: string, queue: IQueue): this {
-    this.addEnvironment(`${name}_QUEUE_URL`, queue.queueUrl);
+  bindQueue(name: QueueName, queue: IQueue): this {
+    this.addEnvironment(queueEnv(name), queue.queueUrl);
     queue.grantSendMessages(this);
     return this;
   }
 
   /** Sets `<NAME>_STATE_MACHINE_ARN`; `start` may start executions, `read` may describe them and read their history. */
-  bindStateMachine(name: string, stateMachine: IStateMachine, access: ReadonlyArray<'start' | 'read'>): this {
-    this.addEnvironment(`${name}_STATE_MACHINE_ARN`, stateMachine.stateMachineArn);
+  bindStateMachine(name: StateMachineName, stateMachine: IStateMachine, access: ReadonlyArray<'start' | 'read'>): this {
+    this.addEnvironment(stateMachineEnv(name), stateMachine.stateMachineArn);
     if (access.includes('start')) stateMachine.grantStartExecution(this);
     if (access.includes('read')) stateMachine.grantRead(this);
     return this;

@@ -4,6 +4,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CartLookup, CartSummary } from '../ports/cart-lookup.js';
 
@@ -12,7 +13,7 @@ export function dynamoCartLookup(): CartLookup {
     async find(cartId) {
       const { Item } = await dynamoDocumentClient().send(
         new GetCommand({
-          TableName: requiredEnv('CARTS_TABLE_NAME'),
+          TableName: requiredEnv(tableEnv('CARTS')),
           Key: { cartId },
           // A customer checks out right after adding the last item: an eventually consistent read could miss it.
           ConsistentRead: true,

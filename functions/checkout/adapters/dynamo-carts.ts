@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CartOwner } from '../domain/carts.js';
 import type { CartRepository, StoredCart } from '../ports/carts.js';
@@ -11,7 +12,7 @@ const OWNED_BY_CALLER = 'attribute_exists(cartId) AND ownerSub = :ownerSub AND t
 /** The carts table (CARTS_TABLE_NAME), keyed by `cartId`; items are a map from SKU to `{ quantity }`. */
 export function dynamoCarts(): CartRepository {
   const client = dynamoDocumentClient();
-  const tableName = () => requiredEnv('CARTS_TABLE_NAME');
+  const tableName = () => requiredEnv(tableEnv('CARTS'));
   const ownerValues = (owner: CartOwner) => ({ ':ownerSub': owner.ownerSub, ':tenantId': owner.tenantId });
 
   /** Runs a conditional update of an owned cart; `undefined` when the cart is missing or someone else's. */

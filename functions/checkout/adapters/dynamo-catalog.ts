@@ -1,6 +1,7 @@
 import { BatchGetCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { Product } from '../../../shared/contracts/checkout-api.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { TransientError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CatalogRepository } from '../ports/catalog.js';
@@ -18,7 +19,7 @@ export interface DynamoCatalogOptions {
 /** The catalog table (CATALOG_TABLE_NAME), keyed by `sku`. */
 export function dynamoCatalog(options: DynamoCatalogOptions = {}): CatalogRepository {
   const client = dynamoDocumentClient();
-  const tableName = () => requiredEnv('CATALOG_TABLE_NAME');
+  const tableName = () => requiredEnv(tableEnv('CATALOG'));
   const consistentRead = options.consistentRead ?? false;
 
   return {

@@ -6,12 +6,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { ConflictError, NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CheckoutRecord, Checkouts } from '../ports/checkouts.js';
 
 export function dynamoCheckouts(): Checkouts {
-  const tableName = () => requiredEnv('CHECKOUTS_TABLE_NAME');
+  const tableName = () => requiredEnv(tableEnv('CHECKOUTS'));
   const client = () => dynamoDocumentClient();
 
   const find = async (checkoutId: string): Promise<CheckoutRecord | undefined> => {

@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { aggregateLines, type OrderLine } from '../domain/lines.js';
@@ -22,8 +23,8 @@ export interface StoredReservation {
  */
 export function dynamoInventory(): InventoryRepository {
   const client = dynamoDocumentClient();
-  const catalogTable = () => requiredEnv('CATALOG_TABLE_NAME');
-  const reservationsTable = () => requiredEnv('RESERVATIONS_TABLE_NAME');
+  const catalogTable = () => requiredEnv(tableEnv('CATALOG'));
+  const reservationsTable = () => requiredEnv(tableEnv('RESERVATIONS'));
 
   return {
     async reserve(checkoutId, lines) {

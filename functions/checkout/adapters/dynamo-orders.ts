@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { ConflictError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
@@ -14,9 +15,9 @@ import type { OrderRepository, StoredOrder } from '../ports/orders.js';
  */
 export function dynamoOrders(): OrderRepository {
   const client = dynamoDocumentClient();
-  const ordersTable = () => requiredEnv('ORDERS_TABLE_NAME');
-  const reservationsTable = () => requiredEnv('RESERVATIONS_TABLE_NAME');
-  const catalogTable = () => requiredEnv('CATALOG_TABLE_NAME');
+  const ordersTable = () => requiredEnv(tableEnv('ORDERS'));
+  const reservationsTable = () => requiredEnv(tableEnv('RESERVATIONS'));
+  const catalogTable = () => requiredEnv(tableEnv('CATALOG'));
 
   const moveReservation = (checkoutId: string, from: string, to: string, now: string) => ({
     Update: {

@@ -5,6 +5,7 @@ import {
   isConditionalCheckFailed,
 } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
@@ -20,8 +21,8 @@ const refundKey = (paymentId: string, refundId: string) => ({ pk: `PAYMENT#${pay
  */
 export function dynamoPayments(): PaymentRepository {
   const client = dynamoDocumentClient();
-  const paymentsTable = () => requiredEnv('PAYMENTS_TABLE_NAME');
-  const ordersTable = () => requiredEnv('ORDERS_TABLE_NAME');
+  const paymentsTable = () => requiredEnv(tableEnv('PAYMENTS'));
+  const ordersTable = () => requiredEnv(tableEnv('ORDERS'));
 
   const getPayment = async (paymentId: string): Promise<StoredPayment | undefined> => {
     const { Item } = await client.send(

@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { ChannelName } from '../domain/notifications.js';
@@ -22,7 +23,7 @@ export function dynamoNotificationLog(): NotificationLog {
       try {
         await dynamoDocumentClient().send(
           new PutCommand({
-            TableName: requiredEnv('NOTIFICATIONS_TABLE_NAME'),
+            TableName: requiredEnv(tableEnv('NOTIFICATIONS')),
             Item: {
               recipient: notification.recipient,
               sk: notificationSortKey(notification),

@@ -2,6 +2,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import {
   PaymentDeclinedError,
   PaymentGatewayTimeoutError,
@@ -58,7 +59,7 @@ export interface SimulatedPaymentGatewayOptions {
  */
 export function simulatedPaymentGateway(options: SimulatedPaymentGatewayOptions = {}): PaymentGateway {
   const client = dynamoDocumentClient();
-  const table = () => requiredEnv('PAYMENTS_TABLE_NAME');
+  const table = () => requiredEnv(tableEnv('PAYMENTS'));
   const sleep = options.sleep ?? wait;
   const partition = (checkoutId: string) => `${SIMULATED_GATEWAY_PREFIX}${checkoutId}`;
 

@@ -2,13 +2,14 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws/step-functions-client.js';
 import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
+import { stateMachineEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CheckoutSaga, SagaExecutionStatus } from '../ports/checkouts.js';
 
 export function stepFunctionsCheckoutSaga(): CheckoutSaga {
   return {
     async start(input) {
-      const stateMachineArn = requiredEnv('CHECKOUT_STATE_MACHINE_ARN');
+      const stateMachineArn = requiredEnv(stateMachineEnv('CHECKOUT'));
       try {
         const { executionArn } = await stepFunctions().send(
           new StartExecutionCommand({

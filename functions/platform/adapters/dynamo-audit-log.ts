@@ -10,6 +10,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { AuditRecord } from '../domain/audit.js';
 import type { AuditAppender, AuditReader } from '../ports/audit-log.js';
@@ -25,7 +26,7 @@ export function dynamoAuditAppender(): AuditAppender {
     async append(record) {
       const putOnce = (item: object) => ({
         Put: {
-          TableName: requiredEnv('AUDIT_TABLE_NAME'),
+          TableName: requiredEnv(tableEnv('AUDIT')),
           Item: item,
           ConditionExpression: 'attribute_not_exists(srn)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -77,7 +78,7 @@ export function dynamoAuditReader(): AuditReader {
       for (let page = 0; page < MAX_TRAIL_PAGES; page++) {
         const response = await dynamoDocumentClient().send(
           new QueryCommand({
-            TableName: requiredEnv('AUDIT_TABLE_NAME'),
+            TableName: requiredEnv(tableEnv('AUDIT')),
             KeyConditionExpression: 'srn = :srn',
             ExpressionAttributeValues: { ':srn': srn },
             // The sort key starts with the ISO time: descending is newest first.

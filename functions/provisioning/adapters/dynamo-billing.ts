@@ -5,6 +5,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { Meter } from '../domain/usage.js';
@@ -34,7 +35,7 @@ export function dynamoMeterSource(): MeterSource {
       let exclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const page = await dynamoDocumentClient().send(
-          new ScanCommand({ TableName: requiredEnv('METERS_TABLE_NAME'), ExclusiveStartKey: exclusiveStartKey }),
+          new ScanCommand({ TableName: requiredEnv(tableEnv('METERS')), ExclusiveStartKey: exclusiveStartKey }),
         );
         for (const item of page.Items ?? []) {
           const parsed = StoredMeter.safeParse(item);
@@ -62,7 +63,7 @@ export function dynamoUsageLedger(): UsageLedger {
       // replaces the earlier one (an hour still running grows; a finished hour is rewritten with the same numbers).
       await dynamoDocumentClient().send(
         new PutCommand({
-          TableName: requiredEnv('USAGE_TABLE_NAME'),
+          TableName: requiredEnv(tableEnv('USAGE')),
           Item: {
             projectId: usage.projectId,
             period: usage.period,

@@ -6,6 +6,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CapacityPool } from '../ports/capacity.js';
 import { settleRefusedRelease } from './dynamo-conditions.js';
@@ -14,8 +15,8 @@ export const capacityKey = (region: string, flavor: string): string => `${region
 
 export function dynamoCapacity(): CapacityPool {
   const client = () => dynamoDocumentClient();
-  const capacityTable = () => requiredEnv('CAPACITY_TABLE_NAME');
-  const resourcesTable = () => requiredEnv('RESOURCES_TABLE_NAME');
+  const capacityTable = () => requiredEnv(tableEnv('CAPACITY'));
+  const resourcesTable = () => requiredEnv(tableEnv('RESOURCES'));
 
   const heldBy = async (resourceId: string): Promise<{ exists: boolean; held?: string }> => {
     const { Item } = await client().send(

@@ -5,6 +5,7 @@ import {
   isConditionalCheckFailed,
 } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 
@@ -15,7 +16,7 @@ export async function dropHold(resourceId: string, marker: HoldMarker): Promise<
   try {
     await dynamoDocumentClient().send(
       new UpdateCommand({
-        TableName: requiredEnv('RESOURCES_TABLE_NAME'),
+        TableName: requiredEnv(tableEnv('RESOURCES')),
         Key: { resourceId },
         UpdateExpression: 'SET updatedAt = :now REMOVE #marker',
         ConditionExpression: 'attribute_exists(#marker)',

@@ -5,11 +5,12 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { MeterRecord, Meters } from '../ports/meters.js';
 
 export function dynamoMeters(): Meters {
-  const tableName = () => requiredEnv('METERS_TABLE_NAME');
+  const tableName = () => requiredEnv(tableEnv('METERS'));
   const client = () => dynamoDocumentClient();
 
   return {

@@ -2,11 +2,12 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { ProjectRecord, Projects } from '../ports/projects.js';
 
 export function dynamoProjects(): Projects {
-  const tableName = () => requiredEnv('PROJECTS_TABLE_NAME');
+  const tableName = () => requiredEnv(tableEnv('PROJECTS'));
 
   const find = async (projectId: string): Promise<ProjectRecord | undefined> => {
     const { Item } = await dynamoDocumentClient().send(

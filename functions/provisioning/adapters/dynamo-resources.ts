@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { ConflictError } from '../../../shared/errors.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { ResourceRecord, Resources, TransitionOutcome } from '../ports/resources.js';
@@ -21,7 +22,7 @@ interface ConditionalUpdate {
 }
 
 export function dynamoResources(): Resources {
-  const tableName = () => requiredEnv('RESOURCES_TABLE_NAME');
+  const tableName = () => requiredEnv(tableEnv('RESOURCES'));
   const client = () => dynamoDocumentClient();
 
   const find = async (resourceId: string): Promise<ResourceRecord | undefined> => {

@@ -11,6 +11,7 @@ import {
 } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { usageCeiling, ZERO } from '../domain/quota.js';
 import type { TenantQuotas, TenantUsage } from '../ports/tenant-quotas.js';
@@ -26,8 +27,8 @@ const DIMENSION_NAMES = {
 
 export function dynamoTenantQuotas(): TenantQuotas {
   const client = () => dynamoDocumentClient();
-  const tenantsTable = () => requiredEnv('TENANTS_TABLE_NAME');
-  const resourcesTable = () => requiredEnv('RESOURCES_TABLE_NAME');
+  const tenantsTable = () => requiredEnv(tableEnv('TENANTS'));
+  const resourcesTable = () => requiredEnv(tableEnv('RESOURCES'));
 
   const find = async (tenantId: string): Promise<TenantUsage | undefined> => {
     const { Item } = await client().send(

@@ -2,6 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { UsageLine } from '../../../shared/contracts/provisioning-api.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { UsagePeriodRecord, UsageReader } from '../ports/usage-reader.js';
 
@@ -16,7 +17,7 @@ export function dynamoUsageReader(): UsageReader {
       for (let page = 0; page < MAX_PAGES; page++) {
         const response = await dynamoDocumentClient().send(
           new QueryCommand({
-            TableName: requiredEnv('USAGE_TABLE_NAME'),
+            TableName: requiredEnv(tableEnv('USAGE')),
             KeyConditionExpression: 'projectId = :projectId',
             ExpressionAttributeValues: { ':projectId': projectId },
             // Periods sort as text in time order (`YYYY-MM-DDTHH`), so the sort key gives oldest first.

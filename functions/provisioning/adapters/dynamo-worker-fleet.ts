@@ -6,13 +6,14 @@
 import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
+import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { SlotLeaseRecord } from '../domain/worker-fleet.js';
 import type { WorkerFleet } from '../ports/worker-fleet.js';
 
 export function dynamoWorkerFleet(): WorkerFleet {
   const client = () => dynamoDocumentClient();
-  const table = () => requiredEnv('WORKER_FLEET_TABLE_NAME');
+  const table = () => requiredEnv(tableEnv('WORKER_FLEET'));
 
   /** Runs a conditional write: `true` if it applied, `false` if its condition refused it. */
   const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {

@@ -1,6 +1,7 @@
 /** The queue the node agents take commands from (WORKER_QUEUE_URL). */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '../../../shared/aws/sqs-client.js';
+import { queueEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { WorkerQueue } from '../ports/worker-fleet.js';
 
@@ -8,7 +9,7 @@ export function sqsWorkerQueue(): WorkerQueue {
   return {
     async send(command) {
       await sqs().send(
-        new SendMessageCommand({ QueueUrl: requiredEnv('WORKER_QUEUE_URL'), MessageBody: JSON.stringify(command) }),
+        new SendMessageCommand({ QueueUrl: requiredEnv(queueEnv('WORKER')), MessageBody: JSON.stringify(command) }),
       );
     },
   };

@@ -6,6 +6,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws/step-functions-client.js';
 import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
 import type { ProvisionSagaInput } from '../../../shared/contracts/provisioning-saga.js';
+import { stateMachineEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { deprovisionExecutionName, provisionExecutionName } from '../domain/ids.js';
@@ -36,10 +37,10 @@ export function stepFunctionsProvisioningSagas(): ProvisioningSagas {
 
   return {
     startProvision: (input) =>
-      start(requiredEnv('PROVISION_STATE_MACHINE_ARN'), provisionExecutionName(input.resourceId), input),
+      start(requiredEnv(stateMachineEnv('PROVISION')), provisionExecutionName(input.resourceId), input),
 
     startDeprovision: (input, attempt) =>
-      start(requiredEnv('DEPROVISION_STATE_MACHINE_ARN'), deprovisionExecutionName(input.resourceId, attempt), input),
+      start(requiredEnv(stateMachineEnv('DEPROVISION')), deprovisionExecutionName(input.resourceId, attempt), input),
 
     status: async (executionArn) => (await executionStatus(executionArn)) as SagaExecutionStatus | undefined,
 
