@@ -23,18 +23,13 @@ export interface JwtVerificationConfig {
   readonly publicKeys: ReadonlyArray<{ readonly kid: string; readonly publicKeyPem: string }>;
 }
 
+/** A stage: the settings its constructs receive (`StageSettings`: data protection, logs), and the rest. */
 export interface StageConfig extends StageSettings {
   readonly name: StageName;
   /** CDK construct id of the stage: `Local`, `Dev`, `Staging`, `Prod`. */
   readonly id: string;
   readonly account: string;
   readonly region: string;
-  /** What happens to data when a stack is deleted or a table replaced. */
-  readonly removalPolicy: RemovalPolicy;
-  readonly pointInTimeRecovery: boolean;
-  readonly deletionProtection: boolean;
-  readonly logRetention: RetentionDays;
-  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly jwt: JwtVerificationConfig;
   /** Receives alarm notifications; none means the topic has no subscriber yet. */
   readonly alarmEmail?: string;

@@ -29,7 +29,7 @@ export interface RunnableStateMachine {
 export interface ExecutionServices {
   integrations: TaskIntegrations;
   /** Executions of the same Step Functions, for `states:startExecution` Tasks. */
-  nested?: NestedExecutions;
+  nested: NestedExecutions;
   tokens: TaskTokenRegistry;
   log?: (line: string) => void;
   retryIntervalOverrideMs?: number;
@@ -93,7 +93,7 @@ export class Execution implements ExecutionEntry, AttemptHost {
     return this.services.integrations;
   }
 
-  get nested(): NestedExecutions | undefined {
+  get nested(): NestedExecutions {
     return this.services.nested;
   }
 

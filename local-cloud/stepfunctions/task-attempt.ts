@@ -112,12 +112,13 @@ export class TaskAttempt {
   }
 
   private async awaitJob(started: NestedExecutionStarted): Promise<unknown> {
-    const nested = this.host.nested;
-    if (nested === undefined) throw new StatesRuntimeError('states:startExecution is not available here');
     this.job = started;
-    const result = await awaitNestedExecution(this.spec.route, started, nested);
-    this.job = undefined;
-    return result;
+    try {
+      return await awaitNestedExecution(this.spec.route, started, this.host.nested);
+    } finally {
+      // Closed, however it ended: nothing left to stop.
+      this.job = undefined;
+    }
   }
 
   private race<T>(work: Promise<T>): Promise<T> {
@@ -166,7 +167,7 @@ export class TaskAttempt {
     if (job === undefined) return;
     this.job = undefined;
     this.host.nested
-      ?.stop(job.ExecutionArn, { error: 'States.Aborted', cause: 'The parent Task of this execution ended first' })
+      .stop(job.ExecutionArn, { error: 'States.Aborted', cause: 'The parent Task of this execution ended first' })
       .catch((error: unknown) =>
         this.host.log?.(`[stepfunctions] could not stop ${job.ExecutionArn}: ${String(error)}`),
       );

@@ -12,8 +12,8 @@ import type { InvokeFunctionResult, LambdaFunctionError, TaskIntegrations } from
 /** What a Task's call reaches: the rest of the local cloud, and this Step Functions' own executions. */
 export interface TaskCallTargets {
   readonly integrations: TaskIntegrations;
-  /** For `states:startExecution`; a definition that uses it is refused where none is given. */
-  readonly nested?: NestedExecutions;
+  /** For `states:startExecution`. */
+  readonly nested: NestedExecutions;
   readonly log?: (line: string) => void;
 }
 
@@ -46,7 +46,6 @@ export async function invokeTaskRoute(route: TaskRoute, input: unknown, targets:
     case 'service':
       return callServiceIntegration(route, input, integrations);
     case 'stateMachine': {
-      if (nested === undefined) throw new StatesRuntimeError('states:startExecution is not available here');
       const request = nestedExecutionRequest(input);
       // A refused start (a name in use, a missing machine) fails as StepFunctions.<code>, e.g. ExecutionAlreadyExists.
       return guarded(route, async () => startNestedExecution(request, nested));

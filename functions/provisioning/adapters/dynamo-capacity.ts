@@ -3,13 +3,13 @@
  * Taking a slot moves `used` and marks the resource (`capacityHeld`, RESOURCES_TABLE_NAME) in one transaction, so a
  * repeated step never takes two slots and a release gives back the one that was taken.
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CapacityPool } from '../ports/capacity.js';
-import { settleRefusedRelease } from './dynamo-conditions.js';
+import { readHold, settleRefusedHold, settleRefusedRelease } from './dynamo-conditions.js';
 
 export const capacityKey = (region: string, flavor: string): string => `${region}#${flavor}`;
 
@@ -18,24 +18,11 @@ export function dynamoCapacity(): CapacityPool {
   const capacityTable = () => requiredEnv(tableEnv('CAPACITY'));
   const resourcesTable = () => requiredEnv(tableEnv('RESOURCES'));
 
-  const heldBy = async (resourceId: string): Promise<{ exists: boolean; held?: string }> => {
-    const { Item } = await client().send(
-      new GetCommand({
-        TableName: resourcesTable(),
-        Key: { resourceId },
-        ConsistentRead: true,
-        ProjectionExpression: 'resourceId, capacityHeld',
-      }),
-    );
-    if (!Item) return { exists: false };
-    return typeof Item.capacityHeld === 'string' ? { exists: true, held: Item.capacityHeld } : { exists: true };
-  };
-
   return {
     async reserve({ resourceId, region, flavor }) {
-      const resource = await heldBy(resourceId);
-      if (!resource.exists) return 'RESOURCE_GONE';
-      if (resource.held) return 'ALREADY_RESERVED';
+      const resource = await readHold(resourceId, 'capacityHeld');
+      if (!resource) return 'RESOURCE_GONE';
+      if (resource.held !== undefined) return 'ALREADY_RESERVED';
       const pk = capacityKey(region, flavor);
       const now = new Date().toISOString();
       try {
@@ -69,18 +56,15 @@ export function dynamoCapacity(): CapacityPool {
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
-        // A concurrent attempt of this step took the slot first, or the resource is gone.
-        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
-          return (await heldBy(resourceId)).exists ? 'ALREADY_RESERVED' : 'RESOURCE_GONE';
-        }
+        if (codes[0] === CONDITIONAL_CHECK_FAILED) return settleRefusedHold(resourceId, 'capacityHeld');
         if (codes[1] === CONDITIONAL_CHECK_FAILED) return 'NO_SLOT';
         throw error;
       }
     },
 
     async release(resourceId) {
-      const { held } = await heldBy(resourceId);
-      if (!held) return 'NOTHING_HELD';
+      const held = (await readHold(resourceId, 'capacityHeld'))?.held;
+      if (typeof held !== 'string') return 'NOTHING_HELD';
       try {
         await client().send(
           new TransactWriteCommand({

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CONDITIONAL_CHECK_FAILED,
   cancellationCodes,
@@ -9,9 +9,35 @@ import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 
-/** Removes a hold marker (`quotaHeld`, `capacityHeld`) from a resource; nothing happens when it is not there. */
+/** Where a resource records what it holds of a pool: its tenant's quota, or a capacity slot. */
 export type HoldMarker = 'quotaHeld' | 'capacityHeld';
 
+/** What the resource holds under `marker` (the stored value, if any); `undefined` when the resource does not exist. */
+export async function readHold(resourceId: string, marker: HoldMarker): Promise<{ held?: unknown } | undefined> {
+  const { Item } = await dynamoDocumentClient().send(
+    new GetCommand({
+      TableName: requiredEnv(tableEnv('RESOURCES')),
+      Key: { resourceId },
+      ConsistentRead: true,
+      ProjectionExpression: `resourceId, ${marker}`,
+    }),
+  );
+  if (!Item) return undefined;
+  return Item[marker] == null ? {} : { held: Item[marker] };
+}
+
+/**
+ * A hold transaction refused on the resource's marker (its first action): a concurrent attempt of the same step took
+ * the hold first, or the resource is gone.
+ */
+export async function settleRefusedHold(
+  resourceId: string,
+  marker: HoldMarker,
+): Promise<'ALREADY_RESERVED' | 'RESOURCE_GONE'> {
+  return (await readHold(resourceId, marker)) ? 'ALREADY_RESERVED' : 'RESOURCE_GONE';
+}
+
+/** Removes a hold marker from a resource; nothing happens when it is not there. */
 export async function dropHold(resourceId: string, marker: HoldMarker): Promise<void> {
   try {
     await dynamoDocumentClient().send(

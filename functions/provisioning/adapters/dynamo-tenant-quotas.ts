@@ -15,7 +15,7 @@ import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
 import { usageCeiling, ZERO } from '../domain/quota.js';
 import type { TenantQuotas, TenantUsage } from '../ports/tenant-quotas.js';
-import { settleRefusedRelease } from './dynamo-conditions.js';
+import { readHold, settleRefusedHold, settleRefusedRelease } from './dynamo-conditions.js';
 
 const DIMENSION_NAMES = {
   '#used': 'used',
@@ -35,19 +35,6 @@ export function dynamoTenantQuotas(): TenantQuotas {
       new GetCommand({ TableName: tenantsTable(), Key: { tenantId }, ConsistentRead: true }),
     );
     return Item ? toTenantUsage(Item) : undefined;
-  };
-
-  const heldBy = async (resourceId: string): Promise<{ exists: boolean; held?: ResourceAmounts }> => {
-    const { Item } = await client().send(
-      new GetCommand({
-        TableName: resourcesTable(),
-        Key: { resourceId },
-        ConsistentRead: true,
-        ProjectionExpression: 'resourceId, quotaHeld, tenantId',
-      }),
-    );
-    if (!Item) return { exists: false };
-    return Item.quotaHeld ? { exists: true, held: amountsOf(Item.quotaHeld) } : { exists: true };
   };
 
   /** The first reservation of a tenant creates its item with the default quotas; a concurrent creator wins harmlessly. */
@@ -78,9 +65,9 @@ export function dynamoTenantQuotas(): TenantQuotas {
     findOrCreate: ensureTenant,
 
     async holdOf(resourceId) {
-      const resource = await heldBy(resourceId);
-      if (!resource.exists) return undefined;
-      return resource.held ? { held: resource.held } : {};
+      const resource = await readHold(resourceId, 'quotaHeld');
+      if (!resource) return undefined;
+      return resource.held === undefined ? {} : { held: amountsOf(resource.held) };
     },
 
     async hold({ tenant, resourceId, demand }) {
@@ -133,10 +120,7 @@ export function dynamoTenantQuotas(): TenantQuotas {
       } catch (error) {
         const codes = cancellationCodes(error);
         if (!codes) throw error;
-        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
-          // A concurrent attempt of this step took the quota first, or the resource is gone.
-          return (await heldBy(resourceId)).exists ? 'ALREADY_RESERVED' : 'RESOURCE_GONE';
-        }
+        if (codes[0] === CONDITIONAL_CHECK_FAILED) return settleRefusedHold(resourceId, 'quotaHeld');
         if (codes[1] !== CONDITIONAL_CHECK_FAILED) throw error;
         return 'USAGE_CHANGED';
       }

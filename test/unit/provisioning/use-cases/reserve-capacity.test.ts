@@ -3,20 +3,9 @@ import type { CapacityPool, SlotAttempt } from '../../../../functions/provisioni
 import { reserveCapacity } from '../../../../functions/provisioning/use-cases/reserve-capacity.js';
 import type { ResourceStepCommand } from '../../../../shared/contracts/provisioning-saga.js';
 import { CapacityUnavailableError, NotFoundError } from '../../../../shared/errors.js';
+import { SAGA_INPUT } from '../harness.js';
 
-const COMMAND: ResourceStepCommand = {
-  resourceId: 'res_1',
-  srn: 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_1',
-  tenantId: 'tenant-a',
-  projectId: 'prj_1',
-  type: 'vm',
-  flavor: 'vm.small',
-  region: 'eu-west-1',
-  name: 'web-1',
-  correlationId: 'corr-1',
-  requestedBy: { sub: 'u1', tenant: 'tenant-a', roles: ['member'] },
-  requestedAt: '2026-01-01T00:00:00.000Z',
-};
+const COMMAND: ResourceStepCommand = SAGA_INPUT;
 
 function poolAnswering(attempt: SlotAttempt): CapacityPool {
   return { reserve: async () => attempt, release: async () => 'NOTHING_HELD' };

@@ -3,20 +3,9 @@ import type { HoldAttempt, TenantQuotas, TenantUsage } from '../../../../functio
 import { reserveQuota } from '../../../../functions/provisioning/use-cases/reserve-quota.js';
 import type { ResourceAmounts, ResourceStepCommand } from '../../../../shared/contracts/provisioning-saga.js';
 import { NotFoundError, QuotaExceededError, TransientError } from '../../../../shared/errors.js';
+import { SAGA_INPUT } from '../harness.js';
 
-const COMMAND: ResourceStepCommand = {
-  resourceId: 'res_1',
-  srn: 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_1',
-  tenantId: 'tenant-a',
-  projectId: 'prj_1',
-  type: 'vm',
-  flavor: 'vm.small',
-  region: 'eu-west-1',
-  name: 'web-1',
-  correlationId: 'corr-1',
-  requestedBy: { sub: 'u1', tenant: 'tenant-a', roles: ['member'] },
-  requestedAt: '2026-01-01T00:00:00.000Z',
-};
+const COMMAND: ResourceStepCommand = SAGA_INPUT;
 const VM_SMALL: ResourceAmounts = { vcpu: 1, memoryGiB: 2, storageGiB: 0 };
 const DEFAULTS: ResourceAmounts = { vcpu: 8, memoryGiB: 32, storageGiB: 100 };
 
