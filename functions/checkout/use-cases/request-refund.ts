@@ -1,6 +1,7 @@
 import type { RefundView } from '../../../shared/contracts/checkout-api.js';
 import type { Principal } from '../../../shared/contracts/common.js';
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../../shared/errors.js';
+import { requestedRefundIdFor } from '../domain/ids.js';
 import { decideRefund, remainingRefundableCents } from '../domain/refunds.js';
 import type { OrderRepository } from '../ports/orders.js';
 import { isStaff } from './get-order.js';
@@ -10,8 +11,8 @@ export interface RequestRefundCommand {
   readonly orderId: string;
   /** Omitted: refund everything that remains. */
   readonly amountCents?: number | undefined;
-  /** Derived from the caller and their Idempotency-Key, so a repeated request finds its own refund. */
-  readonly refundId: string;
+  /** The client's Idempotency-Key: the refund's id derives from it and the caller, so a repeat finds its own refund. */
+  readonly idempotencyKey: string;
   readonly principal: Principal;
   readonly correlationId: string;
 }
@@ -21,7 +22,8 @@ export async function requestRefund(
   command: RequestRefundCommand,
   deps: RefundDeps & { orders: OrderRepository },
 ): Promise<RefundView> {
-  const { orderId, refundId } = command;
+  const { orderId } = command;
+  const refundId = requestedRefundIdFor(command.principal.sub, command.idempotencyKey);
   const order = await deps.orders.getOrder(orderId);
   if (!order || order.tenantId !== command.principal.tenant || !isStaff(command.principal)) {
     throw new NotFoundError('Order', orderId);

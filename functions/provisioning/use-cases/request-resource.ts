@@ -7,7 +7,6 @@ import type { Principal } from '../../../shared/contracts/common.js';
 import type { RequestResourceBody, ResourceAccepted } from '../../../shared/contracts/provisioning-api.js';
 import type { ProvisionSagaInput, ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
 import { BusinessRuleError, ConflictError, TransientError } from '../../../shared/errors.js';
-import { type IdempotentCommand, idempotentCommand } from '../../../shared/idempotency.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
 import { demandOf, resolveFlavor } from '../domain/flavors.js';
 import { resourceIdFor } from '../domain/ids.js';
@@ -196,19 +195,4 @@ async function recordCreation(
 
 function accepted(resource: ResourceRecord): ResourceAccepted {
   return { resourceId: resource.resourceId, srn: resource.srn, status: 'PROVISIONING' };
-}
-
-/**
- * `requestResource` run once per idempotency key: a repeat with the same body answers the first result; another body
- * is refused (Powertools' `IdempotencyValidationError`, 409). The derived resource id makes repeats safe even after
- * the idempotency record expired. Ports are built on first use, so importing a handler needs no environment.
- */
-export function idempotentRequestResource(
-  ports: () => RequestResourcePorts,
-): IdempotentCommand<{ idempotencyKey: string; payload: unknown; command: RequestResourceCommand }, ResourceAccepted> {
-  return idempotentCommand(
-    (input: { idempotencyKey: string; payload: unknown; command: RequestResourceCommand }) =>
-      requestResource(input.command, ports()),
-    { keyPath: 'idempotencyKey', payloadPath: 'payload' },
-  );
 }
