@@ -7,6 +7,19 @@ export interface TableToProbe {
   readonly sortKey?: string;
 }
 
+export interface BuildInfo {
+  readonly version: string;
+  readonly commit: string;
+  readonly buildDate: string;
+}
+
+/** What a readiness check is about: the tables to probe, and what it reports besides (the build, the uptime). */
+export interface ReadinessInput {
+  readonly tables: readonly TableToProbe[];
+  readonly build: BuildInfo;
+  readonly uptimeSeconds: number;
+}
+
 export type CheckStatus = 'ok' | 'fail';
 
 export interface HealthCheckResult {

@@ -6,30 +6,13 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { NotFoundError } from '../../../shared/errors.js';
 import { apiHandler } from '../../../shared/http/api-handler.js';
 import { errorResponse } from '../../../shared/http/error-envelope.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
 import { dynamoTableProbe } from '../adapters/dynamo-table-probe.js';
-import { parseHealthCheckTables } from '../domain/health.js';
+import { readinessInputFromEnv } from '../adapters/readiness-from-env.js';
 import { checkReadiness } from '../use-cases/check-readiness.js';
 
-/** Module load is the start of this execution environment, as far as uptime is concerned. */
-const loadedAt = Date.now();
-
 const live = apiHandler({ public: true }, async () => ({ statusCode: 200, body: { status: 'ok' } }));
-
 const ready = apiHandler({ public: true }, async () => {
-  const readiness = await checkReadiness(
-    {
-      tables: parseHealthCheckTables(requiredEnv('HEALTH_CHECK_TABLES')),
-      // Build metadata is informative: its absence must not make an otherwise healthy function unready.
-      build: {
-        version: process.env.APP_VERSION ?? 'unknown',
-        commit: process.env.APP_COMMIT ?? 'unknown',
-        buildDate: process.env.APP_BUILD_DATE ?? 'unknown',
-      },
-      uptimeSeconds: Math.floor((Date.now() - loadedAt) / 1000),
-    },
-    { probe: dynamoTableProbe() },
-  );
+  const readiness = await checkReadiness(readinessInputFromEnv(), { probe: dynamoTableProbe() });
   return { statusCode: readiness.status === 'ok' ? 200 : 503, body: readiness };
 });
 

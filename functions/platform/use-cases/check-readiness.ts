@@ -2,14 +2,8 @@
 import type { z } from 'zod';
 import type { HealthReady } from '../../../shared/contracts/platform-api.js';
 import { logger } from '../../../shared/powertools/index.js';
-import { type HealthCheckResult, overallStatus, type TableToProbe } from '../domain/health.js';
+import { type HealthCheckResult, overallStatus, type ReadinessInput } from '../domain/health.js';
 import type { TableProbe } from '../ports/table-probe.js';
-
-export interface BuildInfo {
-  readonly version: string;
-  readonly commit: string;
-  readonly buildDate: string;
-}
 
 export interface CheckReadinessPorts {
   readonly probe: TableProbe;
@@ -18,7 +12,7 @@ export interface CheckReadinessPorts {
 }
 
 export async function checkReadiness(
-  input: { tables: readonly TableToProbe[]; build: BuildInfo; uptimeSeconds: number },
+  input: ReadinessInput,
   ports: CheckReadinessPorts,
 ): Promise<z.infer<typeof HealthReady>> {
   const now = ports.now ?? (() => performance.now());

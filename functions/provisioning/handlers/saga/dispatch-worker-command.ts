@@ -1,13 +1,12 @@
 /**
  * `.waitForTaskToken` task of DispatchToWorker and DestroyResource: sends the command to the node agents once a slot
- * of the fleet is free, or throws `WorkerFleetBusyError` for the saga's retrier. Needs WORKER_FLEET_SIZE and
- * WORKER_LEASE_SECONDS (the task's HeartbeatSeconds) besides its table and queue.
+ * of the fleet is free, or throws `WorkerFleetBusyError` for the saga's retrier.
  */
 import { WorkerDispatch } from '../../../../shared/contracts/provisioning-worker.js';
-import { requiredEnv } from '../../../../shared/idempotency.js';
 import { sagaStep } from '../../../../shared/saga/saga-step.js';
 import { dynamoWorkerFleet } from '../../adapters/dynamo-worker-fleet.js';
 import { sqsWorkerQueue } from '../../adapters/sqs-worker-queue.js';
+import { fleetSettingsFromEnv } from '../../adapters/worker-settings.js';
 import { systemClock } from '../../ports/clock.js';
 import { dispatchWorkerCommand } from '../../use-cases/dispatch-worker-command.js';
 import { forResource } from '../../use-cases/log-context.js';
@@ -20,8 +19,7 @@ export const handler = sagaStep(
       fleet: dynamoWorkerFleet(),
       queue: sqsWorkerQueue(),
       clock: systemClock,
-      fleetSize: Number(requiredEnv('WORKER_FLEET_SIZE')),
-      leaseMs: Number(requiredEnv('WORKER_LEASE_SECONDS')) * 1000,
+      ...fleetSettingsFromEnv(),
     }),
   ),
 );

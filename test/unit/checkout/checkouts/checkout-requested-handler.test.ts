@@ -3,8 +3,8 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isRefusal } from '../../../../functions/checkout/adapters/refused-messages.js';
 import { handler } from '../../../../functions/checkout/handlers/events/checkout-requested.js';
+import { isRefusal } from '../../../../functions/checkout/use-cases/start-requested-checkout.js';
 import { CheckoutSagaInput } from '../../../../shared/contracts/checkout-saga.js';
 import {
   ConflictError,
