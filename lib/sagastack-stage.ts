@@ -26,12 +26,36 @@ export class SagastackStage extends Stage {
 
     // Stacks holding data refuse `cdk destroy` wherever the stage retains data.
     const terminationProtection = props.config.removalPolicy === RemovalPolicy.RETAIN;
-    const common = { config: props.config, terminationProtection };
-    const platform = new PlatformStack(this, 'Platform', common);
-    const checkout = new CheckoutStack(this, 'Checkout', { ...common, platform });
-    const provisioning = new ProvisioningStack(this, 'Provisioning', { ...common, platform });
-    const audit = new AuditStack(this, 'Audit', { ...common, platform });
-    const api = new ApiStack(this, 'Api', { ...common, platform, checkout, provisioning, audit });
-    new ObservabilityStack(this, 'Observability', { ...common, platform, checkout, api });
+    const { config } = props;
+    const platform = new PlatformStack(this, 'Platform', { config, terminationProtection });
+    // Bounded contexts receive the stage's settings and the platform's shared resources, nothing else.
+    const context = { stage: config, platform, terminationProtection };
+    const checkout = new CheckoutStack(this, 'Checkout', context);
+    const provisioning = new ProvisioningStack(this, 'Provisioning', context);
+    const audit = new AuditStack(this, 'Audit', context);
+    const api = new ApiStack(this, 'Api', {
+      config,
+      terminationProtection,
+      handlers: [checkout.apiHandlers, provisioning.apiHandlers, audit.apiHandlers],
+      readinessChecks: [
+        { table: platform.idempotencyTable, keys: 'id' },
+        { table: checkout.tables.catalog, keys: 'sku' },
+        { table: provisioning.tables.tenants, keys: 'tenantId' },
+        { table: audit.tables.audit, keys: 'srn:sk' },
+      ],
+    });
+    new ObservabilityStack(this, 'Observability', {
+      terminationProtection,
+      stageName: config.name,
+      alarmTopic: platform.alarmTopic,
+      restApi: api.restApi,
+      checkoutSaga: checkout.stateMachine,
+      deadLetterQueues: [
+        checkout.queues.notifications.deadLetterQueue,
+        checkout.queues.checkoutRequests.deadLetterQueue,
+        checkout.compensationDlq,
+        checkout.undeliveredEvents,
+      ],
+    });
   }
 }

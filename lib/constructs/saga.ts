@@ -37,12 +37,15 @@ export interface SagaRetryPolicy {
 }
 
 export interface SagaProps {
-  /** Retry of every step on transient errors (the taxonomy's `TRANSIENT_ERROR_NAMES`). */
-  readonly stepRetry: SagaRetryPolicy;
-  /** Retry of every compensation, on any error: compensations must not give up easily. */
-  readonly compensationRetry: SagaRetryPolicy;
-  /** Retry of publishing an outcome event. */
-  readonly publishRetry: SagaRetryPolicy;
+  /** Retry of every step on transient errors (the taxonomy's `TRANSIENT_ERROR_NAMES`). @default tuning.retry.transient */
+  readonly stepRetry?: SagaRetryPolicy;
+  /**
+   * Retry of every compensation, on any error: compensations must not give up easily.
+   * @default tuning.retry.compensation
+   */
+  readonly compensationRetry?: SagaRetryPolicy;
+  /** Retry of publishing an outcome event. @default tuning.retry.publish */
+  readonly publishRetry?: SagaRetryPolicy;
   /**
    * Retry of a step whose earlier attempt still holds its idempotency record (`IdempotencyAlreadyInProgressError`):
    * the attempt ran, but the record was never completed or released (its answer or its last write was lost). The
@@ -106,7 +109,7 @@ export interface OutcomeSpec {
  * the others. The failure outcome then records the failure and publishes it; the execution ends FAILED.
  *
  * @example
- * const saga = new Saga(this, 'CheckoutSaga', { ...retries, compensationDlq, eventBus, timeout })
+ * const saga = new Saga(this, 'CheckoutSaga', { compensationDlq, eventBus, timeout })
  *   .step({ name: 'ReserveInventory', handler: reserveFn }, {
  *     resultPath: '$.reservation',
  *     compensateWith: { name: 'ReleaseInventory', handler: releaseFn },
@@ -134,7 +137,7 @@ export class Saga extends Construct {
     const task = this.taskOf(action, options.resultPath ?? JsonPath.DISCARD);
     this.withInProgressRetry(
       task,
-      this.props.stepRetry,
+      this.props.stepRetry ?? tuning.retry.transient,
       options.retryOn ?? [...TRANSIENT_ERROR_NAMES, 'States.Timeout'],
     );
     this.steps.push({ task, compensation: options.compensateWith });
@@ -229,7 +232,7 @@ export class Saga extends Construct {
       retryOnServiceExceptions: false,
       resultPath,
     });
-    this.withInProgressRetry(record, this.props.compensationRetry, ['States.ALL']);
+    this.withInProgressRetry(record, this.props.compensationRetry ?? tuning.retry.compensation, ['States.ALL']);
     this.outcomeRecorders.set(spec.recordWith.name, record);
     const publish = new EventBridgePutEvents(this, spec.publishName, {
       entries: [
@@ -242,7 +245,7 @@ export class Saga extends Construct {
       ],
       resultPath: JsonPath.DISCARD,
     });
-    retryWith(publish, this.props.publishRetry, ['States.ALL']);
+    retryWith(publish, this.props.publishRetry ?? tuning.retry.publish, ['States.ALL']);
     this.replayPoints.set(spec.publishName, publish);
     // An event that cannot be published is parked with the saga state, for an operator to republish.
     publish.addCatch(this.toDlq(`${spec.publishName}Undelivered`, end), {
@@ -265,7 +268,7 @@ export class Saga extends Construct {
   private compensation(action: SagaAction, next: IChainable): IChainable {
     // The comment marks the state as a compensation for readers of the definition (npm run saga, the console).
     const task = this.taskOf(action, JsonPath.DISCARD, `${COMPENSATION_COMMENT}: undoes what the saga did before`);
-    this.withInProgressRetry(task, this.props.compensationRetry, ['States.ALL']);
+    this.withInProgressRetry(task, this.props.compensationRetry ?? tuning.retry.compensation, ['States.ALL']);
     task.addCatch(this.toDlq(`${action.name}Failed`, next), {
       errors: ['States.ALL'],
       resultPath: '$.compensationFailure',
@@ -287,7 +290,7 @@ export class Saga extends Construct {
       }),
       resultPath: JsonPath.DISCARD,
     });
-    retryWith(send, this.props.publishRetry, ['States.ALL']);
+    retryWith(send, this.props.publishRetry ?? tuning.retry.publish, ['States.ALL']);
     // Nowhere left to park it: the execution's own history (and its FAILED status) is the record of last resort.
     send.addCatch(next, { errors: ['States.ALL'], resultPath: '$.dlqFailure' });
     send.next(next);

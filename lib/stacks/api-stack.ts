@@ -10,6 +10,7 @@ import {
   RestApi,
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -18,17 +19,16 @@ import { gitCommit, packageVersion } from '../build-info.js';
 import type { StageConfig } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
 import { AppFunction } from '../constructs/app-function.js';
-import type { AuditStack } from './audit-stack.js';
-import type { CheckoutStack } from './checkout-stack.js';
-import type { PlatformStack } from './platform-stack.js';
-import type { ProvisioningStack } from './provisioning-stack.js';
 
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;
-  readonly platform: PlatformStack;
-  readonly checkout: CheckoutStack;
-  readonly provisioning: ProvisioningStack;
-  readonly audit: AuditStack;
+  /**
+   * The API handlers of every context, by the command name the routes give (`handler` in the API contract); a name
+   * served by two contexts fails the synth.
+   */
+  readonly handlers: ReadonlyArray<ReadonlyMap<string, IFunction>>;
+  /** What readiness reads: one table per context, with its key attributes, e.g. `{ table: catalog, keys: 'sku' }`. */
+  readonly readinessChecks: ReadonlyArray<{ readonly table: ITableV2; readonly keys: string }>;
 }
 
 /**
@@ -54,7 +54,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, checkout, platform, provisioning, audit } = props;
+    const { config } = props;
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetention,
@@ -115,44 +115,18 @@ export class ApiStack extends Stack {
         APP_COMMIT: gitCommit(),
         APP_BUILD_DATE: new Date().toISOString(),
         // One store per bounded context: readiness means every context can reach its data.
-        HEALTH_CHECK_TABLES: [
-          `${platform.idempotencyTable.tableName}:id`,
-          `${checkout.tables.catalog.tableName}:sku`,
-          `${provisioning.tables.tenants.tableName}:tenantId`,
-          `${audit.table.tableName}:srn:sk`,
-        ].join(','),
+        HEALTH_CHECK_TABLES: props.readinessChecks.map(({ table, keys }) => `${table.tableName}:${keys}`).join(','),
       },
     });
-    for (const table of [
-      platform.idempotencyTable,
-      checkout.tables.catalog,
-      provisioning.tables.tenants,
-      audit.table,
-    ]) {
-      table.grantReadData(health);
-    }
+    for (const { table } of props.readinessChecks) table.grantReadData(health);
 
-    // Every route of the API contract, wired to its handler: the contract, docs/openapi.json and this API cannot drift.
-    const handlers: Record<string, IFunction> = {
-      'GET /health/live': health,
-      'GET /health/ready': health,
-      'GET /products': checkout.api.listProducts,
-      'GET /products/{sku}': checkout.api.getProduct,
-      'GET /carts/{cartId}': checkout.api.getCart,
-      'PUT /carts/{cartId}/items/{sku}': checkout.api.putCartItem,
-      'DELETE /carts/{cartId}/items/{sku}': checkout.api.removeCartItem,
-      'POST /checkouts': checkout.api.startCheckout,
-      'GET /checkouts/{checkoutId}': checkout.api.getCheckout,
-      'GET /orders/{orderId}': checkout.api.getOrder,
-      'POST /orders/{orderId}/refunds': checkout.api.requestRefund,
-      'POST /projects': provisioning.api.createProject,
-      'GET /projects/{projectId}': provisioning.api.getProject,
-      'POST /projects/{projectId}/resources': provisioning.api.requestResource,
-      'GET /projects/{projectId}/usage': provisioning.api.getUsage,
-      'GET /resources/{resourceId}': provisioning.api.getResource,
-      'DELETE /resources/{resourceId}': provisioning.api.deleteResource,
-      'GET /audit': audit.readHandler,
-    };
+    // Every route of the API contract, wired to the handler it names: the contract, docs/openapi.json and this API
+    // cannot drift.
+    const handlers = new Map<string, IFunction>([['Health', health]]);
+    for (const [name, handler] of props.handlers.flatMap((context) => [...context])) {
+      if (handlers.has(name)) throw new Error(`Two contexts declare the API handler ${name}`);
+      handlers.set(name, handler);
+    }
     const resources = new Map<string, IResource>([['', this.restApi.root]]);
     const resourceFor = (path: string): IResource => {
       const known = resources.get(path);
@@ -163,9 +137,12 @@ export class ApiStack extends Stack {
       return created;
     };
     for (const route of apiRoutes) {
-      const key = `${route.method} ${route.path}`;
-      const handler = handlers[key];
-      if (!handler) throw new Error(`The API contract has ${key}, but no handler is wired to it`);
+      const handler = handlers.get(route.handler);
+      if (!handler) {
+        throw new Error(
+          `The API contract routes ${route.method} ${route.path} to ${route.handler}, which no context declares`,
+        );
+      }
       const method = resourceFor(route.path).addMethod(
         route.method,
         new LambdaIntegration(handler),
@@ -182,9 +159,7 @@ export class ApiStack extends Stack {
         }
       }
     }
-    const unrouted = Object.keys(handlers).filter(
-      (key) => !apiRoutes.some((route) => `${route.method} ${route.path}` === key),
-    );
+    const unrouted = [...handlers.keys()].filter((name) => !apiRoutes.some((route) => route.handler === name));
     if (unrouted.length > 0) throw new Error(`Handlers without a route in the API contract: ${unrouted.join(', ')}`);
 
     for (const rule of ['AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-COG4']) {

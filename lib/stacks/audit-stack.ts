@@ -1,17 +1,15 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AuditEvent } from '../../shared/contracts/events/audit-events.js';
-import type { StageConfig } from '../config/stages.js';
-import { AppFunction } from '../constructs/app-function.js';
-import { AppTable } from '../constructs/app-table.js';
-import { routeEventsToQueue } from '../constructs/event-route.js';
-import { QueueWithDlq, terminalQueue } from '../constructs/queue-with-dlq.js';
-import type { PlatformStack } from './platform-stack.js';
+import type { AppFunction } from '../constructs/app-function.js';
+import { BoundedContextStack, type PlatformResources } from '../constructs/bounded-context-stack.js';
+import type { StageSettings } from '../constructs/stage-settings.js';
 
 export interface AuditStackProps extends StackProps {
-  readonly config: StageConfig;
-  readonly platform: PlatformStack;
+  /** The stage's data protection and logging. @default KEEP_EVERYTHING */
+  readonly stage?: StageSettings;
+  /** Shared bus, key, idempotency table and alarm topic. */
+  readonly platform: PlatformResources;
 }
 
 /**
@@ -19,61 +17,35 @@ export interface AuditStackProps extends StackProps {
  * which no principal holds UpdateItem or DeleteItem (the sink may only PutItem, conditionally, so it cannot overwrite
  * either). Tenant admins read it through `GET /audit?resource=<srn>`.
  */
-export class AuditStack extends Stack {
-  readonly table: ITableV2;
-  readonly readHandler: AppFunction;
+export class AuditStack extends BoundedContextStack<'audit'> {
   readonly sink: AppFunction;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
-    super(scope, id, props);
-    const { platform } = props;
-    this.table = new AppTable(this, 'Audit', {
-      stage: props.config,
-      partitionKey: 'srn',
-      sortKey: 'sk',
-      encryptionKey: platform.dataKey,
-    }).table;
-
-    this.sink = new AppFunction(this, 'AuditSinkFn', {
-      stage: props.config,
-      entry: 'functions/platform/handlers/audit/audit-sink.ts',
+    super(scope, id, {
+      ...props,
+      service: 'audit',
+      code: 'platform',
+      tables: { audit: { partitionKey: 'srn', sortKey: 'sk' } },
+    });
+    this.sink = this.command('AuditSink', {
+      on: 'events',
       description: 'Appends audit events to the audit trail',
-      serviceName: 'audit',
-    })
-      .bindIdempotency(platform.idempotencyTable)
-      .bindTable('AUDIT', this.table, 'put');
-    const queue = new QueueWithDlq(this, 'AuditQueue', {
-      removalPolicy: props.config.removalPolicy,
-      encryptionKey: platform.dataKey,
-      alarmTopic: platform.alarmTopic,
-      consumer: this.sink,
+      appends: ['audit'],
     });
-    const undelivered = terminalQueue(this, 'UndeliveredAuditEvents', {
-      removalPolicy: props.config.removalPolicy,
-      encryptionKey: platform.dataKey,
-      alarmTopic: platform.alarmTopic,
-      whose: 'the audit rule target',
-    });
-    routeEventsToQueue(this, 'AuditRule', {
-      eventBus: platform.eventBus,
-      detailTypes: [AuditEvent.detailType],
-      queue: queue.queue,
-      deadLetterQueue: undelivered,
-    });
+    const queue = this.consumerQueue('AuditQueue', this.sink);
+    const undelivered = this.terminalQueue('UndeliveredAuditEvents', 'the audit rule target');
+    this.routeEvents('AuditRule', [AuditEvent.detailType], queue, undelivered);
 
-    this.readHandler = new AppFunction(this, 'GetAuditFn', {
-      stage: props.config,
-      entry: 'functions/platform/handlers/audit/get-audit.ts',
+    this.command('GetAudit', {
+      on: 'api',
       description: 'GET /audit?resource=<srn>',
-      serviceName: 'audit',
-    })
-      .bindTable('AUDIT', this.table, 'read')
-      .bindEventBus(platform.eventBus);
+      reads: ['audit'],
+      publishes: true,
+    });
 
-    new CfnOutput(this, 'AuditTableName', { value: this.table.tableName });
-    new CfnOutput(this, 'AuditSinkFunctionName', { value: this.sink.functionName });
-    new CfnOutput(this, 'AuditQueueUrl', { value: queue.queue.queueUrl });
-    new CfnOutput(this, 'AuditDlqUrl', { value: queue.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'UndeliveredAuditEventsUrl', { value: undelivered.queueUrl });
+    this.output('AuditSinkFunctionName', this.sink.functionName);
+    this.output('AuditQueueUrl', queue.queue.queueUrl);
+    this.output('AuditDlqUrl', queue.deadLetterQueue.queueUrl);
+    this.output('UndeliveredAuditEventsUrl', undelivered.queueUrl);
   }
 }

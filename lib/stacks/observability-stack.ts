@@ -1,4 +1,5 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
   ComparisonOperator,
@@ -10,18 +11,23 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { StageConfig } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
-import type { ApiStack } from './api-stack.js';
-import type { CheckoutStack } from './checkout-stack.js';
-import type { PlatformStack } from './platform-stack.js';
 
 export interface ObservabilityStackProps extends StackProps {
-  readonly config: StageConfig;
-  readonly platform: PlatformStack;
-  readonly checkout: CheckoutStack;
-  readonly api: ApiStack;
+  /** The stage's name, in the dashboard's title. */
+  readonly stageName: string;
+  /** Receives every alarm. */
+  readonly alarmTopic: ITopic;
+  /** The public API, whose errors and latency have SLOs (`IRestApi` has no metrics, hence the class). */
+  readonly restApi: RestApi;
+  /** The checkout saga, whose timeouts and aborts page. */
+  readonly checkoutSaga: IStateMachine;
+  /** Dead-letter queues shown on the dashboard (each alarms on its own, with its queue). */
+  readonly deadLetterQueues: readonly IQueue[];
 }
 
 /**
@@ -32,19 +38,19 @@ export interface ObservabilityStackProps extends StackProps {
 export class ObservabilityStack extends Stack {
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
-    const { api, checkout, platform, config } = props;
-    const alarmAction = new SnsAction(platform.alarmTopic);
+    const { restApi, checkoutSaga } = props;
+    const alarmAction = new SnsAction(props.alarmTopic);
     const fiveMinutes = Duration.minutes(5);
 
-    const requests = api.restApi.metricCount({ period: fiveMinutes });
-    const serverErrors = api.restApi.metricServerError({ period: fiveMinutes });
+    const requests = restApi.metricCount({ period: fiveMinutes });
+    const serverErrors = restApi.metricServerError({ period: fiveMinutes });
     const serverErrorRate = new MathExpression({
       expression: '100 * errors / MAX([requests, 1])',
       usingMetrics: { errors: serverErrors, requests },
       label: 'API 5xx (%)',
       period: fiveMinutes,
     });
-    const latencyP99 = api.restApi.metricLatency({ period: fiveMinutes, statistic: 'p99' });
+    const latencyP99 = restApi.metricLatency({ period: fiveMinutes, statistic: 'p99' });
     const checkoutMetric = (metricName: string) =>
       new Metric({
         namespace: 'Sagastack',
@@ -85,8 +91,8 @@ export class ObservabilityStack extends Stack {
         metric: new MathExpression({
           expression: 'timedOut + aborted',
           usingMetrics: {
-            timedOut: checkout.stateMachine.metricTimedOut({ period: fiveMinutes }),
-            aborted: checkout.stateMachine.metricAborted({ period: fiveMinutes }),
+            timedOut: checkoutSaga.metricTimedOut({ period: fiveMinutes }),
+            aborted: checkoutSaga.metricAborted({ period: fiveMinutes }),
           },
           period: fiveMinutes,
         }),
@@ -103,7 +109,7 @@ export class ObservabilityStack extends Stack {
       widgets: [
         [
           new TextWidget({
-            markdown: `# sagastack ${config.name}\nSLOs and runbooks: docs/SLO.md, docs/ALERTS.md`,
+            markdown: `# sagastack ${props.stageName}\nSLOs and runbooks: docs/SLO.md, docs/ALERTS.md`,
             width: 24,
             height: 2,
           }),
@@ -129,9 +135,9 @@ export class ObservabilityStack extends Stack {
           new GraphWidget({
             title: 'Saga executions',
             left: [
-              checkout.stateMachine.metricSucceeded({ period: fiveMinutes }),
-              checkout.stateMachine.metricFailed({ period: fiveMinutes }),
-              checkout.stateMachine.metricTimedOut({ period: fiveMinutes }),
+              checkoutSaga.metricSucceeded({ period: fiveMinutes }),
+              checkoutSaga.metricFailed({ period: fiveMinutes }),
+              checkoutSaga.metricTimedOut({ period: fiveMinutes }),
             ],
             width: 12,
           }),
@@ -139,12 +145,9 @@ export class ObservabilityStack extends Stack {
         [
           new GraphWidget({
             title: 'Dead-letter queues (messages waiting)',
-            left: [
-              checkout.queues.notifications.deadLetterQueue,
-              checkout.queues.checkoutRequests.deadLetterQueue,
-              checkout.compensationDlq,
-              checkout.undeliveredEvents,
-            ].map((queue) => queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) })),
+            left: props.deadLetterQueues.map((queue) =>
+              queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+            ),
             width: 24,
           }),
         ],

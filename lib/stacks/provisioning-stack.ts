@@ -1,5 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -15,147 +14,84 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
-import type { StageConfig } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
-import { AppFunction } from '../constructs/app-function.js';
-import { AppTable } from '../constructs/app-table.js';
-import { QueueWithDlq, terminalQueue } from '../constructs/queue-with-dlq.js';
+import { BoundedContextStack, type CommandSpec, type PlatformResources } from '../constructs/bounded-context-stack.js';
+import type { QueueWithDlq } from '../constructs/queue-with-dlq.js';
 import { retryWith, Saga } from '../constructs/saga.js';
-import type { PlatformStack } from './platform-stack.js';
+import type { StageSettings } from '../constructs/stage-settings.js';
 
 export interface ProvisioningStackProps extends StackProps {
-  readonly config: StageConfig;
-  readonly platform: PlatformStack;
+  /** The stage's data protection and logging. @default KEEP_EVERYTHING */
+  readonly stage?: StageSettings;
+  /** Shared bus, key, idempotency table and alarm topic. */
+  readonly platform: PlatformResources;
 }
 
-export interface ProvisioningApiHandlers {
-  readonly createProject: AppFunction;
-  readonly getProject: AppFunction;
-  readonly requestResource: AppFunction;
-  readonly getResource: AppFunction;
-  readonly deleteResource: AppFunction;
-  readonly getUsage: AppFunction;
-}
-
-const SERVICE = 'provisioning';
+type ProvisioningTable = 'tenants' | 'projects' | 'resources' | 'capacity' | 'meters' | 'usage' | 'workerFleet';
+type Needs = Omit<CommandSpec<ProvisioningTable>, 'on' | 'description'>;
 
 /**
  * The provisioning bounded context: tenants, projects, resources, capacity, billing meters and usage in its own tables;
  * a provisioning saga and a deprovisioning saga on Standard workflows that hand the slow part to a worker fleet through
  * a queue and a task token; a scheduled billing worker.
  */
-export class ProvisioningStack extends Stack {
-  readonly tables: Readonly<
-    Record<'tenants' | 'projects' | 'resources' | 'capacity' | 'meters' | 'usage' | 'workerFleet', ITableV2>
-  >;
-  readonly api: ProvisioningApiHandlers;
+export class ProvisioningStack extends BoundedContextStack<ProvisioningTable> {
   readonly provisionStateMachine: StateMachine;
   readonly deprovisionStateMachine: StateMachine;
   readonly workerQueue: QueueWithDlq;
   readonly compensationDlq: Queue;
 
   constructor(scope: Construct, id: string, props: ProvisioningStackProps) {
-    super(scope, id, props);
-    const { platform } = props;
-    const encryptionKey = platform.dataKey;
-    const table = (tableId: string, partitionKey: string, sortKey?: string) =>
-      new AppTable(this, tableId, { partitionKey, sortKey, encryptionKey, stage: props.config }).table;
-    const meters = new AppTable(this, 'Meters', {
-      stage: props.config,
-      partitionKey: 'resourceId',
-      sortKey: 'meterId',
-      encryptionKey,
-      indexes: [{ name: 'byProject', partitionKey: 'projectId', sortKey: 'meterId' }],
-    }).table;
-    this.tables = {
-      tenants: table('Tenants', 'tenantId'),
-      projects: table('Projects', 'projectId'),
-      resources: table('Resources', 'resourceId'),
-      capacity: table('Capacity', 'pk'),
-      meters,
-      usage: table('Usage', 'projectId', 'period'),
-      workerFleet: table('WorkerFleet', 'slot'),
-    };
-    const { tenants, projects, resources, capacity, usage, workerFleet } = this.tables;
-
-    const fn = (fnId: string, entry: string, description: string, environment: Record<string, string> = {}) =>
-      new AppFunction(this, fnId, {
-        stage: props.config,
-        entry: `functions/provisioning/handlers/${entry}.ts`,
-        description,
-        serviceName: SERVICE,
-        environment,
-      }).bindIdempotency(platform.idempotencyTable);
+    super(scope, id, {
+      ...props,
+      service: 'provisioning',
+      tables: {
+        tenants: { partitionKey: 'tenantId' },
+        projects: { partitionKey: 'projectId' },
+        resources: { partitionKey: 'resourceId' },
+        capacity: { partitionKey: 'pk' },
+        meters: {
+          partitionKey: 'resourceId',
+          sortKey: 'meterId',
+          indexes: [{ name: 'byProject', partitionKey: 'projectId', sortKey: 'meterId' }],
+        },
+        usage: { partitionKey: 'projectId', sortKey: 'period' },
+        workerFleet: { partitionKey: 'slot' },
+      },
+    });
     const quotaEnvironment = { DEFAULT_TENANT_QUOTAS: JSON.stringify(tuning.provisioning.defaultTenantQuota) };
 
-    // Saga steps.
-    const validateRequest = fn(
-      'ValidateRequestFn',
-      'saga/validate-request',
-      'Checks project ownership and the resource',
-    )
-      .bindTable('PROJECTS', projects, 'read')
-      .bindTable('RESOURCES', resources, 'read');
-    // Quota and capacity steps record what they hold on the resource in the same transaction, which makes a repeat,
-    // or a compensation of something never reserved, a no-op.
-    const reserveQuota = fn('ReserveQuotaFn', 'saga/reserve-quota', "Reserves the tenant's quota", quotaEnvironment)
-      .bindTable('TENANTS', tenants, 'readWrite')
-      .bindTable('RESOURCES', resources, 'readWrite');
-    const releaseQuota = fn('ReleaseQuotaFn', 'saga/release-quota', "Compensation: releases the tenant's quota")
-      .bindTable('TENANTS', tenants, 'readWrite')
-      .bindTable('RESOURCES', resources, 'readWrite');
-    const reserveCapacity = fn(
-      'ReserveCapacityFn',
-      'saga/reserve-capacity',
-      'Reserves capacity of the region and flavor',
-    )
-      .bindTable('CAPACITY', capacity, 'readWrite')
-      .bindTable('RESOURCES', resources, 'readWrite');
-    const releaseCapacity = fn('ReleaseCapacityFn', 'saga/release-capacity', 'Compensation: releases capacity')
-      .bindTable('CAPACITY', capacity, 'readWrite')
-      .bindTable('RESOURCES', resources, 'readWrite');
-    const attachStorage = fn('AttachStorageFn', 'saga/attach-storage', 'Attaches storage to the resource').bindTable(
-      'RESOURCES',
-      resources,
-      'readWrite',
-    );
-    const detachStorage = fn('DetachStorageFn', 'saga/detach-storage', 'Compensation: detaches storage').bindTable(
-      'RESOURCES',
-      resources,
-      'readWrite',
-    );
-    const configureNetwork = fn(
-      'ConfigureNetworkFn',
-      'saga/configure-network',
-      'Records the network of the resource',
-    ).bindTable('RESOURCES', resources, 'readWrite');
-    const startBilling = fn('StartBillingFn', 'saga/start-billing', 'Starts the billing meter').bindTable(
-      'METERS',
-      meters,
-      'readWrite',
-    );
-    const stopBilling = fn('StopBillingFn', 'saga/stop-billing', 'Stops the billing meter').bindTable(
-      'METERS',
-      meters,
-      'readWrite',
-    );
-    const markActive = fn('MarkActiveFn', 'saga/mark-active', 'Records an ACTIVE resource')
-      .bindTable('RESOURCES', resources, 'readWrite')
-      .bindEventBus(platform.eventBus);
-    const markFailed = fn('MarkFailedFn', 'saga/mark-failed', 'Records a FAILED resource with its code')
-      .bindTable('RESOURCES', resources, 'readWrite')
-      .bindEventBus(platform.eventBus);
-    const markDeleted = fn('MarkDeletedFn', 'saga/mark-deleted', 'Records a DELETED resource')
-      .bindTable('RESOURCES', resources, 'readWrite')
-      .bindEventBus(platform.eventBus);
-
-    const markDeprovisionFailed = fn(
-      'MarkDeprovisionFailedFn',
-      'saga/mark-deprovision-failed',
-      'Records a resource whose deprovisioning failed',
-    )
-      .bindTable('RESOURCES', resources, 'readWrite')
-      .bindEventBus(platform.eventBus);
+    // Saga steps. Quota and capacity steps record what they hold on the resource in the same transaction, which makes
+    // a repeat, or a compensation of something never reserved, a no-op.
+    const saga = (name: string, description: string, needs: Needs) =>
+      this.command(name, { on: 'saga', description, ...needs });
+    const validateRequest = saga('ValidateRequest', 'Checks project ownership and the resource', {
+      reads: ['projects', 'resources'],
+    });
+    const reserveQuota = saga('ReserveQuota', "Reserves the tenant's quota", {
+      writes: ['tenants', 'resources'],
+      environment: quotaEnvironment,
+    });
+    const releaseQuota = saga('ReleaseQuota', "Compensation: releases the tenant's quota", {
+      writes: ['tenants', 'resources'],
+    });
+    const reserveCapacity = saga('ReserveCapacity', 'Reserves capacity of the region and flavor', {
+      writes: ['capacity', 'resources'],
+    });
+    const releaseCapacity = saga('ReleaseCapacity', 'Compensation: releases capacity', {
+      writes: ['capacity', 'resources'],
+    });
+    const attachStorage = saga('AttachStorage', 'Attaches storage to the resource', { writes: ['resources'] });
+    const detachStorage = saga('DetachStorage', 'Compensation: detaches storage', { writes: ['resources'] });
+    const configureNetwork = saga('ConfigureNetwork', 'Records the network of the resource', { writes: ['resources'] });
+    const startBilling = saga('StartBilling', 'Starts the billing meter', { writes: ['meters'] });
+    const stopBilling = saga('StopBilling', 'Stops the billing meter', { writes: ['meters'] });
+    const outcome = (name: string, description: string) =>
+      saga(name, description, { writes: ['resources'], publishes: true });
+    const markActive = outcome('MarkActive', 'Records an ACTIVE resource');
+    const markFailed = outcome('MarkFailed', 'Records a FAILED resource with its code');
+    const markDeleted = outcome('MarkDeleted', 'Records a DELETED resource');
+    const markDeprovisionFailed = outcome('MarkDeprovisionFailed', 'Records a resource whose deprovisioning failed');
 
     // The worker fleet: simulated node agents that take commands from a queue and answer with the task token. A
     // command is sent only once it holds one of the fleet's slots (docs/adr/0017-worker-slots.md), so a burst waits
@@ -164,32 +100,25 @@ export class ProvisioningStack extends Stack {
     const slotLease = {
       WORKER_LEASE_SECONDS: String(tuning.provisioning.workerHeartbeatSeconds),
     };
-    const nodeAgent = fn(
-      'NodeAgentFn',
-      'worker/node-agent',
-      'Simulated node agent: provisions and destroys resources',
-      {
+    const nodeAgent = this.command('NodeAgent', {
+      on: 'worker',
+      description: 'Simulated node agent: provisions and destroys resources',
+      writes: ['workerFleet'],
+      environment: {
         WORKER_DURATION_MS: String(tuning.provisioning.simulatedWorkMs),
         WORKER_HEARTBEAT_MS: String(tuning.provisioning.simulatedHeartbeatMs),
         ...slotLease,
       },
-    ).bindTable('WORKER_FLEET', workerFleet, 'readWrite');
-    this.workerQueue = new QueueWithDlq(this, 'WorkerQueue', {
-      removalPolicy: props.config.removalPolicy,
-      encryptionKey,
-      alarmTopic: platform.alarmTopic,
-      consumer: nodeAgent,
+    });
+    this.workerQueue = this.consumerQueue('WorkerQueue', nodeAgent, {
       batchSize: tuning.provisioning.workerBatchSize,
       maxConcurrency: fleet,
     });
-    const dispatcher = fn(
-      'DispatchWorkerCommandFn',
-      'saga/dispatch-worker-command',
-      'Sends a worker command once a worker slot is free',
-      { WORKER_FLEET_SIZE: String(fleet), ...slotLease },
-    )
-      .bindTable('WORKER_FLEET', workerFleet, 'readWrite')
-      .bindQueue('WORKER', this.workerQueue.queue);
+    const dispatcher = saga('DispatchWorkerCommand', 'Sends a worker command once a worker slot is free', {
+      writes: ['workerFleet'],
+      sendsTo: { WORKER: this.workerQueue.queue },
+      environment: { WORKER_FLEET_SIZE: String(fleet), ...slotLease },
+    });
     const dispatch =
       (command: 'provision' | 'destroy') =>
       (sagaScope: Construct, taskId: string, { resultPath, comment }: { resultPath: string; comment?: string }) => {
@@ -224,22 +153,15 @@ export class ProvisioningStack extends Stack {
         return task;
       };
 
-    const terminal = (queueId: string, whose: string) =>
-      terminalQueue(this, queueId, {
-        encryptionKey,
-        alarmTopic: platform.alarmTopic,
-        whose,
-        removalPolicy: props.config.removalPolicy,
-      });
-    this.compensationDlq = terminal('CompensationDlq', 'provisioning compensations that exhausted their retries');
+    this.compensationDlq = this.terminalQueue(
+      'CompensationDlq',
+      'provisioning compensations that exhausted their retries',
+    );
     const sagaProps = {
-      stepRetry: tuning.retry.transient,
-      compensationRetry: tuning.retry.compensation,
-      publishRetry: tuning.retry.publish,
       compensationDlq: this.compensationDlq,
-      eventBus: platform.eventBus,
+      eventBus: this.platform.eventBus,
       timeout: Duration.minutes(tuning.saga.provisioningTimeoutMinutes),
-      stage: props.config,
+      stage: this.stage,
     };
     // Transient errors of the dispatcher; a missed heartbeat has its own retrier in `dispatch`.
     const workerRetry = [...TRANSIENT_ERROR_NAMES];
@@ -299,46 +221,35 @@ export class ProvisioningStack extends Stack {
     for (const machine of [this.provisionStateMachine, this.deprovisionStateMachine])
       machine.grantTaskResponse(nodeAgent);
 
-    // API handlers. Each may publish audit events (creations, deletions, and denials of a role).
-    const apiFn = (fnId: string, entry: string, description: string, environment?: Record<string, string>) =>
-      fn(fnId, entry, description, environment).bindEventBus(platform.eventBus);
-    const createProject = apiFn('CreateProjectFn', 'api/create-project', 'POST /projects').bindTable(
-      'PROJECTS',
-      projects,
-      'readWrite',
-    );
-    const getProject = apiFn('GetProjectFn', 'api/get-project', 'GET /projects/{projectId}').bindTable(
-      'PROJECTS',
-      projects,
-      'read',
-    );
-    const requestResource = apiFn(
-      'RequestResourceFn',
-      'api/request-resource',
-      'POST /projects/{projectId}/resources',
-      quotaEnvironment,
-    )
-      .bindTable('PROJECTS', projects, 'read')
-      .bindTable('TENANTS', tenants, 'read')
-      .bindTable('RESOURCES', resources, 'readWrite')
-      .bindStateMachine('PROVISION', this.provisionStateMachine, ['start']);
-    const getResource = apiFn('GetResourceFn', 'api/get-resource', 'GET /resources/{resourceId}')
-      .bindTable('RESOURCES', resources, 'read')
-      .bindStateMachine('PROVISION', this.provisionStateMachine, ['read'])
-      .bindStateMachine('DEPROVISION', this.deprovisionStateMachine, ['read']);
-    const deleteResource = apiFn('DeleteResourceFn', 'api/delete-resource', 'DELETE /resources/{resourceId}')
-      .bindTable('RESOURCES', resources, 'readWrite')
-      .bindStateMachine('DEPROVISION', this.deprovisionStateMachine, ['start']);
-    const getUsage = apiFn('GetUsageFn', 'api/get-usage', 'GET /projects/{projectId}/usage')
-      .bindTable('PROJECTS', projects, 'read')
-      .bindTable('USAGE', usage, 'read');
-    this.api = { createProject, getProject, requestResource, getResource, deleteResource, getUsage };
+    // API handlers: each route of the API contract names its command. Each may publish audit events (creations,
+    // deletions, and denials of a role).
+    const api = (name: string, description: string, needs: Needs) =>
+      this.command(name, { on: 'api', description, publishes: true, ...needs });
+    const provision = { PROVISION: this.provisionStateMachine };
+    const deprovision = { DEPROVISION: this.deprovisionStateMachine };
+    api('CreateProject', 'POST /projects', { writes: ['projects'] });
+    api('GetProject', 'GET /projects/{projectId}', { reads: ['projects'] });
+    api('RequestResource', 'POST /projects/{projectId}/resources', {
+      reads: ['projects', 'tenants'],
+      writes: ['resources'],
+      starts: provision,
+      environment: quotaEnvironment,
+    });
+    api('GetResource', 'GET /resources/{resourceId}', {
+      reads: ['resources'],
+      observes: { ...provision, ...deprovision },
+    });
+    api('DeleteResource', 'DELETE /resources/{resourceId}', { writes: ['resources'], starts: deprovision });
+    api('GetUsage', 'GET /projects/{projectId}/usage', { reads: ['projects', 'usage'] });
 
     // Billing: every hour, meters become usage lines.
-    const billing = fn('AggregateUsageFn', 'billing/aggregate-usage', 'Turns billing meters into hourly usage lines')
-      .bindTable('METERS', meters, 'read')
-      .bindTable('USAGE', usage, 'put');
-    const billingDlq = terminal('BillingDlq', 'the billing schedule');
+    const billing = this.command('AggregateUsage', {
+      on: 'billing',
+      description: 'Turns billing meters into hourly usage lines',
+      reads: ['meters'],
+      appends: ['usage'],
+    });
+    const billingDlq = this.terminalQueue('BillingDlq', 'the billing schedule');
     // The rule's DLQ catches events Lambda refused; a run that Lambda accepted and that then failed is retried and, if
     // it still fails, sent to the same queue, so a broken billing run always raises the DLQ alarm.
     billing.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(billingDlq) });
@@ -353,10 +264,7 @@ export class ProvisioningStack extends Stack {
       ],
     });
 
-    const output = (outputId: string, value: string) => new CfnOutput(this, outputId, { value });
-    for (const [name, contextTable] of Object.entries(this.tables)) {
-      output(`${name[0]?.toUpperCase()}${name.slice(1)}TableName`, contextTable.tableName);
-    }
+    const output = this.output.bind(this);
     output('ProvisionStateMachineArn', this.provisionStateMachine.stateMachineArn);
     output('DeprovisionStateMachineArn', this.deprovisionStateMachine.stateMachineArn);
     output('WorkerQueueUrl', this.workerQueue.queue.queueUrl);

@@ -8,6 +8,11 @@ export interface ApiRoute {
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   /** Path template as API Gateway writes it, e.g. `/carts/{cartId}`. */
   readonly path: string;
+  /**
+   * The command that serves the route: the function its context declared with `command('<handler>', { on: 'api' })`
+   * (`lib/constructs/bounded-context-stack.ts`). The API stack wires every route to it by this name.
+   */
+  readonly handler: string;
   readonly summary: string;
   /** Routes without a token: only the health checks. */
   readonly public?: boolean;

@@ -29,6 +29,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/health/live',
+    handler: 'Health',
     summary: 'Liveness: the API and its functions answer',
     public: true,
     success: { status: 200, schema: z.object({ status: z.literal('ok') }) },
@@ -37,6 +38,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/health/ready',
+    handler: 'Health',
     summary: 'Readiness: dependencies reachable, with version, commit, build date and uptime',
     public: true,
     success: { status: 200, schema: HealthReady },
@@ -45,6 +47,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/products',
+    handler: 'ListProducts',
     summary: 'List the catalog',
     success: { status: 200, schema: ProductList },
     errors: [],
@@ -52,6 +55,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/products/{sku}',
+    handler: 'GetProduct',
     summary: 'One product with its stock',
     pathParameters: ProductPath,
     success: { status: 200, schema: Product },
@@ -60,6 +64,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/carts/{cartId}',
+    handler: 'GetCart',
     summary: "The caller's cart at current prices",
     pathParameters: CartPath,
     success: { status: 200, schema: Cart },
@@ -68,6 +73,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     path: '/carts/{cartId}/items/{sku}',
+    handler: 'PutCartItem',
     summary: 'Set the quantity of a product in the cart (creates the cart)',
     pathParameters: CartItemPath,
     body: PutCartItemBody,
@@ -77,6 +83,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'DELETE',
     path: '/carts/{cartId}/items/{sku}',
+    handler: 'RemoveCartItem',
     summary: 'Remove a product from the cart',
     pathParameters: CartItemPath,
     success: { status: 200, schema: Cart },
@@ -85,6 +92,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
     path: '/checkouts',
+    handler: 'StartCheckout',
     summary: 'Start the checkout saga for a cart',
     idempotencyKey: true,
     body: StartCheckoutBody,
@@ -94,6 +102,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/checkouts/{checkoutId}',
+    handler: 'GetCheckout',
     summary: 'Status, totals, failure and steps of a checkout',
     pathParameters: z.object({ checkoutId: Identifier }),
     success: { status: 200, schema: CheckoutView },
@@ -102,6 +111,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/orders/{orderId}',
+    handler: 'GetOrder',
     summary: 'An order (its customer, or support/admin of the tenant)',
     pathParameters: OrderPath,
     success: { status: 200, schema: Order },
@@ -110,6 +120,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
     path: '/orders/{orderId}/refunds',
+    handler: 'RequestRefund',
     summary: 'Refund an order fully or partly (support/admin)',
     idempotencyKey: true,
     roles: ['support', 'admin'],
@@ -122,6 +133,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/audit',
+    handler: 'GetAudit',
     summary: 'The audit trail of one resource, newest first (tenant-admin of its tenant)',
     roles: ['tenant-admin'],
     query: AuditQuery,

@@ -112,6 +112,7 @@ export const PROVISIONING_API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'POST',
     path: '/projects',
+    handler: 'CreateProject',
     summary: "Create a project in the caller's tenant (tenant-admin)",
     idempotencyKey: true,
     roles: ['tenant-admin'],
@@ -122,6 +123,7 @@ export const PROVISIONING_API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/projects/{projectId}',
+    handler: 'GetProject',
     summary: "A project of the caller's tenant (viewer and above)",
     roles: ['viewer', 'member', 'tenant-admin'],
     pathParameters: ProjectPath,
@@ -131,6 +133,7 @@ export const PROVISIONING_API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'POST',
     path: '/projects/{projectId}/resources',
+    handler: 'RequestResource',
     summary: 'Provision a VM or volume: checks quota, then starts the provisioning saga (member and above)',
     idempotencyKey: true,
     roles: ['member', 'tenant-admin'],
@@ -142,6 +145,7 @@ export const PROVISIONING_API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/resources/{resourceId}',
+    handler: 'GetResource',
     summary: 'A resource with its status, failure and saga steps (viewer and above)',
     roles: ['viewer', 'member', 'tenant-admin'],
     pathParameters: ResourcePath,
@@ -151,6 +155,7 @@ export const PROVISIONING_API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'DELETE',
     path: '/resources/{resourceId}',
+    handler: 'DeleteResource',
     summary: 'Deprovision an ACTIVE or FAILED resource; repeats answer the same (member and above)',
     roles: ['member', 'tenant-admin'],
     pathParameters: ResourcePath,
@@ -160,6 +165,7 @@ export const PROVISIONING_API_ROUTES: readonly ApiRoute[] = [
   {
     method: 'GET',
     path: '/projects/{projectId}/usage',
+    handler: 'GetUsage',
     summary: 'Metered usage of a project by UTC hour, in micro-dollars (viewer and above)',
     roles: ['viewer', 'member', 'tenant-admin'],
     pathParameters: ProjectPath,
