@@ -1,10 +1,11 @@
 /**
- * `npm test`: lint, type-check and the dependency rules, the fast vitest projects (unit, local-cloud, infra) and the end-to-end project,
- * all at once. Vitest runs a project whose files must run one at a time (the e2e suite shares one local cloud) after
- * every parallel project, so inside one vitest run the e2e files would wait for all the others; as a second run
- * beside the first they overlap, which takes about a third off the suite on two cores. Each stream's lines are
- * printed as they come, prefixed with its name; the closing summary merges both vitest reports into
- * `.vitest-results.json` (what `.ci/run` reads), counting a failed lint, type check or dependency check as a failed test.
+ * `npm test`: lint, type-check, the dependency rules and the copy-paste threshold, the fast vitest projects (unit,
+ * local-cloud, infra) and the end-to-end project, all at once. Vitest runs a project whose files must run one at a
+ * time (the e2e suite shares one local cloud) after every parallel project, so inside one vitest run the e2e files
+ * would wait for all the others; as a second run beside the first they overlap, which takes about a third off the
+ * suite on two cores. Each stream's lines are printed as they come, prefixed with its name; the closing summary merges
+ * both vitest reports into `.vitest-results.json` (what `.ci/run` reads), counting a failed lint, type check,
+ * dependency or copy-paste check as a failed test.
  *
  * Plain JavaScript, so it starts without the TypeScript loader.
  */
@@ -44,7 +45,9 @@ async function checks() {
   const typecheck = await run('typecheck', 'node_modules/.bin/tsc', ['--noEmit']);
   // The layering rules (.dependency-cruiser.cjs, ADR 0020): no circles, pure domains, contexts apart.
   const deps = await run('deps', 'npm', ['run', '-s', 'deps']);
-  return { lint, typecheck, deps };
+  // Copy-paste in non-test code stays under the threshold of .jscpd.json (ADR 0023).
+  const cpd = await run('cpd', 'node_modules/.bin/jscpd', []);
+  return { lint, typecheck, deps, cpd };
 }
 
 function readReport(file) {
