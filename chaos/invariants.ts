@@ -105,7 +105,8 @@ export interface InvariantResult {
   readonly violations: readonly Violation[];
 }
 
-type Check = (snapshot: Snapshot, index: SnapshotIndex) => Omit<InvariantResult, 'name' | 'promise'>;
+type CheckOutcome = Omit<InvariantResult, 'name' | 'promise'>;
+type Check = (snapshot: Snapshot, index: SnapshotIndex) => CheckOutcome;
 
 interface SnapshotIndex {
   readonly sagaByCheckout: ReadonlyMap<string, number>;
@@ -113,13 +114,44 @@ interface SnapshotIndex {
   readonly paymentsByCheckout: ReadonlyMap<string, PaymentRow[]>;
 }
 
+/** An invariant that holds row by row: every row counts as checked; `judge` says what is wrong with one, if any. */
+function checkEach<Row>(rows: readonly Row[], judge: (row: Row) => Violation | undefined): CheckOutcome {
+  const violations: Violation[] = [];
+  for (const row of rows) {
+    const violation = judge(row);
+    if (violation) violations.push(violation);
+  }
+  return { checked: rows.length, violations };
+}
+
+/**
+ * Notifications that must not repeat, by key: each distinct key counts as checked, each sent more than once is a
+ * violation, blamed on the saga `sagaIndexOf` names when it is given.
+ */
+function repeatedNotifications(
+  keys: readonly string[],
+  sagaIndexOf?: (key: string) => number | undefined,
+): CheckOutcome {
+  const seen = new Map<string, number>();
+  for (const key of keys) seen.set(key, (seen.get(key) ?? 0) + 1);
+  const violations = [...seen.entries()]
+    .filter(([, count]) => count > 1)
+    .map(
+      ([key, count]): Violation => ({
+        subject: key,
+        detail: `${count} notifications`,
+        ...(sagaIndexOf ? { sagaIndex: sagaIndexOf(key) } : {}),
+      }),
+    );
+  return { checked: seen.size, violations };
+}
+
 const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
   {
     name: 'stock.conserved',
     promise: 'for every SKU, initial stock = available + reserved + sold in placed orders',
-    check: ({ catalog, products, orders }) => {
-      const violations: Violation[] = [];
-      for (const product of catalog) {
+    check: ({ catalog, products, orders }) =>
+      checkEach(catalog, (product) => {
         const row = products.find((candidate) => candidate.sku === product.sku);
         const sold = orders
           .filter((order) => order.status === 'PLACED')
@@ -128,14 +160,13 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
           .reduce((sum, line) => sum + line.quantity, 0);
         const accounted = (row?.available ?? 0) + (row?.reserved ?? 0) + sold;
         if (accounted !== product.stock) {
-          violations.push({
+          return {
             subject: product.sku,
             detail: `initial ${product.stock} ≠ available ${row?.available} + reserved ${row?.reserved} + sold ${sold}`,
-          });
+          };
         }
-      }
-      return { checked: catalog.length, violations };
-    },
+        return undefined;
+      }),
   },
   {
     name: 'stock.nothingHeld',
@@ -161,63 +192,57 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
   {
     name: 'money.balanced',
     promise: 'per checkout, captured − refunded = order total − order refunds if completed, 0 if failed',
-    check: ({ checkouts }, { paymentsByCheckout, ordersByCheckout, sagaByCheckout }) => {
-      const violations: Violation[] = [];
-      for (const checkout of checkouts) {
+    check: ({ checkouts }, { paymentsByCheckout, ordersByCheckout, sagaByCheckout }) =>
+      checkEach(checkouts, (checkout) => {
         const payments = paymentsByCheckout.get(checkout.checkoutId) ?? [];
         const kept = payments.reduce((sum, payment) => sum + payment.amountCents - payment.refundedCents, 0);
         const placed = (ordersByCheckout.get(checkout.checkoutId) ?? []).filter((order) => order.status === 'PLACED');
         const owed = placed.reduce((sum, order) => sum + order.totals.totalCents - order.refundedCents, 0);
         const expected = checkout.status === 'COMPLETED' ? owed : 0;
         if (checkout.status !== 'RUNNING' && kept !== expected) {
-          violations.push({
+          return {
             subject: `checkout ${checkout.checkoutId}`,
             detail: `${checkout.status}: kept ${kept} cents of ${payments.length} payment(s), expected ${expected}`,
             sagaIndex: sagaByCheckout.get(checkout.checkoutId),
-          });
+          };
         }
-      }
-      return { checked: checkouts.length, violations };
-    },
+        return undefined;
+      }),
   },
   {
     name: 'money.refundsWithinCaptures',
     promise: 'refunds never exceed captures, and each payment’s refunded sum is the sum of its refunds',
-    check: ({ payments, refunds }, { sagaByCheckout }) => {
-      const violations: Violation[] = [];
-      for (const payment of payments) {
+    check: ({ payments, refunds }, { sagaByCheckout }) =>
+      checkEach(payments, (payment) => {
         const recorded = refunds
           .filter((refund) => refund.paymentId === payment.paymentId)
           .reduce((sum, refund) => sum + refund.amountCents, 0);
         if (payment.refundedCents > payment.amountCents || recorded !== payment.refundedCents) {
-          violations.push({
+          return {
             subject: `payment ${payment.paymentId}`,
             detail: `captured ${payment.amountCents}, refundedCents ${payment.refundedCents}, refunds recorded ${recorded}`,
             sagaIndex: sagaByCheckout.get(payment.checkoutId),
-          });
+          };
         }
-      }
-      return { checked: payments.length, violations };
-    },
+        return undefined;
+      }),
   },
   {
     name: 'money.noOrphanCapture',
     promise: 'no capture without a placed order or a full refund',
-    check: ({ payments, orders }, { sagaByCheckout }) => {
-      const violations: Violation[] = [];
-      for (const payment of payments) {
-        if (payment.refundedCents >= payment.amountCents) continue;
+    check: ({ payments, orders }, { sagaByCheckout }) =>
+      checkEach(payments, (payment) => {
+        if (payment.refundedCents >= payment.amountCents) return undefined;
         const order = orders.find((candidate) => candidate.paymentId === payment.paymentId);
         if (order?.status !== 'PLACED') {
-          violations.push({
+          return {
             subject: `payment ${payment.paymentId}`,
             detail: `${payment.amountCents - payment.refundedCents} cents kept, order ${order ? order.status : 'missing'}`,
             sagaIndex: sagaByCheckout.get(payment.checkoutId),
-          });
+          };
         }
-      }
-      return { checked: payments.length, violations };
-    },
+        return undefined;
+      }),
   },
   {
     name: 'money.providerAgrees',
@@ -265,41 +290,37 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
   {
     name: 'orders.onePerCompletedCheckout',
     promise: 'exactly one placed order per completed checkout, none for a failed one',
-    check: ({ checkouts }, { ordersByCheckout, sagaByCheckout }) => {
-      const violations: Violation[] = [];
-      for (const checkout of checkouts) {
+    check: ({ checkouts }, { ordersByCheckout, sagaByCheckout }) =>
+      checkEach(checkouts, (checkout) => {
         const orders = ordersByCheckout.get(checkout.checkoutId) ?? [];
         const placed = orders.filter((order) => order.status === 'PLACED').length;
         const wanted = checkout.status === 'COMPLETED' ? 1 : 0;
         if (checkout.status !== 'RUNNING' && (placed !== wanted || orders.length > 1)) {
-          violations.push({
+          return {
             subject: `checkout ${checkout.checkoutId}`,
             detail: `${checkout.status} with ${placed} placed of ${orders.length} order(s)`,
             sagaIndex: sagaByCheckout.get(checkout.checkoutId),
-          });
+          };
         }
-      }
-      return { checked: checkouts.length, violations };
-    },
+        return undefined;
+      }),
   },
   {
     name: 'checkouts.onePerIdempotencyKey',
     promise: 'one checkout per idempotency key, however often the client retried',
-    check: ({ clients, checkouts }) => {
-      const violations: Violation[] = [];
-      for (const client of clients) {
+    check: ({ clients, checkouts }) =>
+      checkEach(clients, (client) => {
         const answered = new Set(client.checkoutIds);
         const stored = checkouts.filter((checkout) => checkout.cartId === client.plan.cartId).length;
         if (answered.size > 1 || stored > 1) {
-          violations.push({
+          return {
             subject: `saga ${client.plan.index}`,
             detail: `the API answered ${answered.size} checkout IDs; ${stored} checkouts stored for the cart`,
             sagaIndex: client.plan.index,
-          });
+          };
         }
-      }
-      return { checked: clients.length, violations };
-    },
+        return undefined;
+      }),
   },
   {
     name: 'sagas.terminate',
@@ -326,17 +347,12 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
   {
     name: 'notifications.atMostOnce',
     promise: 'a customer is notified at most once per event and channel',
-    check: ({ notifications }) => {
-      const seen = new Map<string, number>();
-      for (const notification of notifications) {
-        const key = `${notification.recipient} ${notification.eventId} ${notification.channel}`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-      }
-      const violations = [...seen.entries()]
-        .filter(([, count]) => count > 1)
-        .map(([key, count]) => ({ subject: key, detail: `${count} notifications` }));
-      return { checked: seen.size, violations };
-    },
+    check: ({ notifications }) =>
+      repeatedNotifications(
+        notifications.map(
+          (notification) => `${notification.recipient} ${notification.eventId} ${notification.channel}`,
+        ),
+      ),
   },
   {
     name: 'notifications.delivered',
@@ -373,20 +389,14 @@ const INVARIANTS: readonly { name: string; promise: string; check: Check }[] = [
       'a checkout’s outcome (order placed, checkout failed) reaches its customer once per channel, even if republished',
     check: ({ notifications, clients }) => {
       const sagaByCorrelation = new Map(clients.map((client) => [client.plan.correlationId, client.plan.index]));
-      const seen = new Map<string, number>();
-      for (const notification of notifications) {
-        if (!notification.eventType || !ONCE_PER_CHECKOUT.has(notification.eventType)) continue;
-        const key = `${notification.recipient} ${notification.eventType} ${notification.channel} ${notification.correlationId}`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-      }
-      const violations = [...seen.entries()]
-        .filter(([, count]) => count > 1)
-        .map(([key, count]) => ({
-          subject: key,
-          detail: `${count} notifications`,
-          sagaIndex: sagaByCorrelation.get(key.split(' ').at(-1) ?? ''),
-        }));
-      return { checked: seen.size, violations };
+      const keys = notifications
+        .filter((notification) => notification.eventType && ONCE_PER_CHECKOUT.has(notification.eventType))
+        .map(
+          (notification) =>
+            `${notification.recipient} ${notification.eventType} ${notification.channel} ${notification.correlationId}`,
+        );
+      // The key ends with the correlation ID, which names the saga.
+      return repeatedNotifications(keys, (key) => sagaByCorrelation.get(key.split(' ').at(-1) ?? ''));
     },
   },
 ];

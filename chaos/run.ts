@@ -98,6 +98,18 @@ interface Section {
   readonly reproduce: (index: number) => string;
 }
 
+/** What one run did and found: what the report prints and `--json` writes. */
+interface ChaosRun {
+  readonly args: ChaosArguments;
+  readonly sections: readonly Section[];
+  readonly deadLetters: DeadLetterReport;
+  readonly faults: Partial<Record<FaultKind, number>>;
+  /** How long driving the sagas took, without the settling and replays after. */
+  readonly seconds: number;
+  readonly clients: readonly ClientRecord[];
+  readonly lifecycles: readonly LifecycleRecord[];
+}
+
 async function main(): Promise<number> {
   let args: ChaosArguments | 'help';
   try {
@@ -230,19 +242,18 @@ async function main(): Promise<number> {
         reproduce: (index) => `${replayBase(args)} --lifecycle ${index}`,
       },
     ];
-    const deadLetters = await reader.deadLetterDepths();
-    const faults = cloud.faults?.counts() ?? {};
-    console.log(report(args, sections, { parked, replays, left: deadLetters }, faults, drivenSeconds));
-    if (args.json) {
-      writeFileSync(
-        args.json,
-        `${JSON.stringify(jsonReport(args, sections, { parked, replays, left: deadLetters }, faults, drivenSeconds, clients, lifecycles), null, 2)}\n`,
-      );
-    }
-    const violations = sections
-      .flatMap((section) => section.results)
-      .reduce((sum, result) => sum + result.violations.length, 0);
-    return violations === 0 ? 0 : 1;
+    const run: ChaosRun = {
+      args,
+      sections,
+      deadLetters: { parked, replays, left: await reader.deadLetterDepths() },
+      faults: cloud.faults?.counts() ?? {},
+      seconds: drivenSeconds,
+      clients,
+      lifecycles,
+    };
+    console.log(report(run));
+    if (args.json) writeFileSync(args.json, `${JSON.stringify(jsonReport(run), null, 2)}\n`);
+    return violationCount(sections) === 0 ? 0 : 1;
   } finally {
     reader.close();
     await cloud.stop();
@@ -305,13 +316,7 @@ function pick<T extends { index: number }>(plans: T[], only: number | undefined,
   return other === undefined ? plans : [];
 }
 
-function report(
-  args: ChaosArguments,
-  sections: readonly Section[],
-  deadLetters: DeadLetterReport,
-  faults: Partial<Record<FaultKind, number>>,
-  seconds: number,
-): string {
+function report({ args, sections, deadLetters, faults, seconds }: ChaosRun): string {
   const lines: string[] = [];
   lines.push('', `chaos run: seed ${args.seed}, rates ${args.ratesText}; took ${seconds.toFixed(1)} s`);
   const injected = Object.entries(faults);
@@ -340,22 +345,12 @@ function report(
       if (result.violations.length > 20) lines.push(`         … and ${result.violations.length - 20} more`);
     }
   }
-  const total = sections
-    .flatMap((section) => section.results)
-    .reduce((sum, result) => sum + result.violations.length, 0);
+  const total = violationCount(sections);
   lines.push('', total === 0 ? 'no invariant violated' : `${total} invariant violation(s); the log is in ${LOG_FILE}`);
   return lines.join('\n');
 }
 
-function jsonReport(
-  args: ChaosArguments,
-  sections: readonly Section[],
-  deadLetters: DeadLetterReport,
-  faults: Partial<Record<FaultKind, number>>,
-  seconds: number,
-  clients: readonly ClientRecord[],
-  lifecycles: readonly LifecycleRecord[],
-) {
+function jsonReport({ args, sections, deadLetters, faults, seconds, clients, lifecycles }: ChaosRun) {
   return {
     seed: args.seed,
     rates: args.rates,
@@ -383,6 +378,10 @@ function jsonReport(
       reason: lifecycle.reason,
     })),
   };
+}
+
+function violationCount(sections: readonly Section[]): number {
+  return sections.flatMap((section) => section.results).reduce((sum, result) => sum + result.violations.length, 0);
 }
 
 function replayBase(args: ChaosArguments): string {

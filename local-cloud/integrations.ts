@@ -16,7 +16,7 @@ import {
   type TargetDispatcher,
 } from './eventbridge/index.js';
 import { type FaultInjector, sagaScopeOf } from './faults/fault-plan.js';
-import type { EventSourceQueue, LambdaRuntime } from './lambda/index.js';
+import { type EventSourceQueue, type LambdaRuntime, pollerReceiveRequest } from './lambda/index.js';
 import type { LocalSqs } from './sqs/index.js';
 import { queueNameOf } from './sqs/queue-state.js';
 import type { InvokeFunctionResult, LocalStepFunctions, TaskIntegrations } from './stepfunctions/index.js';
@@ -188,17 +188,8 @@ export function localEventSourceQueue(sqs: LocalSqs, queueArn: string): EventSou
   const queueUrl = queueUrlOf(sqs, queueArn);
   return {
     async receive(request, signal) {
-      const output = await sqs.call(
-        'ReceiveMessage',
-        {
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: request.maxMessages,
-          WaitTimeSeconds: request.waitTimeSeconds,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        },
-        signal,
-      );
+      // Spread into a plain record: the in-process call takes the JSON protocol's input, not the SDK's type.
+      const output = await sqs.call('ReceiveMessage', { ...pollerReceiveRequest(queueUrl, request) }, signal);
       return ((output.Messages ?? []) as Message[]).map(withBinaryAttributesDecoded);
     },
     async deleteBatch(entries) {

@@ -22,6 +22,7 @@ import {
   redriveDeadLetterQueue,
 } from './dead-letter-queues.js';
 import { loadDeployment } from './deployment.js';
+import { runTool } from './run-tool.js';
 import { replayParkedStates } from './saga-replay.js';
 import { resendUndeliveredEvents } from './undelivered-events.js';
 
@@ -116,9 +117,4 @@ function printQueues(queues: readonly DeadLetterQueue[], outputs: Readonly<Recor
   }
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-}
+await runTool(main);

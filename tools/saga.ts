@@ -18,6 +18,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { loadDeployment } from './deployment.js';
+import { runTool } from './run-tool.js';
 import { compensationStatesOf, sagaReport } from './saga-report.js';
 
 const USAGE = 'Usage: npm run saga -- <checkoutId | executionArn> [--full]';
@@ -74,9 +75,4 @@ function checkoutExecutionArn(outputs: Readonly<Record<string, string>>, checkou
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${checkoutId}`;
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-}
+await runTool(main);

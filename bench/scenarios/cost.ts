@@ -6,7 +6,7 @@
  */
 import { USAGE_DIMENSIONS, type Usage, type UsageDimension } from '../../local-cloud/metering.js';
 import { PRICES_RECORDED_ON, PRICES_REGION } from '../aws-prices.js';
-import { costOf } from '../cost.js';
+import { type Cost, costOf } from '../cost.js';
 import { atMost, type Figure } from '../figures.js';
 import type { LevelResult } from './checkout-load.js';
 
@@ -35,15 +35,7 @@ export function checkoutCost(level: LevelResult): Figure[] {
       unit: '$',
       goal: atMost(0.1),
     },
-    ...cost.byService.map(
-      ({ service, usd }): Figure => ({
-        id: `cost.checkout.${service.replaceAll(' ', '')}`,
-        section,
-        label: `  ${service}`,
-        value: usd,
-        unit: '$',
-      }),
-    ),
+    ...byServiceFigures(cost, 'cost.checkout', section),
   ];
   for (const [dimension, shown] of Object.entries(PER_CHECKOUT_UNITS) as [
     UsageDimension,
@@ -73,15 +65,7 @@ export function vmHourCost(lifecycle: Usage, billingRun: Usage): Figure[] {
       value: oneHour.totalUsd,
       unit: '$',
     },
-    ...oneHour.byService.map(
-      ({ service, usd }): Figure => ({
-        id: `cost.vmHour.first.${service.replaceAll(' ', '')}`,
-        section,
-        label: `  ${service}`,
-        value: usd,
-        unit: '$',
-      }),
-    ),
+    ...byServiceFigures(oneHour, 'cost.vmHour.first', section),
     {
       id: 'cost.vmHour.next',
       section,
@@ -90,4 +74,15 @@ export function vmHourCost(lifecycle: Usage, billingRun: Usage): Figure[] {
       unit: '$',
     },
   ];
+}
+
+/** A cost's lines per service (largest first), indented under its total; ids are `<idPrefix>.<ServiceName>`. */
+function byServiceFigures(cost: Cost, idPrefix: string, section: string): Figure[] {
+  return cost.byService.map(({ service, usd }) => ({
+    id: `${idPrefix}.${service.replaceAll(' ', '')}`,
+    section,
+    label: `  ${service}`,
+    value: usd,
+    unit: '$',
+  }));
 }

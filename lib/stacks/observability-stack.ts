@@ -2,6 +2,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
+  type AlarmProps,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -16,6 +17,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { tuning } from '../config/tuning.js';
+
+/** Pages on a single occurrence: what must not happen at all (an internal failure, a saga timed out or aborted). */
+const ANY_IN_ONE_PERIOD = { threshold: 0, evaluationPeriods: 1 } as const;
 
 export interface ObservabilityStackProps extends StackProps {
   /** The stage's name, in the dashboard's title. */
@@ -61,32 +65,35 @@ export class ObservabilityStack extends Stack {
       });
     const internalFailures = checkoutMetric('CheckoutInternalFailure');
 
+    // Every alarm pages when its metric rises above the threshold; no data (no traffic, no checkouts) is no incident.
+    const alarmAbove = (
+      id: string,
+      what: Pick<AlarmProps, 'alarmDescription' | 'metric' | 'threshold' | 'evaluationPeriods'>,
+    ) =>
+      new Alarm(this, id, {
+        ...what,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
     const alarms = [
-      new Alarm(this, 'Api5xxRate', {
+      alarmAbove('Api5xxRate', {
         alarmDescription: `API 5xx above ${tuning.alarms.api5xxPercent}% of requests for 10 minutes (SLO: docs/SLO.md)`,
         metric: serverErrorRate,
         threshold: tuning.alarms.api5xxPercent,
         evaluationPeriods: 2,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'ApiLatencyP99', {
+      alarmAbove('ApiLatencyP99', {
         alarmDescription: `API p99 latency above ${tuning.alarms.apiP99LatencyMs} ms for 15 minutes`,
         metric: latencyP99,
         threshold: tuning.alarms.apiP99LatencyMs,
         evaluationPeriods: 3,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'CheckoutSagaInternalFailures', {
+      alarmAbove('CheckoutSagaInternalFailures', {
         alarmDescription: 'Checkouts failed with INTERNAL (not a business outcome); see docs/runbooks/checkout-saga.md',
         metric: internalFailures,
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        ...ANY_IN_ONE_PERIOD,
       }),
-      new Alarm(this, 'CheckoutSagaTimedOutOrAborted', {
+      alarmAbove('CheckoutSagaTimedOutOrAborted', {
         alarmDescription: 'Checkout executions timed out or were aborted; see docs/runbooks/checkout-saga.md',
         metric: new MathExpression({
           expression: 'timedOut + aborted',
@@ -96,10 +103,7 @@ export class ObservabilityStack extends Stack {
           },
           period: fiveMinutes,
         }),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        ...ANY_IN_ONE_PERIOD,
       }),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(alarmAction);

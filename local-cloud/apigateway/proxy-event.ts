@@ -39,13 +39,16 @@ function singleAndMultiValue(entries: ReadonlyArray<[string, string]>): {
   return { single: Object.fromEntries(single), multi: Object.fromEntries(multi) };
 }
 
-function requestContext(
-  api: ApiIdentity,
-  request: ApiRequest,
-  match: RouteMatch,
-  ids: RequestIds,
-  timing: RequestTiming,
-): Record<string, unknown> {
+/** One request as the stage routed it: what the proxy event and the REQUEST authorizer event are built from. */
+export interface RoutedRequest {
+  api: ApiIdentity;
+  request: ApiRequest;
+  match: RouteMatch;
+  ids: RequestIds;
+  timing: RequestTiming;
+}
+
+function requestContext({ api, request, match, ids, timing }: RoutedRequest): Record<string, unknown> {
   return {
     resourceId: match.resource.id,
     resourcePath: match.resource.path,
@@ -81,13 +84,10 @@ function requestContext(
 
 /** The REST API proxy event (`APIGatewayProxyEvent`). */
 export function buildProxyEvent(
-  api: ApiIdentity,
-  request: ApiRequest,
-  match: RouteMatch,
-  ids: RequestIds,
-  timing: RequestTiming,
+  routed: RoutedRequest,
   authorizer: AuthorizerContext | undefined,
 ): Record<string, unknown> {
+  const { api, request, match } = routed;
   const headers = singleAndMultiValue(request.headers);
   const query = singleAndMultiValue(request.query);
   const hasQuery = request.query.length > 0;
@@ -102,7 +102,7 @@ export function buildProxyEvent(
     pathParameters: match.pathParameters,
     stageVariables: api.stageVariables,
     requestContext: {
-      ...requestContext(api, request, match, ids, timing),
+      ...requestContext(routed),
       ...(authorizer ? { authorizer } : {}),
     },
     body: request.body,
@@ -111,13 +111,8 @@ export function buildProxyEvent(
 }
 
 /** The REQUEST authorizer event; unlike the proxy event, empty maps are `{}` rather than `null`. */
-export function buildRequestAuthorizerEvent(
-  api: ApiIdentity,
-  request: ApiRequest,
-  match: RouteMatch,
-  ids: RequestIds,
-  timing: RequestTiming,
-): Record<string, unknown> {
+export function buildRequestAuthorizerEvent(routed: RoutedRequest): Record<string, unknown> {
+  const { api, request, match } = routed;
   const headers = singleAndMultiValue(request.headers);
   const query = singleAndMultiValue(request.query);
   return {
@@ -132,7 +127,7 @@ export function buildRequestAuthorizerEvent(
     multiValueQueryStringParameters: query.multi,
     pathParameters: match.pathParameters ?? {},
     stageVariables: api.stageVariables ?? {},
-    requestContext: requestContext(api, request, match, ids, timing),
+    requestContext: requestContext(routed),
   };
 }
 

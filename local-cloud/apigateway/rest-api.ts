@@ -15,6 +15,7 @@ import {
   methodArn,
   type ProxyResponse,
   type RequestTiming,
+  type RoutedRequest,
   readProxyResult,
 } from './proxy-event.js';
 import {
@@ -199,13 +200,17 @@ class RestApiStage {
     return runtime;
   }
 
+  private routed(exchange: Exchange, request: ApiRequest, match: RouteMatch): RoutedRequest {
+    return { api: this.identity, request, match, ids: exchange.ids, timing: exchange.timing };
+  }
+
   private authorizationRequest(exchange: Exchange, request: ApiRequest, match: RouteMatch): AuthorizationRequest {
     return {
       methodArn: methodArn(this.identity, request),
       header: (name) => lastHeaderValue(request.headers, name),
       queryParameter: (name) => lastQueryValue(request.query, name),
       stageVariable: (name) => this.api.stageVariables?.[name],
-      requestEvent: () => buildRequestAuthorizerEvent(this.identity, request, match, exchange.ids, exchange.timing),
+      requestEvent: () => buildRequestAuthorizerEvent(this.routed(exchange, request, match)),
     };
   }
 
@@ -226,7 +231,7 @@ class RestApiStage {
     match: RouteMatch,
     integration: LambdaProxyIntegration,
   ): Promise<void> {
-    const event = buildProxyEvent(this.identity, request, match, exchange.ids, exchange.timing, exchange.authorizer);
+    const event = buildProxyEvent(this.routed(exchange, request, match), exchange.authorizer);
     const where = `${match.method.httpMethod} ${match.resource.path} -> ${integration.functionArn}`;
     const startedAt = this.now();
     let timer: NodeJS.Timeout | undefined;

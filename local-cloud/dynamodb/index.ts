@@ -12,6 +12,7 @@ import { DynaliteEngine } from './dynalite-engine.js';
 import { shortErrorName, TableCreationError, TableDefinitionMismatchError } from './errors.js';
 import { ClientTokenRegistry } from './idempotency.js';
 import { ItemLocks } from './item-locks.js';
+import type { ItemStore } from './item-store.js';
 import { createDynamoDbListener, dynamoDbDispatch } from './listener.js';
 import {
   type DescribedTable,
@@ -75,9 +76,9 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   if (options.persistDir) await mkdir(options.persistDir, { recursive: true });
   const engine = DynaliteEngine.create(options.persistDir);
   const keys = new KeySchemas(engine);
-  const locks = new ItemLocks();
-  const timeToLive = new TimeToLive(engine, keys, locks, log, options.ttlSweepIntervalMs);
-  const transactions = new TransactionEngine(engine, keys, locks, new ClientTokenRegistry(), options.meter);
+  const store: ItemStore = { engine, keys, locks: new ItemLocks() };
+  const timeToLive = new TimeToLive(store, log, options.ttlSweepIntervalMs);
+  const transactions = new TransactionEngine(store, new ClientTokenRegistry(), options.meter);
   timeToLive.start();
   log(`dynamodb: dynalite in-process (${options.persistDir ?? 'in memory'})`);
 
@@ -110,7 +111,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
     };
   }
 
-  const dispatch = dynamoDbDispatch({ engine, keys, locks, transactions, timeToLive, log, meter: options.meter });
+  const dispatch = dynamoDbDispatch({ ...store, transactions, timeToLive, log, meter: options.meter });
   return {
     listener: createDynamoDbListener(dispatch, log, options.faults),
     call: dispatch,

@@ -11,8 +11,8 @@ import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine, type Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure } from './errors.js';
 import { DynamoDbFaults } from './faults.js';
-import type { ItemLocks } from './item-locks.js';
-import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
+import type { ItemStore } from './item-store.js';
+import { itemIdentity, keyOf } from './table-keys.js';
 import type { TimeToLive } from './time-to-live.js';
 import type { TransactionEngine } from './transactions.js';
 
@@ -32,12 +32,9 @@ const CAPACITY_KIND: Readonly<Record<string, 'read' | 'write'>> = {
   BatchWriteItem: 'write',
 };
 
-export interface ListenerParts {
+export interface ListenerParts extends ItemStore {
   /** Counts the request units DynamoDB on demand bills. */
   meter?: Pick<UsageMeter, 'add'>;
-  engine: DynaliteEngine;
-  keys: KeySchemas;
-  locks: ItemLocks;
   transactions: TransactionEngine;
   timeToLive: TimeToLive;
   log: (line: string) => void;

@@ -2,10 +2,10 @@
  * Time to Live, which dynalite does not implement: the per-table configuration (answered through
  * `DescribeTimeToLive` / `UpdateTimeToLive`) and a periodic sweeper that deletes expired items.
  */
-import type { DynaliteEngine, Item } from './dynalite-engine.js';
+import type { Item } from './dynalite-engine.js';
 import { isConditionalCheckFailure, validationError } from './errors.js';
-import type { ItemLocks } from './item-locks.js';
-import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
+import type { ItemStore } from './item-store.js';
+import { itemIdentity, keyOf } from './table-keys.js';
 
 /** How often expired items are deleted unless told otherwise. */
 export const DEFAULT_TTL_SWEEP_INTERVAL_MS = 5_000;
@@ -21,9 +21,7 @@ export class TimeToLive {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly engine: DynaliteEngine,
-    private readonly keys: KeySchemas,
-    private readonly locks: ItemLocks,
+    private readonly store: ItemStore,
     private readonly log: (line: string) => void,
     private readonly sweepIntervalMs = DEFAULT_TTL_SWEEP_INTERVAL_MS,
   ) {}
@@ -101,7 +99,7 @@ export class TimeToLive {
    * while a transaction holds it), re-checking the expiry so an item rewritten in the meantime survives.
    */
   private async sweepTable(tableName: string, attributeName: string): Promise<number> {
-    const schema = await this.keys.of(tableName);
+    const schema = await this.store.keys.of(tableName);
     const expiry = {
       ExpressionAttributeNames: { '#ttl': attributeName },
       ExpressionAttributeValues: { ':now': { N: String(Math.floor(Date.now() / 1000)) } },
@@ -109,7 +107,7 @@ export class TimeToLive {
     let deleted = 0;
     let startKey: Item | undefined;
     do {
-      const page: { Items?: Item[]; LastEvaluatedKey?: Item } = await this.engine.call('Scan', {
+      const page: { Items?: Item[]; LastEvaluatedKey?: Item } = await this.store.engine.call('Scan', {
         TableName: tableName,
         FilterExpression: '#ttl < :now',
         ...expiry,
@@ -119,9 +117,9 @@ export class TimeToLive {
         const key = keyOf(item, schema);
         const identity = itemIdentity(key, schema);
         // A transaction holds it: the next sweep deletes it if it is still expired then.
-        if (this.locks.heldByTransaction([identity]).length > 0) continue;
-        const removed = await this.locks.write([identity], () =>
-          this.engine
+        if (this.store.locks.heldByTransaction([identity]).length > 0) continue;
+        const removed = await this.store.locks.write([identity], () =>
+          this.store.engine
             .call<{ Attributes?: Item }>('DeleteItem', {
               TableName: tableName,
               Key: key,
@@ -146,7 +144,7 @@ export class TimeToLive {
   private async existingTableName(input: Record<string, unknown>): Promise<string> {
     const tableName = input.TableName;
     if (typeof tableName !== 'string' || tableName.length === 0) throw validationError('TableName is required');
-    await this.engine.call('DescribeTable', { TableName: tableName });
+    await this.store.engine.call('DescribeTable', { TableName: tableName });
     return tableName;
   }
 }

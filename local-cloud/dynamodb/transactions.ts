@@ -22,11 +22,12 @@
  */
 import type { AwsServiceError } from '../aws-protocol.js';
 import type { UsageMeter } from '../metering.js';
-import type { DynaliteEngine, Item } from './dynalite-engine.js';
+import type { Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure, validationError } from './errors.js';
 import type { ClientTokenRegistry } from './idempotency.js';
 import type { ItemLocks } from './item-locks.js';
-import { itemIdentity, type KeySchemas, keyOf } from './table-keys.js';
+import type { ItemStore } from './item-store.js';
+import { itemIdentity, keyOf } from './table-keys.js';
 
 const MAX_TRANSACTION_ACTIONS = 100;
 const WRITE_ACTION_KINDS = ['ConditionCheck', 'Put', 'Delete', 'Update'] as const;
@@ -68,9 +69,7 @@ export class TransactionEngine {
   private readonly tokensInProgress = new Set<string>();
 
   constructor(
-    private readonly engine: DynaliteEngine,
-    private readonly keys: KeySchemas,
-    private readonly locks: ItemLocks,
+    private readonly store: ItemStore,
     private readonly clientTokens: ClientTokenRegistry,
     /** Counts request units: transactional reads and writes cost twice their plain ones. */
     private readonly meter?: Pick<UsageMeter, 'add'>,
@@ -113,16 +112,16 @@ export class TransactionEngine {
     });
     const identities: string[] = [];
     for (const get of gets) {
-      const schema = await this.keys.of(String(get.TableName));
+      const schema = await this.store.keys.of(String(get.TableName));
       identities.push(itemIdentity(keyOf(get.Key as Item, schema), schema));
     }
-    const busy = new Set(this.locks.busy(identities));
+    const busy = new Set(this.store.locks.busy(identities));
     if (busy.size > 0) throw transactionCanceled(identities.map((identity) => conflictOrNone(busy.has(identity))));
-    const watch = this.locks.watch(identities);
+    const watch = this.store.locks.watch(identities);
     try {
       const responses: Array<{ Item?: Item }> = [];
       for (const get of gets) {
-        const { Item: item, ConsumedCapacity } = await this.engine.call<{
+        const { Item: item, ConsumedCapacity } = await this.store.engine.call<{
           Item?: Item;
           ConsumedCapacity?: { CapacityUnits?: number };
         }>('GetItem', { ...get, ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' });
@@ -141,11 +140,11 @@ export class TransactionEngine {
     const identities = new Set<string>();
     const prepared: PreparedWriteAction[] = [];
     for (const action of actions) {
-      const validated = this.engine.validate(OPERATION_OF[action.kind], {
+      const validated = this.store.engine.validate(OPERATION_OF[action.kind], {
         TableName: action.tableName,
         ...action.request,
       });
-      const schema = await this.keys.of(action.tableName);
+      const schema = await this.store.keys.of(action.tableName);
       const key = keyOf((action.kind === 'Put' ? action.request.Item : action.request.Key) as Item, schema);
       const identity = itemIdentity(key, schema);
       if (identities.has(identity)) {
@@ -159,17 +158,17 @@ export class TransactionEngine {
 
   private async applyAllOrNothing(actions: PreparedWriteAction[]): Promise<void> {
     const identities = actions.map((action) => action.identity);
-    const applying = this.locks.heldByTransaction(identities);
+    const applying = this.store.locks.heldByTransaction(identities);
     if (applying.length > 0) throw transactionCanceled(conflictReasons(actions, applying));
 
-    const watch = this.locks.watch(identities);
+    const watch = this.store.locks.watch(identities);
     let taken: Awaited<ReturnType<ItemLocks['takeForTransaction']>>;
     const oldImages: Array<Item | undefined> = [];
     try {
       for (const action of actions) oldImages.push(await this.currentItem(action));
       const reasons = actions.map((action, index): CancellationReason => {
         const oldImage = oldImages[index];
-        if (this.engine.conditionHolds(action.validated, oldImage)) return { Code: 'None' };
+        if (this.store.engine.conditionHolds(action.validated, oldImage)) return { Code: 'None' };
         return {
           Code: 'ConditionalCheckFailed',
           Message: 'The conditional request failed',
@@ -178,7 +177,7 @@ export class TransactionEngine {
       });
       if (watch.written) throw transactionCanceled(conflictReasons(actions, identities));
       if (reasons.some((reason) => reason.Code !== 'None')) throw transactionCanceled(reasons);
-      taken = await this.locks.takeForTransaction(identities);
+      taken = await this.store.locks.takeForTransaction(identities);
       if ('conflicts' in taken) throw transactionCanceled(conflictReasons(actions, taken.conflicts));
       if (watch.written) {
         taken.release();
@@ -197,7 +196,7 @@ export class TransactionEngine {
           continue;
         }
         try {
-          const { ConsumedCapacity } = await this.engine.run<{ ConsumedCapacity?: { CapacityUnits?: number } }>(
+          const { ConsumedCapacity } = await this.store.engine.run<{ ConsumedCapacity?: { CapacityUnits?: number } }>(
             OPERATION_OF[action.kind],
             { ...action.validated, ReturnConsumedCapacity: 'TOTAL' },
           );
@@ -217,7 +216,7 @@ export class TransactionEngine {
   }
 
   private async currentItem(action: PreparedWriteAction): Promise<Item | undefined> {
-    const { Item: item } = await this.engine.call<{ Item?: Item }>('GetItem', {
+    const { Item: item } = await this.store.engine.call<{ Item?: Item }>('GetItem', {
       TableName: action.tableName,
       Key: action.key,
       ConsistentRead: true,
@@ -226,8 +225,8 @@ export class TransactionEngine {
   }
 
   private async restore(action: PreparedWriteAction, oldImage: Item | undefined): Promise<void> {
-    if (oldImage) await this.engine.call('PutItem', { TableName: action.tableName, Item: oldImage });
-    else await this.engine.call('DeleteItem', { TableName: action.tableName, Key: action.key });
+    if (oldImage) await this.store.engine.call('PutItem', { TableName: action.tableName, Item: oldImage });
+    else await this.store.engine.call('DeleteItem', { TableName: action.tableName, Key: action.key });
   }
 }
 

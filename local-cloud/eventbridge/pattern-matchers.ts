@@ -15,7 +15,8 @@ export type CompiledMatcher =
 
 const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (a pattern or one of its levels, an operator, an event), not an array or `null`. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -10,7 +10,7 @@
  */
 
 import { InvalidEventPatternError, UnsupportedEventPatternError } from './pattern-errors.js';
-import { type CompiledMatcher, compileMatcher, type LeafValue } from './pattern-matchers.js';
+import { type CompiledMatcher, compileMatcher, isPlainObject, type LeafValue } from './pattern-matchers.js';
 
 export { EventPatternError, InvalidEventPatternError, UnsupportedEventPatternError } from './pattern-errors.js';
 
@@ -37,10 +37,6 @@ interface FlatField {
 }
 
 const compiledPatterns = new WeakMap<object, readonly Alternative[]>();
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Cross product of two alternative lists: every left alternative combined with every right one. */
 function combine(left: FieldCondition[][], right: FieldCondition[][]): FieldCondition[][] {

@@ -12,6 +12,8 @@ export { createLambdaRuntime } from './runtime.js';
 export {
   DEFAULT_POLLERS,
   type EventSourceQueue,
+  type PollRequest,
+  pollerReceiveRequest,
   type SqsEventSourceMappingOptions,
   sdkEventSourceQueue,
   startSqsEventSourceMapping,

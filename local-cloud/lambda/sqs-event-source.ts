@@ -9,6 +9,7 @@ import {
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
+  type ReceiveMessageRequest,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
@@ -18,7 +19,7 @@ import {
  */
 export interface EventSourceQueue {
   /** ReceiveMessage with every system and message attribute; resolves early with nothing when `signal` aborts. */
-  receive(request: { maxMessages: number; waitTimeSeconds: number }, signal: AbortSignal): Promise<Message[]>;
+  receive(request: PollRequest, signal: AbortSignal): Promise<Message[]>;
   /** DeleteMessageBatch of at most 10 entries; answers the entries that failed. */
   deleteBatch(entries: { Id: string; ReceiptHandle: string }[]): Promise<{ Code?: string; Message?: string }[]>;
   /** ChangeMessageVisibility of one received message (0: visible again at once). */
@@ -26,20 +27,30 @@ export interface EventSourceQueue {
   visibilityTimeoutSeconds(signal: AbortSignal): Promise<number>;
 }
 
+/** How many messages one poll asks for, and how long it waits for the first. */
+export interface PollRequest {
+  maxMessages: number;
+  waitTimeSeconds: number;
+}
+
+/** The ReceiveMessage request of one poll: long polling, with every system and message attribute, as Lambda asks. */
+export function pollerReceiveRequest(queueUrl: string, request: PollRequest): ReceiveMessageRequest {
+  return {
+    QueueUrl: queueUrl,
+    MaxNumberOfMessages: request.maxMessages,
+    WaitTimeSeconds: request.waitTimeSeconds,
+    MessageSystemAttributeNames: ['All'],
+    MessageAttributeNames: ['All'],
+  };
+}
+
 /** An `EventSourceQueue` over the AWS SDK. */
 export function sdkEventSourceQueue(sqs: SQSClient, queueUrl: string): EventSourceQueue {
   return {
     async receive(request, signal) {
-      const response = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: request.maxMessages,
-          WaitTimeSeconds: request.waitTimeSeconds,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-        { abortSignal: signal },
-      );
+      const response = await sqs.send(new ReceiveMessageCommand(pollerReceiveRequest(queueUrl, request)), {
+        abortSignal: signal,
+      });
       return response.Messages ?? [];
     },
     async deleteBatch(entries) {
