@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createUnlessExists } from '../../../shared/aws/conditional-writes.js';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { tableEnv } from '../../../shared/environment.js';
@@ -61,20 +62,9 @@ export function dynamoCarts(): CartRepository {
         items: { [sku]: { quantity } },
         updatedAt: new Date().toISOString(),
       };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: created,
-            ConditionExpression: 'attribute_not_exists(cartId)',
-          }),
-        );
-        return created;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        // The cart exists: someone else's (answered as missing), or the caller's, created by a concurrent request.
-        return updateOwnedCart(cartId, owner, setItem);
-      }
+      if (await createUnlessExists({ tableName: tableName(), key: 'cartId', item: created })) return created;
+      // The cart exists: someone else's (answered as missing), or the caller's, created by a concurrent request.
+      return updateOwnedCart(cartId, owner, setItem);
     },
 
     removeItem(cartId, owner, sku) {

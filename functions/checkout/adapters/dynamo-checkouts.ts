@@ -3,8 +3,8 @@
  * failure?, createdAt, updatedAt }`, keyed by `checkoutId`. Every transition is a conditional write, so a repeated
  * saga step cannot move a checkout backwards.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { tableEnv } from '../../../shared/environment.js';
 import { ConflictError, NotFoundError } from '../../../shared/errors.js';
@@ -23,18 +23,16 @@ export function dynamoCheckouts(): Checkouts {
     return Item as CheckoutRecord | undefined;
   };
 
-  /** Runs a conditional write; when the condition fails, `whenRefused` decides from the current record. */
-  const conditionally = async (
-    write: () => Promise<unknown>,
+  /** Updates the checkout if the update's condition holds; when not, `whenRefused` decides from the current record. */
+  const updateIf = async (
     checkoutId: string,
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
     whenRefused: (current: CheckoutRecord | undefined) => void,
   ): Promise<void> => {
-    try {
-      await write();
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      whenRefused(await find(checkoutId));
-    }
+    const applied = await conditionally(
+      client().send(new UpdateCommand({ TableName: tableName(), Key: { checkoutId }, ...update })),
+    );
+    if (!applied) whenRefused(await find(checkoutId));
   };
 
   return {
@@ -42,97 +40,65 @@ export function dynamoCheckouts(): Checkouts {
 
     async createOrFind(checkout) {
       const record: CheckoutRecord = { ...checkout, status: 'RUNNING', updatedAt: checkout.createdAt };
-      try {
-        await client().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: record,
-            ConditionExpression: 'attribute_not_exists(checkoutId)',
-          }),
-        );
-        return { record, created: true };
-      } catch (error) {
-        // Also what a retry of this very write meets when its first attempt was applied but its answer lost.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await find(checkout.checkoutId);
-        if (!existing) throw error;
-        return { record: existing, created: false };
-      }
+      // Found, too, by a retry of this very write whose first attempt was applied but whose answer was lost.
+      return createOrFind({ tableName: tableName(), key: 'checkoutId', record, find: () => find(checkout.checkoutId) });
     },
 
-    async attachExecution(checkoutId, executionArn, at) {
-      await conditionally(
-        () =>
-          client().send(
-            new UpdateCommand({
-              TableName: tableName(),
-              Key: { checkoutId },
-              UpdateExpression: 'SET executionArn = :executionArn, updatedAt = :at',
-              ConditionExpression: 'attribute_exists(checkoutId)',
-              ExpressionAttributeValues: { ':executionArn': executionArn, ':at': at },
-            }),
-          ),
+    attachExecution: async (checkoutId, executionArn, at) =>
+      updateIf(
         checkoutId,
+        {
+          UpdateExpression: 'SET executionArn = :executionArn, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(checkoutId)',
+          ExpressionAttributeValues: { ':executionArn': executionArn, ':at': at },
+        },
         () => {
           throw new NotFoundError('Checkout', checkoutId);
         },
-      );
-    },
+      ),
 
-    async complete(checkoutId, { orderId, totals }, at) {
-      await conditionally(
-        () =>
-          client().send(
-            new UpdateCommand({
-              TableName: tableName(),
-              Key: { checkoutId },
-              UpdateExpression: 'SET #status = :completed, orderId = :orderId, totals = :totals, updatedAt = :at',
-              ConditionExpression: '#status = :running',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':completed': 'COMPLETED',
-                ':running': 'RUNNING',
-                ':orderId': orderId,
-                ':totals': totals,
-                ':at': at,
-              },
-            }),
-          ),
+    complete: async (checkoutId, { orderId, totals }, at) =>
+      updateIf(
         checkoutId,
+        {
+          UpdateExpression: 'SET #status = :completed, orderId = :orderId, totals = :totals, updatedAt = :at',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':completed': 'COMPLETED',
+            ':running': 'RUNNING',
+            ':orderId': orderId,
+            ':totals': totals,
+            ':at': at,
+          },
+        },
         (current) => {
           if (current?.status === 'COMPLETED') return;
           if (!current) throw new NotFoundError('Checkout', checkoutId);
           throw new ConflictError('CHECKOUT_NOT_RUNNING', `Checkout ${checkoutId} is ${current.status}, not RUNNING`);
         },
-      );
-    },
+      ),
 
-    async fail(checkoutId, { failure, totals }, at) {
-      // A COMPLETED checkout may still fail: if the saga compensates after CompleteCheckout (its OrderPlaced event
-      // could not be published), the order is cancelled and the payment refunded, so FAILED is the truth.
-      await conditionally(
-        () =>
-          client().send(
-            new UpdateCommand({
-              TableName: tableName(),
-              Key: { checkoutId },
-              UpdateExpression: `SET #status = :failed, failure = :failure, updatedAt = :at${totals ? ', totals = :totals' : ''} REMOVE orderId`,
-              ConditionExpression: 'attribute_exists(checkoutId) AND #status <> :failed',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':failed': 'FAILED',
-                ':failure': { code: failure.code, message: failure.message },
-                ':at': at,
-                ...(totals ? { ':totals': totals } : {}),
-              },
-            }),
-          ),
+    // A COMPLETED checkout may still fail: if the saga compensates after CompleteCheckout (its OrderPlaced event
+    // could not be published), the order is cancelled and the payment refunded, so FAILED is the truth.
+    fail: async (checkoutId, { failure, totals }, at) =>
+      updateIf(
         checkoutId,
+        {
+          UpdateExpression: `SET #status = :failed, failure = :failure, updatedAt = :at${totals ? ', totals = :totals' : ''} REMOVE orderId`,
+          ConditionExpression: 'attribute_exists(checkoutId) AND #status <> :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'FAILED',
+            ':failure': { code: failure.code, message: failure.message },
+            ':at': at,
+            ...(totals ? { ':totals': totals } : {}),
+          },
+        },
         (current) => {
           if (current?.status === 'FAILED') return;
           throw new NotFoundError('Checkout', checkoutId);
         },
-      );
-    },
+      ),
   };
 }

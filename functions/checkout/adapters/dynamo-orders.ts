@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { tableEnv } from '../../../shared/environment.js';
@@ -39,6 +39,30 @@ export function dynamoOrders(): OrderRepository {
     },
   });
 
+  /**
+   * Sends a transaction whose first action is the order's own and whose second moves the checkout's reservation, and
+   * reads its refusal: the order's own condition refused is an answer (`orderRefused`), the reservation not where
+   * the move needs it a conflict. Any other error is rethrown.
+   */
+  const transactOrder = async <Outcome>(
+    actions: NonNullable<TransactWriteCommandInput['TransactItems']>,
+    outcomes: {
+      done: Outcome;
+      orderRefused: () => Outcome;
+      reservationConflict: (cause: unknown) => ConflictError;
+    },
+  ): Promise<Outcome> => {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: actions }));
+      return outcomes.done;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === CONDITIONAL_CHECK_FAILED) return outcomes.orderRefused();
+      if (codes?.[1] === CONDITIONAL_CHECK_FAILED) throw outcomes.reservationConflict(error);
+      throw error;
+    }
+  };
+
   return {
     async create(order) {
       const now = new Date().toISOString();
@@ -49,35 +73,28 @@ export function dynamoOrders(): OrderRepository {
         refundedCents: 0,
         createdAt: now,
       };
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: ordersTable(), Item: stored, ConditionExpression: 'attribute_not_exists(orderId)' } },
-              moveReservation(order.checkoutId, 'HELD', 'COMMITTED', now),
-              // The stock leaves the shelf for good: `available` already went down when it was reserved.
-              ...aggregateLines(order.lines).map((line) => adjustReserved(line.sku, -line.quantity)),
-            ],
-          }),
-        );
-        return 'CREATED';
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
-          logger.info('The order was already placed', { orderId: order.orderId });
-          return 'ALREADY_EXISTS';
-        }
-        if (codes[1] === CONDITIONAL_CHECK_FAILED) {
-          throw new ConflictError(
-            'RESERVATION_NOT_HELD',
-            `Checkout ${order.checkoutId} holds no reservation to turn into an order`,
-            { checkoutId: order.checkoutId },
-            { cause: error },
-          );
-        }
-        throw error;
-      }
+      return transactOrder(
+        [
+          { Put: { TableName: ordersTable(), Item: stored, ConditionExpression: 'attribute_not_exists(orderId)' } },
+          moveReservation(order.checkoutId, 'HELD', 'COMMITTED', now),
+          // The stock leaves the shelf for good: `available` already went down when it was reserved.
+          ...aggregateLines(order.lines).map((line) => adjustReserved(line.sku, -line.quantity)),
+        ],
+        {
+          done: 'CREATED',
+          orderRefused: () => {
+            logger.info('The order was already placed', { orderId: order.orderId });
+            return 'ALREADY_EXISTS';
+          },
+          reservationConflict: (cause) =>
+            new ConflictError(
+              'RESERVATION_NOT_HELD',
+              `Checkout ${order.checkoutId} holds no reservation to turn into an order`,
+              { checkoutId: order.checkoutId },
+              { cause },
+            ),
+        },
+      );
     },
 
     async cancel(orderId) {
@@ -87,45 +104,38 @@ export function dynamoOrders(): OrderRepository {
         return 'NOTHING_TO_CANCEL';
       }
       const now = new Date().toISOString();
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: ordersTable(),
-                  Key: { orderId },
-                  UpdateExpression: 'SET #status = :cancelled, cancelledAt = :now',
-                  ConditionExpression: '#status = :placed',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':placed': 'PLACED', ':now': now },
-                },
-              },
-              // Back to HELD with the stock counted as reserved again, so that releasing the reservation next
-              // returns it to `available` exactly as it would have before the order existed.
-              moveReservation(order.checkoutId, 'COMMITTED', 'HELD', now),
-              ...aggregateLines(order.lines).map((line) => adjustReserved(line.sku, line.quantity)),
-            ],
-          }),
-        );
-        return 'CANCELLED';
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        if (codes[0] === CONDITIONAL_CHECK_FAILED) {
-          logger.info('The order was cancelled concurrently', { orderId });
-          return 'NOTHING_TO_CANCEL';
-        }
-        if (codes[1] === CONDITIONAL_CHECK_FAILED) {
-          throw new ConflictError(
-            'RESERVATION_NOT_COMMITTED',
-            `The reservation of order ${orderId} is not committed; it cannot be cancelled safely`,
-            { orderId, checkoutId: order.checkoutId },
-            { cause: error },
-          );
-        }
-        throw error;
-      }
+      return transactOrder(
+        [
+          {
+            Update: {
+              TableName: ordersTable(),
+              Key: { orderId },
+              UpdateExpression: 'SET #status = :cancelled, cancelledAt = :now',
+              ConditionExpression: '#status = :placed',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':placed': 'PLACED', ':now': now },
+            },
+          },
+          // Back to HELD with the stock counted as reserved again, so that releasing the reservation next
+          // returns it to `available` exactly as it would have before the order existed.
+          moveReservation(order.checkoutId, 'COMMITTED', 'HELD', now),
+          ...aggregateLines(order.lines).map((line) => adjustReserved(line.sku, line.quantity)),
+        ],
+        {
+          done: 'CANCELLED',
+          orderRefused: () => {
+            logger.info('The order was cancelled concurrently', { orderId });
+            return 'NOTHING_TO_CANCEL';
+          },
+          reservationConflict: (cause) =>
+            new ConflictError(
+              'RESERVATION_NOT_COMMITTED',
+              `The reservation of order ${orderId} is not committed; it cannot be cancelled safely`,
+              { orderId, checkoutId: order.checkoutId },
+              { cause },
+            ),
+        },
+      );
     },
 
     getOrder,

@@ -1,9 +1,6 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  CONDITIONAL_CHECK_FAILED,
-  cancellationCodes,
-  isConditionalCheckFailed,
-} from '../../../shared/aws/dynamo-errors.js';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
+import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { tableEnv } from '../../../shared/environment.js';
 import { NotFoundError } from '../../../shared/errors.js';
@@ -41,22 +38,15 @@ export function dynamoPayments(): PaymentRepository {
         status: 'CAPTURED',
         createdAt: new Date().toISOString(),
       };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: paymentsTable(),
-            Item: { ...paymentKey(payment.paymentId), ...stored },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return stored;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        const existing = await getPayment(payment.paymentId);
-        if (!existing) throw error;
-        logger.info('The payment was already recorded', { paymentId: payment.paymentId });
-        return existing;
-      }
+      const recorded = await createOrFind({
+        tableName: paymentsTable(),
+        key: 'pk',
+        record: stored,
+        item: { ...paymentKey(payment.paymentId), ...stored },
+        find: () => getPayment(payment.paymentId),
+      });
+      if (!recorded.created) logger.info('The payment was already recorded', { paymentId: payment.paymentId });
+      return recorded.record;
     },
 
     async getRefund(paymentId, refundId) {
@@ -136,8 +126,8 @@ export function dynamoPayments(): PaymentRepository {
       if (!payment) throw new NotFoundError('Payment', paymentId);
       const settled = paymentStatusFor(payment);
       if (settled !== 'REFUNDED' || payment.status === 'REFUNDED') return payment;
-      try {
-        await client.send(
+      await conditionally(
+        client.send(
           new UpdateCommand({
             TableName: paymentsTable(),
             Key: paymentKey(paymentId),
@@ -146,10 +136,8 @@ export function dynamoPayments(): PaymentRepository {
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':refunded': 'REFUNDED' },
           }),
-        );
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+        ),
+      );
       return { ...payment, status: 'REFUNDED' };
     },
   };

@@ -2,12 +2,13 @@
  * Meters (METERS_TABLE_NAME, `resourceId` + `meterId`; GSI `byProject`). One meter per resource (`m_<resourceId>`),
  * created with a condition, so a repeated StartBilling can never start a second one; stopping sets `stoppedAt` once.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
-import type { MeterRecord, Meters } from '../ports/meters.js';
+import type { Meter } from '../domain/usage.js';
+import type { Meters } from '../ports/meters.js';
 
 export function dynamoMeters(): Meters {
   const tableName = () => requiredEnv(tableEnv('METERS'));
@@ -15,32 +16,27 @@ export function dynamoMeters(): Meters {
 
   return {
     async start(meter) {
-      try {
-        await client().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: { ...meter },
-            ConditionExpression: 'attribute_not_exists(meterId)',
-          }),
-        );
-        return { started: true, meter };
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        const { Item } = await client().send(
-          new GetCommand({
-            TableName: tableName(),
-            Key: { resourceId: meter.resourceId, meterId: meter.meterId },
-            ConsistentRead: true,
-          }),
-        );
-        if (!Item) throw error;
-        return { started: false, meter: Item as MeterRecord };
-      }
+      const stored = await createOrFind({
+        tableName: tableName(),
+        key: 'meterId',
+        record: meter,
+        find: async () => {
+          const { Item } = await client().send(
+            new GetCommand({
+              TableName: tableName(),
+              Key: { resourceId: meter.resourceId, meterId: meter.meterId },
+              ConsistentRead: true,
+            }),
+          );
+          return Item as Meter | undefined;
+        },
+      });
+      return { started: stored.created, meter: stored.record };
     },
 
-    async stop(resourceId, meterId, at) {
-      try {
-        await client().send(
+    stop: async (resourceId, meterId, at) =>
+      conditionally(
+        client().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { resourceId, meterId },
@@ -48,12 +44,7 @@ export function dynamoMeters(): Meters {
             ConditionExpression: 'attribute_exists(meterId) AND attribute_not_exists(stoppedAt)',
             ExpressionAttributeValues: { ':at': at },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
-    },
+        ),
+      ),
   };
 }

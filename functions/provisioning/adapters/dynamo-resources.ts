@@ -3,8 +3,8 @@
  * statuses it may leave, so a repeated saga step finds the resource already moved and changes nothing, and no step
  * can move a resource backwards.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.js';
 import { tableEnv } from '../../../shared/environment.js';
@@ -55,8 +55,8 @@ export function dynamoResources(): Resources {
     ]
       .filter((part) => part.length > 0)
       .join(' ');
-    try {
-      await client().send(
+    return conditionally(
+      client().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: { resourceId },
@@ -67,12 +67,8 @@ export function dynamoResources(): Resources {
           ExpressionAttributeNames: names,
           ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   };
 
   /** Moves the status from one of `from` to `to`; a resource already in `to` is a repeat, anything else a conflict. */
@@ -112,21 +108,13 @@ export function dynamoResources(): Resources {
 
     async create(resource) {
       const record: ResourceRecord = { ...resource, status: 'PROVISIONING', updatedAt: resource.createdAt };
-      try {
-        await client().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: record,
-            ConditionExpression: 'attribute_not_exists(resourceId)',
-          }),
-        );
-        return { created: true, resource: record };
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-        const existing = await find(resource.resourceId);
-        if (!existing) throw error;
-        return { created: false, resource: existing };
-      }
+      const stored = await createOrFind({
+        tableName: tableName(),
+        key: 'resourceId',
+        record,
+        find: () => find(resource.resourceId),
+      });
+      return { created: stored.created, resource: stored.record };
     },
 
     async attachExecution(resourceId, saga, executionArn, at) {

@@ -4,7 +4,7 @@
  * is one small consistent scan.
  */
 import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
+import { conditionally } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { tableEnv } from '../../../shared/environment.js';
 import { requiredEnv } from '../../../shared/idempotency.js';
@@ -14,17 +14,6 @@ import type { WorkerFleet } from '../ports/worker-fleet.js';
 export function dynamoWorkerFleet(): WorkerFleet {
   const client = () => dynamoDocumentClient();
   const table = () => requiredEnv(tableEnv('WORKER_FLEET'));
-
-  /** Runs a conditional write: `true` if it applied, `false` if its condition refused it. */
-  const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  };
 
   return {
     async leases() {
@@ -47,7 +36,7 @@ export function dynamoWorkerFleet(): WorkerFleet {
     },
 
     async claim({ slot, leaseId, untilMs, nowMs }) {
-      const claimed = await conditionally(() =>
+      const claimed = await conditionally(
         client().send(
           new PutCommand({
             TableName: table(),
@@ -63,7 +52,7 @@ export function dynamoWorkerFleet(): WorkerFleet {
     },
 
     async renew({ slot, leaseId, untilMs }) {
-      const renewed = await conditionally(() =>
+      const renewed = await conditionally(
         client().send(
           new UpdateCommand({
             TableName: table(),
@@ -78,7 +67,7 @@ export function dynamoWorkerFleet(): WorkerFleet {
     },
 
     async release({ slot, leaseId }) {
-      const released = await conditionally(() =>
+      const released = await conditionally(
         client().send(
           new DeleteCommand({
             TableName: table(),

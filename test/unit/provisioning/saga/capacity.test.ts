@@ -1,9 +1,10 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as releaseCapacity } from '../../../../functions/provisioning/handlers/saga/release-capacity.js';
 import { handler as reserveCapacity } from '../../../../functions/provisioning/handlers/saga/reserve-capacity.js';
 import { CapacityReservation } from '../../../../shared/contracts/provisioning-saga.js';
+import { resolvedExpressions } from '../../support/dynamo-expressions.js';
 import { lambdaContext, RESOURCE_ID, SAGA_INPUT, transactionCancelled } from '../harness.js';
 
 vi.hoisted(() => {
@@ -19,12 +20,19 @@ vi.hoisted(() => {
 });
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+const NOW = '2026-01-01T00:00:00.000Z';
 
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(NOW));
   dynamo.reset();
   dynamo.on(GetCommand, { TableName: 'resources-table' }).resolves({ Item: { resourceId: RESOURCE_ID } });
   dynamo.on(TransactWriteCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 const transactItems = () => dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -37,17 +45,15 @@ describe('ReserveCapacity step', () => {
     // Assess
     expect(result).toEqual({ region: 'eu-west-1', flavor: 'vm.small', alreadyReserved: false });
     const [markResource, takeSlot] = transactItems();
-    expect(markResource?.Update).toMatchObject({
-      TableName: 'resources-table',
-      ConditionExpression: 'attribute_exists(resourceId) AND attribute_not_exists(capacityHeld)',
-      ExpressionAttributeValues: { ':pk': 'eu-west-1#vm.small' },
+    expect(markResource?.Update).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
+    expect(resolvedExpressions(markResource?.Update)).toEqual({
+      update: `SET capacityHeld = "eu-west-1#vm.small", updatedAt = "${NOW}"`,
+      condition: 'attribute_exists(resourceId) AND attribute_not_exists(capacityHeld)',
     });
-    expect(takeSlot?.Update).toMatchObject({
-      TableName: 'capacity-table',
-      Key: { pk: 'eu-west-1#vm.small' },
-      UpdateExpression: 'SET #used = #used + :one',
-      ConditionExpression: 'attribute_exists(pk) AND #used < #total',
-      ExpressionAttributeNames: { '#used': 'used', '#total': 'total' },
+    expect(takeSlot?.Update).toMatchObject({ TableName: 'capacity-table', Key: { pk: 'eu-west-1#vm.small' } });
+    expect(resolvedExpressions(takeSlot?.Update)).toEqual({
+      update: 'SET used = used + 1',
+      condition: 'attribute_exists(pk) AND used < total',
     });
   });
 
@@ -131,15 +137,16 @@ describe('ReleaseCapacity step', () => {
     // Assess
     expect(result).toEqual({ released: true });
     const [dropHold, giveBack] = transactItems();
-    expect(dropHold?.Update).toMatchObject({
-      TableName: 'resources-table',
-      ConditionExpression: 'capacityHeld = :pk',
-      UpdateExpression: 'SET updatedAt = :now REMOVE capacityHeld',
+    expect(dropHold?.Update).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
+    expect(resolvedExpressions(dropHold?.Update)).toEqual({
+      update: `SET updatedAt = "${NOW}" REMOVE capacityHeld`,
+      // Only the very slot it read: the hold names the row the release gives back to.
+      condition: 'capacityHeld = "eu-west-1#vm.small"',
     });
-    expect(giveBack?.Update).toMatchObject({
-      TableName: 'capacity-table',
-      Key: { pk: 'eu-west-1#vm.small' },
-      UpdateExpression: 'SET #used = #used - :one',
+    expect(giveBack?.Update).toMatchObject({ TableName: 'capacity-table', Key: { pk: 'eu-west-1#vm.small' } });
+    expect(resolvedExpressions(giveBack?.Update)).toEqual({
+      update: 'SET used = used - 1',
+      condition: 'attribute_exists(pk)',
     });
   });
 
@@ -190,8 +197,11 @@ describe('ReleaseCapacity step', () => {
 
     // Assess
     expect(result).toEqual({ released: true });
-    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeNames).toEqual({
-      '#marker': 'capacityHeld',
+    const [update] = dynamo.commandCalls(UpdateCommand);
+    expect(update?.args[0].input).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
+    expect(resolvedExpressions(update?.args[0].input)).toEqual({
+      update: `SET updatedAt = "${NOW}" REMOVE capacityHeld`,
+      condition: 'attribute_exists(capacityHeld)',
     });
   });
 });

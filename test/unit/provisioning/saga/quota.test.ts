@@ -6,10 +6,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as releaseQuota } from '../../../../functions/provisioning/handlers/saga/release-quota.js';
 import { handler as reserveQuota } from '../../../../functions/provisioning/handlers/saga/reserve-quota.js';
 import { QuotaReservation } from '../../../../shared/contracts/provisioning-saga.js';
+import { resolvedExpressions } from '../../support/dynamo-expressions.js';
 import {
   conditionFailed,
   lambdaContext,
@@ -35,8 +36,11 @@ vi.hoisted(() => {
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const SMALL = { vcpu: 1, memoryGiB: 2, storageGiB: 0 };
+const NOW = '2026-01-01T00:00:00.000Z';
 
 beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date(NOW));
   dynamo.reset();
   dynamo
     .on(GetCommand, { TableName: 'resources-table' })
@@ -45,6 +49,10 @@ beforeEach(() => {
   dynamo.on(TransactWriteCommand).resolves({});
   dynamo.on(PutCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 function transactItems(index = 0) {
@@ -59,30 +67,21 @@ describe('ReserveQuota step', () => {
     // Assess
     expect(result).toEqual({ reserved: SMALL, alreadyReserved: false });
     const [markResource, moveUsage] = transactItems();
-    expect(markResource?.Update).toMatchObject({
-      TableName: 'resources-table',
-      Key: { resourceId: RESOURCE_ID },
-      ConditionExpression: 'attribute_exists(resourceId) AND attribute_not_exists(quotaHeld)',
-      ExpressionAttributeValues: { ':demand': SMALL },
+    expect(markResource?.Update).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
+    expect(resolvedExpressions(markResource?.Update)).toEqual({
+      update: `SET quotaHeld = ${JSON.stringify(SMALL)}, updatedAt = "${NOW}"`,
+      condition: 'attribute_exists(resourceId) AND attribute_not_exists(quotaHeld)',
     });
-    expect(moveUsage?.Update).toMatchObject({
-      TableName: 'tenants-table',
-      Key: { tenantId: 'tenant-a' },
-      ExpressionAttributeValues: {
-        ':vcpu': 1,
-        ':mem': 2,
-        ':sto': 0,
-        // The usage at which one more vm.small still fits a {4, 16, 100} quota.
-        ':maxVcpu': 3,
-        ':maxMem': 14,
-        ':maxSto': 100,
-        ':quotaVcpu': 4,
-        ':quotaMem': 16,
-        ':quotaSto': 100,
-      },
+    expect(moveUsage?.Update).toMatchObject({ TableName: 'tenants-table', Key: { tenantId: 'tenant-a' } });
+    expect(resolvedExpressions(moveUsage?.Update)).toEqual({
+      update:
+        'SET used.vcpu = used.vcpu + 1, used.memoryGiB = used.memoryGiB + 2, ' +
+        `used.storageGiB = used.storageGiB + 0, updatedAt = "${NOW}"`,
+      // The usage at which one more vm.small still fits a {4, 16, 100} quota, and that quota as read.
+      condition:
+        'used.vcpu <= 3 AND used.memoryGiB <= 14 AND used.storageGiB <= 100 AND ' +
+        'quotas.vcpu = 4 AND quotas.memoryGiB = 16 AND quotas.storageGiB = 100',
     });
-    expect(moveUsage?.Update?.ConditionExpression).toContain('#used.#vcpu <= :maxVcpu');
-    expect(moveUsage?.Update?.UpdateExpression).toContain('#used.#vcpu = #used.#vcpu + :vcpu');
   });
 
   it('reserves storage for a volume', async () => {
@@ -162,7 +161,7 @@ describe('ReserveQuota step', () => {
         used: { vcpu: 0, memoryGiB: 0, storageGiB: 0 },
       },
     });
-    expect(transactItems()[1]?.Update?.ExpressionAttributeValues).toMatchObject({ ':quotaVcpu': 4 });
+    expect(resolvedExpressions(transactItems()[1]?.Update).condition).toContain('quotas.vcpu = 4 ');
   });
 
   it('takes a tenant a concurrent reservation created first', async () => {
@@ -177,7 +176,9 @@ describe('ReserveQuota step', () => {
     await reserveQuota(SAGA_INPUT, lambdaContext);
 
     // Assess
-    expect(transactItems()[1]?.Update?.ExpressionAttributeValues).toMatchObject({ ':quotaVcpu': 8, ':maxVcpu': 7 });
+    const { condition } = resolvedExpressions(transactItems()[1]?.Update);
+    expect(condition).toContain('used.vcpu <= 7 ');
+    expect(condition).toContain('quotas.vcpu = 8 ');
   });
 
   it('decides again when usage moved under it, and refuses if it no longer fits', async () => {
@@ -281,17 +282,18 @@ describe('ReleaseQuota step', () => {
     // Assess
     expect(result).toEqual({ released: true });
     const [dropHold, giveBack] = transactItems();
-    expect(dropHold?.Update).toMatchObject({
-      TableName: 'resources-table',
-      UpdateExpression: 'SET updatedAt = :now REMOVE quotaHeld',
-      ConditionExpression: 'attribute_exists(quotaHeld)',
+    expect(dropHold?.Update).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
+    expect(resolvedExpressions(dropHold?.Update)).toEqual({
+      update: `SET updatedAt = "${NOW}" REMOVE quotaHeld`,
+      condition: 'attribute_exists(quotaHeld)',
     });
-    expect(giveBack?.Update).toMatchObject({
-      TableName: 'tenants-table',
-      Key: { tenantId: 'tenant-a' },
-      ExpressionAttributeValues: { ':vcpu': 1, ':mem': 2, ':sto': 0 },
+    expect(giveBack?.Update).toMatchObject({ TableName: 'tenants-table', Key: { tenantId: 'tenant-a' } });
+    expect(resolvedExpressions(giveBack?.Update)).toEqual({
+      update:
+        'SET used.vcpu = used.vcpu - 1, used.memoryGiB = used.memoryGiB - 2, ' +
+        `used.storageGiB = used.storageGiB - 0, updatedAt = "${NOW}"`,
+      condition: 'attribute_exists(tenantId)',
     });
-    expect(giveBack?.Update?.UpdateExpression).toContain('#used.#vcpu = #used.#vcpu - :vcpu');
   });
 
   it('is a no-op when nothing was reserved', async () => {
@@ -343,11 +345,10 @@ describe('ReleaseQuota step', () => {
     // Assess
     expect(result).toEqual({ released: true });
     const [update] = dynamo.commandCalls(UpdateCommand);
-    expect(update?.args[0].input).toMatchObject({
-      TableName: 'resources-table',
-      Key: { resourceId: RESOURCE_ID },
-      UpdateExpression: 'SET updatedAt = :now REMOVE #marker',
-      ExpressionAttributeNames: { '#marker': 'quotaHeld' },
+    expect(update?.args[0].input).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
+    expect(resolvedExpressions(update?.args[0].input)).toEqual({
+      update: `SET updatedAt = "${NOW}" REMOVE quotaHeld`,
+      condition: 'attribute_exists(quotaHeld)',
     });
   });
 });
