@@ -2,7 +2,11 @@
 import type { CheckoutStatus } from '../../../shared/contracts/checkout-api.js';
 import type { CheckoutSagaInput } from '../../../shared/contracts/checkout-saga.js';
 import type { Totals } from '../../../shared/contracts/common.js';
+import type { SagaExecutionStatus } from '../../../shared/saga/execution-status.js';
 import type { CheckoutFailure, ExecutionHistoryEvent } from '../domain/checkout-outcome.js';
+
+// Defined once in shared/saga; named here too because the Step Functions adapter narrows the SDK's status to it.
+export type { SagaExecutionStatus };
 
 export interface CheckoutRecord {
   readonly checkoutId: string;
@@ -38,9 +42,6 @@ export interface Checkouts {
     at: string,
   ): Promise<void>;
 }
-
-/** Step Functions' execution statuses; PENDING_REDRIVE is a failed execution that may be redriven. */
-export type SagaExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
 export interface CheckoutSaga {
   /**

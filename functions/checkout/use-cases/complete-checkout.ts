@@ -6,6 +6,7 @@ import type { CompleteCheckoutCommand } from '../../../shared/contracts/checkout
 import type { OutcomeEvent } from '../../../shared/contracts/common.js';
 import { OrderPlaced } from '../../../shared/contracts/events/checkout-events.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
+import { outcomeEvent } from '../../../shared/saga/outcome-event.js';
 import { type Checkouts, type Clock, systemClock } from '../ports/checkouts.js';
 
 export interface CompleteCheckoutPorts {
@@ -25,9 +26,9 @@ export async function completeCheckout(
   metrics.addMetric('CheckoutCompleted', MetricUnit.Count, 1);
   logger.info('Checkout completed', { checkoutId, orderId, totalCents: totals.totalCents });
 
-  const detail = OrderPlaced.create(
+  return outcomeEvent(
+    OrderPlaced,
     { orderId, checkoutId, customerId: command.customerId, tenantId: command.tenantId, lines, totals },
     { correlationId: command.correlationId, occurredAt: now },
   );
-  return { detailType: OrderPlaced.detailType, source: OrderPlaced.source, detail };
 }

@@ -6,6 +6,7 @@ import type { FailCheckoutCommand } from '../../../shared/contracts/checkout-sag
 import type { OutcomeEvent } from '../../../shared/contracts/common.js';
 import { CheckoutFailed } from '../../../shared/contracts/events/checkout-events.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
+import { outcomeEvent } from '../../../shared/saga/outcome-event.js';
 import { checkoutFailureOf } from '../domain/checkout-outcome.js';
 import { type Checkouts, type Clock, systemClock } from '../ports/checkouts.js';
 
@@ -33,7 +34,8 @@ export async function failCheckout(command: FailCheckoutCommand, ports: FailChec
     logger.info('Checkout failed', { checkoutId, code: failure.code, caughtError: command.failure.Error });
   }
 
-  const detail = CheckoutFailed.create(
+  return outcomeEvent(
+    CheckoutFailed,
     {
       checkoutId,
       customerId: command.customerId,
@@ -43,5 +45,4 @@ export async function failCheckout(command: FailCheckoutCommand, ports: FailChec
     },
     { correlationId: command.correlationId, occurredAt: now },
   );
-  return { detailType: CheckoutFailed.detailType, source: CheckoutFailed.source, detail };
 }

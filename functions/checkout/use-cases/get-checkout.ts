@@ -3,6 +3,7 @@ import type { CheckoutView } from '../../../shared/contracts/checkout-api.js';
 import type { Principal } from '../../../shared/contracts/common.js';
 import { NotFoundError } from '../../../shared/errors.js';
 import { logger } from '../../../shared/powertools/index.js';
+import { endedUnsuccessfully } from '../../../shared/saga/execution-status.js';
 import { checkoutStepsOf, INTERNAL_FAILURE_MESSAGE } from '../domain/checkout-outcome.js';
 import type { CheckoutRecord, CheckoutSaga, Checkouts, SagaExecutionStatus } from '../ports/checkouts.js';
 
@@ -10,14 +11,6 @@ export interface GetCheckoutPorts {
   readonly checkouts: Checkouts;
   readonly saga: CheckoutSaga;
 }
-
-/** Executions that ended without succeeding. */
-const ENDED_UNSUCCESSFULLY: ReadonlySet<SagaExecutionStatus> = new Set([
-  'FAILED',
-  'TIMED_OUT',
-  'ABORTED',
-  'PENDING_REDRIVE',
-]);
 
 export async function getCheckout(
   query: { checkoutId: string; principal: Principal },
@@ -49,7 +42,7 @@ function viewOf(record: CheckoutRecord, executionStatus: SagaExecutionStatus | u
     checkoutId: record.checkoutId,
     ...(record.totals ? { totals: record.totals } : {}),
   };
-  if (record.status === 'RUNNING' && executionStatus && ENDED_UNSUCCESSFULLY.has(executionStatus)) {
+  if (record.status === 'RUNNING' && endedUnsuccessfully(executionStatus)) {
     // The saga died without its FailCheckout step recording why (e.g. a compensation itself failed, or a timeout).
     logger.warn('Checkout saga ended without recording an outcome', {
       checkoutId: record.checkoutId,

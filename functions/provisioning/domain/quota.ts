@@ -43,6 +43,17 @@ export function subtractAmounts(a: ResourceAmounts, b: ResourceAmounts): Resourc
   return mapAmounts((dimension) => a[dimension] - b[dimension]);
 }
 
+/**
+ * The details of a refusal over quota: what was exceeded, what was asked for, what was left. Both refusals carry the
+ * same shape, the API's pre-check in its 422 body and the saga's ReserveQuota on its QuotaExceededError.
+ */
+export function shortfallDetails(
+  decision: QuotaDecision,
+  demand: ResourceAmounts,
+): { exceeded: Dimension[]; requested: ResourceAmounts; available: ResourceAmounts } {
+  return { exceeded: decision.exceeded, requested: demand, available: decision.available };
+}
+
 export function describeShortfall(decision: QuotaDecision, demand: ResourceAmounts): string {
   const parts = decision.exceeded.map(
     (dimension) => `${dimension} needs ${demand[dimension]}, ${decision.available[dimension]} left`,

@@ -5,7 +5,10 @@
 
 export const MS_PER_HOUR = 3_600_000;
 
-/** A meter as billing reads it (METERS_TABLE_NAME). `stoppedAt` is absent while the resource runs. */
+/**
+ * A meter (METERS_TABLE_NAME, `resourceId` + `meterId`): what runs, since when, at what rate. StartBilling starts it
+ * through the `Meters` port, the billing job reads it through `MeterSource`. `stoppedAt` is absent while it runs.
+ */
 export interface Meter {
   readonly resourceId: string;
   readonly meterId: string;

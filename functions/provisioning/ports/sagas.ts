@@ -1,9 +1,10 @@
 /** The provisioning and deprovisioning sagas (Standard workflows). */
 import type { DeprovisionSagaInput, ProvisionSagaInput } from '../../../shared/contracts/provisioning-saga.js';
+import type { SagaExecutionStatus } from '../../../shared/saga/execution-status.js';
 import type { ExecutionHistoryEvent } from '../../../shared/saga/execution-steps.js';
 
-/** Step Functions' execution statuses; PENDING_REDRIVE is a failed execution that may be redriven. */
-export type SagaExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+// Defined once in shared/saga; named here too because the Step Functions adapter narrows the SDK's status to it.
+export type { SagaExecutionStatus };
 
 export interface ProvisioningSagas {
   /**

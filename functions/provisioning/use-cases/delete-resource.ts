@@ -12,6 +12,7 @@ import type { ResourceRecord, Resources } from '../ports/resources.js';
 import type { ProvisioningSagas } from '../ports/sagas.js';
 import { actorOf, requireRole } from './authorize.js';
 import { bindSrn } from './log-context.js';
+import { sagaInputFor } from './saga-input.js';
 import { findTenantResource } from './tenant-projects.js';
 
 export interface DeleteResourcePorts {
@@ -80,20 +81,7 @@ async function startSaga(
   const attempt = resource.deletionAttempts ?? 1;
   try {
     ({ executionArn } = await ports.sagas.startDeprovision(
-      {
-        resourceId: resource.resourceId,
-        srn: resource.srn,
-        tenantId: resource.tenantId,
-        projectId: resource.projectId,
-        type: resource.type,
-        flavor: resource.flavor,
-        region: resource.region,
-        name: resource.name,
-        correlationId: command.correlationId,
-        requestedBy: actorOf(command.principal),
-        requestedAt: at,
-        deletionAttempt: attempt,
-      },
+      sagaInputFor(resource, { ...command, requestedAt: at, deletionAttempt: attempt }),
       attempt,
     ));
   } catch (cause) {

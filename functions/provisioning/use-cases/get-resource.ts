@@ -2,22 +2,16 @@
 import type { Principal } from '../../../shared/contracts/common.js';
 import type { ResourceView } from '../../../shared/contracts/provisioning-api.js';
 import { logger } from '../../../shared/powertools/index.js';
+import { endedUnsuccessfully } from '../../../shared/saga/execution-status.js';
 import { sagaStepsOf } from '../../../shared/saga/execution-steps.js';
 import { INTERNAL_PROVISIONING_MESSAGE } from '../domain/failures.js';
+import { resourceRequestOf } from '../domain/resource-request.js';
 import type { AuditTrail } from '../ports/audit.js';
 import type { ResourceRecord, Resources } from '../ports/resources.js';
 import type { ProvisioningSagas, SagaExecutionStatus } from '../ports/sagas.js';
 import { requireRole } from './authorize.js';
 import { bindSrn } from './log-context.js';
 import { findTenantResource } from './tenant-projects.js';
-
-/** Executions that ended without succeeding. */
-const ENDED_UNSUCCESSFULLY: ReadonlySet<SagaExecutionStatus> = new Set([
-  'FAILED',
-  'TIMED_OUT',
-  'ABORTED',
-  'PENDING_REDRIVE',
-]);
 
 export async function getResource(
   query: { resourceId: string; principal: Principal; correlationId: string },
@@ -53,10 +47,7 @@ function viewOf(
     resourceId: resource.resourceId,
     srn: resource.srn,
     projectId: resource.projectId,
-    type: resource.type,
-    flavor: resource.flavor,
-    region: resource.region,
-    name: resource.name,
+    ...resourceRequestOf(resource),
     status: resource.status,
     ...(resource.failure ? { failure: { code: resource.failure.code, message: resource.failure.message } } : {}),
     ...(resource.nodeId ? { nodeId: resource.nodeId } : {}),
@@ -64,7 +55,7 @@ function viewOf(
     createdAt: resource.createdAt,
     updatedAt: resource.updatedAt,
   };
-  if (executionStatus && ENDED_UNSUCCESSFULLY.has(executionStatus)) {
+  if (endedUnsuccessfully(executionStatus)) {
     // The saga died without MarkFailed recording why (a compensation itself failed, or the execution timed out).
     logger.warn('Provision saga ended without recording an outcome', { srn: resource.srn, executionStatus });
     return { ...view, status: 'FAILED', failure: { code: 'INTERNAL', message: INTERNAL_PROVISIONING_MESSAGE } };

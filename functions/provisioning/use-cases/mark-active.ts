@@ -5,28 +5,23 @@
 
 import { ResourceProvisioned } from '../../../shared/contracts/events/provisioning-events.js';
 import type { MarkActiveCommand, OutcomeEvent } from '../../../shared/contracts/provisioning-saga.js';
-import { NotFoundError } from '../../../shared/errors.js';
-import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
-import type { AuditTrail } from '../ports/audit.js';
-import { type Clock, systemClock } from '../ports/clock.js';
-import type { Resources } from '../ports/resources.js';
-import { recordSagaOutcome, resourceRefOf } from './saga-audit.js';
+import { logger } from '../../../shared/powertools/index.js';
+import { outcomeEvent } from '../../../shared/saga/outcome-event.js';
+import { systemClock } from '../ports/clock.js';
+import { recordSagaSuccess, resourceRefOf, type SagaOutcomePorts } from './saga-outcome.js';
 
-export async function markActive(
-  command: MarkActiveCommand,
-  ports: { resources: Resources; audit: AuditTrail; clock?: Clock },
-): Promise<OutcomeEvent> {
+export async function markActive(command: MarkActiveCommand, ports: SagaOutcomePorts): Promise<OutcomeEvent> {
   const now = (ports.clock ?? systemClock)().toISOString();
-  const outcome = await ports.resources.markActive(command.resourceId, now);
-  if (outcome === 'MISSING') throw new NotFoundError('Resource', command.resourceId);
-  await recordSagaOutcome(ports.audit, command, 'saga.provision', 'SUCCEEDED', {
-    flavor: command.flavor,
-    ...(command.worker ? { nodeId: command.worker.nodeId } : {}),
+  await recordSagaSuccess(command, ports, now, {
+    transition: 'markActive',
+    action: 'saga.provision',
+    metric: 'ResourceProvisioned',
+    details: { flavor: command.flavor, ...(command.worker ? { nodeId: command.worker.nodeId } : {}) },
   });
-  if (outcome === 'CHANGED') metrics.addMetric('ResourceProvisioned', MetricUnit.Count, 1);
   logger.info('Resource active', { srn: command.srn });
 
-  const detail = ResourceProvisioned.create(
+  return outcomeEvent(
+    ResourceProvisioned,
     {
       ...resourceRefOf(command),
       name: command.name,
@@ -35,5 +30,4 @@ export async function markActive(
     },
     { correlationId: command.correlationId, occurredAt: now },
   );
-  return { detailType: ResourceProvisioned.detailType, source: ResourceProvisioned.source, detail };
 }

@@ -10,11 +10,10 @@ import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.
 import type { MarkFailedCommand, OutcomeEvent } from '../../../shared/contracts/provisioning-saga.js';
 import { ConflictError } from '../../../shared/errors.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
+import { outcomeEvent } from '../../../shared/saga/outcome-event.js';
 import { provisioningFailureOf } from '../domain/failures.js';
-import type { AuditTrail } from '../ports/audit.js';
-import { type Clock, systemClock } from '../ports/clock.js';
-import type { Resources } from '../ports/resources.js';
-import { recordSagaOutcome, resourceRefOf } from './saga-audit.js';
+import { systemClock } from '../ports/clock.js';
+import { recordSagaOutcome, resourceRefOf, type SagaOutcomePorts } from './saga-outcome.js';
 
 export type FailedSaga = 'provision' | 'deprovision';
 
@@ -25,7 +24,7 @@ const FAILS_FROM: Readonly<Record<FailedSaga, readonly ResourceStatus[]>> = {
 
 export async function markFailed(
   command: MarkFailedCommand,
-  ports: { resources: Resources; audit: AuditTrail; clock?: Clock },
+  ports: SagaOutcomePorts,
   saga: FailedSaga = 'provision',
 ): Promise<OutcomeEvent> {
   const now = (ports.clock ?? systemClock)().toISOString();
@@ -65,9 +64,9 @@ export async function markFailed(
     message: failure.message,
   });
 
-  const detail = ResourceProvisioningFailed.create(
+  return outcomeEvent(
+    ResourceProvisioningFailed,
     { ...resourceRefOf(command), code: failure.code, message: failure.message },
     { correlationId: command.correlationId, occurredAt: now },
   );
-  return { detailType: ResourceProvisioningFailed.detailType, source: ResourceProvisioningFailed.source, detail };
 }

@@ -5,12 +5,13 @@
  */
 import type { Principal } from '../../../shared/contracts/common.js';
 import type { RequestResourceBody, ResourceAccepted } from '../../../shared/contracts/provisioning-api.js';
-import type { ProvisionSagaInput, ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
+import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
 import { BusinessRuleError, ConflictError, TransientError } from '../../../shared/errors.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
 import { demandOf, resolveFlavor } from '../domain/flavors.js';
 import { resourceIdFor } from '../domain/ids.js';
-import { decideQuota, describeShortfall, ZERO } from '../domain/quota.js';
+import { decideQuota, describeShortfall, shortfallDetails, ZERO } from '../domain/quota.js';
+import { resourceRequestOf } from '../domain/resource-request.js';
 import { projectSrn, resourceSrn } from '../domain/srn.js';
 import type { AuditTrail } from '../ports/audit.js';
 import { type Clock, systemClock } from '../ports/clock.js';
@@ -20,6 +21,7 @@ import type { ProvisioningSagas } from '../ports/sagas.js';
 import type { TenantQuotas } from '../ports/tenant-quotas.js';
 import { actorOf, requireRole } from './authorize.js';
 import { bindSrn } from './log-context.js';
+import { sagaInputFor } from './saga-input.js';
 import { findTenantProject } from './tenant-projects.js';
 
 export interface RequestResourceCommand {
@@ -71,11 +73,11 @@ export async function requestResource(
   const decision = decideQuota(tenant?.quotas ?? ports.defaultQuotas(), tenant?.used ?? ZERO, demand);
   if (!decision.fits) {
     metrics.addMetric('ResourceRefusedOverQuota', MetricUnit.Count, 1);
-    throw new BusinessRuleError('QUOTA_EXCEEDED', describeShortfall(decision, demand), {
-      exceeded: decision.exceeded,
-      requested: demand,
-      available: decision.available,
-    });
+    throw new BusinessRuleError(
+      'QUOTA_EXCEEDED',
+      describeShortfall(decision, demand),
+      shortfallDetails(decision, demand),
+    );
   }
 
   const srn = resourceSrn({ region: body.region, tenantId, projectId: project.projectId, type: body.type, resourceId });
@@ -132,19 +134,7 @@ async function startSaga(
 ): Promise<ResourceAccepted> {
   const { resourceId, srn } = resource;
   bindSrn(srn);
-  const input: ProvisionSagaInput = {
-    resourceId,
-    srn,
-    tenantId: resource.tenantId,
-    projectId: resource.projectId,
-    type: resource.type,
-    flavor: resource.flavor,
-    region: resource.region,
-    name: resource.name,
-    correlationId: command.correlationId,
-    requestedBy: actorOf(command.principal),
-    requestedAt: resource.createdAt,
-  };
+  const input = sagaInputFor(resource, { ...command, requestedAt: resource.createdAt });
   let executionArn: string;
   try {
     ({ executionArn } = await ports.sagas.startProvision(input));
@@ -183,13 +173,7 @@ async function recordCreation(
     tenantId: resource.tenantId,
     actor: actorOf(command.principal),
     correlationId: command.correlationId,
-    details: {
-      type: resource.type,
-      flavor: resource.flavor,
-      region: resource.region,
-      name: resource.name,
-      ...(how.repeated ? { repeated: true } : {}),
-    },
+    details: { ...resourceRequestOf(resource), ...(how.repeated ? { repeated: true } : {}) },
   });
 }
 

@@ -7,7 +7,7 @@ import type {
 import { NotFoundError, QuotaExceededError, TransientError } from '../../../shared/errors.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { demandOf, resolveFlavor } from '../domain/flavors.js';
-import { decideQuota, describeShortfall } from '../domain/quota.js';
+import { decideQuota, describeShortfall, shortfallDetails } from '../domain/quota.js';
 import type { TenantQuotas } from '../ports/tenant-quotas.js';
 
 /** Rounds of read-decide-write when a tenant's quotas change under a reservation; contention beyond is transient. */
@@ -32,11 +32,7 @@ export async function reserveQuota(
     const tenant = await ports.quotas.findOrCreate(tenantId, ports.defaultQuotas());
     const decision = decideQuota(tenant.quotas, tenant.used, demand);
     if (!decision.fits) {
-      throw new QuotaExceededError(describeShortfall(decision, demand), {
-        exceeded: decision.exceeded,
-        requested: demand,
-        available: decision.available,
-      });
+      throw new QuotaExceededError(describeShortfall(decision, demand), shortfallDetails(decision, demand));
     }
     const outcome = await ports.quotas.hold({ tenant, resourceId, demand });
     if (outcome === 'RESOURCE_GONE') throw new NotFoundError('Resource', resourceId);

@@ -5,6 +5,7 @@ import {
   describeShortfall,
   parseQuotas,
   remaining,
+  shortfallDetails,
   subtractAmounts,
   usageCeiling,
   ZERO,
@@ -138,6 +139,22 @@ describe('quota arithmetic', () => {
 
     // Assess
     expect(message).toBe("The tenant's quota is exceeded: vcpu needs 8, 3 left; memoryGiB needs 32, 14 left");
+  });
+
+  it('details the shortfall as both refusals report it: exceeded, requested, available', () => {
+    // Prepare
+    const demand = { vcpu: 8, memoryGiB: 32, storageGiB: 0 };
+    const decision = decideQuota(QUOTAS, { vcpu: 1, memoryGiB: 2, storageGiB: 0 }, demand);
+
+    // Act
+    const details = shortfallDetails(decision, demand);
+
+    // Assess
+    expect(details).toEqual({
+      exceeded: ['vcpu', 'memoryGiB'],
+      requested: demand,
+      available: { vcpu: 3, memoryGiB: 14, storageGiB: 100 },
+    });
   });
 });
 
