@@ -1,6 +1,6 @@
 /**
- * The environment variables that the infrastructure sets (`AppFunction.bindTable`, `bindQueue`, `bindStateMachine`)
- * and the functions read (`requiredEnv`), named once: a resource name used on one side and misspelt on the other
+ * The environment variables that the infrastructure sets (`AppFunction.bindTable`, `bindQueue`, `bindStateMachine`,
+ * the settings of a command) and the functions read (`requiredEnv`), named once: a resource name used on one side and misspelt on the other
  * fails the type check instead of a Lambda at run time.
  */
 
@@ -24,6 +24,54 @@ export type TableName =
   | 'WORKER_FLEET';
 export type QueueName = 'WORKER';
 export type StateMachineName = 'CHECKOUT' | 'PROVISION' | 'DEPROVISION';
+
+/**
+ * Settings the infrastructure passes to a function besides its bindings (`AppFunction`'s and a command's
+ * `environment`), each read by one adapter. The bus name comes with `bindEventBus`, the TTL with `bindIdempotency`.
+ */
+export type SettingName =
+  /** `bindEventBus`: where `eventBridgePublisher` publishes. */
+  | 'EVENT_BUS_NAME'
+  /** `bindIdempotency`: how long idempotency records live, in seconds. */
+  | 'IDEMPOTENCY_TTL_SECONDS'
+  /** The authorizer's trust: issuer, audience and the JSON list of public keys (PEM). */
+  | 'JWT_ISSUER'
+  | 'JWT_AUDIENCE'
+  | 'JWT_PUBLIC_KEYS'
+  /** Readiness: `<table>:<key>[:<sort key>]`, comma-separated; and the build the health check reports. */
+  | 'HEALTH_CHECK_TABLES'
+  | 'APP_VERSION'
+  | 'APP_COMMIT'
+  | 'APP_BUILD_DATE'
+  /** The quotas of a tenant without an item, JSON `{ vcpu, memoryGiB, storageGiB }`. */
+  | 'DEFAULT_TENANT_QUOTAS'
+  /** The worker fleet: its size and slot lease, and the simulated agent's work and heartbeat times. */
+  | 'WORKER_FLEET_SIZE'
+  | 'WORKER_LEASE_SECONDS'
+  | 'WORKER_DURATION_MS'
+  | 'WORKER_HEARTBEAT_MS';
+
+/** Every variable the infrastructure sets for a function and the function reads. */
+export type EnvironmentName =
+  | `${TableName}_TABLE_NAME`
+  | `${QueueName}_QUEUE_URL`
+  | `${StateMachineName}_STATE_MACHINE_ARN`
+  | SettingName;
+
+/** A function's settings, as a stack writes them. */
+export type Settings = Partial<Record<SettingName, string>>;
+
+/** The variable's value; a missing one is a wiring mistake, named as such. */
+export function requiredEnv(name: EnvironmentName): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set; the construct that binds it is missing`);
+  return value;
+}
+
+/** The variable's value, or `fallback` where the infrastructure may leave it out. */
+export function optionalEnv(name: EnvironmentName, fallback: string): string {
+  return process.env[name] || fallback;
+}
 
 /** `CATALOG` → `CATALOG_TABLE_NAME`. */
 export const tableEnv = <Name extends TableName>(name: Name): `${Name}_TABLE_NAME` => `${name}_TABLE_NAME`;

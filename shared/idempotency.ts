@@ -5,7 +5,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { tableEnv } from './environment.js';
+import { optionalEnv, requiredEnv, tableEnv } from './environment.js';
 
 /**
  * One persistence layer per idempotent command, never a shared one: Powertools configures a layer once, with the
@@ -15,12 +15,6 @@ import { tableEnv } from './environment.js';
  */
 function newStore(): DynamoDBPersistenceLayer {
   return new DynamoDBPersistenceLayer({ tableName: requiredEnv(tableEnv('IDEMPOTENCY')) });
-}
-
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set; the construct that binds it is missing`);
-  return value;
 }
 
 export interface IdempotentOptions {
@@ -44,7 +38,7 @@ export function idempotentCommand<TInput extends object, TResult>(
   const config = new IdempotencyConfig({
     eventKeyJmesPath: options.keyPath,
     ...(options.payloadPath ? { payloadValidationJmesPath: options.payloadPath } : {}),
-    expiresAfterSeconds: Number(process.env.IDEMPOTENCY_TTL_SECONDS ?? 3600),
+    expiresAfterSeconds: Number(optionalEnv('IDEMPOTENCY_TTL_SECONDS', '3600')),
     throwOnNoIdempotencyKey: true,
   });
   let wrapped: ((input: TInput) => Promise<TResult>) | undefined;

@@ -18,6 +18,8 @@ import type { Construct } from 'constructs';
 import {
   type QueueName,
   queueEnv,
+  type SettingName,
+  type Settings,
   type StateMachineName,
   stateMachineEnv,
   type TableName,
@@ -40,8 +42,8 @@ export interface AppFunctionProps {
   readonly memorySize?: number;
   /** Caps concurrent executions; also protects what the function writes to. @default no reservation */
   readonly reservedConcurrentExecutions?: number;
-  /** Extra environment variables; prefer the `bind*` methods, which also grant access. @default none */
-  readonly environment?: Record<string, string>;
+  /** Settings the function reads besides its bindings (named in `shared/environment.ts`). @default none */
+  readonly environment?: Settings;
   /** Key for the environment variables at rest. @default AWS managed key */
   readonly environmentEncryption?: IKey;
   /** The stage's log retention, removal policy, log level and name. @default KEEP_EVERYTHING */
@@ -96,6 +98,11 @@ export class AppFunction extends LambdaFunction {
     });
   }
 
+  /** Sets one of the settings named in `shared/environment.ts`, which the function's adapters read. */
+  addSetting(name: SettingName, value: string): this {
+    return this.addEnvironment(name, value);
+  }
+
   /**
    * Sets `<NAME>_TABLE_NAME` and grants `access` to the table (and its key). `put` grants PutItem alone: the
    * function can add items but never update or delete one (the audit trail).
@@ -114,13 +121,13 @@ export class AppFunction extends LambdaFunction {
 
   /** The shared idempotency table, with the TTL of stored results. */
   bindIdempotency(table: ITable): this {
-    this.addEnvironment('IDEMPOTENCY_TTL_SECONDS', String(tuning.idempotency.ttlSeconds));
+    this.addSetting('IDEMPOTENCY_TTL_SECONDS', String(tuning.idempotency.ttlSeconds));
     return this.bindTable('IDEMPOTENCY', table, 'readWrite');
   }
 
   /** Sets `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only. */
   bindEventBus(bus: IEventBus): this {
-    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    this.addSetting('EVENT_BUS_NAME', bus.eventBusName);
     bus.grantPutEventsTo(this);
     return this;
   }

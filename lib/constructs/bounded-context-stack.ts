@@ -7,7 +7,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { QueueName, StateMachineName, TableName } from '../../shared/environment.js';
+import type { QueueName, Settings, StateMachineName, TableName } from '../../shared/environment.js';
 import { AppFunction } from './app-function.js';
 import { AppTable, type AppTableProps } from './app-table.js';
 import { routeEventsToQueue } from './event-route.js';
@@ -66,8 +66,8 @@ export interface CommandSpec<Key extends TableKey> {
   readonly observes?: Partial<Record<StateMachineName, IStateMachine>>;
   /** Queues the command sends messages to. @default none */
   readonly sendsTo?: Partial<Record<QueueName, IQueue>>;
-  /** Settings the command reads from its environment besides its bindings. @default none */
-  readonly environment?: Record<string, string>;
+  /** Settings the command reads besides its bindings (named in `shared/environment.ts`). @default none */
+  readonly environment?: Settings;
 }
 
 export interface BoundedContextStackProps<Key extends TableKey> extends StackProps {

@@ -1,8 +1,8 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { z } from 'zod';
 import type { EventContract, EventMetadata } from '../contracts/events/define-event.js';
+import { requiredEnv } from '../environment.js';
 import { TransientError } from '../errors.js';
-import { requiredEnv } from '../idempotency.js';
 import { eventBridge } from './event-bridge-client.js';
 
 /** Port for publishing domain events; the EventBridge adapter below implements it. */

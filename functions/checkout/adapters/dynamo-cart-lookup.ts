@@ -4,8 +4,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import type { CartLookup, CartSummary } from '../ports/cart-lookup.js';
 
 export function dynamoCartLookup(): CartLookup {

@@ -2,8 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createUnlessExists } from '../../../shared/aws/conditional-writes.js';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import type { CartOwner } from '../domain/carts.js';
 import type { CartRepository, StoredCart } from '../ports/carts.js';
 

@@ -1,9 +1,8 @@
 import { BatchGetCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { Product } from '../../../shared/contracts/checkout-api.js';
-import { tableEnv } from '../../../shared/environment.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { TransientError } from '../../../shared/errors.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CatalogRepository } from '../ports/catalog.js';
 
 /** BatchGetItem reads at most 100 keys per call. */

@@ -6,9 +6,8 @@
 import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { ConflictError, NotFoundError } from '../../../shared/errors.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
 import type { CheckoutRecord, Checkouts } from '../ports/checkouts.js';
 
 export function dynamoCheckouts(): Checkouts {

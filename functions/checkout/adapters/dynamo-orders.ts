@@ -1,9 +1,8 @@
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { ConflictError } from '../../../shared/errors.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { aggregateLines } from '../domain/lines.js';
 import type { OrderRepository, StoredOrder } from '../ports/orders.js';

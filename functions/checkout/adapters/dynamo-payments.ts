@@ -2,9 +2,8 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { NotFoundError } from '../../../shared/errors.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { paymentStatusFor } from '../domain/refunds.js';
 import type { PaymentRepository, StoredPayment, StoredRefund } from '../ports/payments.js';

@@ -6,8 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { ChannelName } from '../domain/notifications.js';
 import type { NotificationChannel, NotificationChannels, NotificationLog } from '../ports/notifications.js';

@@ -2,13 +2,12 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import {
   PaymentDeclinedError,
   PaymentGatewayTimeoutError,
   PaymentGatewayUnavailableError,
 } from '../../../shared/errors.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { ChargeRequest, PaymentGateway, ProviderCharge, RefundRequest } from '../ports/payments.js';
 

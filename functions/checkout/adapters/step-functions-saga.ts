@@ -2,8 +2,7 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../../../shared/aws/step-functions-client.js';
 import { executionHistory, executionStatus } from '../../../shared/aws/step-functions-executions.js';
-import { stateMachineEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, stateMachineEnv } from '../../../shared/environment.js';
 import type { CheckoutSaga, SagaExecutionStatus } from '../ports/checkouts.js';
 
 export function stepFunctionsCheckoutSaga(): CheckoutSaga {

@@ -10,8 +10,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import type { AuditRecord } from '../domain/audit.js';
 import type { AuditAppender, AuditReader } from '../ports/audit-log.js';
 

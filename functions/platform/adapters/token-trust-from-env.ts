@@ -2,7 +2,7 @@
  * The token trust of this deployment, from the environment the API stack sets: JWT_PUBLIC_KEYS (the JSON
  * `[{ kid, publicKeyPem }]`), JWT_ISSUER and JWT_AUDIENCE. Read on every call, so a changed value is picked up.
  */
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv } from '../../../shared/environment.js';
 import { importVerificationKeys, parsePublicKeyEntries, type VerificationKeys } from '../domain/jwt.js';
 import type { TokenTrust } from '../ports/token-trust.js';
 

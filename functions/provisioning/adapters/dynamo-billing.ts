@@ -5,8 +5,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { Meter } from '../domain/usage.js';
 import type { MeterSource, UsageLedger } from '../ports/billing.js';

@@ -3,8 +3,7 @@
  * Taking a slot moves `used` and marks the resource (`capacityHeld`, RESOURCES_TABLE_NAME) in one transaction, so a
  * repeated step never takes two slots and a release gives back the one that was taken.
  */
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import type { CapacityPool } from '../ports/capacity.js';
 import { readHold, resourceHolds } from './dynamo-hold.js';
 

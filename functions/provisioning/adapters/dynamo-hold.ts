@@ -10,8 +10,7 @@ import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, Updat
 import { conditionally } from '../../../shared/aws/conditional-writes.js';
 import { CONDITIONAL_CHECK_FAILED, cancellationCodes } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { HoldOutcome, ReleaseOutcome } from '../ports/tenant-quotas.js';
 

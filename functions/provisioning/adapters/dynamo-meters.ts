@@ -5,8 +5,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import type { Meter } from '../domain/usage.js';
 import type { Meters } from '../ports/meters.js';
 

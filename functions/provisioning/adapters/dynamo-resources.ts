@@ -7,9 +7,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { ResourceStatus } from '../../../shared/contracts/provisioning-api.js';
-import { tableEnv } from '../../../shared/environment.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { ConflictError } from '../../../shared/errors.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
 import type { ResourceRecord, Resources, TransitionOutcome } from '../ports/resources.js';
 
 interface ConditionalUpdate {

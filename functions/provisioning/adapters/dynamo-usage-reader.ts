@@ -2,8 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import type { UsageLine } from '../../../shared/contracts/provisioning-api.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import type { UsagePeriodRecord, UsageReader } from '../ports/usage-reader.js';
 
 /** A year of hours is under 9000 items; the cap only guards against a runaway loop. */

@@ -6,8 +6,7 @@
 import { DeleteCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally } from '../../../shared/aws/conditional-writes.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { tableEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import type { SlotLeaseRecord } from '../domain/worker-fleet.js';
 import type { WorkerFleet } from '../ports/worker-fleet.js';
 

@@ -1,8 +1,7 @@
 /** The queue the node agents take commands from (WORKER_QUEUE_URL). */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '../../../shared/aws/sqs-client.js';
-import { queueEnv } from '../../../shared/environment.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { queueEnv, requiredEnv } from '../../../shared/environment.js';
 import type { WorkerQueue } from '../ports/worker-fleet.js';
 
 export function sqsWorkerQueue(): WorkerQueue {

@@ -1,5 +1,5 @@
 import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv } from '../../../shared/environment.js';
 import { parseQuotas } from '../domain/quota.js';
 import type { TenantQuotas } from '../ports/tenant-quotas.js';
 import { dynamoTenantQuotas } from './dynamo-tenant-quotas.js';

@@ -2,7 +2,7 @@
  * The worker fleet's settings, from the environment the provisioning stack sets (the figures are in
  * lib/config/tuning.ts). Each is read when it is used, so that a function is given only the ones it needs.
  */
-import { requiredEnv } from '../../../shared/idempotency.js';
+import { requiredEnv } from '../../../shared/environment.js';
 import { parseWorkerTiming, type WorkerTiming } from '../domain/node-agent.js';
 
 export interface WorkerFleetSettings {

@@ -43,7 +43,7 @@ class OrdersContext extends BoundedContextStack<'catalog' | 'carts' | 'workerFle
       publishes: true,
       starts: { CHECKOUT: saga },
       sendsTo: { WORKER: new Queue(this, 'Work') },
-      environment: { SETTING: 'on' },
+      environment: { WORKER_FLEET_SIZE: '4' },
     });
   }
 }
@@ -144,7 +144,7 @@ describe('BoundedContextStack', () => {
           EVENT_BUS_NAME: Match.anyValue(),
           CHECKOUT_STATE_MACHINE_ARN: Match.anyValue(),
           WORKER_QUEUE_URL: Match.anyValue(),
-          SETTING: 'on',
+          WORKER_FLEET_SIZE: '4',
         }),
       },
     });
