@@ -3,14 +3,14 @@
  * authorizer leaves them, SQS batches of EventBridge envelopes, and a saga state.
  */
 import type { APIGatewayProxyEvent, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { PricingResult } from '../../../../shared/contracts/checkout-saga.js';
+import type { PricingResult } from '../../../shared/contracts/checkout-saga.js';
 import {
   type ApiEventOptions,
   apiEvent as baseApiEvent,
   bodyOf,
   type Caller,
   lambdaContext,
-} from '../../support/lambda.js';
+} from '../support/lambda.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga';
 

@@ -3,14 +3,14 @@
  * Gateway events as the authorizer leaves them, and a checkout saga state.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { PricingResult } from '../../../../shared/contracts/checkout-saga.js';
+import type { PricingResult } from '../../../shared/contracts/checkout-saga.js';
 import {
   type ApiEventOptions,
   apiEvent as baseApiEvent,
   bodyOf,
   type Caller,
   lambdaContext,
-} from '../../support/lambda.js';
+} from '../support/lambda.js';
 
 export const TABLES = {
   CATALOG_TABLE_NAME: 'catalog-table',

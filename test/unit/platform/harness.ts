@@ -1,6 +1,6 @@
 /** Fixtures for the audit tests: AuditEvent.v1 envelopes and a conditional-put stand-in for the audit table. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { AuditEventEnvelope } from '../../../../shared/contracts/events/audit-envelope.js';
+import type { AuditEventEnvelope } from '../../../shared/contracts/events/audit-envelope.js';
 
 export const SRN = 'srn:sagastack:eu-west-1:tenant-a:prj_1:vm/res_01';
 

@@ -19,7 +19,7 @@ import {
   PaymentGatewayTimeoutError,
   PaymentGatewayUnavailableError,
 } from '../../../../shared/errors.js';
-import { TABLES, useTestTables } from './harness.js';
+import { TABLES, useTestTables } from '../commerce-harness.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyDiscount,
-  DISCOUNT_CODES,
-  normalizeDiscountCode,
-} from '../../../../functions/checkout/domain/discounts.js';
 import { MAX_QUANTITY_PER_LINE } from '../../../../functions/checkout/domain/lines.js';
-import { applyRate, percent } from '../../../../functions/checkout/domain/money.js';
 import { MAX_TOTAL_CENTS, priceCart, subtotalOf } from '../../../../functions/checkout/domain/pricing.js';
-import { taxRateFor } from '../../../../functions/checkout/domain/tax-rates.js';
 import { InvalidCartError } from '../../../../shared/errors.js';
+import { thrown } from './harness.js';
 
 const products = new Map([
   ['SKU-A', { sku: 'SKU-A', name: 'Product A', priceCents: 1000 }],
@@ -18,128 +12,6 @@ const products = new Map([
 ]);
 const nowhere = { country: 'ZZ', region: 'ZZ' };
 const california = { country: 'US', region: 'CA' };
-
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
-
-describe('money', () => {
-  it('converts percentages to parts per million exactly', () => {
-    // Assess
-    expect(percent(7.25)).toBe(72_500);
-    expect(percent(19)).toBe(190_000);
-    expect(percent(14.975)).toBe(149_750);
-    expect(percent(0)).toBe(0);
-  });
-
-  it.each([
-    // amount, rate %, expected: half up at exactly .5, down below it, up above it
-    [100, 7.25, 7], // 7.25 → 7
-    [200, 7.25, 15], // 14.5 → 15 (half up)
-    [1000, 7.25, 73], // 72.5 → 73 (half up)
-    [999, 7.25, 72], // 72.4275 → 72
-    [1, 50, 1], // 0.5 → 1
-    [1, 49, 0], // 0.49 → 0
-    [0, 20, 0],
-    [100_000_000, 20, 20_000_000],
-  ])('applies %d cents × %d %% = %d cents, rounding half up', (amount, rate, expected) => {
-    // Act
-    const result = applyRate(amount, percent(rate));
-
-    // Assess
-    expect(result).toBe(expected);
-  });
-});
-
-describe('tax rates', () => {
-  it.each([
-    ['US', 'CA', 7.25],
-    ['US', 'NY', 4],
-    ['US', 'OR', 0],
-    ['DE', 'BE', 19],
-    ['FR', 'IDF', 20],
-    ['GB', 'LND', 20],
-    ['CA', 'ON', 13],
-    ['CA', 'AB', 5],
-    ['ZZ', 'ANY', 0],
-  ])('%s/%s is taxed at %d %%', (country, region, rate) => {
-    // Act
-    const result = taxRateFor({ country, region });
-
-    // Assess
-    expect(result).toBe(percent(rate));
-  });
-
-  it('ignores the case and surrounding spaces of country and region codes', () => {
-    // Assess
-    expect(taxRateFor({ country: 'us', region: ' ca ' })).toBe(percent(7.25));
-  });
-});
-
-describe('discount codes', () => {
-  it('offers at least the documented codes', () => {
-    // Assess
-    expect(Object.keys(DISCOUNT_CODES)).toEqual(expect.arrayContaining(['WELCOME10', 'SAVE500', 'TECH15']));
-  });
-
-  it('normalises what the customer typed', () => {
-    // Assess
-    expect(normalizeDiscountCode('  welcome10 ')).toBe('WELCOME10');
-  });
-
-  it('takes 10 % off with WELCOME10, rounding half up', () => {
-    // Assess
-    expect(applyDiscount('WELCOME10', 10_000)).toEqual({ code: 'WELCOME10', discountCents: 1000 });
-    expect(applyDiscount('welcome10', 1005)).toEqual({ code: 'WELCOME10', discountCents: 101 }); // 100.5 → 101
-    expect(applyDiscount('WELCOME10', 1004)).toEqual({ code: 'WELCOME10', discountCents: 100 }); // 100.4 → 100
-  });
-
-  it('takes 500 cents off with SAVE500 from a 2000-cent subtotal', () => {
-    // Assess
-    expect(applyDiscount('SAVE500', 2000)).toEqual({ code: 'SAVE500', discountCents: 500 });
-    expect(applyDiscount('SAVE500', 50_000)).toEqual({ code: 'SAVE500', discountCents: 500 });
-  });
-
-  it('refuses SAVE500 below its minimum subtotal, naming the code', () => {
-    // Act
-    const error = thrown(() => applyDiscount('SAVE500', 1999));
-
-    // Assess
-    expect(error).toBeInstanceOf(InvalidCartError);
-    expect((error as InvalidCartError).message).toContain('SAVE500');
-    expect((error as InvalidCartError).details).toMatchObject({ discountCode: 'SAVE500', minSubtotalCents: 2000 });
-  });
-
-  it('caps TECH15 at 5000 cents', () => {
-    // Assess
-    expect(applyDiscount('TECH15', 10_000)).toEqual({ code: 'TECH15', discountCents: 1500 });
-    expect(applyDiscount('TECH15', 33_333)).toEqual({ code: 'TECH15', discountCents: 5000 }); // 15 % = 4999.95 → 5000
-    expect(applyDiscount('TECH15', 1_000_000)).toEqual({ code: 'TECH15', discountCents: 5000 });
-  });
-
-  it('refuses an unknown code, naming it as typed', () => {
-    // Act
-    const error = thrown(() => applyDiscount('FREESTUFF', 10_000));
-
-    // Assess
-    expect(error).toBeInstanceOf(InvalidCartError);
-    expect((error as InvalidCartError).code).toBe('INVALID_CART');
-    expect((error as InvalidCartError).message).toContain('FREESTUFF');
-  });
-
-  it('never gives more than the subtotal', () => {
-    // Assess: every percentage code on a 1-cent subtotal, and a tiny subtotal for the percentage codes
-    for (const code of Object.keys(DISCOUNT_CODES).filter((c) => c !== 'SAVE500')) {
-      expect(applyDiscount(code, 1).discountCents).toBeLessThanOrEqual(1);
-      expect(applyDiscount(code, 0).discountCents).toBe(0);
-    }
-  });
-});
 
 describe('priceCart', () => {
   it('sums quantity × unit price into the subtotal', () => {

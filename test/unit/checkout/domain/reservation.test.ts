@@ -1,31 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateLines } from '../../../../functions/checkout/domain/lines.js';
 import { explainRefusedReservation, planReservation } from '../../../../functions/checkout/domain/reservation.js';
 
 const stock = (...levels: Array<[string, number]>) =>
   new Map(levels.map(([sku, available]) => [sku, { sku, available }]));
-
-describe('aggregateLines', () => {
-  it('sums repeated SKUs and sorts by SKU', () => {
-    // Act
-    const result = aggregateLines([
-      { sku: 'SKU-B', quantity: 1 },
-      { sku: 'SKU-A', quantity: 2 },
-      { sku: 'SKU-B', quantity: 4 },
-    ]);
-
-    // Assess
-    expect(result).toEqual([
-      { sku: 'SKU-A', quantity: 2 },
-      { sku: 'SKU-B', quantity: 5 },
-    ]);
-  });
-
-  it('answers nothing for no lines', () => {
-    // Assess
-    expect(aggregateLines([])).toEqual([]);
-  });
-});
 
 describe('planReservation', () => {
   it('plans one delta per SKU when everything is in stock', () => {

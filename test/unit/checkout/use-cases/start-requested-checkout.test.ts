@@ -1,11 +1,19 @@
-import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StartCheckoutRequest } from '../../../../functions/checkout/use-cases/start-checkout.js';
 import {
   type CheckoutRequestedEvent,
+  isRefusal,
   startRequestedCheckout,
 } from '../../../../functions/checkout/use-cases/start-requested-checkout.js';
-import { InvalidCartError, TransientError } from '../../../../shared/errors.js';
+import {
+  ConflictError,
+  InvalidCartError,
+  NotFoundError,
+  PaymentGatewayUnavailableError,
+  TransientError,
+  ValidationError,
+} from '../../../../shared/errors.js';
 import { logger } from '../../../../shared/powertools/index.js';
 
 vi.hoisted(() => {
@@ -93,5 +101,22 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     // Assess
     await expect(starting).rejects.toBe(transient);
     expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('isRefusal', () => {
+  it.each([
+    ['a validation error', new ValidationError('bad'), true],
+    ['a foreign or missing cart', new NotFoundError('Cart', 'c'), true],
+    ['an empty cart', new InvalidCartError('empty'), true],
+    ['a conflict', new ConflictError('X', 'conflict'), true],
+    ['an idempotency key reused with another body', new IdempotencyValidationError('reused'), true],
+    ['a transient error', new TransientError('later'), false],
+    ['an unavailable payment gateway', new PaymentGatewayUnavailableError(), false],
+    ['a concurrent duplicate still in progress', new IdempotencyAlreadyInProgressError('busy'), false],
+    ['an unexpected error', new Error('boom'), false],
+  ])('says %s is %s', (_case, error, expected) => {
+    // Assess
+    expect(isRefusal(error)).toBe(expected);
   });
 });

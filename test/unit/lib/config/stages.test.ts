@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 async function loadStages() {
   vi.resetModules();
-  return (await import('../../../lib/config/stages.js')).stages;
+  return (await import('../../../../lib/config/stages.js')).stages;
 }
 
 describe('stage configuration', () => {

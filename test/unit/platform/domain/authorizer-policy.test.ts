@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowPolicy, apiWideResourceOf } from '../../../functions/platform/domain/authorizer-policy.js';
-import { UnauthorizedError } from '../../../shared/errors.js';
+import { allowPolicy, apiWideResourceOf } from '../../../../functions/platform/domain/authorizer-policy.js';
+import { UnauthorizedError } from '../../../../shared/errors.js';
 
 const identity = { sub: 'user-ada', roles: ['customer', 'support'], tenant: 'tenant-a' };
 

@@ -7,9 +7,9 @@ import {
   parsePublicKeyEntries,
   type VerificationKeys,
   verifyToken,
-} from '../../../functions/platform/domain/jwt.js';
-import { UnauthorizedError } from '../../../shared/errors.js';
-import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from './jwt-support.js';
+} from '../../../../functions/platform/domain/jwt.js';
+import { UnauthorizedError } from '../../../../shared/errors.js';
+import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../jwt-support.js';
 
 const policy: ClaimsPolicy = { issuer: ISSUER, audience: AUDIENCE };
 

@@ -1,10 +1,10 @@
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import * as jose from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../functions/platform/handlers/authorizer.js';
-import { logger } from '../../../shared/powertools/index.js';
-import { lambdaContext } from '../checkout/checkouts/harness.js';
-import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from './jwt-support.js';
+import { handler } from '../../../../functions/platform/handlers/authorizer.js';
+import { logger } from '../../../../shared/powertools/index.js';
+import { lambdaContext } from '../../checkout/checkouts-harness.js';
+import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../jwt-support.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

@@ -2,11 +2,9 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { overallStatus, parseHealthCheckTables } from '../../../functions/platform/domain/health.js';
-import { handler } from '../../../functions/platform/handlers/health.js';
-import { checkReadiness } from '../../../functions/platform/use-cases/check-readiness.js';
-import { HealthReady } from '../../../shared/contracts/platform-api.js';
-import { lambdaContext } from '../checkout/checkouts/harness.js';
+import { handler } from '../../../../functions/platform/handlers/health.js';
+import { HealthReady } from '../../../../shared/contracts/platform-api.js';
+import { lambdaContext } from '../../checkout/checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -152,66 +150,5 @@ describe('other routes', () => {
     // Assess
     expect(response.statusCode).toBe(404);
     expect(JSON.parse(response.body).error.code).toBe('NOT_FOUND');
-  });
-});
-
-describe('parseHealthCheckTables', () => {
-  it('reads name:partitionKey[:sortKey] entries, ignoring blanks and spaces', () => {
-    // Assess
-    expect(parseHealthCheckTables(' tbl-a:sku , tbl-b:pk:sk,, ')).toEqual([
-      { tableName: 'tbl-a', partitionKey: 'sku' },
-      { tableName: 'tbl-b', partitionKey: 'pk', sortKey: 'sk' },
-    ]);
-  });
-
-  it.each([['tbl-a'], ['tbl-a:'], [':sku'], ['tbl-a:pk:'], ['tbl-a:pk:sk:extra']])(
-    'refuses the entry "%s"',
-    (value) => {
-      // Assess
-      expect(() => parseHealthCheckTables(value)).toThrow(/name:partitionKey/);
-    },
-  );
-});
-
-describe('overallStatus', () => {
-  it('is ok only when every check is ok (and when there is nothing to check)', () => {
-    // Assess
-    expect(overallStatus([])).toBe('ok');
-    expect(overallStatus([{ name: 'a', status: 'ok', latencyMs: 1 }])).toBe('ok');
-    expect(
-      overallStatus([
-        { name: 'a', status: 'ok', latencyMs: 1 },
-        { name: 'b', status: 'fail', latencyMs: 2000 },
-      ]),
-    ).toBe('fail');
-  });
-});
-
-describe('checkReadiness', () => {
-  it('measures each probe with the clock it is given', async () => {
-    // Prepare
-    const times = [100, 112.4, 200, 250.6];
-    const now = () => times.shift() ?? 0;
-    const probe = { probe: vi.fn(async () => undefined) };
-
-    // Act
-    const ready = await checkReadiness(
-      {
-        tables: [{ tableName: 'a', partitionKey: 'id' }],
-        build: { version: 'v', commit: 'c', buildDate: 'd' },
-        uptimeSeconds: 42,
-      },
-      { probe, now },
-    );
-
-    // Assess
-    expect(ready).toEqual({
-      status: 'ok',
-      checks: [{ name: 'a', status: 'ok', latencyMs: 12 }],
-      version: 'v',
-      commit: 'c',
-      buildDate: 'd',
-      uptimeSeconds: 42,
-    });
   });
 });

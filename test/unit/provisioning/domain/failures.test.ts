@@ -4,18 +4,6 @@ import {
   PROVISIONING_FAILURE_CODES,
   provisioningFailureOf,
 } from '../../../../functions/provisioning/domain/failures.js';
-import {
-  bootVolumeIdFor,
-  deprovisionExecutionName,
-  meterIdFor,
-  networkIdFor,
-  projectIdFor,
-  provisionExecutionName,
-  resourceIdFor,
-  sagaAuditEventIdFor,
-} from '../../../../functions/provisioning/domain/ids.js';
-import { highestRole, holdsRole } from '../../../../functions/provisioning/domain/roles.js';
-import { Identifier } from '../../../../shared/contracts/common.js';
 import { ProvisioningFailureCode } from '../../../../shared/contracts/provisioning-api.js';
 import {
   CapacityUnavailableError,
@@ -23,36 +11,6 @@ import {
   QuotaExceededError,
   TRANSIENT_ERROR_NAMES,
 } from '../../../../shared/errors.js';
-
-describe('role hierarchy', () => {
-  it.each([
-    [['tenant-admin'], 'tenant-admin', true],
-    [['tenant-admin'], 'member', true],
-    [['tenant-admin'], 'viewer', true],
-    [['member'], 'tenant-admin', false],
-    [['member'], 'member', true],
-    [['member'], 'viewer', true],
-    [['viewer'], 'tenant-admin', false],
-    [['viewer'], 'member', false],
-    [['viewer'], 'viewer', true],
-    [[], 'viewer', false],
-    [['customer', 'support', 'admin'], 'viewer', false],
-    [['customer', 'member'], 'member', true],
-    [['viewer', 'tenant-admin'], 'tenant-admin', true],
-    [['Tenant-Admin'], 'viewer', false],
-    [['toString'], 'viewer', false],
-  ] as const)('%j holds %s: %s', (held, required, expected) => {
-    // Assess
-    expect(holdsRole(held, required)).toBe(expected);
-  });
-
-  it('tells the highest role held', () => {
-    // Assess
-    expect(highestRole(['viewer', 'customer', 'member'])).toBe('member');
-    expect(highestRole(['tenant-admin', 'viewer'])).toBe('tenant-admin');
-    expect(highestRole(['customer'])).toBeUndefined();
-  });
-});
 
 function lambdaCause(errorType: string, errorMessage: string): string {
   return JSON.stringify({ errorType, errorMessage, trace: ['at secret/internal/path.js:1:1'] });
@@ -156,63 +114,5 @@ describe('provisioningFailureOf', () => {
     expect(PROVISIONING_FAILURE_CODES[new QuotaExceededError('x').name]).toBe('QUOTA_EXCEEDED');
     expect(PROVISIONING_FAILURE_CODES[new CapacityUnavailableError('x').name]).toBe('CAPACITY_UNAVAILABLE');
     expect(PROVISIONING_FAILURE_CODES[new ProvisioningFailedError('x').name]).toBe('PROVISIONING_FAILED');
-  });
-});
-
-describe('identifiers', () => {
-  it('derives the same resource id from the same tenant, caller and key', () => {
-    // Assess
-    expect(resourceIdFor('tenant-a', 'user-1', 'key-0001')).toBe(resourceIdFor('tenant-a', 'user-1', 'key-0001'));
-  });
-
-  it('derives different resource ids for another tenant, caller or key', () => {
-    // Prepare
-    const base = resourceIdFor('tenant-a', 'user-1', 'key-0001');
-
-    // Assess
-    expect(resourceIdFor('tenant-b', 'user-1', 'key-0001')).not.toBe(base);
-    expect(resourceIdFor('tenant-a', 'user-2', 'key-0001')).not.toBe(base);
-    expect(resourceIdFor('tenant-a', 'user-1', 'key-0002')).not.toBe(base);
-    // The separator keeps "ab"+"c" apart from "a"+"bc".
-    expect(resourceIdFor('tenant-a', 'user-1a', 'bc')).not.toBe(resourceIdFor('tenant-a', 'user-1', 'abc'));
-  });
-
-  it('keeps projects and resources of the same key apart', () => {
-    // Assess
-    expect(projectIdFor('t', 'u', 'k').slice(4)).not.toBe(resourceIdFor('t', 'u', 'k').slice(4));
-  });
-
-  it('makes ids that are identifiers and execution names within 80 characters', () => {
-    // Prepare
-    const resourceId = resourceIdFor('tenant-a', 'user-1', 'key-0001');
-
-    // Assess
-    expect(resourceId).toMatch(/^res_[0-9a-f]{24}$/);
-    expect(projectIdFor('tenant-a', 'user-1', 'key-0001')).toMatch(/^prj_[0-9a-f]{24}$/);
-    expect(Identifier.safeParse(resourceId).success).toBe(true);
-    expect(provisionExecutionName(resourceId)).toBe(resourceId);
-    expect(deprovisionExecutionName(resourceId)).toBe(`${resourceId}-delete`);
-    expect(deprovisionExecutionName(resourceId).length).toBeLessThanOrEqual(80);
-    expect(deprovisionExecutionName(resourceId, 1)).toBe(`${resourceId}-delete`);
-    expect(deprovisionExecutionName(resourceId, 12)).toBe(`${resourceId}-delete-12`);
-    expect(() => deprovisionExecutionName(resourceId, 0)).toThrow(RangeError);
-  });
-
-  it('derives one meter, one boot volume and one network id', () => {
-    // Assess
-    expect(meterIdFor('res_1')).toBe('m_res_1');
-    expect(bootVolumeIdFor('res_1')).toBe('bootvol_res_1');
-    expect(networkIdFor('eu-west-1')).toBe('net-eu-west-1');
-  });
-
-  it('derives saga audit event ids per action, resource and outcome', () => {
-    // Assess
-    expect(sagaAuditEventIdFor('saga.provision', 'res_1', 'SUCCEEDED')).toBe(
-      sagaAuditEventIdFor('saga.provision', 'res_1', 'SUCCEEDED'),
-    );
-    expect(sagaAuditEventIdFor('saga.provision', 'res_1', 'FAILED')).not.toBe(
-      sagaAuditEventIdFor('saga.provision', 'res_1', 'SUCCEEDED'),
-    );
-    expect(sagaAuditEventIdFor('saga.provision', 'res_1', 'SUCCEEDED')).toMatch(/^evt_[0-9a-f]{32}$/);
   });
 });

@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FLAVOR_NAMES, REGIONS } from '../../../functions/provisioning/domain/flavors.js';
-import { capacityRows, SEED_CAPACITY, seedCapacity } from '../../../functions/provisioning/seed/capacity.js';
+import { FLAVOR_NAMES, REGIONS } from '../../../../functions/provisioning/domain/flavors.js';
+import { capacityRows, SEED_CAPACITY, seedCapacity } from '../../../../functions/provisioning/seed/capacity.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));

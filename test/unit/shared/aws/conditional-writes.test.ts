@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { conditionally, createOrFind, createUnlessExists } from '../../../shared/aws/conditional-writes.js';
+import { conditionally, createOrFind, createUnlessExists } from '../../../../shared/aws/conditional-writes.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const refused = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });

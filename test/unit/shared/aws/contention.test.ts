@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { isContention, retryContention } from '../../../shared/aws/contention.js';
+import { isContention, retryContention } from '../../../../shared/aws/contention.js';
 
 type Answer = { type: string; reasons?: string[] } | 'ok';
 

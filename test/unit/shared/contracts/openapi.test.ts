@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageVersion } from '../../../lib/build-info.js';
-import { repositoryRoot } from '../../../lib/constructs/repository-root.js';
-import { buildOpenApiDocument } from '../../../shared/contracts/openapi.js';
+import { packageVersion } from '../../../../lib/build-info.js';
+import { repositoryRoot } from '../../../../lib/constructs/repository-root.js';
+import { buildOpenApiDocument } from '../../../../shared/contracts/openapi.js';
 
 describe('docs/openapi.json', () => {
   it('is what the zod schemas generate (run `npm run openapi` after changing a contract)', () => {

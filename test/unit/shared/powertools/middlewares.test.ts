@@ -2,7 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { publishMetrics } from '../../../shared/powertools/middlewares.js';
+import { publishMetrics } from '../../../../shared/powertools/middlewares.js';
 
 /**
  * A Metrics instance whose EMF lines and warnings are collected instead of printed. Dev mode makes it, and the

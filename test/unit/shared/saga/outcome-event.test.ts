@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { defineEvent } from '../../../shared/contracts/events/define-event.js';
-import { endedUnsuccessfully, type SagaExecutionStatus } from '../../../shared/saga/execution-status.js';
-import { outcomeEvent } from '../../../shared/saga/outcome-event.js';
-
-describe('endedUnsuccessfully', () => {
-  it.each<[SagaExecutionStatus | undefined, boolean]>([
-    ['FAILED', true],
-    ['TIMED_OUT', true],
-    ['ABORTED', true],
-    ['PENDING_REDRIVE', true],
-    ['RUNNING', false],
-    ['SUCCEEDED', false],
-    [undefined, false],
-  ])('%s → %s', (status, ended) => {
-    // Assess
-    expect(endedUnsuccessfully(status)).toBe(ended);
-  });
-});
+import { defineEvent } from '../../../../shared/contracts/events/define-event.js';
+import { outcomeEvent } from '../../../../shared/saga/outcome-event.js';
 
 describe('outcomeEvent', () => {
   const Tested = defineEvent({

@@ -6,9 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { sagaStep } from '../../../shared/saga/saga-step.js';
-import { inMemoryIdempotencyTable } from '../support/idempotency-table.js';
-import { lambdaContext } from '../support/lambda.js';
+import { sagaStep } from '../../../../shared/saga/saga-step.js';
+import { inMemoryIdempotencyTable } from '../../support/idempotency-table.js';
+import { lambdaContext } from '../../support/lambda.js';
 
 vi.hoisted(() => {
   delete process.env.POWERTOOLS_IDEMPOTENCY_DISABLED;

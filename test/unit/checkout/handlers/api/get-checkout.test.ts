@@ -8,10 +8,18 @@ import {
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { INTERNAL_FAILURE_MESSAGE } from '../../../../functions/checkout/domain/checkout-outcome.js';
-import { handler } from '../../../../functions/checkout/handlers/api/get-checkout.js';
-import { CheckoutView } from '../../../../shared/contracts/checkout-api.js';
-import { ADA_OTHER_TENANT, apiEvent, BOB, bodyOf, executionArnOf, lambdaContext, PRICING } from './harness.js';
+import { INTERNAL_FAILURE_MESSAGE } from '../../../../../functions/checkout/domain/checkout-outcome.js';
+import { handler } from '../../../../../functions/checkout/handlers/api/get-checkout.js';
+import { CheckoutView } from '../../../../../shared/contracts/checkout-api.js';
+import {
+  ADA_OTHER_TENANT,
+  apiEvent,
+  BOB,
+  bodyOf,
+  executionArnOf,
+  lambdaContext,
+  PRICING,
+} from '../../checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -8,9 +8,8 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'sagastack-test';
 });
 
-import { handler as getProduct } from '../../../../functions/checkout/handlers/api/get-product.js';
-import { handler as listProducts } from '../../../../functions/checkout/handlers/api/list-products.js';
-import { apiEvent, bodyOf, lambdaContext, PRODUCTS, TABLES, useTestTables } from './harness.js';
+import { handler as listProducts } from '../../../../../functions/checkout/handlers/api/list-products.js';
+import { apiEvent, bodyOf, lambdaContext, PRODUCTS, TABLES, useTestTables } from '../../commerce-harness.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 
@@ -64,70 +63,5 @@ describe('GET /products', () => {
     // Assess
     expect(response.statusCode).toBe(401);
     expect(dynamo.commandCalls(ScanCommand)).toHaveLength(0);
-  });
-});
-
-describe('GET /products/{sku}', () => {
-  it('answers the product', async () => {
-    // Prepare
-    dynamo.on(GetCommand, { TableName: TABLES.CATALOG_TABLE_NAME, Key: { sku: 'SKU-KEYBOARD' } }).resolves({
-      Item: PRODUCTS.keyboard,
-    });
-
-    // Act
-    const response = await getProduct(apiEvent({ pathParameters: { sku: 'SKU-KEYBOARD' } }), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(200);
-    expect(bodyOf(response)).toEqual(PRODUCTS.keyboard);
-  });
-
-  it('answers 404 for an unknown SKU', async () => {
-    // Prepare
-    dynamo.on(GetCommand).resolves({});
-
-    // Act
-    const response = await getProduct(apiEvent({ pathParameters: { sku: 'SKU-NOPE' } }), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(404);
-    expect(bodyOf(response).error).toMatchObject({
-      code: 'NOT_FOUND',
-      details: { resource: 'Product', id: 'SKU-NOPE' },
-    });
-  });
-
-  it('answers 400 for a SKU that is not a valid identifier', async () => {
-    // Act
-    const response = await getProduct(apiEvent({ pathParameters: { sku: 'bad sku!' } }), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).error.code).toBe('VALIDATION_FAILED');
-    expect(bodyOf(response).error.details[0].path).toBe('path.sku');
-    expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
-  });
-});
-
-describe('catalog batch reads', () => {
-  it('retries unprocessed keys', async () => {
-    // Prepare
-    const { dynamoCatalog } = await import('../../../../functions/checkout/adapters/dynamo-catalog.js');
-    dynamo
-      .on(BatchGetCommand)
-      .resolvesOnce({
-        Responses: { [TABLES.CATALOG_TABLE_NAME]: [PRODUCTS.keyboard] },
-        UnprocessedKeys: { [TABLES.CATALOG_TABLE_NAME]: { Keys: [{ sku: 'SKU-MOUSE' }] } },
-      })
-      .resolvesOnce({ Responses: { [TABLES.CATALOG_TABLE_NAME]: [PRODUCTS.mouse] } });
-
-    // Act
-    const products = await dynamoCatalog().getProducts(['SKU-KEYBOARD', 'SKU-MOUSE', 'SKU-KEYBOARD']);
-
-    // Assess
-    expect([...products.keys()].sort()).toEqual(['SKU-KEYBOARD', 'SKU-MOUSE']);
-    expect(dynamo.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
-      [TABLES.CATALOG_TABLE_NAME]: { Keys: [{ sku: 'SKU-MOUSE' }], ConsistentRead: false },
-    });
   });
 });

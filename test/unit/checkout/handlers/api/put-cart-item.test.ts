@@ -1,6 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -9,10 +7,8 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'sagastack-test';
 });
 
-import { MAX_LINES_PER_CART } from '../../../../functions/checkout/domain/lines.js';
-import { handler as getCart } from '../../../../functions/checkout/handlers/api/get-cart.js';
-import { handler as putCartItem } from '../../../../functions/checkout/handlers/api/put-cart-item.js';
-import { handler as removeCartItem } from '../../../../functions/checkout/handlers/api/remove-cart-item.js';
+import { MAX_LINES_PER_CART } from '../../../../../functions/checkout/domain/lines.js';
+import { handler as putCartItem } from '../../../../../functions/checkout/handlers/api/put-cart-item.js';
 import {
   apiEvent,
   bodyOf,
@@ -22,32 +18,8 @@ import {
   PRODUCTS,
   TABLES,
   useTestTables,
-} from './harness.js';
-
-const dynamo = mockClient(DynamoDBDocumentClient);
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-
-const adasCart = {
-  cartId: 'cart-ada',
-  ownerSub: CUSTOMER.sub,
-  tenantId: CUSTOMER.tenant,
-  items: { 'SKU-KEYBOARD': { quantity: 1 } },
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
-
-function catalogHolds(...products: Array<(typeof PRODUCTS)[keyof typeof PRODUCTS]>) {
-  for (const product of products) {
-    dynamo
-      .on(GetCommand, { TableName: TABLES.CATALOG_TABLE_NAME, Key: { sku: product.sku } })
-      .resolves({ Item: product });
-  }
-  dynamo.on(BatchGetCommand).callsFake((input) => {
-    const keys = input.RequestItems[TABLES.CATALOG_TABLE_NAME].Keys as Array<{ sku: string }>;
-    const wanted = new Set(keys.map((key) => key.sku));
-    return { Responses: { [TABLES.CATALOG_TABLE_NAME]: products.filter((product) => wanted.has(product.sku)) } };
-  });
-}
+} from '../../commerce-harness.js';
+import { adasCart, catalogHolds, conditionFailed, dynamo } from './carts-harness.js';
 
 const putEvent = (options: { sku?: string; body?: unknown; caller?: typeof CUSTOMER; cartId?: string } = {}) =>
   apiEvent({
@@ -239,86 +211,5 @@ describe('PUT /carts/{cartId}/items/{sku}', () => {
       },
     });
     expect(dynamo.calls()).toHaveLength(0);
-  });
-});
-
-describe('DELETE /carts/{cartId}/items/{sku}', () => {
-  it('removes the item and answers the cart', async () => {
-    // Prepare
-    catalogHolds(PRODUCTS.keyboard);
-    dynamo.on(UpdateCommand).resolves({ Attributes: adasCart });
-
-    // Act
-    const response = await removeCartItem(
-      apiEvent({ pathParameters: { cartId: 'cart-ada', sku: 'SKU-MOUSE' } }),
-      lambdaContext,
-    );
-
-    // Assess
-    expect(response.statusCode).toBe(200);
-    expect(bodyOf(response).items.map((item: { sku: string }) => item.sku)).toEqual(['SKU-KEYBOARD']);
-    const update = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(update?.UpdateExpression).toContain('REMOVE #items.#sku');
-    expect(update?.ExpressionAttributeNames).toMatchObject({ '#sku': 'SKU-MOUSE' });
-  });
-
-  it('answers 404 for an unknown or foreign cart', async () => {
-    // Prepare
-    dynamo.on(UpdateCommand).rejects(conditionFailed());
-
-    // Act
-    const response = await removeCartItem(
-      apiEvent({ pathParameters: { cartId: 'cart-nope', sku: 'SKU-MOUSE' } }),
-      lambdaContext,
-    );
-
-    // Assess
-    expect(response.statusCode).toBe(404);
-    expect(bodyOf(response).error.details).toEqual({ resource: 'Cart', id: 'cart-nope' });
-  });
-});
-
-describe('GET /carts/{cartId}', () => {
-  it('answers the cart with current prices and subtotal', async () => {
-    // Prepare
-    catalogHolds({ ...PRODUCTS.keyboard, priceCents: 7999 });
-    dynamo.on(GetCommand, { TableName: TABLES.CARTS_TABLE_NAME }).resolves({ Item: adasCart });
-
-    // Act
-    const response = await getCart(apiEvent({ pathParameters: { cartId: 'cart-ada' } }), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(200);
-    expect(bodyOf(response)).toMatchObject({
-      cartId: 'cart-ada',
-      items: [{ sku: 'SKU-KEYBOARD', quantity: 1, unitPriceCents: 7999 }],
-      subtotalCents: 7999,
-    });
-  });
-
-  it('answers 404 for someone else’s cart', async () => {
-    // Prepare
-    dynamo.on(GetCommand, { TableName: TABLES.CARTS_TABLE_NAME }).resolves({ Item: adasCart });
-
-    // Act
-    const response = await getCart(
-      apiEvent({ caller: OTHER_CUSTOMER, pathParameters: { cartId: 'cart-ada' } }),
-      lambdaContext,
-    );
-
-    // Assess
-    expect(response.statusCode).toBe(404);
-    expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(0);
-  });
-
-  it('answers 404 for a cart that does not exist', async () => {
-    // Prepare
-    dynamo.on(GetCommand).resolves({});
-
-    // Act
-    const response = await getCart(apiEvent({ pathParameters: { cartId: 'cart-nope' } }), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(404);
   });
 });

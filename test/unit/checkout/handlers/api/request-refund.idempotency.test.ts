@@ -16,7 +16,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'sagastack-test';
 });
 
-import { handler as requestRefund } from '../../../../functions/checkout/handlers/api/request-refund.js';
+import { handler as requestRefund } from '../../../../../functions/checkout/handlers/api/request-refund.js';
 import {
   apiEvent,
   bodyOf,
@@ -27,7 +27,7 @@ import {
   SUPPORT,
   TABLES,
   useTestTables,
-} from './harness.js';
+} from '../../commerce-harness.js';
 
 const idempotencyStore = mockClient(DynamoDBClient);
 const dynamo = mockClient(DynamoDBDocumentClient);

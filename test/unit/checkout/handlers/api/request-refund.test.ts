@@ -1,7 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -10,55 +9,21 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'sagastack-test';
 });
 
-import { requestedRefundIdFor } from '../../../../functions/checkout/domain/ids.js';
-import { handler as getOrder } from '../../../../functions/checkout/handlers/api/get-order.js';
-import { handler as requestRefund } from '../../../../functions/checkout/handlers/api/request-refund.js';
+import { handler as requestRefund } from '../../../../../functions/checkout/handlers/api/request-refund.js';
+import { apiEvent, bodyOf, type Caller, CUSTOMER, lambdaContext, SUPPORT, TABLES } from '../../commerce-harness.js';
 import {
-  apiEvent,
-  bodyOf,
-  type Caller,
-  CUSTOMER,
-  lambdaContext,
-  OTHER_CUSTOMER,
-  OTHER_TENANT_SUPPORT,
-  PRICING,
-  SUPPORT,
-  TABLES,
-  useTestTables,
-} from './harness.js';
+  dynamo,
+  eventBridge,
+  IDEMPOTENCY_KEY,
+  order,
+  payment,
+  paymentKey,
+  prepareStores,
+  refundId,
+  refundKey,
+  storeHolds,
+} from './orders-harness.js';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-const eventBridge = mockClient(EventBridgeClient);
-
-const order = {
-  orderId: 'ord_chk_0001',
-  checkoutId: 'chk_0001',
-  customerId: CUSTOMER.sub,
-  tenantId: CUSTOMER.tenant,
-  status: 'PLACED',
-  lines: PRICING.lines,
-  totals: PRICING.totals,
-  paymentId: 'pay_chk_0001',
-  refundedCents: 0,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
-const paymentKey = { pk: 'PAYMENT#pay_chk_0001', sk: 'PAYMENT' };
-const payment = {
-  ...paymentKey,
-  paymentId: 'pay_chk_0001',
-  checkoutId: 'chk_0001',
-  customerId: CUSTOMER.sub,
-  tenantId: CUSTOMER.tenant,
-  amountCents: 10_000,
-  refundedCents: 0,
-  status: 'CAPTURED',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
-const IDEMPOTENCY_KEY = 'refund-key-0001';
-const refundId = requestedRefundIdFor(SUPPORT.sub, IDEMPOTENCY_KEY);
-const refundKey = { pk: 'PAYMENT#pay_chk_0001', sk: `REFUND#${refundId}` };
-
-const orderEvent = (caller: Caller, orderId = 'ord_chk_0001') => apiEvent({ caller, pathParameters: { orderId } });
 const refundEvent = (body: unknown, options: { caller?: Caller; headers?: Record<string, string> } = {}) =>
   apiEvent({
     caller: options.caller ?? SUPPORT,
@@ -67,77 +32,7 @@ const refundEvent = (body: unknown, options: { caller?: Caller; headers?: Record
     headers: options.headers ?? { 'Idempotency-Key': IDEMPOTENCY_KEY },
   });
 
-function storeHolds(options: { order?: object | undefined; payments?: object[]; refund?: object } = {}) {
-  const storedOrder = 'order' in options ? options.order : order;
-  dynamo.on(GetCommand, { TableName: TABLES.ORDERS_TABLE_NAME }).resolves(storedOrder ? { Item: storedOrder } : {});
-  const reads = dynamo.on(GetCommand, { TableName: TABLES.PAYMENTS_TABLE_NAME, Key: paymentKey });
-  for (const stored of options.payments ?? [payment]) reads.resolvesOnce({ Item: stored });
-  reads.resolves({ Item: options.payments?.at(-1) ?? payment });
-  dynamo.on(GetCommand, { Key: refundKey }).resolves(options.refund ? { Item: options.refund } : {});
-}
-
-beforeEach(() => {
-  dynamo.reset();
-  eventBridge.reset();
-  useTestTables();
-  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-});
-
-describe('GET /orders/{orderId}', () => {
-  it.each([
-    ['its customer', CUSTOMER],
-    ['support of the same tenant', SUPPORT],
-    ['an admin of the same tenant', { sub: 'admin-1', tenant: CUSTOMER.tenant, roles: ['admin'] }],
-  ])('answers the order to %s', async (_, caller) => {
-    // Prepare
-    storeHolds();
-
-    // Act
-    const response = await getOrder(orderEvent(caller), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(200);
-    expect(bodyOf(response)).toEqual({
-      orderId: 'ord_chk_0001',
-      checkoutId: 'chk_0001',
-      status: 'PLACED',
-      lines: PRICING.lines,
-      totals: PRICING.totals,
-      paymentId: 'pay_chk_0001',
-      refundedCents: 0,
-      createdAt: '2026-01-01T00:00:00.000Z',
-    });
-  });
-
-  it.each([
-    ['another customer', OTHER_CUSTOMER],
-    ['support of another tenant', OTHER_TENANT_SUPPORT],
-  ])('answers 404 to %s', async (_, caller) => {
-    // Prepare
-    storeHolds();
-
-    // Act
-    const response = await getOrder(orderEvent(caller), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(404);
-    expect(bodyOf(response).error).toMatchObject({
-      code: 'NOT_FOUND',
-      details: { resource: 'Order', id: 'ord_chk_0001' },
-    });
-  });
-
-  it('answers 404 for an order that does not exist', async () => {
-    // Prepare
-    storeHolds({ order: undefined });
-
-    // Act
-    const response = await getOrder(orderEvent(CUSTOMER, 'ord_nope'), lambdaContext);
-
-    // Assess
-    expect(response.statusCode).toBe(404);
-  });
-});
+beforeEach(prepareStores);
 
 describe('POST /orders/{orderId}/refunds', () => {
   it('refunds part of the order, records it atomically, announces it and answers 201', async () => {

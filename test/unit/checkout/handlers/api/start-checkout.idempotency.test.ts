@@ -1,26 +1,9 @@
-/**
- * Idempotency of starting a checkout, with Powertools' real idempotency against an in-memory stand-in for its
- * DynamoDB table (it talks to the table through its own DynamoDBClient, mocked here).
- */
-import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as startCheckoutHandler } from '../../../../functions/checkout/handlers/api/start-checkout.js';
-import { handler as checkoutRequestedHandler } from '../../../../functions/checkout/handlers/events/checkout-requested.js';
-import { inMemoryIdempotencyTable } from '../../support/idempotency-table.js';
-import {
-  apiEvent,
-  BOB,
-  bodyOf,
-  cartItem,
-  envelope,
-  executionArnOf,
-  lambdaContext,
-  START_BODY,
-  sqsBatch,
-} from './harness.js';
+import { handler as startCheckoutHandler } from '../../../../../functions/checkout/handlers/api/start-checkout.js';
+import { apiEvent, BOB, bodyOf, executionArnOf, lambdaContext, START_BODY } from '../../checkouts-harness.js';
+import { dynamo, prepareStores, sfn } from '../idempotency-harness.js';
 
 vi.hoisted(() => {
   delete process.env.POWERTOOLS_IDEMPOTENCY_DISABLED;
@@ -35,25 +18,7 @@ vi.hoisted(() => {
   });
 });
 
-type AttributeMap = Record<string, AttributeValue>;
-
-const idempotencyDynamo = mockClient(DynamoDBClient);
-const dynamo = mockClient(DynamoDBDocumentClient);
-const sfn = mockClient(SFNClient);
-
-beforeEach(() => {
-  idempotencyDynamo.reset();
-  dynamo.reset();
-  sfn.reset();
-  inMemoryIdempotencyTable(idempotencyDynamo);
-  dynamo.on(GetCommand, { TableName: 'carts-table' }).resolves({ Item: cartItem() });
-  dynamo.on(GetCommand, { TableName: 'carts-table', Key: { cartId: 'cart-bob' } }).resolves({
-    Item: cartItem({ cartId: 'cart-bob', ownerSub: BOB.sub }),
-  });
-  dynamo.on(PutCommand).resolves({});
-  dynamo.on(UpdateCommand).resolves({});
-  sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: executionArnOf(input.name) }));
-});
+beforeEach(prepareStores);
 
 const post = (body: unknown, key: string, caller = apiEvent().requestContext.authorizer) =>
   startCheckoutHandler(
@@ -120,41 +85,5 @@ describe('POST /checkouts idempotency', () => {
     // Assess
     expect(failed.statusCode).toBe(503);
     expect(retried.statusCode).toBe(202);
-  });
-});
-
-describe('CheckoutRequested.v1 idempotency', () => {
-  const requested = (eventId: string, data: Record<string, unknown> = {}) =>
-    envelope(
-      'CheckoutRequested.v1',
-      { idempotencyKey: 'agent-key-0001', customerId: 'user-ada', tenantId: 'tenant-a', ...START_BODY, ...data },
-      { id: eventId, source: 'sagastack.agents' },
-    );
-
-  it('starts one saga for two events carrying the same idempotency key and body', async () => {
-    // Act
-    const first = await checkoutRequestedHandler(sqsBatch(requested('evt-1')), lambdaContext);
-    const second = await checkoutRequestedHandler(sqsBatch(requested('evt-2')), lambdaContext);
-
-    // Assess
-    expect(first.batchItemFailures).toEqual([]);
-    expect(second.batchItemFailures).toEqual([]);
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
-  });
-
-  it('fails (towards the DLQ) an event that reuses a key with another body', async () => {
-    // Act
-    await checkoutRequestedHandler(sqsBatch(requested('evt-1')), lambdaContext);
-    const second = await checkoutRequestedHandler(
-      sqsBatch(
-        requested('evt-2', { discountCode: 'WELCOME10' }),
-        requested('evt-3', { idempotencyKey: 'agent-key-0002' }),
-      ),
-      lambdaContext,
-    );
-
-    // Assess
-    expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
   });
 });

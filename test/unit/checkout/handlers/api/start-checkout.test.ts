@@ -4,10 +4,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CHECKOUT_ID_PATTERN, checkoutIdFor } from '../../../../functions/checkout/domain/checkout-id.js';
-import { handler } from '../../../../functions/checkout/handlers/api/start-checkout.js';
-import { CheckoutSagaInput } from '../../../../shared/contracts/checkout-saga.js';
-import { metrics } from '../../../../shared/powertools/index.js';
+import { CHECKOUT_ID_PATTERN, checkoutIdFor } from '../../../../../functions/checkout/domain/checkout-id.js';
+import { handler } from '../../../../../functions/checkout/handlers/api/start-checkout.js';
+import { CheckoutSagaInput } from '../../../../../shared/contracts/checkout-saga.js';
+import { metrics } from '../../../../../shared/powertools/index.js';
 import {
   ADA_OTHER_TENANT,
   apiEvent,
@@ -18,7 +18,7 @@ import {
   lambdaContext,
   START_BODY,
   STATE_MACHINE_ARN,
-} from './harness.js';
+} from '../../checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

@@ -1,21 +1,11 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../../functions/checkout/handlers/events/checkout-requested.js';
-import { isRefusal } from '../../../../functions/checkout/use-cases/start-requested-checkout.js';
-import { CheckoutSagaInput } from '../../../../shared/contracts/checkout-saga.js';
-import {
-  ConflictError,
-  InvalidCartError,
-  NotFoundError,
-  PaymentGatewayUnavailableError,
-  TransientError,
-  ValidationError,
-} from '../../../../shared/errors.js';
-import { logger } from '../../../../shared/powertools/index.js';
-import { cartItem, envelope, executionArnOf, lambdaContext, START_BODY, sqsBatch } from './harness.js';
+import { handler } from '../../../../../functions/checkout/handlers/events/checkout-requested.js';
+import { CheckoutSagaInput } from '../../../../../shared/contracts/checkout-saga.js';
+import { logger } from '../../../../../shared/powertools/index.js';
+import { cartItem, envelope, executionArnOf, lambdaContext, START_BODY, sqsBatch } from '../../checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -153,22 +143,5 @@ describe('CheckoutRequested.v1 consumer', () => {
 
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
-  });
-});
-
-describe('isRefusal', () => {
-  it.each([
-    ['a validation error', new ValidationError('bad'), true],
-    ['a foreign or missing cart', new NotFoundError('Cart', 'c'), true],
-    ['an empty cart', new InvalidCartError('empty'), true],
-    ['a conflict', new ConflictError('X', 'conflict'), true],
-    ['an idempotency key reused with another body', new IdempotencyValidationError('reused'), true],
-    ['a transient error', new TransientError('later'), false],
-    ['an unavailable payment gateway', new PaymentGatewayUnavailableError(), false],
-    ['a concurrent duplicate still in progress', new IdempotencyAlreadyInProgressError('busy'), false],
-    ['an unexpected error', new Error('boom'), false],
-  ])('says %s is %s', (_case, error, expected) => {
-    // Assess
-    expect(isRefusal(error)).toBe(expected);
   });
 });

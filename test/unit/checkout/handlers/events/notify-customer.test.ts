@@ -2,9 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../../functions/checkout/handlers/events/notify-customer.js';
-import { logger } from '../../../../shared/powertools/index.js';
-import { envelope, lambdaContext, PRICING, sqsBatch } from '../checkouts/harness.js';
+import { handler } from '../../../../../functions/checkout/handlers/events/notify-customer.js';
+import { logger } from '../../../../../shared/powertools/index.js';
+import { envelope, lambdaContext, PRICING, sqsBatch } from '../../checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

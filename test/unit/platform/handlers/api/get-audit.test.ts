@@ -3,12 +3,12 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { auditRecordOf } from '../../../../functions/platform/domain/audit.js';
-import { handler } from '../../../../functions/platform/handlers/api/get-audit.js';
-import { AuditTrail } from '../../../../shared/contracts/audit-api.js';
-import { logger } from '../../../../shared/powertools/index.js';
-import { apiEvent, bodyOf, type Caller, lambdaContext } from '../../checkout/checkouts/harness.js';
-import { auditEnvelope, SRN } from './harness.js';
+import { auditRecordOf } from '../../../../../functions/platform/domain/audit.js';
+import { handler } from '../../../../../functions/platform/handlers/api/get-audit.js';
+import { AuditTrail } from '../../../../../shared/contracts/audit-api.js';
+import { logger } from '../../../../../shared/powertools/index.js';
+import { apiEvent, bodyOf, type Caller, lambdaContext } from '../../../checkout/checkouts-harness.js';
+import { auditEnvelope, SRN } from '../../harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

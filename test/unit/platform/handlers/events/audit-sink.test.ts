@@ -2,11 +2,11 @@ import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/clie
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AUDIT_EVENT_GUARD_PREFIX } from '../../../../functions/platform/adapters/dynamo-audit-log.js';
-import { handler } from '../../../../functions/platform/handlers/events/audit-sink.js';
-import { logger, metrics } from '../../../../shared/powertools/index.js';
-import { lambdaContext, sqsBatch } from '../../checkout/checkouts/harness.js';
-import { auditEnvelope, SRN, toAttributeMap } from './harness.js';
+import { AUDIT_EVENT_GUARD_PREFIX } from '../../../../../functions/platform/adapters/dynamo-audit-log.js';
+import { handler } from '../../../../../functions/platform/handlers/events/audit-sink.js';
+import { logger, metrics } from '../../../../../shared/powertools/index.js';
+import { lambdaContext, sqsBatch } from '../../../checkout/checkouts-harness.js';
+import { auditEnvelope, SRN, toAttributeMap } from '../../harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

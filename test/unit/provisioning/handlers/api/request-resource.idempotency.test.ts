@@ -8,7 +8,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../../functions/provisioning/handlers/api/request-resource.js';
+import { handler } from '../../../../../functions/provisioning/handlers/api/request-resource.js';
 import {
   apiEvent,
   bodyOf,
@@ -20,7 +20,7 @@ import {
   PROJECT_ID,
   projectItem,
   tenantItem,
-} from '../harness.js';
+} from '../../harness.js';
 
 vi.hoisted(() => {
   delete process.env.POWERTOOLS_IDEMPOTENCY_DISABLED;

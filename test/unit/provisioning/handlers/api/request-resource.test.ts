@@ -10,10 +10,10 @@ import {
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resourceIdFor } from '../../../../functions/provisioning/domain/ids.js';
-import { handler } from '../../../../functions/provisioning/handlers/api/request-resource.js';
-import { ResourceAccepted } from '../../../../shared/contracts/provisioning-api.js';
-import { ProvisionSagaInput } from '../../../../shared/contracts/provisioning-saga.js';
+import { resourceIdFor } from '../../../../../functions/provisioning/domain/ids.js';
+import { handler } from '../../../../../functions/provisioning/handlers/api/request-resource.js';
+import { ResourceAccepted } from '../../../../../shared/contracts/provisioning-api.js';
+import { ProvisionSagaInput } from '../../../../../shared/contracts/provisioning-saga.js';
 import {
   ADMIN,
   apiEvent,
@@ -33,7 +33,7 @@ import {
   resourceItem,
   tenantItem,
   VIEWER,
-} from '../harness.js';
+} from '../../harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

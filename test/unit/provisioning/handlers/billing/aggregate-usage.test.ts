@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../../functions/provisioning/handlers/billing/aggregate-usage.js';
-import { logger } from '../../../../shared/powertools/index.js';
-import { lambdaContext } from '../../checkout/checkouts/harness.js';
+import { handler } from '../../../../../functions/provisioning/handlers/billing/aggregate-usage.js';
+import { logger } from '../../../../../shared/powertools/index.js';
+import { lambdaContext } from '../../../checkout/checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {

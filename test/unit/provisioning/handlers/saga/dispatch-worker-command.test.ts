@@ -1,11 +1,11 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { dynamoWorkerFleet } from '../../../../functions/provisioning/adapters/dynamo-worker-fleet.js';
-import { leaseIdOf } from '../../../../functions/provisioning/domain/worker-fleet.js';
-import { handler as dispatchWorkerCommand } from '../../../../functions/provisioning/handlers/saga/dispatch-worker-command.js';
-import { lambdaContext, WORKER_DISPATCH } from '../harness.js';
+import { leaseIdOf } from '../../../../../functions/provisioning/domain/worker-fleet.js';
+import { handler as dispatchWorkerCommand } from '../../../../../functions/provisioning/handlers/saga/dispatch-worker-command.js';
+import { lambdaContext, WORKER_DISPATCH } from '../../harness.js';
+import { conditionFailed } from '../../worker-fleet-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -25,9 +25,6 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 
 const DISPATCH = WORKER_DISPATCH;
-
-const conditionFailed = () =>
-  Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
 
 beforeEach(() => {
   dynamo.reset();
@@ -71,39 +68,5 @@ describe('DispatchWorkerCommand handler', () => {
     await expect(dispatchWorkerCommand({ ...DISPATCH, taskToken: undefined }, lambdaContext)).rejects.toMatchObject({
       name: 'ValidationError',
     });
-  });
-});
-
-describe('dynamoWorkerFleet', () => {
-  it('renews and releases only while its lease holds the slot', async () => {
-    // Prepare
-    dynamo.on(UpdateCommand).rejects(conditionFailed());
-    dynamo.on(DeleteCommand).resolves({});
-    const fleet = dynamoWorkerFleet();
-
-    // Act
-    const renewal = await fleet.renew({ slot: 'slot-000', leaseId: 'l-1', untilMs: 5 });
-    const release = await fleet.release({ slot: 'slot-000', leaseId: 'l-1' });
-
-    // Assess
-    expect(renewal).toBe('LOST');
-    expect(release).toBe('RELEASED');
-    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({
-      Key: { slot: 'slot-000' },
-      ConditionExpression: 'leaseId = :leaseId',
-      ExpressionAttributeValues: { ':leaseId': 'l-1' },
-    });
-  });
-
-  it('lets any other DynamoDB failure propagate, for the caller to retry', async () => {
-    // Prepare
-    dynamo
-      .on(PutCommand)
-      .rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
-
-    // Act & Assess
-    await expect(dynamoWorkerFleet().claim({ slot: 'slot-000', leaseId: 'l-1', untilMs: 2, nowMs: 1 })).rejects.toThrow(
-      'throttled',
-    );
   });
 });

@@ -1,16 +1,8 @@
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as releaseQuota } from '../../../../functions/provisioning/handlers/saga/release-quota.js';
-import { handler as reserveQuota } from '../../../../functions/provisioning/handlers/saga/reserve-quota.js';
-import { QuotaReservation } from '../../../../shared/contracts/provisioning-saga.js';
-import { resolvedExpressions } from '../../support/dynamo-expressions.js';
+import { handler as reserveQuota } from '../../../../../functions/provisioning/handlers/saga/reserve-quota.js';
+import { QuotaReservation } from '../../../../../shared/contracts/provisioning-saga.js';
+import { resolvedExpressions } from '../../../support/dynamo-expressions.js';
 import {
   conditionFailed,
   lambdaContext,
@@ -19,7 +11,8 @@ import {
   tenantItem,
   transactionCancelled,
   VOLUME_SAGA_INPUT,
-} from '../harness.js';
+} from '../../harness.js';
+import { dynamo, NOW, prepareStores, SMALL, transactItems } from './quota-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -34,30 +27,11 @@ vi.hoisted(() => {
   });
 });
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-const SMALL = { vcpu: 1, memoryGiB: 2, storageGiB: 0 };
-const NOW = '2026-01-01T00:00:00.000Z';
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date(NOW));
-  dynamo.reset();
-  dynamo
-    .on(GetCommand, { TableName: 'resources-table' })
-    .resolves({ Item: { resourceId: RESOURCE_ID, tenantId: 'tenant-a' } });
-  dynamo.on(GetCommand, { TableName: 'tenants-table' }).resolves({ Item: tenantItem() });
-  dynamo.on(TransactWriteCommand).resolves({});
-  dynamo.on(PutCommand).resolves({});
-  dynamo.on(UpdateCommand).resolves({});
-});
+beforeEach(prepareStores);
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function transactItems(index = 0) {
-  return dynamo.commandCalls(TransactWriteCommand)[index]?.args[0].input.TransactItems ?? [];
-}
 
 describe('ReserveQuota step', () => {
   it('adds the flavor’s demand to the tenant’s usage and marks the resource, in one transaction', async () => {
@@ -266,89 +240,5 @@ describe('ReserveQuota step', () => {
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationError' });
     expect(dynamo.calls()).toHaveLength(0);
-  });
-});
-
-describe('ReleaseQuota step', () => {
-  it('gives back what the resource holds and drops the hold, in one transaction', async () => {
-    // Prepare
-    dynamo.on(GetCommand, { TableName: 'resources-table' }).resolves({
-      Item: { resourceId: RESOURCE_ID, tenantId: 'tenant-a', quotaHeld: SMALL },
-    });
-
-    // Act
-    const result = await releaseQuota(SAGA_INPUT, lambdaContext);
-
-    // Assess
-    expect(result).toEqual({ released: true });
-    const [dropHold, giveBack] = transactItems();
-    expect(dropHold?.Update).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
-    expect(resolvedExpressions(dropHold?.Update)).toEqual({
-      update: `SET updatedAt = "${NOW}" REMOVE quotaHeld`,
-      condition: 'attribute_exists(quotaHeld)',
-    });
-    expect(giveBack?.Update).toMatchObject({ TableName: 'tenants-table', Key: { tenantId: 'tenant-a' } });
-    expect(resolvedExpressions(giveBack?.Update)).toEqual({
-      update:
-        'SET used.vcpu = used.vcpu - 1, used.memoryGiB = used.memoryGiB - 2, ' +
-        `used.storageGiB = used.storageGiB - 0, updatedAt = "${NOW}"`,
-      condition: 'attribute_exists(tenantId)',
-    });
-  });
-
-  it('is a no-op when nothing was reserved', async () => {
-    // Act
-    const result = await releaseQuota(SAGA_INPUT, lambdaContext);
-
-    // Assess
-    expect(result).toEqual({ released: false });
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
-  });
-
-  it('is a no-op when the resource does not exist', async () => {
-    // Prepare
-    dynamo.on(GetCommand, { TableName: 'resources-table' }).resolves({});
-
-    // Act
-    const result = await releaseQuota(SAGA_INPUT, lambdaContext);
-
-    // Assess
-    expect(result).toEqual({ released: false });
-    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
-  });
-
-  it('is a no-op when a concurrent release got there first', async () => {
-    // Prepare
-    dynamo.on(GetCommand, { TableName: 'resources-table' }).resolves({
-      Item: { resourceId: RESOURCE_ID, tenantId: 'tenant-a', quotaHeld: SMALL },
-    });
-    dynamo.on(TransactWriteCommand).rejects(transactionCancelled('ConditionalCheckFailed', 'None'));
-
-    // Act
-    const result = await releaseQuota(SAGA_INPUT, lambdaContext);
-
-    // Assess
-    expect(result).toEqual({ released: false });
-  });
-
-  it('drops the hold alone when the tenant item is gone, so the compensation cannot get stuck', async () => {
-    // Prepare
-    dynamo.on(GetCommand, { TableName: 'resources-table' }).resolves({
-      Item: { resourceId: RESOURCE_ID, tenantId: 'tenant-a', quotaHeld: SMALL },
-    });
-    dynamo.on(TransactWriteCommand).rejects(transactionCancelled('None', 'ConditionalCheckFailed'));
-
-    // Act
-    const result = await releaseQuota(SAGA_INPUT, lambdaContext);
-
-    // Assess
-    expect(result).toEqual({ released: true });
-    const [update] = dynamo.commandCalls(UpdateCommand);
-    expect(update?.args[0].input).toMatchObject({ TableName: 'resources-table', Key: { resourceId: RESOURCE_ID } });
-    expect(resolvedExpressions(update?.args[0].input)).toEqual({
-      update: `SET updatedAt = "${NOW}" REMOVE quotaHeld`,
-      condition: 'attribute_exists(quotaHeld)',
-    });
   });
 });

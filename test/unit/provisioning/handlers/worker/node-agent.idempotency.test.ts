@@ -6,9 +6,9 @@ import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../../functions/provisioning/handlers/worker/node-agent.js';
-import { lambdaContext, sqsBatch } from '../../checkout/checkouts/harness.js';
-import { inMemoryIdempotencyTable } from '../../support/idempotency-table.js';
+import { handler } from '../../../../../functions/provisioning/handlers/worker/node-agent.js';
+import { lambdaContext, sqsBatch } from '../../../checkout/checkouts-harness.js';
+import { inMemoryIdempotencyTable } from '../../../support/idempotency-table.js';
 
 vi.hoisted(() => {
   delete process.env.POWERTOOLS_IDEMPOTENCY_DISABLED;

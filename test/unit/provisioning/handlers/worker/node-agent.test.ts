@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { provisionedNode } from '../../../../functions/provisioning/domain/node-agent.js';
-import { handler } from '../../../../functions/provisioning/handlers/worker/node-agent.js';
-import { logger } from '../../../../shared/powertools/index.js';
-import { lambdaContext, sqsBatch } from '../../checkout/checkouts/harness.js';
+import { provisionedNode } from '../../../../../functions/provisioning/domain/node-agent.js';
+import { handler } from '../../../../../functions/provisioning/handlers/worker/node-agent.js';
+import { logger } from '../../../../../shared/powertools/index.js';
+import { lambdaContext, sqsBatch } from '../../../checkout/checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
