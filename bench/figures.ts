@@ -22,13 +22,13 @@ export interface Figure {
 export const atMost = (value: number): Goal => ({ comparison: 'at-most', value });
 export const atLeast = (value: number): Goal => ({ comparison: 'at-least', value });
 
-export function meets(figure: Figure): boolean | undefined {
+function meets(figure: Figure): boolean | undefined {
   if (!figure.goal) return undefined;
   if (Number.isNaN(figure.value)) return false;
   return figure.goal.comparison === 'at-most' ? figure.value <= figure.goal.value : figure.value >= figure.goal.value;
 }
 
-export function formatValue(value: number, unit: string): string {
+function formatValue(value: number, unit: string): string {
   if (Number.isNaN(value)) return 'n/a';
   const magnitude = Math.abs(value);
   const number =
@@ -46,7 +46,7 @@ export function formatValue(value: number, unit: string): string {
   return unit === '' ? number : `${number} ${unit}`;
 }
 
-export function formatGoal(goal: Goal | undefined, unit: string): string {
+function formatGoal(goal: Goal | undefined, unit: string): string {
   if (!goal) return '';
   return `${goal.comparison === 'at-most' ? '≤' : '≥'} ${formatValue(goal.value, unit)}`;
 }

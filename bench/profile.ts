@@ -30,7 +30,7 @@ interface CpuProfile {
   readonly timeDeltas: number[];
 }
 
-export const MAIN_THREAD_PROFILE = 'local-cloud-main-thread.cpuprofile';
+const MAIN_THREAD_PROFILE = 'local-cloud-main-thread.cpuprofile';
 
 /** Profiles this thread (the local cloud's services) until the returned function writes the profile into `directory`. */
 export async function profileMainThread(directory: string): Promise<() => Promise<void>> {

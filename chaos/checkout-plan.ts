@@ -13,7 +13,7 @@ export interface ChaosProduct {
   readonly stock: number;
 }
 
-export interface PlannedLine {
+interface PlannedLine {
   readonly sku: string;
   readonly quantity: number;
 }

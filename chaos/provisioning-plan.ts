@@ -6,7 +6,7 @@
  */
 import { SeededRandom } from './random.js';
 
-export type DeleteWhen = 'afterProvisioning' | 'duringProvisioning' | 'never';
+type DeleteWhen = 'afterProvisioning' | 'duringProvisioning' | 'never';
 
 export interface ProvisioningLifecyclePlan {
   readonly index: number;

@@ -49,7 +49,7 @@ export interface CloudAddress {
 }
 
 /** Queues whose messages failed for good, by stack output; each is counted in the report. */
-export const DEAD_LETTER_QUEUE_OUTPUTS = [
+const DEAD_LETTER_QUEUE_OUTPUTS = [
   'CompensationDlqUrl',
   'NotificationsDlqUrl',
   'CheckoutRequestsDlqUrl',

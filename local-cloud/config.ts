@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { LocalCloud } from './boot.js';
 import { ensureSynthesized, type SynthResult } from './synth.js';
 
-export const CONFIG_FILE = 'local-cloud.config.ts';
+const CONFIG_FILE = 'local-cloud.config.ts';
 
 export interface LocalCloudConfig {
   /** Construct id of the stage to synthesize and run. @default 'Local' */

@@ -27,7 +27,7 @@ export interface InProcessRequest {
   readonly body: Uint8Array;
 }
 
-export interface InProcessResponse {
+interface InProcessResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string | string[]>;
   readonly body: Uint8Array;

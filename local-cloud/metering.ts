@@ -53,9 +53,6 @@ export function usageBetween(before: Usage, after: Usage): Usage {
   return used;
 }
 
-/** A meter that counts nothing, for services started without one (unit tests of a single service). */
-export const NO_METER: Pick<UsageMeter, 'add'> = { add: () => {} };
-
 /** How many billing chunks of `chunkBytes` a payload of `bytes` makes (at least one). */
 export function chunks(bytes: number, chunkBytes = 64 * 1024): number {
   return Math.max(1, Math.ceil(bytes / chunkBytes));

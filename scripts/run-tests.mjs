@@ -5,7 +5,7 @@
  * would wait for all the others; as a second run beside the first they overlap, which takes about a third off the
  * suite on two cores. Each stream's lines are printed as they come, prefixed with its name; the closing summary merges
  * both vitest reports into `.vitest-results.json` (what `.ci/run` reads), counting a failed lint, type check,
- * dependency or copy-paste check as a failed test.
+ * dependency, unused-code or copy-paste check as a failed test.
  *
  * Plain JavaScript, so it starts without the TypeScript loader.
  */
@@ -45,9 +45,11 @@ async function checks() {
   const typecheck = await run('typecheck', 'node_modules/.bin/tsc', ['--noEmit']);
   // The layering rules (.dependency-cruiser.cjs, ADR 0020): no circles, pure domains, contexts apart.
   const deps = await run('deps', 'npm', ['run', '-s', 'deps']);
+  // No unused files, exports or dependencies (knip.json, ADR 0024).
+  const knip = await run('knip', 'node_modules/.bin/knip', []);
   // Copy-paste in non-test code stays under the threshold of .jscpd.json (ADR 0023).
   const cpd = await run('cpd', 'node_modules/.bin/jscpd', []);
-  return { lint, typecheck, deps, cpd };
+  return { lint, typecheck, deps, knip, cpd };
 }
 
 function readReport(file) {

@@ -17,7 +17,7 @@ const COLD_START_SCRIPT = new URL('../load/cold-start.mjs', import.meta.url).pat
 const KB = 1024;
 const COLD_STARTS_PER_BUNDLE = 3;
 
-export interface BundleMeasurement {
+interface BundleMeasurement {
   readonly functionName: string;
   readonly bytes: number;
   /** As deployed: with the function's NODE_OPTIONS (source maps on). */

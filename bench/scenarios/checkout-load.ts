@@ -15,7 +15,7 @@ import type { FromClients, RunLevel, ToClients } from '../load/checkout-clients.
 import type { Progress } from '../progress.js';
 import { cpuMs, percentile } from '../stats.js';
 
-export const POLL_INTERVAL_MS = 250;
+const POLL_INTERVAL_MS = 250;
 /** Checkouts run before the levels, so that every function has its environments before anything is measured. */
 export const WARM_UP_CHECKOUTS = 20;
 

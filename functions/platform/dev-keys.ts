@@ -22,7 +22,7 @@ RQIDAQAB
 -----END PUBLIC KEY-----`;
 
 /** Never accepted outside the `local` stage; committed so that anyone with the repository can mint local tokens. */
-export const DEV_JWT_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+const DEV_JWT_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
 MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCQNUjZpXtXXnsz
 qr9O7yGylPh8yDttrkq3Z0MDEjm6XR+7BZfOfNkdQyQZB/Z/zABJD518ylpOD+cA
 LdW7ih8H2Cy7KXu9gw/fMR/dVFLcslDEWsnbsUCAC2mhK+Zj14Aa/xCro5PjZgP2

@@ -102,5 +102,3 @@ export const tuning = {
     apiP99LatencyMs: 2000,
   },
 } as const;
-
-export type Tuning = typeof tuning;

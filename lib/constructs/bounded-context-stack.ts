@@ -38,10 +38,10 @@ type CamelCase<Name extends string> = Name extends `${infer Head}_${infer Tail}`
 export type TableKey = CamelCase<TableName>;
 
 /** A table of the context: its keys and indexes; the id, encryption and data protection come from the context. */
-export type TableSpec = Pick<AppTableProps, 'partitionKey' | 'sortKey' | 'indexes'>;
+type TableSpec = Pick<AppTableProps, 'partitionKey' | 'sortKey' | 'indexes'>;
 
 /** Where a command's handler lives under `functions/<code>/handlers/`: named after what invokes it. */
-export type CommandTrigger = 'api' | 'saga' | 'events' | 'worker' | 'billing';
+type CommandTrigger = 'api' | 'saga' | 'events' | 'worker' | 'billing';
 
 /**
  * A command's needs, from which its function is built: each table named here is bound with the least privilege

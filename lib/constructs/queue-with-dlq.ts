@@ -90,7 +90,7 @@ export class QueueWithDlq extends Construct {
 }
 
 /** An alarm that fires as soon as a dead-letter queue holds a message: every one of them needs an operator. */
-export function alarmWhenNotEmpty(scope: Construct, id: string, queue: IQueue, what: string, topic: ITopic): Alarm {
+function alarmWhenNotEmpty(scope: Construct, id: string, queue: IQueue, what: string, topic: ITopic): Alarm {
   const alarm = new Alarm(scope, id, {
     alarmDescription: `${what}. Inspect them, fix the cause, then redrive (docs/runbooks/dlq-redrive.md).`,
     metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
@@ -107,7 +107,7 @@ export function alarmWhenNotEmpty(scope: Construct, id: string, queue: IQueue, w
 export const DEAD_LETTER_QUEUE_TAG = { key: 'sagastack:queue-role', value: 'dead-letter' } as const;
 
 /** Tags a queue as a dead-letter queue and acknowledges that it has no DLQ of its own. */
-export function markAsDeadLetterQueue(queue: IQueue, reason: string): void {
+function markAsDeadLetterQueue(queue: IQueue, reason: string): void {
   Tags.of(queue).add(DEAD_LETTER_QUEUE_TAG.key, DEAD_LETTER_QUEUE_TAG.value);
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
 }

@@ -4,14 +4,20 @@
  */
 import type { UsageMeter } from '../metering.js';
 
-/** One resolved `AWS::ApiGateway::*` resource: its logical id, the physical id assigned to it and its Properties. */
+/**
+ * One resolved `AWS::ApiGateway::*` resource: its logical id, the physical id assigned to it and its Properties.
+ * @public Part of the service's API (index.ts).
+ */
 export interface ResolvedApiGatewayResource<TProperties = Record<string, unknown>> {
   logicalId: string;
   id: string;
   properties: TProperties;
 }
 
-/** Properties of an `AWS::ApiGateway::Resource`. */
+/**
+ * Properties of an `AWS::ApiGateway::Resource`.
+ * @public Part of the service's API (index.ts).
+ */
 export interface ApiResourceProperties {
   /** Another resource's id, or the REST API's root resource id. */
   ParentId: string;

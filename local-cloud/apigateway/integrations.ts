@@ -37,7 +37,7 @@ export interface MockIntegration {
 export type CompiledIntegration = LambdaProxyIntegration | MockIntegration;
 
 /** API Gateway's default (and, without a quota increase, maximum) integration timeout. */
-export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
+const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 
 const LAMBDA_INVOCATION_URI =
   /^arn:[^:]+:apigateway:[^:]*:lambda:path\/2015-03-31\/functions\/(arn:[^/]+)\/invocations$/;

@@ -132,7 +132,7 @@ export function buildRequestAuthorizerEvent(routed: RoutedRequest): Record<strin
 }
 
 /** A function result API Gateway cannot turn into a response: answered 502 `Internal server error`. */
-export class MalformedProxyResponseError extends Error {
+class MalformedProxyResponseError extends Error {
   constructor(reason: string) {
     super(`Malformed Lambda proxy response: ${reason}`);
     this.name = 'MalformedProxyResponseError';

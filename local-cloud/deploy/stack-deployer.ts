@@ -23,7 +23,7 @@ export class UnsupportedResourceError extends Error {
 }
 
 /** What a provisioner returns: the resource's `Ref` value and its `Fn::GetAtt` attributes. */
-export interface ProvisionedResource {
+interface ProvisionedResource {
   readonly ref: string;
   readonly attributes?: Record<string, unknown>;
 }

@@ -10,11 +10,11 @@ import * as validations from 'dynalite/validations';
 import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol.js';
 
 /** An attribute value in the DynamoDB wire format, e.g. `{ S: 'abc' }`. */
-export type AttributeValue = Record<string, unknown>;
+type AttributeValue = Record<string, unknown>;
 export type Item = Record<string, AttributeValue>;
 
 /** The operations dynalite implements (its HTTP handler's list); the rest are answered by the local cloud. */
-export const DYNALITE_OPERATIONS = [
+const DYNALITE_OPERATIONS = [
   'BatchGetItem',
   'BatchWriteItem',
   'CreateTable',

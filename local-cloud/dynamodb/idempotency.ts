@@ -2,7 +2,7 @@
 import { dynamoDbError } from './errors.js';
 
 /** How long AWS remembers a transaction's client token. */
-export const CLIENT_TOKEN_WINDOW_MS = 10 * 60 * 1000;
+const CLIENT_TOKEN_WINDOW_MS = 10 * 60 * 1000;
 
 interface RememberedTransaction {
   fingerprint: string;

@@ -24,12 +24,15 @@ import { KeySchemas } from './table-keys.js';
 import { TimeToLive } from './time-to-live.js';
 import { TransactionEngine } from './transactions.js';
 
+/** @public The errors the service throws, for its callers to catch by class. */
 export {
   TableCreationError,
   TableDefinitionMismatchError,
   UnsupportedTablePropertyError,
 } from './errors.js';
+/** @public The template properties the service accepts without emulating them (docs/local-cloud/dynamodb.md). */
 export { TABLE_PROPERTIES_ACCEPTED_WITHOUT_EFFECT, type TableProps } from './table-definition.js';
+/** @public The default of `LocalDynamoDbOptions.ttlSweepIntervalMs`. */
 export { DEFAULT_TTL_SWEEP_INTERVAL_MS } from './time-to-live.js';
 
 export interface LocalDynamoDbOptions {

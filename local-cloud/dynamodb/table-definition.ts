@@ -5,28 +5,28 @@
 import { UnsupportedTablePropertyError } from './errors.js';
 import type { TimeToLiveConfig } from './time-to-live.js';
 
-export interface KeySchemaElement {
+interface KeySchemaElement {
   AttributeName: string;
   KeyType: 'HASH' | 'RANGE';
 }
 
-export interface AttributeDefinition {
+interface AttributeDefinition {
   AttributeName: string;
   AttributeType: 'S' | 'N' | 'B';
 }
 
-export interface Projection {
+interface Projection {
   ProjectionType?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
   NonKeyAttributes?: string[];
 }
 
 /** Numbers may arrive as strings once intrinsics are resolved. */
-export interface ProvisionedThroughput {
+interface ProvisionedThroughput {
   ReadCapacityUnits: number | string;
   WriteCapacityUnits: number | string;
 }
 
-export interface SecondaryIndexProps {
+interface SecondaryIndexProps {
   IndexName: string;
   KeySchema: KeySchemaElement[];
   Projection?: Projection;
@@ -58,7 +58,10 @@ const EMULATED_TABLE_PROPERTIES = new Set([
   'TimeToLiveSpecification',
 ]);
 
-/** Table properties accepted although they have no local behaviour (see docs/local-cloud/dynamodb.md). */
+/**
+ * Table properties accepted although they have no local behaviour (see docs/local-cloud/dynamodb.md).
+ * @public Part of the service's API (index.ts).
+ */
 export const TABLE_PROPERTIES_ACCEPTED_WITHOUT_EFFECT: readonly string[] = [
   'SSESpecification',
   'PointInTimeRecoverySpecification',

@@ -7,7 +7,10 @@ import { isConditionalCheckFailure, validationError } from './errors.js';
 import type { ItemStore } from './item-store.js';
 import { itemIdentity, keyOf } from './table-keys.js';
 
-/** How often expired items are deleted unless told otherwise. */
+/**
+ * How often expired items are deleted unless told otherwise.
+ * @public Part of the service's API (index.ts).
+ */
 export const DEFAULT_TTL_SWEEP_INTERVAL_MS = 5_000;
 
 export interface TimeToLiveConfig {

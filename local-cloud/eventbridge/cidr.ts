@@ -3,7 +3,7 @@
  * (128 bits) share one comparison.
  */
 
-export interface IpAddress {
+interface IpAddress {
   readonly version: 4 | 6;
   readonly bits: bigint;
 }
@@ -55,7 +55,7 @@ function parseIpv6(text: string): bigint | undefined {
 }
 
 /** Parses a textual IPv4 or IPv6 address; `undefined` when the text is not one. */
-export function parseIpAddress(text: string): IpAddress | undefined {
+function parseIpAddress(text: string): IpAddress | undefined {
   const ipv4 = parseIpv4(text);
   if (ipv4 !== undefined) return { version: 4, bits: ipv4 };
   if (!text.includes(':')) return undefined;

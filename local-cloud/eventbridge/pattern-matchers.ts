@@ -63,7 +63,7 @@ function compileAffix(operator: 'prefix' | 'suffix', operand: unknown): (value: 
 }
 
 /** Wildcard: `*` stands for any run of characters (possibly empty); `\*` and `\\` are a literal star and backslash. */
-export function compileWildcard(pattern: unknown): RegExp {
+function compileWildcard(pattern: unknown): RegExp {
   const text = requireString(pattern, 'wildcard');
   let source = '';
   for (let index = 0; index < text.length; index++) {

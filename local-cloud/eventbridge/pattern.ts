@@ -15,7 +15,7 @@ import { type CompiledMatcher, compileMatcher, isPlainObject, type LeafValue } f
 export { EventPatternError, InvalidEventPatternError, UnsupportedEventPatternError } from './pattern-errors.js';
 
 /** A literal or operator object in a field's match list, e.g. `"PAID"`, `150`, `{ "prefix": "com." }`. */
-export type PatternMatcher = string | number | boolean | null | { readonly [operator: string]: unknown };
+type PatternMatcher = string | number | boolean | null | { readonly [operator: string]: unknown };
 
 /** An EventBridge event pattern: nested objects whose leaves are match lists; `$or` holds alternative patterns. */
 export interface EventPattern {

@@ -32,8 +32,8 @@ export interface AcceptedEntry {
   readonly eventBusName: string;
 }
 
-export const MAX_ENTRIES_PER_CALL = 10;
-export const MAX_REQUEST_BYTES = 256 * 1024;
+const MAX_ENTRIES_PER_CALL = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
 
 /** Entry size as AWS counts it toward the 256 KB limit. */
 function entrySize(entry: PutEventsRequestEntry): number {

@@ -23,7 +23,7 @@ export class UnsupportedTargetOptionError extends Error {
   }
 }
 
-export interface CompiledTarget {
+interface CompiledTarget {
   readonly config: TargetConfig;
   readonly render: TargetInputRenderer;
 }

@@ -73,7 +73,7 @@ export interface FaultTarget {
   readonly times?: number;
 }
 
-export function isFaultKind(kind: string): kind is FaultKind {
+function isFaultKind(kind: string): kind is FaultKind {
   return Object.hasOwn(FAULT_KINDS, kind);
 }
 

@@ -4,7 +4,7 @@ import { LOCAL_REGION } from '../aws-protocol.js';
 import { InvalidFunctionConfigurationError, UnsupportedRuntimeError } from './errors.js';
 import type { FunctionSpec } from './types.js';
 
-export const SUPPORTED_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+const SUPPORTED_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
 
 /** Keys Lambda refuses in a function's configuration because the platform sets them. */
 const RESERVED_KEYS = new Set([
@@ -70,7 +70,7 @@ export function validateFunctionSpec(spec: FunctionSpec): void {
   }
 }
 
-export function regionOf(spec: FunctionSpec, baseEnvironment: Record<string, string>): string {
+function regionOf(spec: FunctionSpec, baseEnvironment: Record<string, string>): string {
   const fromArn = spec.arn.split(':')[3];
   return fromArn || baseEnvironment.AWS_REGION || LOCAL_REGION;
 }
@@ -103,7 +103,7 @@ export function buildEnvironment(
   };
 }
 
-export function logGroupName(spec: FunctionSpec): string {
+function logGroupName(spec: FunctionSpec): string {
   return `/aws/lambda/${spec.name}`;
 }
 

@@ -1,5 +1,6 @@
 /** The local Lambda service: runtime, REST API listener and SQS event source mappings. */
 export { lambdaApiListener } from './api.js';
+/** @public The errors the service throws, for its callers to catch by class. */
 export {
   InvalidFunctionConfigurationError,
   LambdaRequestError,
@@ -9,6 +10,7 @@ export {
   UnsupportedRuntimeError,
 } from './errors.js';
 export { createLambdaRuntime } from './runtime.js';
+/** @public The types of a mapping's options and of one poll, for callers wiring their own queues. */
 export {
   DEFAULT_POLLERS,
   type EventSourceQueue,
@@ -18,6 +20,7 @@ export {
   sdkEventSourceQueue,
   startSqsEventSourceMapping,
 } from './sqs-event-source.js';
+/** @public The types of the runtime's options, invocations and answers. */
 export type {
   FailedEventDetails,
   FunctionSpec,

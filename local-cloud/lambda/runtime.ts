@@ -38,7 +38,7 @@ const DEFAULT_ACCOUNT_CONCURRENCY_LIMIT = 1000;
  * heap, and each warms its JIT on fewer invocations: on 2 cores, checkouts took 146 ms of CPU each with one
  * environment per function, 209 ms with two (docs/benchmarks.md).
  */
-export function defaultMaxEnvironmentsPerFunction(): number {
+function defaultMaxEnvironmentsPerFunction(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 const ASYNC_PAYLOAD_LIMIT_BYTES = 1024 * 1024;

@@ -16,7 +16,7 @@ export interface SqsEventRecord {
   awsRegion: string;
 }
 
-export interface SqsEventMessageAttribute {
+interface SqsEventMessageAttribute {
   stringValue?: string;
   binaryValue?: string;
   stringListValues: string[];

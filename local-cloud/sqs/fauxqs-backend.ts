@@ -7,14 +7,14 @@ import { buildApp, startFauxqs } from 'fauxqs';
 import { AwsServiceError, LOCAL_ACCOUNT_ID } from '../aws-protocol.js';
 
 /** A raw HTTP answer from fauxqs, passed back to SDK clients after URL rewriting. */
-export interface BackendResponse {
+interface BackendResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: Buffer;
 }
 
 /** One message as fauxqs's inspection endpoint shows it (`SqsMessage` in fauxqs's types). */
-export interface InspectedMessage {
+interface InspectedMessage {
   messageId: string;
   body: string;
   delayUntil?: number;

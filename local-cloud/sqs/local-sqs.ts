@@ -36,7 +36,10 @@ export interface LocalSqsOptions {
   visibilityTimeoutScale?: number;
 }
 
-/** One queue in `listQueues()`: what it is, how many messages it holds, and which queues dead-letter into it. */
+/**
+ * One queue in `listQueues()`: what it is, how many messages it holds, and which queues dead-letter into it.
+ * @public Part of the service's API (index.ts).
+ */
 export interface LocalQueueListing extends QueueInfo {
   counts: QueueCounts;
   /** Visible plus in-flight messages, as `approximateDepth` reports. */

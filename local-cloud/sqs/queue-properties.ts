@@ -4,13 +4,19 @@
  */
 import { QueueConfigurationError, UnsupportedQueuePropertyError } from './errors.js';
 
-/** `RedrivePolicy` as CloudFormation accepts it: an object, or the same as a JSON string. */
+/**
+ * `RedrivePolicy` as CloudFormation accepts it: an object, or the same as a JSON string.
+ * @public Part of the service's API (index.ts).
+ */
 export interface RedrivePolicyProperty {
   deadLetterTargetArn: string;
   maxReceiveCount: number | string;
 }
 
-/** `RedriveAllowPolicy` as CloudFormation accepts it: an object, or the same as a JSON string. */
+/**
+ * `RedriveAllowPolicy` as CloudFormation accepts it: an object, or the same as a JSON string.
+ * @public Part of the service's API (index.ts).
+ */
 export interface RedriveAllowPolicyProperty {
   redrivePermission: 'allowAll' | 'denyAll' | 'byQueue';
   sourceQueueArns?: string[];

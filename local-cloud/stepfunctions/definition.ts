@@ -8,7 +8,7 @@ import { routeTaskResource, type TaskRoute } from './resources.js';
 import type { StateMachineConfig, TaskIntegrations } from './types.js';
 
 /** The longest delay a Node timer can arm (2^31-1 ms), in whole seconds; longer ones would fire at once. */
-export const MAX_TIMER_SECONDS = 2_147_483;
+const MAX_TIMER_SECONDS = 2_147_483;
 
 /** What the task runner needs to know about one Task state. */
 export interface TaskSpec {

@@ -3,7 +3,7 @@
  * errors are named for Retry and Catch.
  */
 
-export type IntegrationPattern = 'requestResponse' | 'waitForTaskToken' | 'sync';
+type IntegrationPattern = 'requestResponse' | 'waitForTaskToken' | 'sync';
 
 /** Where a Task state's work goes. */
 export interface TaskRoute {

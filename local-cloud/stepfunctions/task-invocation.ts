@@ -168,7 +168,7 @@ function describeThrown(thrown: unknown): { code?: string; message: string; stat
 }
 
 /** `lambda:invoke` accepts a name, a partial ARN or a full ARN, optionally qualified; integrations get a full ARN. */
-export function qualifyFunctionName(functionName: string, qualifier: unknown): string {
+function qualifyFunctionName(functionName: string, qualifier: unknown): string {
   const suffix = typeof qualifier === 'string' && qualifier.length > 0 ? `:${qualifier}` : '';
   if (functionName.startsWith('arn:')) return `${functionName}${suffix}`;
   const partial = /^(\d{12}):function:(.+)$/.exec(functionName);

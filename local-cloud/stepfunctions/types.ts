@@ -3,6 +3,7 @@
  * integrations it implements, and the execution records the API answers with.
  */
 
+/** @public Part of the service's API (index.ts). */
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
 
 /** One state machine, with every CloudFormation intrinsic already resolved by the integrator. */

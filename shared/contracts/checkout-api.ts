@@ -31,7 +31,7 @@ export type Product = z.infer<typeof Product>;
 
 export const ProductList = z.object({ items: z.array(Product) });
 
-export const CartLine = z.object({ sku: Sku, quantity: z.int(), unitPriceCents: Cents, name: z.string() });
+const CartLine = z.object({ sku: Sku, quantity: z.int(), unitPriceCents: Cents, name: z.string() });
 export const Cart = z.object({
   cartId: Identifier,
   items: z.array(CartLine),

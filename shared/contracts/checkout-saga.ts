@@ -28,18 +28,22 @@ export const PricingResult = z.object({
 });
 export type PricingResult = z.infer<typeof PricingResult>;
 
-export const ReservationResult = z.object({ reservedSkus: z.array(Sku) });
 export const PaymentResult = z.object({ paymentId: Identifier, amountCents: Cents });
 export type PaymentResult = z.infer<typeof PaymentResult>;
-export const OrderResult = z.object({ orderId: Identifier });
+const OrderResult = z.object({ orderId: Identifier });
 
-/** Each step's input: the saga input plus the results of the steps before it. */
+/**
+ * Each step's input: the saga input plus the results of the steps before it. A step that reads nothing more has its
+ * own name for the saga input all the same, so that its handler names its command.
+ * @alias
+ */
 export const PriceCartCommand = CheckoutSagaInput;
 export const ReserveInventoryCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
 export const ReleaseInventoryCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
 export const ProcessPaymentCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
 export const RefundPaymentCommand = CheckoutSagaInput.extend({ pricing: PricingResult });
 export const CreateOrderCommand = CheckoutSagaInput.extend({ pricing: PricingResult, payment: PaymentResult });
+/** @alias */
 export const CancelOrderCommand = CheckoutSagaInput;
 export const ClearCartCommand = CheckoutSagaInput.extend({ order: OrderResult });
 export const CompleteCheckoutCommand = CheckoutSagaInput.extend({

@@ -12,7 +12,7 @@ export const Sku = Identifier.describe('Stock keeping unit, e.g. SKU-KEYBOARD');
 /** Money is always an integer number of cents, never a float. */
 export const Cents = z.int().min(0).max(100_000_000);
 
-export const CountryCode = z
+const CountryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals, e.g. US')
   .describe('ISO 3166-1 alpha-2 country code');

@@ -1,7 +1,7 @@
 /** The platform context's own routes: the health checks. */
 import * as z from 'zod';
 
-export const HealthCheck = z.object({ name: z.string(), status: z.enum(['ok', 'fail']), latencyMs: z.number() });
+const HealthCheck = z.object({ name: z.string(), status: z.enum(['ok', 'fail']), latencyMs: z.number() });
 export const HealthReady = z.object({
   status: z.enum(['ok', 'fail']),
   checks: z.array(HealthCheck),

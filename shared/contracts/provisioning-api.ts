@@ -24,7 +24,7 @@ export const ProvisioningFailureCode = z.enum([
 export type ProvisioningFailureCode = z.infer<typeof ProvisioningFailureCode>;
 
 /** Micro-dollars: integer millionths of a dollar, so that rates and amounts never round. */
-export const Micros = z.int().min(0);
+const Micros = z.int().min(0);
 
 export const CreateProjectBody = z.object({ name: z.string().trim().min(1).max(64) }).strict();
 export type CreateProjectBody = z.infer<typeof CreateProjectBody>;
@@ -65,7 +65,7 @@ export type ResourceDeletionAccepted = z.infer<typeof ResourceDeletionAccepted>;
 export const ResourceFailure = z.object({ code: ProvisioningFailureCode, message: z.string() });
 export type ResourceFailure = z.infer<typeof ResourceFailure>;
 
-export const SagaStepView = z.object({ name: z.string(), status: z.string(), at: z.string() });
+const SagaStepView = z.object({ name: z.string(), status: z.string(), at: z.string() });
 
 export const ResourceView = z.object({
   resourceId: Identifier,
@@ -95,7 +95,7 @@ export const UsageLine = z.object({
 export type UsageLine = z.infer<typeof UsageLine>;
 
 /** UTC hour, `YYYY-MM-DDTHH`. */
-export const UsagePeriod = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/, 'YYYY-MM-DDTHH (UTC hour)');
+const UsagePeriod = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}$/, 'YYYY-MM-DDTHH (UTC hour)');
 
 export const UsageView = z.object({
   projectId: Identifier,

@@ -7,11 +7,10 @@ import * as z from 'zod';
 import { CaughtFailure, CorrelationId, Identifier, OutcomeEvent, Srn } from './common.js';
 import { ResourceType } from './provisioning-api.js';
 
-export { CaughtFailure, OutcomeEvent };
+export { OutcomeEvent };
 
 /** Who asked, as the API's authorizer verified it; kept for the audit trail. */
-export const Requester = z.object({ sub: z.string().min(1), tenant: z.string().min(1), roles: z.array(z.string()) });
-export type Requester = z.infer<typeof Requester>;
+const Requester = z.object({ sub: z.string().min(1), tenant: z.string().min(1), roles: z.array(z.string()) });
 
 export const ProvisionSagaInput = z.object({
   resourceId: Identifier,
@@ -30,12 +29,12 @@ export const ProvisionSagaInput = z.object({
 });
 export type ProvisionSagaInput = z.infer<typeof ProvisionSagaInput>;
 
-/** The deprovision saga starts from the same fields; `requestedBy`/`requestedAt` are the deletion's. */
+/**
+ * The deprovision saga starts from the same fields; `requestedBy`/`requestedAt` are the deletion's.
+ * @alias A second name on purpose, as for the step commands below.
+ */
 export const DeprovisionSagaInput = ProvisionSagaInput;
 export type DeprovisionSagaInput = ProvisionSagaInput;
-
-/** `$.validation` */
-export const ValidationResult = z.object({ ok: z.literal(true) });
 
 export const ResourceAmounts = z.object({
   vcpu: z.int().min(0),
@@ -60,8 +59,7 @@ export type CapacityReservation = z.infer<typeof CapacityReservation>;
  * `$.worker`: what the node agent answers to `provision` through SendTaskSuccess. The worker's own contract
  * (`provisioning-worker.ts`) produces it; this is the part the saga reads.
  */
-export const ProvisionedNodeResult = z.object({ nodeId: z.string().min(1), ipAddress: z.string().min(1) });
-export type ProvisionedNodeResult = z.infer<typeof ProvisionedNodeResult>;
+const ProvisionedNodeResult = z.object({ nodeId: z.string().min(1), ipAddress: z.string().min(1) });
 
 /** `$.storage`: a VM's boot volume; a volume is storage itself and attaches nothing. */
 export const StorageAttachment = z.object({ attached: z.boolean(), bootVolumeId: z.string().optional() });
@@ -84,19 +82,30 @@ export const MeterStarted = z.object({
 });
 export type MeterStarted = z.infer<typeof MeterStarted>;
 
-// Each step's input: the saga input plus the results of the steps before it that the step reads.
+// Each step's input: the saga input plus the results of the steps before it that the step reads. A step that reads
+// nothing more has its own name for the saga input all the same (`@alias`), so that its handler names its command.
+/** @alias */
 export const ValidateRequestCommand = ProvisionSagaInput;
+/** @alias */
 export const ReserveQuotaCommand = ProvisionSagaInput;
+/** @alias */
 export const ReleaseQuotaCommand = ProvisionSagaInput;
+/** @alias */
 export const ReserveCapacityCommand = ProvisionSagaInput;
+/** @alias */
 export const ReleaseCapacityCommand = ProvisionSagaInput;
+/** @alias */
 export const AttachStorageCommand = ProvisionSagaInput;
+/** @alias */
 export const DetachStorageCommand = ProvisionSagaInput;
 export const ConfigureNetworkCommand = ProvisionSagaInput.extend({ worker: ProvisionedNodeResult });
+/** @alias */
 export const StartBillingCommand = ProvisionSagaInput;
+/** @alias */
 export const StopBillingCommand = ProvisionSagaInput;
 export const MarkActiveCommand = ProvisionSagaInput.extend({ worker: ProvisionedNodeResult.optional() });
 export const MarkFailedCommand = ProvisionSagaInput.extend({ failure: CaughtFailure });
+/** @alias */
 export const MarkDeletedCommand = ProvisionSagaInput;
 
 export type ResourceStepCommand = ProvisionSagaInput;

@@ -8,8 +8,7 @@
 import * as z from 'zod';
 import { CorrelationId, Identifier } from './common.js';
 
-export const WorkerCommandName = z.enum(['provision', 'destroy']);
-export type WorkerCommandName = z.infer<typeof WorkerCommandName>;
+const WorkerCommandName = z.enum(['provision', 'destroy']);
 
 /**
  * What `DispatchToWorker` and `DestroyResource` hand to DispatchWorkerCommand: the command, with the task token of

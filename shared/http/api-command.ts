@@ -56,7 +56,7 @@ interface IdempotentInput<TBody, TPath> {
 }
 
 /** The one idempotency-record key of the API: the client's key, scoped to the caller. */
-export const idempotencyRecordKey = (principal: Principal, idempotencyKey: string): string =>
+const idempotencyRecordKey = (principal: Principal, idempotencyKey: string): string =>
   `${principal.tenant}:${principal.sub}:${idempotencyKey}`;
 
 export function apiCommand<TResult, TBody extends z.ZodType = z.ZodUndefined, TPath extends z.ZodType = z.ZodUndefined>(

@@ -146,7 +146,7 @@ function correlationIdOf(event: APIGatewayProxyEvent): string {
 }
 
 /** API Gateway keeps the client's header casing; HTTP says names are case-insensitive. */
-export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === wanted && typeof value === 'string') return value;

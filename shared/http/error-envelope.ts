@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import { logger } from '../powertools/index.js';
 
 /** The envelope's one definition is the contract's (`ErrorEnvelope`, which the OpenAPI document shows). */
-export type ErrorBody = ErrorEnvelope;
+type ErrorBody = ErrorEnvelope;
 
 export function errorResponse(error: unknown, correlationId: string): APIGatewayProxyResult {
   const { statusCode, body } = describeError(error, correlationId);

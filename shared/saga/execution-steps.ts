@@ -15,7 +15,7 @@ export interface ExecutionHistoryEvent {
   readonly stateEnteredEventDetails?: { readonly name?: string | undefined } | undefined;
 }
 
-export type SagaStepStatus = 'RUNNING' | 'RETRIED' | 'SUCCEEDED' | 'FAILED';
+type SagaStepStatus = 'RUNNING' | 'RETRIED' | 'SUCCEEDED' | 'FAILED';
 
 export interface SagaStep {
   readonly name: string;

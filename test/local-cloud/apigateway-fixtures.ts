@@ -13,9 +13,9 @@ import {
 export const ACCOUNT_ID = '000000000000';
 export const REGION = 'us-east-1';
 export const API_ID = 'a1b2c3d4e5';
-export const ROOT_ID = 'rootres001';
+const ROOT_ID = 'rootres001';
 
-export function functionArn(name: string): string {
+function functionArn(name: string): string {
   return `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}`;
 }
 

@@ -16,8 +16,8 @@ import {
   type TaskIntegrations,
 } from '../../local-cloud/stepfunctions/index.js';
 
-export const REGION = 'us-east-1';
-export const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
 
 export type FunctionBehaviour = (
   payload: unknown,

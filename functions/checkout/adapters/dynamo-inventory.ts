@@ -6,9 +6,9 @@ import { logger } from '../../../shared/powertools/index.js';
 import { aggregateLines, type OrderLine } from '../domain/lines.js';
 import type { InventoryRepository } from '../ports/inventory.js';
 
-export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED';
+type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED';
 
-export interface StoredReservation {
+interface StoredReservation {
   readonly checkoutId: string;
   readonly lines: OrderLine[];
   readonly status: ReservationStatus;
@@ -120,7 +120,7 @@ export function dynamoInventory(): InventoryRepository {
   }
 }
 
-export function toReservation(item: Record<string, unknown>): StoredReservation {
+function toReservation(item: Record<string, unknown>): StoredReservation {
   return {
     checkoutId: String(item.checkoutId),
     lines: ((item.lines ?? []) as Array<{ sku: unknown; quantity: unknown }>).map((line) => ({

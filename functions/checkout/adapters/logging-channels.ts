@@ -12,11 +12,11 @@ import type { ChannelName } from '../domain/notifications.js';
 import type { NotificationChannel, NotificationChannels, NotificationLog } from '../ports/notifications.js';
 
 /** The sort key orders a customer's notifications by time; channel and event id make it unique per message. */
-export function notificationSortKey(notification: { sentAt: string; channel: ChannelName; eventId: string }): string {
+function notificationSortKey(notification: { sentAt: string; channel: ChannelName; eventId: string }): string {
   return `${notification.sentAt}#${notification.channel}#${notification.eventId}`;
 }
 
-export function dynamoNotificationLog(): NotificationLog {
+function dynamoNotificationLog(): NotificationLog {
   return {
     async record(notification) {
       try {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 const CROCKFORD_BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ID_LENGTH = 26;
 
-export const CHECKOUT_ID_PREFIX = 'chk_';
+const CHECKOUT_ID_PREFIX = 'chk_';
 export const CHECKOUT_ID_PATTERN = /^chk_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** @param scopedIdempotencyKey `<customer>:<Idempotency-Key>`: two customers may pick the same key. */

@@ -4,12 +4,7 @@
  */
 import { CHECKOUT_FAILURE_CODES, type CheckoutFailureCode } from '../../../shared/errors.js';
 import { type CaughtFailure, parseLambdaErrorCause } from '../../../shared/saga/caught-failure.js';
-import {
-  type ExecutionHistoryEvent,
-  type SagaStep,
-  type SagaStepStatus,
-  sagaStepsOf,
-} from '../../../shared/saga/execution-steps.js';
+import { type ExecutionHistoryEvent, type SagaStep, sagaStepsOf } from '../../../shared/saga/execution-steps.js';
 
 export type { CaughtFailure, ExecutionHistoryEvent };
 
@@ -41,7 +36,6 @@ export function checkoutFailureOf(failure: CaughtFailure): CheckoutFailure {
   return { code, message: message.slice(0, MAX_MESSAGE_LENGTH) };
 }
 
-export type CheckoutStepStatus = SagaStepStatus;
 export type CheckoutStep = SagaStep;
 
 /**

@@ -4,9 +4,8 @@
 import type { NotifiableEventEnvelope } from '../../../shared/contracts/events/notifiable-events.js';
 
 export type ChannelName = 'email' | 'sms' | 'push';
-export const CHANNEL_NAMES: readonly ChannelName[] = ['email', 'sms', 'push'];
 
-export interface NotificationContent {
+interface NotificationContent {
   readonly channel: ChannelName;
   readonly subject: string;
   readonly body: string;

@@ -23,7 +23,7 @@ export interface CheckoutRecord {
   readonly updatedAt: string;
 }
 
-export type NewCheckout = Pick<CheckoutRecord, 'checkoutId' | 'customerId' | 'tenantId' | 'cartId' | 'createdAt'>;
+type NewCheckout = Pick<CheckoutRecord, 'checkoutId' | 'customerId' | 'tenantId' | 'cartId' | 'createdAt'>;
 
 export interface Checkouts {
   /**

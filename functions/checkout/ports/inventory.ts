@@ -1,6 +1,6 @@
 import type { OrderLine } from '../domain/lines.js';
 
-export type ReleaseOutcome = 'RELEASED' | 'NOTHING_HELD';
+type ReleaseOutcome = 'RELEASED' | 'NOTHING_HELD';
 
 /** What the store said to a reservation; the use case explains a refusal. */
 export type ReserveOutcome =

@@ -1,7 +1,7 @@
 /** How notifications leave the platform: one port per channel, and the log of what each customer was sent. */
 import type { ChannelName } from '../domain/notifications.js';
 
-export interface OutgoingNotification {
+interface OutgoingNotification {
   /** The customer (JWT `sub`). */
   readonly recipient: string;
   readonly subject: string;
@@ -17,7 +17,7 @@ export interface OutgoingNotification {
   readonly sentAt: string;
 }
 
-export interface SentNotification extends OutgoingNotification {
+interface SentNotification extends OutgoingNotification {
   readonly channel: ChannelName;
 }
 
@@ -27,13 +27,13 @@ export interface NotificationChannel {
   send(notification: OutgoingNotification): Promise<void>;
 }
 
-export interface EmailChannel extends NotificationChannel {
+interface EmailChannel extends NotificationChannel {
   readonly channel: 'email';
 }
-export interface SmsChannel extends NotificationChannel {
+interface SmsChannel extends NotificationChannel {
   readonly channel: 'sms';
 }
-export interface PushChannel extends NotificationChannel {
+interface PushChannel extends NotificationChannel {
   readonly channel: 'push';
 }
 

@@ -1,9 +1,9 @@
 import type { PricedLine } from '../../../shared/contracts/checkout-saga.js';
 import type { Totals } from '../../../shared/contracts/common.js';
 
-export type OrderStatus = 'PLACED' | 'CANCELLED';
+type OrderStatus = 'PLACED' | 'CANCELLED';
 
-export interface NewOrder {
+interface NewOrder {
   readonly orderId: string;
   readonly checkoutId: string;
   readonly customerId: string;
@@ -19,8 +19,8 @@ export interface StoredOrder extends NewOrder {
   readonly createdAt: string;
 }
 
-export type CreateOrderOutcome = 'CREATED' | 'ALREADY_EXISTS';
-export type CancelOrderOutcome = 'CANCELLED' | 'NOTHING_TO_CANCEL';
+type CreateOrderOutcome = 'CREATED' | 'ALREADY_EXISTS';
+type CancelOrderOutcome = 'CANCELLED' | 'NOTHING_TO_CANCEL';
 
 export interface OrderRepository {
   /**

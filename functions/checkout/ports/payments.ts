@@ -1,6 +1,6 @@
 import type { PaymentStatus } from '../domain/refunds.js';
 
-export interface NewPayment {
+interface NewPayment {
   readonly paymentId: string;
   readonly checkoutId: string;
   readonly customerId: string;
@@ -22,7 +22,7 @@ export interface StoredRefund {
   readonly createdAt: string;
 }
 
-export interface NewRefund {
+interface NewRefund {
   readonly paymentId: string;
   readonly refundId: string;
   readonly amountCents: number;
@@ -35,7 +35,7 @@ export interface NewRefund {
   readonly order?: { readonly orderId: string; readonly mustBePlaced: boolean };
 }
 
-export type RecordRefundOutcome = 'RECORDED' | 'ALREADY_RECORDED' | 'EXCEEDS_BALANCE' | 'ORDER_NOT_REFUNDABLE';
+type RecordRefundOutcome = 'RECORDED' | 'ALREADY_RECORDED' | 'EXCEEDS_BALANCE' | 'ORDER_NOT_REFUNDABLE';
 
 /** Captured payments and their refunds. */
 export interface PaymentRepository {

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../../shared/errors.js';
 import type { OrderRepository, StoredOrder } from '../ports/orders.js';
 
 /** Roles that may read and refund any order of their own tenant. */
-export const STAFF_ROLES = ['support', 'admin'] as const;
+const STAFF_ROLES = ['support', 'admin'] as const;
 
 export function isStaff(principal: Principal): boolean {
   return STAFF_ROLES.some((role) => principal.roles.includes(role));
@@ -25,7 +25,7 @@ export async function getOrder(
   return orderView(order);
 }
 
-export function orderView(order: StoredOrder): Order {
+function orderView(order: StoredOrder): Order {
   return {
     orderId: order.orderId,
     checkoutId: order.checkoutId,

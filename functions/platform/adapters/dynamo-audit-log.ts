@@ -95,7 +95,7 @@ export function dynamoAuditReader(): AuditReader {
 }
 
 /** DynamoDB attribute values to plain values (the subset a document-client write produces, plus sets). */
-export function fromAttributeMap(item: Record<string, AttributeValue>): Record<string, unknown> {
+function fromAttributeMap(item: Record<string, AttributeValue>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, fromAttributeValue(value)]));
 }
 

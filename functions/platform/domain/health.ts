@@ -7,7 +7,7 @@ export interface TableToProbe {
   readonly sortKey?: string;
 }
 
-export interface BuildInfo {
+interface BuildInfo {
   readonly version: string;
   readonly commit: string;
   readonly buildDate: string;

@@ -10,9 +10,9 @@ import { type CryptoKey, decodeProtectedHeader, errors, importSPKI, type JWTPayl
 import * as z from 'zod';
 import { UnauthorizedError } from '../../../shared/errors.js';
 
-export const JWT_ALGORITHM = 'RS256';
+const JWT_ALGORITHM = 'RS256';
 /** Clocks drift a little between the issuer and Lambda; more slack would stretch every token's lifetime. */
-export const MAX_CLOCK_TOLERANCE_SECONDS = 5;
+const MAX_CLOCK_TOLERANCE_SECONDS = 5;
 
 export const PublicKeyEntries = z
   .array(z.object({ kid: z.string().min(1), publicKeyPem: z.string().includes('BEGIN PUBLIC KEY') }))

@@ -4,7 +4,7 @@
  */
 import type { AuditRecord } from '../domain/audit.js';
 
-export type AppendResult =
+type AppendResult =
   | { readonly status: 'APPENDED' }
   /**
    * A record with this key is already there and was left untouched. `existing` is what it holds, when the store

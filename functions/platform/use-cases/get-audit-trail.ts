@@ -14,7 +14,7 @@ export interface GetAuditTrailPorts {
   readonly events: EventPublisher;
 }
 
-export const AUDIT_READ_ACTION = 'audit.read';
+const AUDIT_READ_ACTION = 'audit.read';
 
 export async function getAuditTrail(
   srn: string,

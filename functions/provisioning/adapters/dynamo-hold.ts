@@ -24,7 +24,7 @@ export type HoldMarker = 'quotaHeld' | 'capacityHeld';
  * What a hold takes of its counter's `used`: a count (`used + 1`), or a count per dimension (`used.vcpu + 2`, ...).
  * Dimensions are plain words and name their own placeholders (`#vcpu`, `:vcpu`), which a guard may use too.
  */
-export type HoldAmount = number | Readonly<Record<string, number>>;
+type HoldAmount = number | Readonly<Record<string, number>>;
 
 /** The counter item a hold moves, and by how much. */
 export interface Counter {

@@ -12,7 +12,7 @@ import { deprovisionExecutionName, provisionExecutionName } from '../domain/ids.
 import type { ProvisioningSagas, SagaExecutionStatus } from '../ports/sagas.js';
 
 /** `arn:aws:states:<region>:<account>:stateMachine:<name>` → `...:execution:<name>:<executionName>`. */
-export function executionArnFor(stateMachineArn: string, executionName: string): string {
+function executionArnFor(stateMachineArn: string, executionName: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
 }
 

@@ -5,7 +5,7 @@ import type { TenantQuotas } from '../ports/tenant-quotas.js';
 import { dynamoTenantQuotas } from './dynamo-tenant-quotas.js';
 
 /** The quotas of a tenant without an item (DEFAULT_TENANT_QUOTAS, JSON `{vcpu,memoryGiB,storageGiB}`). */
-export function defaultTenantQuotasFromEnv(): ResourceAmounts {
+function defaultTenantQuotasFromEnv(): ResourceAmounts {
   return parseQuotas(requiredEnv('DEFAULT_TENANT_QUOTAS'));
 }
 

@@ -35,7 +35,7 @@ export interface WorkSlice {
   readonly waitMs: number;
 }
 
-export type TaskAnswer =
+type TaskAnswer =
   | { readonly outcome: 'success'; readonly output: ProvisionedNode | DestroyedNode }
   | { readonly outcome: 'failure'; readonly error: string; readonly cause: string };
 

@@ -3,7 +3,7 @@
  * other contexts (`customer`, `support`, `admin`) grant nothing here. Pure: no AWS imports.
  */
 
-export const PROVISIONING_ROLES = ['viewer', 'member', 'tenant-admin'] as const;
+const PROVISIONING_ROLES = ['viewer', 'member', 'tenant-admin'] as const;
 export type ProvisioningRole = (typeof PROVISIONING_ROLES)[number];
 
 const RANK: Readonly<Record<ProvisioningRole, number>> = { viewer: 1, member: 2, 'tenant-admin': 3 };

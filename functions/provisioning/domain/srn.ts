@@ -4,8 +4,8 @@
  */
 import { SRN_PATTERN } from '../../../shared/contracts/common.js';
 
-export const SRN_TYPES = ['vm', 'volume', 'project'] as const;
-export type SrnType = (typeof SRN_TYPES)[number];
+const SRN_TYPES = ['vm', 'volume', 'project'] as const;
+type SrnType = (typeof SRN_TYPES)[number];
 
 export interface SrnParts {
   /** Empty for global things (projects). */

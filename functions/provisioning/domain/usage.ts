@@ -22,7 +22,7 @@ export interface Meter {
   readonly stoppedAt?: string;
 }
 
-export interface UsageLine {
+interface UsageLine {
   readonly resourceId: string;
   readonly srn: string;
   readonly flavor: string;

@@ -7,7 +7,7 @@ export interface MeterSource {
 }
 
 /** A usage item as stored: the figures plus the instant they were computed up to. */
-export interface UsageRecord extends ProjectHourUsage {
+interface UsageRecord extends ProjectHourUsage {
   readonly computedAt: string;
 }
 

@@ -2,7 +2,7 @@
 import type { ResourceFailure, ResourceStatus, ResourceType } from '../../../shared/contracts/provisioning-api.js';
 import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
 
-export interface StorageRecord {
+interface StorageRecord {
   readonly bootVolumeId: string;
   readonly attachedAt: string;
 }
@@ -36,7 +36,7 @@ export interface ResourceRecord {
   readonly updatedAt: string;
 }
 
-export type NewResource = Pick<
+type NewResource = Pick<
   ResourceRecord,
   'resourceId' | 'srn' | 'tenantId' | 'projectId' | 'type' | 'flavor' | 'region' | 'name' | 'createdBy' | 'createdAt'
 >;

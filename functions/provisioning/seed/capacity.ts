@@ -15,7 +15,7 @@ export interface CapacityRow {
 }
 
 /** Slots per region and flavor: enough for a demo, few enough that exhausting one is a short loop in a test. */
-export const DEFAULT_SLOTS = 20;
+const DEFAULT_SLOTS = 20;
 
 /** Every region × every flavor, test flavors and volumes included, all free. */
 export function capacityRows(slots: number = DEFAULT_SLOTS): CapacityRow[] {

@@ -5,7 +5,7 @@
 import type { FunctionSpec } from '../../lambda/index.js';
 import type { Provisioner, ResourceToProvision } from '../stack-deployer.js';
 
-export interface EventSourceMappingSpec {
+interface EventSourceMappingSpec {
   readonly eventSourceArn: string;
   readonly functionName: string;
   readonly batchSize: number;

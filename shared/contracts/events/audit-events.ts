@@ -33,4 +33,3 @@ export const AuditEvent = defineEvent({
     details: z.record(z.string(), z.unknown()).optional(),
   }),
 });
-export type AuditEventData = z.infer<typeof AuditEvent.data>;

@@ -3,7 +3,7 @@ import { PricedLine } from '../checkout-saga.js';
 import { Cents, Identifier, ShippingAddress, Totals } from '../common.js';
 import { defineEvent } from './define-event.js';
 
-export const CHECKOUT_SOURCE = 'sagastack.checkout';
+const CHECKOUT_SOURCE = 'sagastack.checkout';
 
 export const OrderPlaced = defineEvent({
   name: 'OrderPlaced',

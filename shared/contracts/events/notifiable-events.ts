@@ -20,9 +20,9 @@ function envelopeOf<TDetailType extends string, TData extends z.ZodType>(
   return eventEnvelope(contract.detail).extend({ 'detail-type': z.literal(detailType) });
 }
 
-export const OrderPlacedEnvelope = envelopeOf('OrderPlaced.v1', OrderPlaced);
-export const CheckoutFailedEnvelope = envelopeOf('CheckoutFailed.v1', CheckoutFailed);
-export const RefundIssuedEnvelope = envelopeOf('RefundIssued.v1', RefundIssued);
+const OrderPlacedEnvelope = envelopeOf('OrderPlaced.v1', OrderPlaced);
+const CheckoutFailedEnvelope = envelopeOf('CheckoutFailed.v1', CheckoutFailed);
+const RefundIssuedEnvelope = envelopeOf('RefundIssued.v1', RefundIssued);
 
 export const NotifiableEventEnvelope = z.discriminatedUnion('detail-type', [
   OrderPlacedEnvelope,

@@ -67,7 +67,7 @@ const NOT_APPLICABLE: Readonly<Partial<Record<FaultKind, readonly string[]>>> = 
  * The payment provider's faults, chosen by the token the checkout pays with (the simulated gateway's test cards), not
  * injected by the local cloud: each checkout must complete, charged once, the provider's ledger agreeing with ours.
  */
-export const GATEWAY_FAULTS = {
+const GATEWAY_FAULTS = {
   'gateway.timeoutAfterCapture': 'tok_timeoutAfterCapture',
   'gateway.slowAnswer': 'tok_slowAnswer',
 } as const;

@@ -75,7 +75,7 @@ const DEPROVISION_FAILS: Omit<FaultTarget, 'saga'> = {
  * Kinds decided where the local cloud delivers between services, with where each meets a provisioning lifecycle: the
  * audit events its sagas publish (EventBridge to the audit queue), and the commands on the worker queue.
  */
-export const DELIVERY_TARGETS: Readonly<Partial<Record<FaultKind, string>>> = {
+const DELIVERY_TARGETS: Readonly<Partial<Record<FaultKind, string>>> = {
   'eventbridge.duplicateDelivery': 'AuditQueue',
   'eventbridge.targetRefused': 'AuditQueue',
   'sqs.delayedDelivery': 'AuditQueue',
@@ -102,10 +102,10 @@ const NOT_APPLICABLE: Readonly<Partial<Record<FaultKind, readonly string[]>>> = 
   ],
 };
 
-export type ProvisionOutcome = 'ACTIVE' | 'FAILED';
+type ProvisionOutcome = 'ACTIVE' | 'FAILED';
 
 /** One fault of the matrix: a kind at a task (a function, a task state or a queue) of one saga. */
-export interface MatrixFault {
+interface MatrixFault {
   readonly kind: FaultKind;
   readonly task: string;
   readonly saga: 'provision' | 'provision compensation' | 'deprovision' | 'deprovision failure record';

@@ -9,7 +9,7 @@ import { DescribeExecutionCommand, type ExecutionListItem, ListExecutionsCommand
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type ApiResponse, aws, type Caller, call, eventually, output, target } from './target.js';
 
-export type Role = 'tenant-admin' | 'member' | 'viewer';
+type Role = 'tenant-admin' | 'member' | 'viewer';
 
 export interface Amounts {
   readonly vcpu: number;
@@ -29,12 +29,12 @@ export type FlavorName = keyof typeof FLAVOR;
 export const NO_USAGE: Amounts = { vcpu: 0, memoryGiB: 0, storageGiB: 0 };
 
 /** A tenant of its own for one test, so quotas, capacity deltas and audit trails never collide. */
-export function newTenant(): string {
+function newTenant(): string {
   return `tenant-${randomUUID().slice(0, 8)}`;
 }
 
 /** Someone of `tenant` holding `role`. */
-export function tenantUser(tenant: string, role: Role): Caller {
+function tenantUser(tenant: string, role: Role): Caller {
   return { sub: `user-${randomUUID().slice(0, 8)}`, tenant, roles: [role] };
 }
 
@@ -169,7 +169,7 @@ export async function resourceItem(resourceId: string) {
 }
 
 /** The tenant's quota item (TENANTS table), or undefined while the tenant has reserved nothing yet. */
-export async function tenantItem(tenantId: string) {
+async function tenantItem(tenantId: string) {
   const { Item } = await aws.dynamodb.send(
     new GetCommand({ TableName: output('TenantsTableName'), Key: { tenantId }, ConsistentRead: true }),
   );

@@ -9,7 +9,7 @@ import { type StageName, stages } from '../../../lib/config/stages.js';
 import { acknowledgeKnownFindings } from '../../../lib/nag-acknowledgements.js';
 import { SagastackStage } from '../../../lib/sagastack-stage.js';
 
-export type StackName = 'Platform' | 'Checkout' | 'Provisioning' | 'Audit' | 'Api' | 'Observability';
+type StackName = 'Platform' | 'Checkout' | 'Provisioning' | 'Audit' | 'Api' | 'Observability';
 const STACKS: readonly StackName[] = ['Platform', 'Checkout', 'Provisioning', 'Audit', 'Api', 'Observability'];
 
 export interface SynthesizedApp {

@@ -18,7 +18,7 @@ export function executionArnOf(checkoutId: string): string {
   return `arn:aws:states:us-east-1:000000000000:execution:checkout-saga:${checkoutId}`;
 }
 
-export const ADA: Caller = { sub: 'user-ada', tenant: 'tenant-a', roles: ['customer'] };
+const ADA: Caller = { sub: 'user-ada', tenant: 'tenant-a', roles: ['customer'] };
 export const BOB: Caller = { sub: 'user-bob', tenant: 'tenant-a', roles: ['customer'] };
 export const ADA_OTHER_TENANT: Caller = { sub: 'user-ada', tenant: 'tenant-b', roles: ['customer'] };
 
@@ -67,7 +67,7 @@ export function sqsBatch(...bodies: unknown[]): SQSEvent {
   };
 }
 
-export const SHIPPING = { country: 'US', region: 'CA', postalCode: '94105' };
+const SHIPPING = { country: 'US', region: 'CA', postalCode: '94105' };
 
 export const START_BODY = { cartId: 'cart-ada', paymentToken: 'tok_visa', shippingAddress: SHIPPING };
 

@@ -37,7 +37,7 @@ export function apiEvent(options: Partial<ApiEventOptions> = {}): APIGatewayProx
   return baseApiEvent({ caller: CUSTOMER, ...options });
 }
 
-export const SHIPPING_TO_CALIFORNIA = { country: 'US', region: 'CA', postalCode: '94105' };
+const SHIPPING_TO_CALIFORNIA = { country: 'US', region: 'CA', postalCode: '94105' };
 
 export const SAGA_INPUT = {
   checkoutId: 'chk_0001',

@@ -25,7 +25,7 @@ export interface TokenOptions {
   readonly expiresIn?: number | null;
 }
 
-export const DEFAULT_CLAIMS = {
+const DEFAULT_CLAIMS = {
   sub: 'user-ada',
   roles: ['customer'],
   tenant: 'tenant-a',

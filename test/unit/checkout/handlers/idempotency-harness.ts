@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { inMemoryIdempotencyTable } from '../../support/idempotency-table.js';
 import { BOB, cartItem, executionArnOf } from '../checkouts-harness.js';
 
-export const idempotencyDynamo = mockClient(DynamoDBClient);
+const idempotencyDynamo = mockClient(DynamoDBClient);
 export const dynamo = mockClient(DynamoDBDocumentClient);
 export const sfn = mockClient(SFNClient);
 
