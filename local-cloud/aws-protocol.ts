@@ -90,9 +90,19 @@ export async function callJsonApi(
   return (await operation(input, context)) ?? {};
 }
 
+/**
+ * Checks a parsed request before it runs (IAM, `local-cloud/iam/`): throws the service's error to refuse it. Only
+ * requests that came through the edge are checked; the services' in-process calls carry no caller.
+ */
+export type EdgeRequestGuard = (
+  headers: IncomingHttpHeaders | undefined,
+  target: string,
+  input: Record<string, unknown>,
+) => Promise<void>;
+
 /** Serves a JSON-protocol API on the edge. */
-export function jsonApiListener(api: JsonProtocolApi): RequestListener {
-  return jsonProtocolListener(api.targetPrefix, api.operations, api.contentType);
+export function jsonApiListener(api: JsonProtocolApi, guard?: EdgeRequestGuard): RequestListener {
+  return jsonProtocolListener(api.targetPrefix, api.operations, api.contentType, guard);
 }
 
 /**
@@ -104,6 +114,7 @@ export function jsonProtocolListener(
   targetPrefix: string,
   operations: Readonly<Record<string, JsonOperation>>,
   contentType = 'application/x-amz-json-1.1',
+  guard?: EdgeRequestGuard,
 ): RequestListener {
   const api: JsonProtocolApi = { targetPrefix, contentType, operations };
   return (req, res) => {
@@ -121,6 +132,7 @@ export function jsonProtocolListener(
         } catch {
           throw new AwsServiceError('SerializationException', 'Request body is not valid JSON');
         }
+        await guard?.(req.headers, target, input);
         sendJson(res, 200, await callJsonApi(api, operationName, input, { headers: req.headers }), contentType);
       } catch (error) {
         if (error instanceof AwsServiceError) {

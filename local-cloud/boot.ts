@@ -26,6 +26,7 @@ import { edgeListener, listenOnLoopback, type RunningServer } from './edge-serve
 import { eventBridgeApi, LocalEventBridge } from './eventbridge/index.js';
 import { FAULTS_PATH, faultsListener } from './faults/api.js';
 import { FaultInjector, type FaultPlan } from './faults/fault-plan.js';
+import { iamEnabled, iamProvisioners, LocalIam } from './iam/index.js';
 import {
   eventBridgeDispatcher,
   type LocalServices,
@@ -85,6 +86,11 @@ export interface LocalCloudOptions {
    * through the loopback port as any other client. @default 'in-process', or `LOCAL_CLOUD_FUNCTION_TRANSPORT`
    */
   readonly functionTransport?: 'in-process' | 'http';
+  /**
+   * Checks every AWS call a function makes against its role's policies, as AWS does (local-cloud/iam/, ADR 0025).
+   * @default true, or `LOCAL_CLOUD_IAM` (`on` or `off`)
+   */
+  readonly iam?: boolean;
 }
 
 export interface LocalCloud {
@@ -136,8 +142,17 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
   const teardown = new Teardown(log);
   const meter = new UsageMeter();
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+  let stepFunctionsOfIam: LocalStepFunctions | undefined;
+  const iam = iamEnabled(options.iam)
+    ? new LocalIam(() => ({
+        region,
+        account: stacks[0]?.accountId ?? '000000000000',
+        stateMachineOfTaskToken: (token) => stepFunctionsOfIam?.stateMachineOfTaskToken(token),
+      }))
+    : undefined;
   try {
-    const started = await start(options, stacks, teardown, meter, faults);
+    const started = await start(options, stacks, teardown, meter, faults, iam);
+    stepFunctionsOfIam = started.stepFunctions;
     if (faults) {
       started.mount({
         name: 'faults',
@@ -147,7 +162,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
         stop: async () => {},
       });
     }
-    const deployment = await deploy(stacks, started);
+    const deployment = await deploy(stacks, started, iam);
     const wired = await wire(options, started, deployment, teardown, meter, faults);
     const outputs: Record<string, Record<string, string>> = {};
     for (const stack of deployment.stacks) {
@@ -209,8 +224,10 @@ async function start(
   teardown: Teardown,
   meter: UsageMeter,
   faults: FaultInjector | undefined,
+  iam: LocalIam | undefined,
 ): Promise<StartedServices> {
   const log = options.log ?? (() => {});
+  const guard = iam?.guard();
   const persist = (service: string) => {
     if (!options.persistDirectory) return undefined;
     const directory = join(options.persistDirectory, service);
@@ -233,7 +250,7 @@ async function start(
     if (mountOptions.stoppedByTeardown) teardown.add(() => service.stop());
   };
 
-  const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log, meter, faults });
+  const dynamodb = await startLocalDynamoDb({ persistDir: persist('dynamodb'), log, meter, faults, guard });
   mount({
     name: 'dynamodb',
     listener: dynamodb.listener,
@@ -247,6 +264,7 @@ async function start(
     visibilityTimeoutScale: options.queueVisibilityTimeoutScale,
     log,
     meter,
+    guard,
   });
   mount({
     name: 'sqs',
@@ -282,7 +300,7 @@ async function start(
   const bridge = events;
   mount({
     name: 'events',
-    listener: jsonApiListener(eventBridgeApi(bridge)),
+    listener: jsonApiListener(eventBridgeApi(bridge), guard),
     edgeRoutes: { targetPrefixes: ['AWSEvents'] },
     whenIdle: () => bridge.whenIdle(),
     // Cuts retry waits short: one last attempt, then the target's dead-letter queue.
@@ -301,6 +319,7 @@ async function start(
     name: 'stepfunctions',
     listener: jsonApiListener(
       faults ? withCallbackFaults(stepFunctionsApi(machines), machines, faults) : stepFunctionsApi(machines),
+      guard,
     ),
     edgeRoutes: { targetPrefixes: ['AWSStepFunctions'] },
     whenIdle: () => machines.whenIdle(),
@@ -330,11 +349,16 @@ interface Deployment {
 }
 
 /** Step 2: every stack of the stage, in order, onto the started services. */
-async function deploy(stacks: StackArtifact[], started: StartedServices): Promise<Deployment> {
+async function deploy(
+  stacks: StackArtifact[],
+  started: StartedServices,
+  iam: LocalIam | undefined,
+): Promise<Deployment> {
   const functions: LambdaRegistry = { functions: [], eventSourceMappings: [] };
   const apis: ApiGatewayRegistry = { apis: new Map() };
   const provisioners = {
     ...passiveProvisioners,
+    ...(iam ? iamProvisioners(iam.store) : {}),
     ...dynamoDbProvisioners(started.dynamodb),
     ...sqsProvisioners(started.sqs),
     ...eventBridgeProvisioners(started.events),
@@ -345,6 +369,7 @@ async function deploy(stacks: StackArtifact[], started: StartedServices): Promis
   const exports = new Map<string, string>();
   const deployed: DeployedStack[] = [];
   for (const stack of stacks) deployed.push(await deployStack(stack, provisioners, exports));
+  for (const spec of functions.functions) if (spec.roleArn) iam?.store.addFunction(spec.name, spec.roleArn);
   return { stacks: deployed, functions, apis };
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootLocalCloud } from '../boot.js';
 import { loadLocalCloudConfig } from '../config.js';
+import { iamEnabled } from '../iam/index.js';
 import { ensureSynthesized } from '../synth.js';
 
 const USAGE = `Usage: npm start -- [options]
@@ -114,6 +115,7 @@ The local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${fact
   AWS endpoint   ${cloud.endpoint}   (export AWS_ENDPOINT_URL=${cloud.endpoint} for the AWS SDK/CLI)
   Endpoints file ${endpointsFile}
   Logs           ${join(stateDirectory, 'local-cloud.log')}   (--verbose prints them here)
+  IAM            ${iamEnabled(undefined) ? "functions' calls checked against their roles (LOCAL_CLOUD_IAM=off turns it off)" : 'off (LOCAL_CLOUD_IAM=off)'}
 ${config.instructions ? `\n${config.instructions(cloud)}\n` : ''}
 Ctrl-C stops the local cloud.`);
 

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { RequestListener } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { AwsServiceError } from '../aws-protocol.js';
+import { AwsServiceError, type EdgeRequestGuard } from '../aws-protocol.js';
 import type { FaultInjector } from '../faults/fault-plan.js';
 import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine } from './dynalite-engine.js';
@@ -45,6 +45,8 @@ export interface LocalDynamoDbOptions {
   ttlSweepIntervalMs?: number;
   /** Injects the plan's DynamoDB faults into requests sent from inside a saga; none when unset. */
   faults?: FaultInjector;
+  /** Checks each request that came through the edge before it runs (IAM). @default none */
+  guard?: EdgeRequestGuard;
 }
 
 export interface CreatedTable {
@@ -116,7 +118,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
 
   const dispatch = dynamoDbDispatch({ ...store, transactions, timeToLive, log, meter: options.meter });
   return {
-    listener: createDynamoDbListener(dispatch, log, options.faults),
+    listener: createDynamoDbListener(dispatch, log, options.faults, options.guard),
     call: dispatch,
     createTable,
     sweepExpiredItems: () => timeToLive.sweep(),

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { AwsServiceError, readBody, sendAwsError, sendJson } from '../aws-protocol.js';
+import { AwsServiceError, type EdgeRequestGuard, readBody, sendAwsError, sendJson } from '../aws-protocol.js';
 import type { FaultInjector } from '../faults/fault-plan.js';
 import type { UsageMeter } from '../metering.js';
 import { DynaliteEngine, type Item } from './dynalite-engine.js';
@@ -88,6 +88,7 @@ export function createDynamoDbListener(
   dispatch: DynamoDbDispatch,
   log: (line: string) => void,
   faults?: FaultInjector,
+  guard?: EdgeRequestGuard,
 ): RequestListener {
   const faulty = faults ? new DynamoDbFaults(faults) : undefined;
   return (req, res) => {
@@ -95,7 +96,7 @@ export function createDynamoDbListener(
       ? (operation, input) =>
           faulty.dispatch(dispatch, faulty.invocationOfRequest(req.headers['x-amzn-trace-id']), operation, input)
       : dispatch;
-    void handle(serve, req, res).catch((error: unknown) => {
+    void handle(serve, req, res, guard).catch((error: unknown) => {
       log(`dynamodb: request failed: ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) {
         sendAwsError(res, dynamoDbError('InternalServerError', 'Internal server error', {}, 500), CONTENT_TYPE);
@@ -104,12 +105,20 @@ export function createDynamoDbListener(
   };
 }
 
-async function handle(dispatch: DynamoDbDispatch, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  dispatch: DynamoDbDispatch,
+  req: IncomingMessage,
+  res: ServerResponse,
+  guard: EdgeRequestGuard | undefined,
+): Promise<void> {
   const body = await readBody(req);
-  const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const operation = target.split('.')[1] ?? '';
   res.setHeader('x-amzn-requestid', randomUUID());
   try {
-    sendJson(res, 200, await dispatch(operation, parseJson(body)), CONTENT_TYPE);
+    const input = parseJson(body);
+    await guard?.(req.headers, target, input);
+    sendJson(res, 200, await dispatch(operation, input), CONTENT_TYPE);
   } catch (error) {
     if (!(error instanceof AwsServiceError)) throw error;
     sendAwsError(res, error, CONTENT_TYPE);

@@ -1,6 +1,7 @@
 /** What a function sees of its execution environment: variables, log names, trace headers, and spec validation. */
 import { randomBytes } from 'node:crypto';
 import { LOCAL_REGION } from '../aws-protocol.js';
+import { functionAccessKeyId } from '../iam/credentials.js';
 import { InvalidFunctionConfigurationError, UnsupportedRuntimeError } from './errors.js';
 import type { FunctionSpec } from './types.js';
 
@@ -89,6 +90,8 @@ export function buildEnvironment(
     ...baseEnvironment,
     TZ: ':UTC',
     ...spec.environment,
+    // Its own key, by which the edge knows which function (and so which role) signs a call (local-cloud/iam/).
+    AWS_ACCESS_KEY_ID: functionAccessKeyId(spec.name),
     _HANDLER: spec.handler,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,

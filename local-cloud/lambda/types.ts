@@ -15,6 +15,8 @@ export interface FunctionSpec {
   /** Lambda runtime identifier, e.g. `nodejs22.x`. */
   runtime: string;
   environment: Record<string, string>;
+  /** The execution role (`Role`): whose policies its AWS calls are checked against, when IAM is enforced. */
+  roleArn?: string;
   timeoutSeconds: number;
   memorySizeMb: number;
   reservedConcurrency?: number;

@@ -5,7 +5,14 @@
  * QueueUrl to that URL's origin (`useQueueUrlAsEndpoint`), so it must be the edge.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { AwsServiceError, type JsonOperation, jsonProtocolListener, readBody, sendAwsError } from '../aws-protocol.js';
+import {
+  AwsServiceError,
+  type EdgeRequestGuard,
+  type JsonOperation,
+  jsonProtocolListener,
+  readBody,
+  sendAwsError,
+} from '../aws-protocol.js';
 import type { FauxqsBackend } from './fauxqs-backend.js';
 import { withPublicQueueUrls } from './queue-state.js';
 
@@ -22,11 +29,13 @@ export interface SqsListenerOptions {
   log: (line: string) => void;
   /** Counts one billed request for a parsed request and its payload size. */
   meter?: (input: Record<string, unknown>, payloadBytes: number) => void;
+  /** Checks each request before it runs (IAM). @default none */
+  guard?: EdgeRequestGuard;
 }
 
 export function createSqsListener(options: SqsListenerOptions): RequestListener {
-  const { backend, publicEndpoint, localOperations, log, meter } = options;
-  const serveLocally = jsonProtocolListener(SQS_TARGET_PREFIX, localOperations, SQS_JSON_CONTENT_TYPE);
+  const { backend, publicEndpoint, localOperations, log, meter, guard } = options;
+  const serveLocally = jsonProtocolListener(SQS_TARGET_PREFIX, localOperations, SQS_JSON_CONTENT_TYPE, guard);
 
   return (req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -49,6 +58,10 @@ export function createSqsListener(options: SqsListenerOptions): RequestListener 
       return;
     }
     forwardToFauxqs(req, res, operation).catch((error: unknown) => {
+      if (error instanceof AwsServiceError && !res.headersSent) {
+        sendAwsError(res, error, SQS_JSON_CONTENT_TYPE);
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       log(`sqs: ${operation} failed in the local cloud: ${message}`);
       if (!res.headersSent && !res.destroyed) {
@@ -59,7 +72,9 @@ export function createSqsListener(options: SqsListenerOptions): RequestListener 
 
   async function forwardToFauxqs(req: IncomingMessage, res: ServerResponse, operation: string): Promise<void> {
     const body = await readBody(req);
-    if (meter) meter(parsedOrEmpty(body), body.length);
+    const input = parsedOrEmpty(body);
+    await guard?.(req.headers, `${SQS_TARGET_PREFIX}.${operation}`, input);
+    if (meter) meter(input, body.length);
     // A long poll outlives a client that gave up; stop waiting on fauxqs for it.
     const abort = new AbortController();
     res.on('close', () => {

@@ -1,6 +1,6 @@
 /** The local cloud's SQS: fauxqs on loopback behind a listener for the edge, plus the programmatic API. */
 import type { RequestListener } from 'node:http';
-import { AwsServiceError } from '../aws-protocol.js';
+import { AwsServiceError, type EdgeRequestGuard } from '../aws-protocol.js';
 import { chunks, type UsageMeter } from '../metering.js';
 import { QueueConfigurationError, QueueNotFoundError } from './errors.js';
 import { type FauxqsBackend, startFauxqsBackend } from './fauxqs-backend.js';
@@ -34,6 +34,8 @@ export interface LocalSqsOptions {
    * @default 1
    */
   visibilityTimeoutScale?: number;
+  /** Checks each request that came through the edge before it runs (IAM). @default none */
+  guard?: EdgeRequestGuard;
 }
 
 /**
@@ -118,7 +120,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   };
 
   return {
-    listener: createSqsListener({ backend, publicEndpoint, localOperations, log, meter }),
+    listener: createSqsListener({ backend, publicEndpoint, localOperations, log, meter, guard: options.guard }),
     async call(operation, input, signal) {
       meter(input, messageBytes(input));
       const local = Object.hasOwn(localOperations, operation) ? localOperations[operation] : undefined;

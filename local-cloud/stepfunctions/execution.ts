@@ -165,7 +165,7 @@ export class Execution implements ExecutionEntry, AttemptHost {
         // handler, which takes the token: one token per attempt, with nothing running in between.
         Task: {
           get Token() {
-            execution.mintedToken ??= execution.tokens.issue();
+            execution.mintedToken ??= execution.tokens.issue(execution.record.stateMachineArn);
             return execution.mintedToken;
           },
         },

@@ -212,6 +212,10 @@ export class LocalStepFunctions {
   callbackTask(taskToken: string): TokenTask | undefined {
     return this.tokens.taskOf(taskToken);
   }
+  /** The state machine a task token's execution belongs to (IAM authorizes `SendTask*` against it). */
+  stateMachineOfTaskToken(taskToken: string): string | undefined {
+    return this.tokens.stateMachineOf(taskToken);
+  }
 
   /** Resolves once the token was answered or its task gave up on it. */
   whenTaskTokenClosed(taskToken: string): Promise<void> {

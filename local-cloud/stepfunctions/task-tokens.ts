@@ -17,6 +17,8 @@ export interface TokenTask {
 
 interface TokenEntry {
   open: boolean;
+  /** The state machine whose execution waits on the token: what IAM authorizes `SendTask*` against. */
+  stateMachineArn?: string;
   task?: TokenTask;
   /** Waiting for the token to close (`whenClosed`). */
   closeWaiters?: Array<() => void>;
@@ -33,11 +35,16 @@ export class TaskTokenRegistry {
   private readonly entries = new Map<string, TokenEntry>();
   private closedCount = 0;
 
-  /** Mints a token for one task attempt. */
-  issue(): string {
+  /** Mints a token for one task attempt of an execution of `stateMachineArn`. */
+  issue(stateMachineArn?: string): string {
     const token = `AQ${randomBytes(96).toString('base64url')}`;
-    this.entries.set(token, { open: true });
+    this.entries.set(token, { open: true, stateMachineArn });
     return token;
+  }
+
+  /** The state machine of a token's execution, while the token is remembered. */
+  stateMachineOf(token: string): string | undefined {
+    return this.entries.get(token)?.stateMachineArn;
   }
 
   /** Tells which task the token belongs to, for whoever asks later (`taskOf`). */

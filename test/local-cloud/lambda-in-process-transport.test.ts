@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type RequestListener } from 'node:h
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { functionAccessKeyId } from '../../local-cloud/iam/index.js';
 import { createLambdaRuntime, type LambdaRuntime } from '../../local-cloud/lambda/index.js';
 import { type AssetDirectories, createAssetDirectories, functionSpec } from './lambda-fixture.js';
 
@@ -110,7 +111,10 @@ describe('functions reach the AWS endpoint in-process (ADR 0019)', () => {
     expect(result).toMatchObject({ payload: { item: { pk: { S: 'o-1' }, total: { N: '42' } } } });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.target).toBe('DynamoDB_20120810.GetItem');
-    expect(seen[0]?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=local\//);
+    // Signed with the function's own key, by which the edge knows the caller (local-cloud/iam/).
+    expect(seen[0]?.authorization).toMatch(
+      new RegExp(`^AWS4-HMAC-SHA256 Credential=${functionAccessKeyId('caller')}/`),
+    );
     expect(seen[0]?.traceId).toMatch(/^Root=/);
     expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ TableName: 'orders', Key: { pk: { S: 'o-1' } } });
   });

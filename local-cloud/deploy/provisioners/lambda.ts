@@ -34,10 +34,11 @@ export function lambdaProvisioners(registry: LambdaRegistry): Readonly<Record<st
         'FunctionName',
         'DeadLetterConfig',
         'Architectures',
+        'Role',
       ],
-      // Behaviour outside the local cloud's reach: tracing has no X-Ray daemon, logging config only routes logs,
-      // the role is not enforced, and env encryption has no local effect.
-      withoutEffect: ['Role', 'TracingConfig', 'LoggingConfig', 'Description', 'KmsKeyArn', 'Tags', 'EphemeralStorage'],
+      // Behaviour outside the local cloud's reach: tracing has no X-Ray daemon, logging config only routes logs, and
+      // env encryption has no local effect.
+      withoutEffect: ['TracingConfig', 'LoggingConfig', 'Description', 'KmsKeyArn', 'Tags', 'EphemeralStorage'],
       provision: async (resource) => {
         const spec = functionSpec(resource);
         registry.functions.push(spec);
@@ -122,6 +123,7 @@ function functionSpec(resource: ResourceToProvision): FunctionSpec {
     FunctionName?: string;
     DeadLetterConfig?: { TargetArn?: string };
     Architectures?: string[];
+    Role?: string;
   };
   if (!props.Code.S3Key) throw new Error('only bundled assets are supported as Code (no ZipFile or image)');
   const codeDirectory = resource.stack.assetDirectoryByObjectKey.get(props.Code.S3Key);
@@ -134,6 +136,7 @@ function functionSpec(resource: ResourceToProvision): FunctionSpec {
     codeDirectory,
     handler: props.Handler,
     runtime: props.Runtime,
+    roleArn: props.Role,
     environment: Object.fromEntries(
       Object.entries(props.Environment?.Variables ?? {}).map(([key, value]) => [key, String(value)]),
     ),

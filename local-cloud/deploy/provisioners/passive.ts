@@ -1,5 +1,6 @@
 /**
- * Resources with no runtime behaviour in the local cloud: identity (IAM is not enforced locally), keys (data is not
+ * Resources with no runtime behaviour in the local cloud: identity when IAM is off (`LOCAL_CLOUD_IAM=off`; when it is
+ * on, `local-cloud/iam/provisioners.ts` records roles and policies instead), keys (data is not
  * encrypted locally), log groups (function logs go to the local cloud's output), alarms and dashboards (no metrics
  * backend), and API Gateway's account-level CloudWatch role. They are still provisioned, so every Ref and GetAtt
  * resolves, and docs/local-cloud.md lists each of them as "accepted without effect".
@@ -18,6 +19,15 @@ function passive(
   return { supported: [], withoutEffect: properties, provision: async (resource) => describe(resource) };
 }
 
+/** A role's name (`Ref`) and ARN: the same whether or not IAM is enforced. */
+export function roleIdentity(resource: ResourceToProvision): { ref: string; attributes: Record<string, unknown> } {
+  const name = String(resource.properties.RoleName ?? resource.generatedName());
+  return {
+    ref: name,
+    attributes: { Arn: `arn:aws:iam::${resource.stack.accountId}:role/${name}`, RoleId: randomUUID() },
+  };
+}
+
 export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
   'AWS::CDK::Metadata': passive(['Analytics'], () => ({ ref: 'CDKMetadata' })),
   'AWS::IAM::Role': passive(
@@ -32,13 +42,7 @@ export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
       'MaxSessionDuration',
       'PermissionsBoundary',
     ],
-    (resource) => {
-      const name = String(resource.properties.RoleName ?? resource.generatedName());
-      return {
-        ref: name,
-        attributes: { Arn: `arn:aws:iam::${resource.stack.accountId}:role/${name}`, RoleId: randomUUID() },
-      };
-    },
+    roleIdentity,
   ),
   'AWS::IAM::Policy': passive(['PolicyDocument', 'PolicyName', 'Roles', 'Users', 'Groups'], (resource) => ({
     ref: String(resource.properties.PolicyName ?? resource.generatedName()),

@@ -1,0 +1,63 @@
+/**
+ * IAM in the local cloud: every AWS call a function makes is checked against its role's identity policies, as AWS
+ * would (docs/adr/0025-iam-enforced-in-the-local-cloud.md). Calls signed with a key no function holds (the operator's
+ * CLI, tests, tools) and the services' own in-process calls are not restricted.
+ */
+import { AwsServiceError, type EdgeRequestGuard } from '../aws-protocol.js';
+import { IamAuthority } from './authority.js';
+import { accessKeyIdOf } from './credentials.js';
+import { PolicyStore } from './policy-store.js';
+import { type Partition, requiredPermissions } from './required-permissions.js';
+
+export { functionAccessKeyId } from './credentials.js';
+export { iamProvisioners } from './provisioners.js';
+export type { Partition } from './required-permissions.js';
+
+/** Checks one parsed request; throws the service's access error when the caller may not make it. */
+export type RequestGuard = EdgeRequestGuard;
+
+/** How each service names its refusal (the SDK surfaces the part after `#` as the error's name). */
+const ACCESS_DENIED: Readonly<Record<string, string>> = {
+  DynamoDB_20120810: 'com.amazon.coral.service#AccessDeniedException',
+  AmazonSQS: 'com.amazon.coral.service#AccessDeniedException',
+  AWSEvents: 'AccessDeniedException',
+  AWSStepFunctions: 'com.amazon.coral.service#AccessDeniedException',
+};
+
+function iamGuard(authority: IamAuthority, partition: () => Partition): RequestGuard {
+  return async (headers, target, input) => {
+    const caller = authority.callerOf(accessKeyIdOf(headers?.authorization));
+    if (!caller) return;
+    const permissions = requiredPermissions(target, input, partition());
+    if (!permissions || permissions.length === 0) return;
+    const refusal = await authority.refusal(caller, permissions);
+    if (!refusal) return;
+    const prefix = target.split('.')[0] ?? '';
+    throw new AwsServiceError(ACCESS_DENIED[prefix] ?? 'AccessDeniedException', refusal.message, 400);
+  };
+}
+
+/**
+ * IAM of one local cloud: the policy store its deployment fills, and the guard its services run each request through.
+ * `LOCAL_CLOUD_IAM=off` (or `iam: false`) turns the checks off, for debugging a grant.
+ */
+export class LocalIam {
+  readonly store = new PolicyStore();
+  private readonly authority = new IamAuthority(this.store);
+
+  constructor(private readonly partition: () => Partition) {}
+
+  /** What each service runs an edge request through. */
+  guard(): RequestGuard {
+    return iamGuard(this.authority, this.partition);
+  }
+}
+
+/** On unless turned off: `options.iam`, else `LOCAL_CLOUD_IAM` (`on` or `off`). */
+export function iamEnabled(option: boolean | undefined): boolean {
+  if (option !== undefined) return option;
+  const chosen = process.env.LOCAL_CLOUD_IAM;
+  if (chosen === undefined || chosen === '' || chosen === 'on') return true;
+  if (chosen === 'off') return false;
+  throw new Error(`LOCAL_CLOUD_IAM must be 'on' or 'off', not '${chosen}'`);
+}

@@ -1,0 +1,84 @@
+/**
+ * The identity side of a deployment: each role's policies (inline, attached `AWS::IAM::Policy` and
+ * `AWS::IAM::ManagedPolicy`, and AWS managed policies by ARN), and which function, by its access key id, acts as
+ * which role. Filled while the stacks deploy; read on every call a function makes.
+ */
+import { functionAccessKeyId } from './credentials.js';
+import { managedPolicy, type PolicyDocument } from './managed-policies.js';
+
+export interface NamedPolicy {
+  /** Where the policy comes from, as a refusal names it: the policy's name or the managed policy's ARN. */
+  readonly name: string;
+  readonly document: PolicyDocument;
+}
+
+/** A function's identity as AWS shows it in a refusal: its role's session, named after the function. */
+export interface CallerIdentity {
+  readonly roleName: string;
+  /** `arn:aws:sts::<account>:assumed-role/<role>/<function>`. */
+  readonly sessionArn: string;
+  readonly policies: readonly NamedPolicy[];
+}
+
+/** @public A deployment refused for a managed policy the local cloud cannot evaluate; boot fails with it. */
+export class UnknownManagedPolicyError extends Error {
+  constructor(role: string, arn: string) {
+    super(
+      `Role ${role} attaches the managed policy ${arn}, which the local cloud does not know (local-cloud/iam/managed-policies.ts); add its document there`,
+    );
+    this.name = 'UnknownManagedPolicyError';
+  }
+}
+
+export class PolicyStore {
+  private readonly policiesByRole = new Map<string, NamedPolicy[]>();
+  private readonly callers = new Map<string, { roleName: string; functionName: string; account: string }>();
+  /** Bumped on every change, so that cached decisions of an older store are never reused. */
+  private generation = 0;
+
+  get version(): number {
+    return this.generation;
+  }
+
+  /** An `AWS::IAM::Role`: its inline policies and the managed policies it attaches. */
+  addRole(roleName: string, properties: { Policies?: unknown; ManagedPolicyArns?: unknown }): void {
+    const inline = asArray(properties.Policies) as Array<{ PolicyName?: string; PolicyDocument?: PolicyDocument }>;
+    for (const policy of inline) {
+      if (policy.PolicyDocument) this.attach(roleName, String(policy.PolicyName ?? 'inline'), policy.PolicyDocument);
+    }
+    for (const arn of asArray(properties.ManagedPolicyArns).map(String)) {
+      const document = managedPolicy(arn);
+      if (!document) throw new UnknownManagedPolicyError(roleName, arn);
+      this.attach(roleName, arn, document);
+    }
+  }
+
+  /** An `AWS::IAM::Policy` or `AWS::IAM::ManagedPolicy`, attached to the roles it names. */
+  attach(roleName: string, name: string, document: PolicyDocument): void {
+    const policies = this.policiesByRole.get(roleName) ?? [];
+    policies.push({ name, document });
+    this.policiesByRole.set(roleName, policies);
+    this.generation++;
+  }
+
+  /** A function that acts as `roleArn`; its calls are signed with `functionAccessKeyId(functionName)`. */
+  addFunction(functionName: string, roleArn: string): void {
+    const [, , , , account = '', resource = ''] = roleArn.split(':');
+    const roleName = resource.slice(resource.lastIndexOf('/') + 1);
+    this.callers.set(functionAccessKeyId(functionName), { roleName, functionName, account });
+    this.generation++;
+  }
+
+  /** Who signed with `accessKeyId`; `undefined` for a key no function holds (an operator, a test, a tool). */
+  callerOf(accessKeyId: string | undefined): CallerIdentity | undefined {
+    const caller = accessKeyId ? this.callers.get(accessKeyId) : undefined;
+    if (!caller) return undefined;
+    return {
+      roleName: caller.roleName,
+      sessionArn: `arn:aws:sts::${caller.account}:assumed-role/${caller.roleName}/${caller.functionName}`,
+      policies: this.policiesByRole.get(caller.roleName) ?? [],
+    };
+  }
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);

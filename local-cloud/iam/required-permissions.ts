@@ -1,0 +1,117 @@
+/**
+ * What an AWS call needs, from its `X-Amz-Target` and parsed input: one IAM action per resource it touches, with the
+ * condition keys the request sets. Operations that are not IAM actions themselves (transactions, SQS batches) need the
+ * action of each item, as on AWS.
+ */
+import type { RequiredPermission } from './authority.js';
+
+export interface Partition {
+  readonly region: string;
+  readonly account: string;
+  /** The state machine a task token belongs to, for `SendTask*`. */
+  readonly stateMachineOfTaskToken?: (token: string) => string | undefined;
+}
+
+type Input = Record<string, unknown>;
+
+/** `undefined` for a service the local cloud does not check (yet): the call goes through. */
+export function requiredPermissions(
+  target: string,
+  input: Input,
+  partition: Partition,
+): readonly RequiredPermission[] | undefined {
+  const [prefix, operation = ''] = target.split('.');
+  switch (prefix) {
+    case 'DynamoDB_20120810':
+      return dynamoDb(operation, input, partition);
+    case 'AmazonSQS':
+      return sqs(operation, input, partition);
+    case 'AWSEvents':
+      return eventBridge(operation, input, partition);
+    case 'AWSStepFunctions':
+      return stepFunctions(operation, input, partition);
+    default:
+      return undefined;
+  }
+}
+
+const arn = (partition: Partition, service: string, resource: string) =>
+  `arn:aws:${service}:${partition.region}:${partition.account}:${resource}`;
+
+const TRANSACT_WRITE_ACTIONS: Readonly<Record<string, string>> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
+
+function dynamoDb(operation: string, input: Input, partition: Partition): RequiredPermission[] {
+  const table = (name: unknown) => arn(partition, 'dynamodb', `table/${String(name)}`);
+  if (operation === 'ListTables') return [{ action: 'dynamodb:ListTables', resource: '*' }];
+  if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
+    return asArray(input.TransactItems).flatMap((item) =>
+      Object.entries(item as Input).map(([kind, request]) => ({
+        action: operation === 'TransactGetItems' ? 'dynamodb:GetItem' : (TRANSACT_WRITE_ACTIONS[kind] ?? kind),
+        resource: table((request as Input).TableName),
+      })),
+    );
+  }
+  if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+    return Object.keys((input.RequestItems ?? {}) as Input).map((name) => ({
+      action: `dynamodb:${operation}`,
+      resource: table(name),
+    }));
+  }
+  const index = typeof input.IndexName === 'string' ? `/index/${input.IndexName}` : '';
+  return [{ action: `dynamodb:${operation}`, resource: `${table(input.TableName)}${index}` }];
+}
+
+/** `SendMessageBatch` needs `sqs:SendMessage`, and so on. */
+const SQS_BATCHES: Readonly<Record<string, string>> = {
+  SendMessageBatch: 'SendMessage',
+  DeleteMessageBatch: 'DeleteMessage',
+  ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
+};
+
+function sqs(operation: string, input: Input, partition: Partition): RequiredPermission[] {
+  const action = `sqs:${SQS_BATCHES[operation] ?? operation}`;
+  if (operation === 'ListQueues') return [{ action, resource: '*' }];
+  const name =
+    typeof input.QueueUrl === 'string' ? input.QueueUrl.slice(input.QueueUrl.lastIndexOf('/') + 1) : input.QueueName;
+  return [{ action, resource: arn(partition, 'sqs', String(name)) }];
+}
+
+function eventBridge(operation: string, input: Input, partition: Partition): RequiredPermission[] {
+  const bus = (nameOrArn: unknown) => {
+    const value = typeof nameOrArn === 'string' && nameOrArn.length > 0 ? nameOrArn : 'default';
+    return value.startsWith('arn:') ? value : arn(partition, 'events', `event-bus/${value}`);
+  };
+  if (operation === 'PutEvents') {
+    // One permission per entry: each may go to another bus, and each is judged with its own source and detail-type.
+    return asArray(input.Entries).map((entry) => {
+      const { EventBusName, Source, DetailType } = entry as Input;
+      return {
+        action: 'events:PutEvents',
+        resource: bus(EventBusName),
+        context: { 'events:source': [String(Source)], 'events:detail-type': [String(DetailType)] },
+      };
+    });
+  }
+  if (typeof input.EventBusName === 'string' || operation.endsWith('EventBus')) {
+    return [{ action: `events:${operation}`, resource: bus(input.EventBusName ?? input.Name) }];
+  }
+  return [{ action: `events:${operation}`, resource: '*' }];
+}
+
+function stepFunctions(operation: string, input: Input, partition: Partition): RequiredPermission[] {
+  const action = `states:${operation}`;
+  if (operation.startsWith('SendTask')) {
+    const stateMachine = partition.stateMachineOfTaskToken?.(String(input.taskToken));
+    // A token the local cloud never issued is the service's to refuse (TaskDoesNotExist), not IAM's.
+    return stateMachine ? [{ action, resource: stateMachine }] : [];
+  }
+  const resource = input.executionArn ?? input.stateMachineArn;
+  return [{ action, resource: typeof resource === 'string' ? resource : '*' }];
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
