@@ -163,7 +163,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
       });
     }
     const deployment = await deploy(stacks, started, iam);
-    const wired = await wire(options, started, deployment, teardown, meter, faults);
+    const wired = await wire(options, started, deployment, teardown, meter, faults, iam);
     const outputs: Record<string, Record<string, string>> = {};
     for (const stack of deployment.stacks) {
       outputs[stack.stackName] = Object.fromEntries(
@@ -287,6 +287,7 @@ async function start(
     stepFunctions: () => required(stepFunctions, 'Step Functions'),
     lambda: () => required(lambdaRuntime, 'Lambda'),
     faults,
+    iam,
   };
   events = new LocalEventBridge({
     dispatcher: eventBridgeDispatcher(calls),
@@ -387,6 +388,7 @@ async function wire(
   teardown: Teardown,
   meter: UsageMeter,
   faults: FaultInjector | undefined,
+  iam: LocalIam | undefined,
 ): Promise<{ lambda: LambdaRuntime; api: ServedApi | undefined; services: LocalService[] }> {
   const log = options.log ?? (() => {});
   const runtime = createLambdaRuntime({
@@ -424,6 +426,7 @@ async function wire(
   for (const mapping of deployment.functions.eventSourceMappings) {
     const queue = await started.sqs.getQueueByArn(mapping.eventSourceArn);
     if (!queue) throw new Error(`Event source ${mapping.eventSourceArn} is not a queue of this deployment`);
+    await iam?.assertEventSourceMappingAllowed(mapping.functionName.split(':').at(-1) ?? '', mapping.eventSourceArn);
     const poller = startSqsEventSourceMapping({
       queue: localEventSourceQueue(started.sqs, mapping.eventSourceArn),
       queueArn: mapping.eventSourceArn,

@@ -16,6 +16,7 @@ import {
   type TargetDispatcher,
 } from './eventbridge/index.js';
 import { type FaultInjector, sagaScopeOf } from './faults/fault-plan.js';
+import type { LocalIam } from './iam/index.js';
 import { type EventSourceQueue, type LambdaRuntime, pollerReceiveRequest } from './lambda/index.js';
 import type { LocalSqs } from './sqs/index.js';
 import { queueNameOf } from './sqs/queue-state.js';
@@ -30,6 +31,24 @@ export interface LocalServices {
   readonly lambda: () => LambdaRuntime;
   /** Faults to inject where one service delivers to another; none when unset. */
   readonly faults?: FaultInjector | undefined;
+  /** Judges deliveries by the target's resource policy, when IAM is enforced. */
+  readonly iam?: Pick<LocalIam, 'deliveryRefusal'> | undefined;
+}
+
+/** EventBridge's action on each kind of target it delivers to, judged by the target's resource policy. */
+const DELIVERY_ACTIONS: Readonly<Record<string, string>> = { sqs: 'sqs:SendMessage', lambda: 'lambda:InvokeFunction' };
+
+/** Refuses a delivery the target's resource policy does not allow, as EventBridge reports it (no retry). */
+async function assertDeliveryAllowed(services: LocalServices, targetArn: string, ruleArn: string | undefined) {
+  const action = DELIVERY_ACTIONS[serviceOf(targetArn)];
+  if (!services.iam || !action || !ruleArn) return;
+  const refusal = await services.iam.deliveryRefusal({
+    service: 'events.amazonaws.com',
+    action,
+    resource: targetArn,
+    sourceArn: ruleArn,
+  });
+  if (refusal) throw new TargetDeliveryError(refusal, 'NO_PERMISSIONS', false);
 }
 
 /** How late a delayed message becomes visible (`sqs.delayedDelivery`). */
@@ -116,6 +135,7 @@ export function eventBridgeDispatcher(services: LocalServices): TargetDispatcher
           'THROTTLING',
         );
       }
+      await assertDeliveryAllowed(services, targetArn, options.ruleArn);
       switch (serviceOf(targetArn)) {
         case 'sqs': {
           const send = (delaySeconds?: number) =>

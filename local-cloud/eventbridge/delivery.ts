@@ -129,7 +129,7 @@ export class DeliveryQueue {
   }
 
   private async deliverWithRetries(job: DeliveryJob): Promise<void> {
-    const options: DeliveryOptions = {};
+    const options: DeliveryOptions = { ruleArn: job.ruleArn };
     if (job.sqsMessageGroupId !== undefined) {
       options.sqsMessageGroupId = job.sqsMessageGroupId;
       options.messageDeduplicationId = job.event.id;
@@ -200,7 +200,10 @@ export class DeliveryQueue {
       TARGET_ARN: job.targetArn,
     };
     try {
-      await this.dispatcher.deliver(job.deadLetterArn, JSON.stringify(job.event), { messageAttributes });
+      await this.dispatcher.deliver(job.deadLetterArn, JSON.stringify(job.event), {
+        messageAttributes,
+        ruleArn: job.ruleArn,
+      });
       this.stats.deadLettered++;
       this.tuning.log(`eventbridge: event ${job.event.id} for target ${job.targetId} sent to ${job.deadLetterArn}`);
     } catch (error) {

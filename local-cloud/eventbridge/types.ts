@@ -85,6 +85,8 @@ export interface DeliveryOptions {
    * transformed input may not carry it) and how many attempts of this delivery failed before this one.
    */
   attempt?: { eventId: string; retries: number };
+  /** The rule on whose behalf EventBridge delivers: the `aws:SourceArn` the target's resource policy is judged with. */
+  ruleArn?: string;
 }
 
 /** Delivers a rule target's input to the service the ARN names (SQS, Lambda, Step Functions...); throws on failure. */

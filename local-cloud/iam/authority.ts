@@ -3,7 +3,7 @@
  * before allow, wildcards, condition keys. The evaluation is `@cloud-copilot/iam-simulate` (docs/adr/0025); decisions
  * are cached, because the same function makes the same call thousands of times and an evaluation costs ~0.2 ms.
  */
-import { createValidatedPolicy, validateIdentityPolicy } from '@cloud-copilot/iam-policy';
+import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy';
 import { getDenialReasons, runSimulation, runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import type { CallerIdentity, NamedPolicy, PolicyStore } from './policy-store.js';
 
@@ -35,7 +35,7 @@ type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 export class IamAuthority {
   private readonly decisions = new Map<string, Decision>();
-  private readonly validated = new WeakMap<NamedPolicy, { name: string; policy: unknown }>();
+  private readonly validatedPolicies = new WeakMap<NamedPolicy, { name: string; policy: unknown }>();
   private cachedForVersion = -1;
 
   constructor(private readonly store: PolicyStore) {}
@@ -57,15 +57,63 @@ export class IamAuthority {
     return undefined;
   }
 
+  /**
+   * Whether an AWS service (`events.amazonaws.com`, `apigateway.amazonaws.com`) may act on a resource of the account
+   * on behalf of `sourceArn` (a rule, an API): decided by the resource's policy alone, as for a service principal.
+   */
+  async serviceRefusal(
+    service: string,
+    permission: RequiredPermission,
+    resourcePolicy: NamedPolicy | undefined,
+  ): Promise<AccessRefusal | undefined> {
+    const key = `${service}\n${permission.action}\n${permission.resource}\n${JSON.stringify(permission.context ?? {})}`;
+    const decision = await this.cached(key, async () => {
+      if (!resourcePolicy) return 'ImplicitlyDenied';
+      const [, , , , account = ''] = permission.resource.split(':');
+      return simulate(
+        {
+          request: {
+            principal: service,
+            action: permission.action,
+            resource: { resource: permission.resource, accountId: account },
+            contextVariables: {
+              'aws:SecureTransport': 'true',
+              'aws:SourceAccount': account,
+              ...toMutable(permission.context),
+            },
+          },
+          identityPolicies: [],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: this.validated(resourcePolicy, 'resource').policy,
+        } as Parameters<typeof runSimulation>[0],
+        permission.action,
+      );
+    });
+    if (decision === 'Allowed') return undefined;
+    const because =
+      decision === 'ExplicitlyDenied'
+        ? 'with an explicit deny in a resource-based policy'
+        : `because no resource-based policy allows the ${permission.action} action`;
+    return {
+      permission,
+      message: `${service} is not authorized to perform: ${permission.action} on resource: ${permission.resource} ${because}`,
+    };
+  }
+
   private async decide(caller: CallerIdentity, permission: RequiredPermission): Promise<Decision> {
+    const key = `${caller.roleName}\n${permission.action}\n${permission.resource}\n${JSON.stringify(permission.context ?? {})}`;
+    return this.cached(key, () => this.evaluate(caller, permission));
+  }
+
+  private async cached(key: string, evaluate: () => Promise<Decision>): Promise<Decision> {
     if (this.cachedForVersion !== this.store.version) {
       this.decisions.clear();
       this.cachedForVersion = this.store.version;
     }
-    const key = `${caller.roleName}\n${permission.action}\n${permission.resource}\n${JSON.stringify(permission.context ?? {})}`;
     const cached = this.decisions.get(key);
     if (cached) return cached;
-    const decision = await this.evaluate(caller, permission);
+    const decision = await evaluate();
     if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear();
     this.decisions.set(key, decision);
     return decision;
@@ -86,31 +134,43 @@ export class IamAuthority {
           ...toMutable(permission.context),
         },
       },
-      identityPolicies: caller.policies.map((policy) => this.validatedPolicy(policy)),
+      identityPolicies: caller.policies.map((policy) => this.validated(policy, 'identity')),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     } as Parameters<typeof runSimulation>[0];
     if (TASK_TOKEN_ACTIONS.has(permission.action)) return runUnsafeSimulation(simulation, {}) as Decision;
-    const result = await runSimulation(simulation, {});
-    if (result.resultType === 'error') {
-      throw new Error(`IAM evaluation of ${permission.action} failed: ${JSON.stringify(result.errors)}`);
-    }
-    if (result.resultType !== 'single') return 'ImplicitlyDenied';
-    const explicit = getDenialReasons(result.result.analysis).some((reason) => reason.denialType === 'Explicit');
-    return result.overallResult === 'Allowed' ? 'Allowed' : explicit ? 'ExplicitlyDenied' : 'ImplicitlyDenied';
+    return simulate(simulation, permission.action);
   }
 
-  private validatedPolicy(policy: NamedPolicy): { name: string; policy: unknown } {
-    let validated = this.validated.get(policy);
+  /** The policy validated once (the evaluator skips validating it again), for identity or resource use. */
+  private validated(policy: NamedPolicy, use: 'identity' | 'resource'): { name: string; policy: unknown } {
+    let validated = this.validatedPolicies.get(policy);
     if (!validated) {
+      const validator = use === 'identity' ? validateIdentityPolicy : validateResourcePolicy;
       validated = {
         name: policy.name,
-        policy: createValidatedPolicy(policy.document as never, validateIdentityPolicy, { name: policy.name }),
+        policy: createValidatedPolicy(policy.document as never, validator, { name: policy.name }),
       };
-      this.validated.set(policy, validated);
+      this.validatedPolicies.set(policy, validated);
     }
     return validated;
   }
+}
+
+/** Runs one simulation: `Allowed`, or which kind of denial. */
+async function simulate(simulation: Parameters<typeof runSimulation>[0], action: string): Promise<Decision> {
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === 'error') {
+    throw new Error(`IAM evaluation of ${action} failed: ${JSON.stringify(result.errors)}`);
+  }
+  return decisionOf(result);
+}
+
+/** `Allowed`, or which kind of denial, from a simulation's result. */
+function decisionOf(result: Awaited<ReturnType<typeof runSimulation>>): Decision {
+  if (result.resultType !== 'single') return 'ImplicitlyDenied';
+  const explicit = getDenialReasons(result.result.analysis).some((reason) => reason.denialType === 'Explicit');
+  return result.overallResult === 'Allowed' ? 'Allowed' : explicit ? 'ExplicitlyDenied' : 'ImplicitlyDenied';
 }
 
 function refusalMessage(caller: CallerIdentity, permission: RequiredPermission, decision: Decision): string {

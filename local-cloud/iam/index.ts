@@ -51,6 +51,41 @@ export class LocalIam {
   guard(): RequestGuard {
     return iamGuard(this.authority, this.partition);
   }
+
+  /**
+   * Why an AWS service may not deliver to a resource on behalf of `sourceArn` (EventBridge → a queue or a function),
+   * judged by the resource's policy; `undefined` when it may.
+   */
+  async deliveryRefusal(delivery: {
+    service: string;
+    action: string;
+    resource: string;
+    sourceArn: string;
+  }): Promise<string | undefined> {
+    const refusal = await this.authority.serviceRefusal(
+      delivery.service,
+      { action: delivery.action, resource: delivery.resource, context: { 'aws:SourceArn': delivery.sourceArn } },
+      this.store.resourcePolicyOf(delivery.resource),
+    );
+    return refusal?.message;
+  }
+
+  /**
+   * Lambda refuses to create an SQS event source mapping whose function's role cannot read the queue; so does the
+   * deployment here, with Lambda's message.
+   */
+  async assertEventSourceMappingAllowed(functionName: string, queueArn: string): Promise<void> {
+    const identity = this.store.functionIdentity(functionName);
+    if (!identity) return;
+    for (const action of ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes']) {
+      const refusal = await this.authority.refusal(identity, [{ action: `sqs:${action}`, resource: queueArn }]);
+      if (refusal) {
+        throw new Error(
+          `Event source mapping of ${functionName} on ${queueArn}: the provided execution role does not have permissions to call ${action} on SQS (${refusal.message})`,
+        );
+      }
+    }
+  }
 }
 
 /** On unless turned off: `options.iam`, else `LOCAL_CLOUD_IAM` (`on` or `off`). */

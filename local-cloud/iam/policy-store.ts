@@ -32,6 +32,8 @@ export class UnknownManagedPolicyError extends Error {
 
 export class PolicyStore {
   private readonly policiesByRole = new Map<string, NamedPolicy[]>();
+  /** Resource policies by the ARN of what they guard: queue policies, and functions' `AWS::Lambda::Permission`s. */
+  private readonly resourcePolicies = new Map<string, NamedPolicy>();
   private readonly callers = new Map<string, { roleName: string; functionName: string; account: string }>();
   /** Bumped on every change, so that cached decisions of an older store are never reused. */
   private generation = 0;
@@ -67,6 +69,26 @@ export class PolicyStore {
     const roleName = resource.slice(resource.lastIndexOf('/') + 1);
     this.callers.set(functionAccessKeyId(functionName), { roleName, functionName, account });
     this.generation++;
+  }
+
+  /** Adds the statements of a resource policy of `resourceArn` (a queue's policy, a function's permission). */
+  addResourceStatements(resourceArn: string, statements: readonly unknown[]): void {
+    const earlier = (this.resourcePolicies.get(resourceArn)?.document.Statement ?? []) as unknown[];
+    this.resourcePolicies.set(resourceArn, {
+      name: resourceArn,
+      document: { Version: '2012-10-17', Statement: [...earlier, ...statements] },
+    });
+    this.generation++;
+  }
+
+  /** The resource policy of `resourceArn`, or `undefined` when it has none (only identity policies can allow then). */
+  resourcePolicyOf(resourceArn: string): NamedPolicy | undefined {
+    return this.resourcePolicies.get(resourceArn);
+  }
+
+  /** The identity of a function's role, as its calls and its event source mappings are judged. */
+  functionIdentity(functionName: string): CallerIdentity | undefined {
+    return this.callerOf(functionAccessKeyId(functionName));
   }
 
   /** Who signed with `accessKeyId`; `undefined` for a key no function holds (an operator, a test, a tool). */

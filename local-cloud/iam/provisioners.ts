@@ -9,6 +9,12 @@ import type { PolicyStore } from './policy-store.js';
 
 const roleNames = (roles: unknown): string[] => (Array.isArray(roles) ? roles.map(String) : []);
 
+/** `http://127.0.0.1:4566/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`. */
+function queueArnOf(queueUrl: string, region: string): string {
+  const [name = '', account = ''] = queueUrl.split('/').reverse();
+  return `arn:aws:sqs:${region}:${account}:${name}`;
+}
+
 export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Provisioner>> {
   return {
     'AWS::IAM::Role': {
@@ -33,6 +39,46 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
         return { ref: name };
       },
     },
+    'AWS::SQS::QueuePolicy': {
+      supported: ['PolicyDocument', 'Queues'],
+      provision: async (resource) => {
+        const statements = asStatements((resource.properties.PolicyDocument as PolicyDocument).Statement);
+        for (const url of roleNames(resource.properties.Queues)) {
+          store.addResourceStatements(queueArnOf(url, resource.stack.region), statements);
+        }
+        return { ref: resource.generatedName() };
+      },
+    },
+    // A function's resource policy, one statement per permission: which service (or account) may invoke it, from
+    // which source.
+    'AWS::Lambda::Permission': {
+      supported: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount'],
+      provision: async (resource) => {
+        const { Action, FunctionName, Principal, SourceArn, SourceAccount } = resource.properties as Record<
+          string,
+          string | undefined
+        >;
+        const name = String(FunctionName);
+        const functionArn = name.startsWith('arn:')
+          ? name
+          : `arn:aws:lambda:${resource.stack.region}:${resource.stack.accountId}:function:${name}`;
+        const condition: Record<string, Record<string, string>> = {};
+        if (SourceArn) condition.ArnLike = { 'AWS:SourceArn': SourceArn };
+        if (SourceAccount) condition.StringEquals = { 'AWS:SourceAccount': SourceAccount };
+        const principal = String(Principal).endsWith('.amazonaws.com') ? { Service: Principal } : { AWS: Principal };
+        store.addResourceStatements(functionArn, [
+          {
+            Sid: resource.logicalId,
+            Effect: 'Allow',
+            Principal: principal,
+            Action,
+            Resource: functionArn,
+            ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+          },
+        ]);
+        return { ref: resource.generatedName() };
+      },
+    },
     'AWS::IAM::ManagedPolicy': {
       supported: ['PolicyDocument', 'ManagedPolicyName', 'Roles'],
       withoutEffect: ['Description', 'Path'],
@@ -47,3 +93,6 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
     },
   };
 }
+
+const asStatements = (statement: unknown): unknown[] =>
+  Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];

@@ -189,6 +189,7 @@ describe('LocalEventBridge PutEvents', () => {
       sqsMessageGroupId: 'orders',
       messageDeduplicationId: eventId,
       attempt: { eventId, retries: 0 },
+      ruleArn: expect.stringMatching(/^arn:aws:events:[^:]+:\d+:rule\//),
     });
   });
 });

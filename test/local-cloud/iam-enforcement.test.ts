@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../functions/platform/dev-keys.js';
 import { repositoryRoot } from '../../lib/constructs/repository-root.js';
@@ -176,24 +176,30 @@ describe('IAM in the local cloud', () => {
 });
 
 describe('a grant removed from a stack', () => {
-  let broken: LocalCloud | undefined;
-  let copy: string | undefined;
-  const functionLines: string[] = [];
+  const copies: string[] = [];
+  const clouds: LocalCloud[] = [];
 
   afterAll(async () => {
-    await broken?.stop();
-    if (copy) rmSync(copy, { recursive: true, force: true });
+    for (const started of clouds) await started.stop();
+    for (const copy of copies) rmSync(copy, { recursive: true, force: true });
   });
 
+  /** Boots the app from a copy of its assembly whose Checkout template `change` edited. */
+  async function bootWithChangedCheckout(change: (resources: Resources) => void, functionLog?: (line: string) => void) {
+    const copy = withChangedCheckoutTemplate(assemblyDirectory, change);
+    copies.push(copy);
+    const started = await bootLocalCloud({ assemblyDirectory: copy, iam: true, log: () => {}, functionLog });
+    clouds.push(started);
+    return started;
+  }
+
   it('fails GET /products locally, with AccessDenied naming the action and the table', async () => {
-    // Prepare: the assembly with ListProducts' read grant on the catalog table removed from its policy.
-    copy = withoutCatalogReadOfListProducts(assemblyDirectory);
-    broken = await bootLocalCloud({
-      assemblyDirectory: copy,
-      iam: true,
-      log: () => {},
-      functionLog: (line) => functionLines.push(line),
-    });
+    // Prepare: ListProducts' policy without its statement that reads the catalog table.
+    const functionLines: string[] = [];
+    const broken = await bootWithChangedCheckout(
+      (resources) => removeStatements(resources, 'AWS::IAM::Policy', 'ListProductsFn', 'CatalogTable'),
+      (line) => functionLines.push(line),
+    );
     const token = await signDevToken({ sub: 'iam-test', roles: ['customer'], tenant: 't1' });
 
     // Act
@@ -204,13 +210,88 @@ describe('a grant removed from a stack', () => {
     const refusal = functionLines.find((line) => line.includes('AccessDeniedException'));
     expect(refusal).toMatch(/is not authorized to perform: dynamodb:Scan on resource: arn:aws:dynamodb:[^ ]+:table\//);
   }, 120_000);
+
+  it("sends an event to the rule's dead-letter queue when the queue policy no longer lets EventBridge in", async () => {
+    // Prepare: the notification queue's policy without the statement that lets events.amazonaws.com send.
+    const broken = await bootWithChangedCheckout((resources) =>
+      removeStatements(resources, 'AWS::SQS::QueuePolicy', 'NotificationQueuePolicy', 'events.amazonaws.com'),
+    );
+    const operator = new EventBridgeClient({
+      endpoint: broken.endpoint,
+      region: broken.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const sqs = new SQSClient({
+      endpoint: broken.endpoint,
+      region: broken.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      useQueueUrlAsEndpoint: false,
+    });
+
+    // Act
+    await operator.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: broken.output('EventBusName'),
+            Source: 'sagastack.checkout',
+            DetailType: 'CheckoutFailed.v1',
+            Detail: JSON.stringify({ checkoutId: 'chk_iam', customerId: 'c', reason: 'x' }),
+          },
+        ],
+      }),
+    );
+    await broken.whenIdle();
+
+    // Assess
+    const undelivered = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: broken.output('UndeliveredEventsQueueUrl'),
+        MessageAttributeNames: ['All'],
+        WaitTimeSeconds: 1,
+      }),
+    );
+    const attributes = undelivered.Messages?.[0]?.MessageAttributes;
+    expect(attributes?.ERROR_CODE?.StringValue).toBe('NO_PERMISSIONS');
+    expect(attributes?.ERROR_MESSAGE?.StringValue).toContain(
+      'events.amazonaws.com is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:',
+    );
+  }, 120_000);
+
+  it("refuses to deploy a queue's consumer whose role cannot read the queue, as Lambda does", async () => {
+    // Act
+    const refusal = await bootWithChangedCheckout((resources) =>
+      removeStatements(resources, 'AWS::IAM::Policy', 'NotifyCustomerFn', 'sqs:DeleteMessage'),
+    ).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+
+    // Assess
+    expect(refusal?.message).toMatch(
+      /Event source mapping of .*NotifyCustomerFn.* the provided execution role does not have permissions to call ReceiveMessage on SQS/,
+    );
+  }, 120_000);
 });
 
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
 /**
- * A copy of the assembly (templates copied, bundles linked) in which ListProductsFn's policy no longer has the
- * statement that reads the catalog table: what deleting `reads: ['catalog']` from its command would synthesize.
+ * Removes from the resource of `type` whose logical id starts with `idPrefix` every policy statement that mentions
+ * `mentioning`: what deleting a grant from the stack would synthesize.
  */
-function withoutCatalogReadOfListProducts(source: string): string {
+function removeStatements(resources: Resources, type: string, idPrefix: string, mentioning: string): void {
+  const [, resource] =
+    Object.entries(resources).find(([id, found]) => found.Type === type && id.startsWith(idPrefix)) ?? [];
+  if (!resource) throw new Error(`No ${type} ${idPrefix}* in the Checkout template`);
+  const document = resource.Properties.PolicyDocument as { Statement: unknown[] };
+  const kept = document.Statement.filter((statement) => !JSON.stringify(statement).includes(mentioning));
+  if (kept.length === document.Statement.length) throw new Error(`No statement of ${idPrefix} mentions ${mentioning}`);
+  document.Statement = kept;
+}
+
+/** A copy of the assembly (templates copied, bundles linked) with the Checkout template changed by `change`. */
+function withChangedCheckoutTemplate(source: string, change: (resources: Resources) => void): string {
   const target = mkdtempSync(join(tmpdir(), 'iam-assembly-'));
   for (const entry of readdirSync(source)) {
     if (entry.startsWith('asset.')) symlinkSync(join(source, entry), join(target, entry));
@@ -220,19 +301,8 @@ function withoutCatalogReadOfListProducts(source: string): string {
   const checkout = readdirSync(stage).find((file) => /^LocalCheckout.*\.template\.json$/.test(file));
   if (!checkout) throw new Error('No Checkout template in the assembly');
   const file = join(stage, checkout);
-  const template = JSON.parse(readFileSync(file, 'utf8')) as {
-    Resources: Record<string, { Type: string; Properties: { PolicyDocument: { Statement: unknown[] } } }>;
-  };
-  const [, policy] =
-    Object.entries(template.Resources).find(
-      ([id, resource]) => resource.Type === 'AWS::IAM::Policy' && id.startsWith('ListProductsFn'),
-    ) ?? [];
-  if (!policy) throw new Error('No policy of ListProductsFn in the Checkout template');
-  const statements = policy.Properties.PolicyDocument.Statement;
-  policy.Properties.PolicyDocument.Statement = statements.filter(
-    (statement) => !JSON.stringify(statement).includes('CatalogTable'),
-  );
-  expect(policy.Properties.PolicyDocument.Statement.length).toBe(statements.length - 1);
+  const template = JSON.parse(readFileSync(file, 'utf8')) as { Resources: Resources };
+  change(template.Resources);
   writeFileSync(file, JSON.stringify(template));
   return target;
 }
