@@ -443,7 +443,7 @@ async function wire(
     teardown.add(() => poller.stop());
   }
 
-  const api = await serveRestApi(deployment.apis, runtime, started, options.apiPort, log, meter);
+  const api = await serveRestApi(deployment.apis, runtime, started, options.apiPort, log, meter, iam);
   const services: LocalService[] = [lambda];
   if (api) {
     services.push(api.service);
@@ -459,6 +459,7 @@ async function serveRestApi(
   port: number | undefined,
   log: (line: string) => void,
   meter: UsageMeter,
+  iam: LocalIam | undefined,
 ): Promise<{ served: ServedApi; service: LocalService } | undefined> {
   const apis = [...registry.apis.values()];
   if (apis.length === 0) return undefined;
@@ -466,7 +467,18 @@ async function serveRestApi(
   const definition = apis[0] as RestApiDefinition;
   if (!definition.stage) throw new Error(`REST API ${definition.restApi.logicalId} has no stage`);
   const api = createLocalRestApi(definition, {
-    invokeFunction: async (functionArn, event) => {
+    invokeFunction: async (functionArn, event, sourceArn) => {
+      // A function whose permissions do not let this API in: API Gateway's "Invalid permissions on Lambda function".
+      const refusal = await iam?.deliveryRefusal({
+        service: 'apigateway.amazonaws.com',
+        action: 'lambda:InvokeFunction',
+        resource: functionArn,
+        sourceArn,
+      });
+      if (refusal)
+        throw new Error(
+          `Execution failed due to configuration error: Invalid permissions on Lambda function (${refusal})`,
+        );
       const result = await runtime.invoke(functionArn, event, { invocationType: 'RequestResponse' });
       return 'error' in result ? { error: result.error } : { payload: result.payload };
     },

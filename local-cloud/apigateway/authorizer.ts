@@ -175,6 +175,7 @@ export class LambdaAuthorizerRuntime {
         this.authorizer.type === 'TOKEN'
           ? { type: 'TOKEN', methodArn: request.methodArn, authorizationToken: token }
           : request.requestEvent(),
+        request.methodArn,
       );
       if (invoked.kind === 'refused') return invoked;
       result = invoked.result;
@@ -212,11 +213,18 @@ export class LambdaAuthorizerRuntime {
 
   private async invoke(
     event: Record<string, unknown>,
+    methodArn: string,
   ): Promise<{ kind: 'result'; result: AuthorizerResult } | AuthorizationRefusal> {
     const where = `authorizer ${this.authorizer.logicalId}`;
     let outcome: Awaited<ReturnType<LocalRestApiDeps['invokeFunction']>>;
     try {
-      outcome = await this.deps.invokeFunction(this.authorizer.functionArn, event);
+      // `arn:aws:execute-api:<region>:<account>:<apiId>/authorizers/<id>`, from the method ARN's API part.
+      const api = methodArn.split('/')[0];
+      outcome = await this.deps.invokeFunction(
+        this.authorizer.functionArn,
+        event,
+        `${api}/authorizers/${this.authorizer.id}`,
+      );
     } catch (error) {
       this.deps.log?.(`${where}: invocation failed: ${error instanceof Error ? error.message : String(error)}`);
       return CONFIGURATION_ERROR;

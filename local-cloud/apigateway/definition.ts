@@ -55,10 +55,14 @@ export interface RestApiDefinition {
 
 /** What the API Gateway module needs from the rest of the local cloud. */
 export interface LocalRestApiDeps {
-  /** Invokes a Lambda function synchronously (RequestResponse) with a JSON event. */
+  /**
+   * Invokes a Lambda function synchronously (RequestResponse) with a JSON event, on behalf of `sourceArn` (the
+   * method's `arn:aws:execute-api:...` or the authorizer's): what the function's `AWS::Lambda::Permission` must allow.
+   */
   invokeFunction(
     functionArn: string,
     event: unknown,
+    sourceArn: string,
   ): Promise<{ payload: unknown } | { error: { errorType: string; errorMessage: string } }>;
   accountId: string;
   region: string;

@@ -191,7 +191,7 @@ class RestApiStage {
     let runtime = this.authorizers.get(authorizer.id);
     if (!runtime) {
       runtime = new LambdaAuthorizerRuntime(authorizer, {
-        invokeFunction: (functionArn, event) => this.deps.invokeFunction(functionArn, event),
+        invokeFunction: (functionArn, event, sourceArn) => this.deps.invokeFunction(functionArn, event, sourceArn),
         ...(this.deps.log ? { log: this.deps.log } : {}),
         now: this.now,
       });
@@ -241,7 +241,8 @@ class RestApiStage {
     let outcome: Awaited<ReturnType<LocalRestApiDeps['invokeFunction']>> | 'timed-out';
     try {
       // The invocation keeps running after a timeout, as in AWS; its late result is dropped.
-      outcome = await Promise.race([this.deps.invokeFunction(integration.functionArn, event), timedOut]);
+      const sourceArn = methodArn(this.identity, request);
+      outcome = await Promise.race([this.deps.invokeFunction(integration.functionArn, event, sourceArn), timedOut]);
     } catch (error) {
       this.deps.log?.(`${where}: invocation failed: ${error instanceof Error ? error.message : String(error)}`);
       return this.fail(exchange, INVOCATION_FAILURE);

@@ -184,9 +184,13 @@ describe('a grant removed from a stack', () => {
     for (const copy of copies) rmSync(copy, { recursive: true, force: true });
   });
 
-  /** Boots the app from a copy of its assembly whose Checkout template `change` edited. */
-  async function bootWithChangedCheckout(change: (resources: Resources) => void, functionLog?: (line: string) => void) {
-    const copy = withChangedCheckoutTemplate(assemblyDirectory, change);
+  /** Boots the app from a copy of its assembly whose template of `stack` (Checkout by default) `change` edited. */
+  async function bootWithChangedTemplate(
+    change: (resources: Resources) => void,
+    functionLog?: (line: string) => void,
+    stack = 'Checkout',
+  ) {
+    const copy = withChangedTemplate(assemblyDirectory, stack, change);
     copies.push(copy);
     const started = await bootLocalCloud({ assemblyDirectory: copy, iam: true, log: () => {}, functionLog });
     clouds.push(started);
@@ -196,7 +200,7 @@ describe('a grant removed from a stack', () => {
   it('fails GET /products locally, with AccessDenied naming the action and the table', async () => {
     // Prepare: ListProducts' policy without its statement that reads the catalog table.
     const functionLines: string[] = [];
-    const broken = await bootWithChangedCheckout(
+    const broken = await bootWithChangedTemplate(
       (resources) => removeStatements(resources, 'AWS::IAM::Policy', 'ListProductsFn', 'CatalogTable'),
       (line) => functionLines.push(line),
     );
@@ -213,7 +217,7 @@ describe('a grant removed from a stack', () => {
 
   it("sends an event to the rule's dead-letter queue when the queue policy no longer lets EventBridge in", async () => {
     // Prepare: the notification queue's policy without the statement that lets events.amazonaws.com send.
-    const broken = await bootWithChangedCheckout((resources) =>
+    const broken = await bootWithChangedTemplate((resources) =>
       removeStatements(resources, 'AWS::SQS::QueuePolicy', 'NotificationQueuePolicy', 'events.amazonaws.com'),
     );
     const operator = new EventBridgeClient({
@@ -258,9 +262,35 @@ describe('a grant removed from a stack', () => {
     );
   }, 120_000);
 
+  it("answers 500 when a function's permission no longer lets the API invoke it, as API Gateway does", async () => {
+    // Prepare: the Api stack without the two Lambda::Permissions of GET /products (its stage and the test stage).
+    const broken = await bootWithChangedTemplate(
+      (resources) => {
+        const permissions = Object.entries(resources).filter(
+          ([, resource]) =>
+            resource.Type === 'AWS::Lambda::Permission' &&
+            JSON.stringify(resource.Properties).includes('/GET/products"'),
+        );
+        expect(permissions).toHaveLength(2);
+        for (const [id] of permissions) delete resources[id];
+      },
+      undefined,
+      'Api',
+    );
+    const token = await signDevToken({ sub: 'iam-test', roles: ['customer'], tenant: 't1' });
+    const get = (path: string) => fetch(`${broken.apiUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+
+    // Act
+    const [products, product] = await Promise.all([get('products'), get('products/SKU-KEYBOARD')]);
+
+    // Assess
+    expect(products.status).toBe(500);
+    expect(product.status).not.toBe(500);
+  }, 120_000);
+
   it("refuses to deploy a queue's consumer whose role cannot read the queue, as Lambda does", async () => {
     // Act
-    const refusal = await bootWithChangedCheckout((resources) =>
+    const refusal = await bootWithChangedTemplate((resources) =>
       removeStatements(resources, 'AWS::IAM::Policy', 'NotifyCustomerFn', 'sqs:DeleteMessage'),
     ).then(
       () => undefined,
@@ -290,19 +320,19 @@ function removeStatements(resources: Resources, type: string, idPrefix: string, 
   document.Statement = kept;
 }
 
-/** A copy of the assembly (templates copied, bundles linked) with the Checkout template changed by `change`. */
-function withChangedCheckoutTemplate(source: string, change: (resources: Resources) => void): string {
+/** A copy of the assembly (templates copied, bundles linked) with the template of `stack` changed by `change`. */
+function withChangedTemplate(source: string, stack: string, change: (resources: Resources) => void): string {
   const target = mkdtempSync(join(tmpdir(), 'iam-assembly-'));
   for (const entry of readdirSync(source)) {
     if (entry.startsWith('asset.')) symlinkSync(join(source, entry), join(target, entry));
     else cpSync(join(source, entry), join(target, entry), { recursive: true });
   }
   const stage = join(target, 'assembly-Local');
-  const checkout = readdirSync(stage).find((file) => /^LocalCheckout.*\.template\.json$/.test(file));
-  if (!checkout) throw new Error('No Checkout template in the assembly');
-  const file = join(stage, checkout);
-  const template = JSON.parse(readFileSync(file, 'utf8')) as { Resources: Resources };
-  change(template.Resources);
-  writeFileSync(file, JSON.stringify(template));
+  const template = readdirSync(stage).find((file) => new RegExp(`^Local${stack}.*\\.template\\.json$`).test(file));
+  if (!template) throw new Error(`No ${stack} template in the assembly`);
+  const file = join(stage, template);
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Resources: Resources };
+  change(parsed.Resources);
+  writeFileSync(file, JSON.stringify(parsed));
   return target;
 }
