@@ -7,7 +7,7 @@
  * the edge's listener as messages (ADR 0019).
  */
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { callJsonApi } from './aws-protocol.js';
+import { AwsServiceError, callJsonApi } from './aws-protocol.js';
 import type { LocalDynamoDb } from './dynamodb/index.js';
 import {
   eventBridgeApi,
@@ -32,7 +32,7 @@ export interface LocalServices {
   /** Faults to inject where one service delivers to another; none when unset. */
   readonly faults?: FaultInjector | undefined;
   /** Judges deliveries by the target's resource policy, when IAM is enforced. */
-  readonly iam?: Pick<LocalIam, 'deliveryRefusal'> | undefined;
+  readonly iam?: Pick<LocalIam, 'deliveryRefusal' | 'taskRefusal'> | undefined;
 }
 
 /** EventBridge's action on each kind of target it delivers to, judged by the target's resource policy. */
@@ -192,6 +192,11 @@ export function stepFunctionsIntegrations(services: LocalServices): TaskIntegrat
       const operation = service === 'dynamodb' ? DYNAMODB_ACTIONS[action] : undefined;
       if (operation) return services.dynamodb.call(operation, input);
       throw new Error(`${service}:${action} is not supported by the local cloud`);
+    },
+    async authorizeTask(roleArn, call) {
+      const refusal = await services.iam?.taskRefusal(roleArn, call);
+      // The Task fails with the service's access error (e.g. Lambda.AccessDeniedException), the cause naming the role.
+      if (refusal) throw new AwsServiceError('AccessDeniedException', refusal, 403);
     },
     supportsService(service, action) {
       return (

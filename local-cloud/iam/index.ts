@@ -4,6 +4,7 @@
  * CLI, tests, tools) and the services' own in-process calls are not restricted.
  */
 import { AwsServiceError, type EdgeRequestGuard } from '../aws-protocol.js';
+import type { TaskCall } from '../stepfunctions/types.js';
 import { IamAuthority } from './authority.js';
 import { accessKeyIdOf } from './credentials.js';
 import { PolicyStore } from './policy-store.js';
@@ -15,6 +16,14 @@ export type { Partition } from './required-permissions.js';
 
 /** Checks one parsed request; throws the service's access error when the caller may not make it. */
 export type RequestGuard = EdgeRequestGuard;
+
+/** The `X-Amz-Target` prefix of each service a Task integrates with by its short name (`sqs:sendMessage`). */
+const SERVICE_TARGETS: Readonly<Record<string, string>> = {
+  sqs: 'AmazonSQS',
+  events: 'AWSEvents',
+  dynamodb: 'DynamoDB_20120810',
+  states: 'AWSStepFunctions',
+};
 
 /** How each service names its refusal (the SDK surfaces the part after `#` as the error's name). */
 const ACCESS_DENIED: Readonly<Record<string, string>> = {
@@ -68,6 +77,26 @@ export class LocalIam {
       this.store.resourcePolicyOf(delivery.resource),
     );
     return refusal?.message;
+  }
+
+  /**
+   * Why a state machine's role may not make a Task's call (`undefined` when it may): a Lambda invocation, a service
+   * integration (`sqs:sendMessage` needs `sqs:SendMessage` on the queue, and so on), or a nested execution.
+   */
+  async taskRefusal(roleArn: string, call: TaskCall): Promise<string | undefined> {
+    const identity = this.store.roleIdentity(roleArn, 'StepFunctions');
+    const permissions =
+      call.kind === 'lambda'
+        ? [{ action: 'lambda:InvokeFunction', resource: call.functionArn }]
+        : call.kind === 'startExecution'
+          ? [{ action: 'states:StartExecution', resource: call.stateMachineArn }]
+          : requiredPermissions(
+              `${SERVICE_TARGETS[call.service] ?? call.service}.${call.action[0]?.toUpperCase() ?? ''}${call.action.slice(1)}`,
+              (call.parameters ?? {}) as Record<string, unknown>,
+              this.partition(),
+            );
+    if (!permissions || permissions.length === 0) return undefined;
+    return (await this.authority.refusal(identity, permissions))?.message;
   }
 
   /**

@@ -86,6 +86,17 @@ export class PolicyStore {
     return this.resourcePolicies.get(resourceArn);
   }
 
+  /** The identity of a role acting for a service (a state machine's role), named as AWS names its session. */
+  roleIdentity(roleArn: string, sessionName: string): CallerIdentity {
+    const [, , , , account = '', resource = ''] = roleArn.split(':');
+    const roleName = resource.slice(resource.lastIndexOf('/') + 1);
+    return {
+      roleName,
+      sessionArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`,
+      policies: this.policiesByRole.get(roleName) ?? [],
+    };
+  }
+
   /** The identity of a function's role, as its calls and its event source mappings are judged. */
   functionIdentity(functionName: string): CallerIdentity | undefined {
     return this.callerOf(functionAccessKeyId(functionName));

@@ -93,6 +93,10 @@ export class Execution implements ExecutionEntry, AttemptHost {
     return this.services.integrations;
   }
 
+  get roleArn(): string {
+    return this.machine.roleArn;
+  }
+
   get nested(): NestedExecutions {
     return this.services.nested;
   }

@@ -7,7 +7,7 @@ import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol
 import { StatesRuntimeError, TaskFailedError } from './errors.js';
 import { type NestedExecutions, nestedExecutionRequest, startNestedExecution } from './nested-executions.js';
 import type { TaskRoute } from './resources.js';
-import type { InvokeFunctionResult, LambdaFunctionError, TaskIntegrations } from './types.js';
+import type { InvokeFunctionResult, LambdaFunctionError, TaskCall, TaskIntegrations } from './types.js';
 
 /** What a Task's call reaches: the rest of the local cloud, and this Step Functions' own executions. */
 export interface TaskCallTargets {
@@ -15,6 +15,8 @@ export interface TaskCallTargets {
   /** For `states:startExecution`. */
   readonly nested: NestedExecutions;
   readonly log?: (line: string) => void;
+  /** The execution role, whose policies each call is checked against (when the integrations check). */
+  readonly roleArn?: string;
 }
 
 /** Names of JavaScript's own errors: thrown by a crashing integration, never by an AWS service. */
@@ -37,7 +39,8 @@ const SERVICES_WITH_SDK_METADATA = new Set(['lambda', 'sqs', 'sns', 'dynamodb'])
  * waits for the job); rejects with a `TaskFailedError` named like AWS.
  */
 export async function invokeTaskRoute(route: TaskRoute, input: unknown, targets: TaskCallTargets): Promise<unknown> {
-  const { integrations, nested, log } = targets;
+  const { nested, log } = targets;
+  const integrations = authorizing(targets);
   switch (route.kind) {
     case 'lambdaFunction':
       return payloadOrThrow(await guarded(route, () => integrations.invokeFunction(route.functionArn ?? '', input)));
@@ -47,10 +50,33 @@ export async function invokeTaskRoute(route: TaskRoute, input: unknown, targets:
       return callServiceIntegration(route, input, integrations);
     case 'stateMachine': {
       const request = nestedExecutionRequest(input);
+      await guarded(route, () =>
+        integrations.authorize({ kind: 'startExecution', stateMachineArn: String(request.stateMachineArn) }),
+      );
       // A refused start (a name in use, a missing machine) fails as StepFunctions.<code>, e.g. ExecutionAlreadyExists.
       return guarded(route, async () => startNestedExecution(request, nested));
     }
   }
+}
+
+/** The integrations, each call first checked against the execution role (when the integrations check). */
+function authorizing(targets: TaskCallTargets): TaskIntegrations & { authorize(call: TaskCall): Promise<void> } {
+  const { integrations, roleArn } = targets;
+  const authorize = async (call: TaskCall) => {
+    if (roleArn !== undefined) await integrations.authorizeTask?.(roleArn, call);
+  };
+  return {
+    ...integrations,
+    authorize,
+    invokeFunction: async (functionArn, payload) => {
+      await authorize({ kind: 'lambda', functionArn });
+      return integrations.invokeFunction(functionArn, payload);
+    },
+    callService: async (service, action, parameters) => {
+      await authorize({ kind: 'service', service, action, parameters });
+      return integrations.callService(service, action, parameters);
+    },
+  };
 }
 
 async function invokeLambdaIntegration(

@@ -41,7 +41,18 @@ export interface TaskIntegrations {
    * definitions that use an action it cannot serve, so the gap shows at boot instead of mid-saga.
    */
   supportsService?(service: string, action: string): boolean;
+  /**
+   * Optional: refuses (throws an `AwsServiceError`) a call the state machine's role may not make, as AWS checks a
+   * Task's call against the execution role. Absent: every call is allowed.
+   */
+  authorizeTask?(roleArn: string, call: TaskCall): Promise<void>;
 }
+
+/** What a Task calls, for `authorizeTask`. */
+export type TaskCall =
+  | { readonly kind: 'lambda'; readonly functionArn: string }
+  | { readonly kind: 'service'; readonly service: string; readonly action: string; readonly parameters: unknown }
+  | { readonly kind: 'startExecution'; readonly stateMachineArn: string };
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../functions/platform/dev-keys.js';
@@ -286,6 +286,59 @@ describe('a grant removed from a stack', () => {
     // Assess
     expect(products.status).toBe(500);
     expect(product.status).not.toBe(500);
+  }, 120_000);
+
+  it("fails a saga's task the state machine's role may not call, with the service's access error", async () => {
+    // Prepare: the checkout saga's role no longer may invoke PriceCartFn.
+    const broken = await bootWithChangedTemplate((resources) => {
+      const [, policy] =
+        Object.entries(resources).find(
+          ([id, resource]) => resource.Type === 'AWS::IAM::Policy' && id.startsWith('CheckoutSagaStateMachineRole'),
+        ) ?? [];
+      if (!policy) throw new Error('No policy of the checkout saga role in the Checkout template');
+      const { Statement: statements } = policy.Properties.PolicyDocument as {
+        Statement: Array<{ Action: unknown; Resource: unknown[] }>;
+      };
+      const invoke = statements.find((statement) => statement.Action === 'lambda:InvokeFunction');
+      if (!invoke) throw new Error('The checkout saga role has no lambda:InvokeFunction statement');
+      invoke.Resource = invoke.Resource.filter((resource) => !JSON.stringify(resource).includes('PriceCartFn'));
+    });
+    const stepFunctions = new SFNClient({
+      endpoint: broken.endpoint,
+      region: broken.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    // Act
+    const { executionArn } = await stepFunctions.send(
+      new StartExecutionCommand({
+        stateMachineArn: broken.output('CheckoutStateMachineArn'),
+        name: 'chk_iam_saga',
+        input: JSON.stringify({
+          checkoutId: 'chk_iam_saga',
+          correlationId: 'corr-iam-saga-1',
+          customerId: 'c1',
+          tenantId: 't1',
+          cartId: 'cart-iam',
+          paymentToken: 'tok_visa',
+          shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' },
+          requestedAt: '2026-12-02T00:00:00.000Z',
+        }),
+      }),
+    );
+    // The task fails at once; the rest of the saga (its failure path) need not be waited for.
+    let failed: { error?: string; cause?: string } | undefined;
+    for (let poll = 0; poll < 100 && !failed; poll++) {
+      const history = await stepFunctions.send(new GetExecutionHistoryCommand({ executionArn }));
+      failed = history.events?.find((event) => event.type === 'LambdaFunctionFailed')?.lambdaFunctionFailedEventDetails;
+      if (!failed) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // Assess
+    expect(failed?.error).toBe('Lambda.AccessDeniedException');
+    expect(failed?.cause).toMatch(
+      /assumed-role\/[^/]+\/StepFunctions is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:[^ ]+PriceCartFn/,
+    );
   }, 120_000);
 
   it("refuses to deploy a queue's consumer whose role cannot read the queue, as Lambda does", async () => {
