@@ -49,7 +49,9 @@ export type SettingName =
   | 'WORKER_FLEET_SIZE'
   | 'WORKER_LEASE_SECONDS'
   | 'WORKER_DURATION_MS'
-  | 'WORKER_HEARTBEAT_MS';
+  | 'WORKER_HEARTBEAT_MS'
+  /** `on` where the stage offers test flavors and the payment simulator's fault tokens; `off` on production. */
+  | 'TEST_BEHAVIOUR';
 
 /** Every variable the infrastructure sets for a function and the function reads. */
 export type EnvironmentName =
@@ -66,6 +68,11 @@ export function requiredEnv(name: EnvironmentName): string {
   const value = process.env[name];
   if (!value) throw new Error(`Environment variable ${name} is not set; the construct that binds it is missing`);
   return value;
+}
+
+/** Whether this stage offers test-only behaviour (`TEST_BEHAVIOUR=on`); off unless the stage says so. */
+export function testBehaviourOffered(): boolean {
+  return optionalEnv('TEST_BEHAVIOUR', 'off') === 'on';
 }
 
 /** The variable's value, or `fallback` where the infrastructure may leave it out. */

@@ -98,6 +98,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     deletionProtection: false,
     logRetention: RetentionDays.ONE_WEEK,
     logLevel: 'INFO',
+    testBehaviour: true,
     // The dev key pair is public on purpose and accepted only here: the local cloud never leaves loopback.
     jwt: {
       issuer: DEV_JWT_ISSUER,
@@ -116,6 +117,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     deletionProtection: false,
     logRetention: RetentionDays.TWO_WEEKS,
     logLevel: 'DEBUG',
+    testBehaviour: true,
     jwt: deployedJwt('dev'),
     seedDemoData: true,
   },
@@ -129,6 +131,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     deletionProtection: false,
     logRetention: RetentionDays.ONE_MONTH,
     logLevel: 'INFO',
+    testBehaviour: true,
     jwt: deployedJwt('staging'),
     seedDemoData: false,
   },
@@ -142,6 +145,8 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     deletionProtection: true,
     logRetention: RetentionDays.THREE_MONTHS,
     logLevel: 'INFO',
+    // Test flavors and fault tokens: for exercising the platform, never offered to production's customers.
+    testBehaviour: false,
     jwt: deployedJwt('prod'),
     alarmEmail: process.env.SAGASTACK_PROD_ALARM_EMAIL,
     seedDemoData: false,

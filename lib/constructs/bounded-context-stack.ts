@@ -181,6 +181,11 @@ export abstract class BoundedContextStack<Key extends TableKey> extends Stack {
     });
   }
 
+  /** `TEST_BEHAVIOUR`, for the commands whose test-only behaviour (test flavors, fault tokens) the stage decides. */
+  protected testBehaviourSetting(): Settings {
+    return { TEST_BEHAVIOUR: this.stage.testBehaviour ? 'on' : 'off' };
+  }
+
   protected output(id: string, value: string): CfnOutput {
     return new CfnOutput(this, id, { value });
   }

@@ -15,6 +15,11 @@ export interface StageSettings {
   readonly deletionProtection: boolean;
   readonly logRetention: RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * Whether the stage offers what exists only to test the platform: the test flavors (`vm.test-fail`,
+   * `vm.test-hang`) and the simulated gateway's fault tokens (`tok_chargeDeclined`, ...). Never on production.
+   */
+  readonly testBehaviour: boolean;
 }
 
 /** Where no stage says otherwise, keep everything: a forgotten setting then costs money, never data. */
@@ -25,4 +30,5 @@ export const KEEP_EVERYTHING: StageSettings = {
   deletionProtection: true,
   logRetention: RetentionDays.THREE_MONTHS,
   logLevel: 'INFO',
+  testBehaviour: false,
 };

@@ -57,6 +57,8 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
     });
     const processPayment = saga('ProcessPayment', 'Charges the payment token through the gateway', {
       writes: ['payments'],
+      // The simulated gateway's fault tokens answer as documented only where the stage offers test behaviour.
+      environment: this.testBehaviourSetting(),
     });
     const refundPayment = saga('RefundPayment', 'Compensation: refunds what remains of a payment', {
       writes: ['payments', 'orders'],

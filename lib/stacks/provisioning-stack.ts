@@ -233,7 +233,8 @@ export class ProvisioningStack extends BoundedContextStack<ProvisioningTable> {
       reads: ['projects', 'tenants'],
       writes: ['resources'],
       starts: provision,
-      environment: quotaEnvironment,
+      // The test flavors are offered only where the stage offers test behaviour.
+      environment: { ...quotaEnvironment, ...this.testBehaviourSetting() },
     });
     api('GetResource', 'GET /resources/{resourceId}', {
       reads: ['resources'],

@@ -2,7 +2,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../../../shared/aws/dynamo-errors.js';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
-import { requiredEnv, tableEnv } from '../../../shared/environment.js';
+import { requiredEnv, tableEnv, testBehaviourOffered } from '../../../shared/environment.js';
 import {
   PaymentDeclinedError,
   PaymentGatewayTimeoutError,
@@ -46,6 +46,11 @@ export const SIMULATED_GATEWAY_REFUND_PREFIX = 'REFUND#';
 export interface SimulatedPaymentGatewayOptions {
   /** Waits for a slow answer. @default setTimeout from node:timers/promises */
   readonly sleep?: (milliseconds: number) => Promise<unknown>;
+  /**
+   * Whether the fault tokens (every token but `tok_visa`) behave as documented; off, they are unknown tokens and
+   * declined, as on production. @default the stage's `TEST_BEHAVIOUR`
+   */
+  readonly faultTokens?: boolean;
 }
 
 /**
@@ -158,7 +163,10 @@ export function simulatedPaymentGateway(options: SimulatedPaymentGatewayOptions 
     async charge(request) {
       const attempt = await countAttempt(request.checkoutId);
       const log = { checkoutId: request.checkoutId, amountCents: request.amountCents, attempt };
-      switch (request.paymentToken) {
+      const faultTokens = options.faultTokens ?? testBehaviourOffered();
+      const token =
+        faultTokens || request.paymentToken === SIMULATED_TOKENS.approved ? request.paymentToken : 'fault-token-off';
+      switch (token) {
         case SIMULATED_TOKENS.approved:
           break;
         case SIMULATED_TOKENS.declined:

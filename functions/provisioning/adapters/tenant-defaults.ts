@@ -1,5 +1,5 @@
 import type { ResourceAmounts } from '../../../shared/contracts/provisioning-saga.js';
-import { requiredEnv } from '../../../shared/environment.js';
+import { requiredEnv, testBehaviourOffered } from '../../../shared/environment.js';
 import { parseQuotas } from '../domain/quota.js';
 import type { TenantQuotas } from '../ports/tenant-quotas.js';
 import { dynamoTenantQuotas } from './dynamo-tenant-quotas.js';
@@ -14,3 +14,6 @@ export const tenantQuotaPorts = (): { quotas: TenantQuotas; defaultQuotas: () =>
   quotas: dynamoTenantQuotas(),
   defaultQuotas: defaultTenantQuotasFromEnv,
 });
+
+/** What the stage offers a new resource request: the tenants' quota ports, and whether test flavors are offered. */
+export const requestOffering = () => ({ ...tenantQuotaPorts(), testFlavorsOffered: testBehaviourOffered() });

@@ -14,6 +14,8 @@ export interface Flavor {
   readonly memoryGiB: number;
   readonly storageGiB: number;
   readonly ratePerHourMicros: number;
+  /** A flavor that exists to test the platform (its node agent fails or hangs on purpose): never on production. */
+  readonly test?: true;
 }
 
 const vm = (name: string, vcpu: number, memoryGiB: number, ratePerHourMicros: number): Flavor => ({
@@ -39,8 +41,8 @@ export const FLAVORS: Readonly<Record<string, Flavor>> = {
   'vm.large': vm('vm.large', 8, 32, 332_800),
   // Test flavors, the size and price of vm.small: the node agent fails on the first and never answers on the second,
   // so the saga's compensation and heartbeat-timeout paths can be exercised on purpose.
-  'vm.test-fail': vm('vm.test-fail', 1, 2, 11_600),
-  'vm.test-hang': vm('vm.test-hang', 1, 2, 11_600),
+  'vm.test-fail': { ...vm('vm.test-fail', 1, 2, 11_600), test: true },
+  'vm.test-hang': { ...vm('vm.test-hang', 1, 2, 11_600), test: true },
   'vol.standard-10': volume('vol.standard-10', 10, 1_370),
   'vol.standard-100': volume('vol.standard-100', 100, 13_700),
 };
@@ -66,13 +68,21 @@ export interface ResourceSpec {
  * The flavor a request asks for, or a `ValidationError` naming every offending field at once: an unknown type,
  * flavor or region, or a flavor of the other type (a volume flavor for a VM).
  */
-export function resolveFlavor(spec: ResourceSpec): Flavor {
+/**
+ * The flavor a request names, checked against its type and region. `offering.testFlavors: false` (production) makes
+ * the test flavors unknown, so they are neither offered nor accepted.
+ */
+export function resolveFlavor(spec: ResourceSpec, offering: { testFlavors?: boolean } = {}): Flavor {
   const issues: FieldIssue[] = [];
   const typeKnown = spec.type === 'vm' || spec.type === 'volume';
   if (!typeKnown) issues.push({ path: 'type', message: "must be 'vm' or 'volume'" });
-  const flavor = findFlavor(spec.flavor);
+  const testFlavors = offering.testFlavors ?? true;
+  const known = findFlavor(spec.flavor);
+  const flavor = known?.test && !testFlavors ? undefined : known;
   if (!flavor) {
-    const offered = typeKnown ? flavorsOfType(spec.type as ResourceType) : FLAVOR_NAMES;
+    const offered = (typeKnown ? flavorsOfType(spec.type as ResourceType) : FLAVOR_NAMES).filter(
+      (name) => testFlavors || !FLAVORS[name]?.test,
+    );
     issues.push({ path: 'flavor', message: `unknown flavor; one of: ${offered.join(', ')}` });
   } else if (typeKnown && flavor.type !== spec.type) {
     issues.push({

@@ -40,6 +40,8 @@ export interface RequestResourcePorts {
   readonly sagas: ProvisioningSagas;
   readonly audit: AuditTrail;
   readonly defaultQuotas: () => ResourceAmounts;
+  /** Whether the stage offers the test flavors (never production's). @default false */
+  readonly testFlavorsOffered?: boolean;
   readonly clock?: Clock;
 }
 
@@ -60,7 +62,7 @@ export async function requestResource(
     },
     ports.audit,
   );
-  const flavor = resolveFlavor(body);
+  const flavor = resolveFlavor(body, { testFlavors: ports.testFlavorsOffered ?? false });
   const resourceId = resourceIdFor(tenantId, principal.sub, command.idempotencyKey);
 
   // A repeat of a request that got this far before: carry on from where it stopped, without checking quota again

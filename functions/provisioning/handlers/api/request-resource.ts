@@ -5,18 +5,18 @@ import { dynamoProjects } from '../../adapters/dynamo-projects.js';
 import { dynamoResources } from '../../adapters/dynamo-resources.js';
 import { eventBridgeAuditTrail } from '../../adapters/event-bridge-audit.js';
 import { stepFunctionsProvisioningSagas } from '../../adapters/step-functions-sagas.js';
-import { tenantQuotaPorts } from '../../adapters/tenant-defaults.js';
+import { requestOffering } from '../../adapters/tenant-defaults.js';
 import { requestResource } from '../../use-cases/request-resource.js';
 
 export const handler = apiCommand(
   { path: ProjectPath, body: RequestResourceBody, status: 202, location: '/resources/{resourceId}' },
-  ({ path, body, principal, idempotencyKey, correlationId }) =>
+  (command) =>
     requestResource(
-      { ...path, body, principal, idempotencyKey, correlationId },
+      { ...command, ...command.path },
       {
         projects: dynamoProjects(),
         resources: dynamoResources(),
-        ...tenantQuotaPorts(),
+        ...requestOffering(),
         sagas: stepFunctionsProvisioningSagas(),
         audit: eventBridgeAuditTrail(),
       },

@@ -4,6 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
+  // The stage offers the fault tokens (local, dev and staging do; production does not).
+  process.env.TEST_BEHAVIOUR = 'on';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
@@ -151,6 +153,31 @@ describe('simulated payment gateway: charges', () => {
     expect(unknown.message).toContain('unknown payment token');
     expect(ledgerOf(items, 'chk_0001')).toEqual([]);
     expect(ledgerOf(items, 'chk_0002')).toEqual([]);
+  });
+
+  it('declines every fault token as unknown where the stage offers no test behaviour (production), charging nothing', async () => {
+    // Prepare
+    const items = fakePaymentsTable();
+    const gateway = simulatedPaymentGateway({ sleep: noWait, faultTokens: false });
+    const faultTokens = [
+      SIMULATED_TOKENS.declined,
+      SIMULATED_TOKENS.transientFailure,
+      SIMULATED_TOKENS.timeoutAfterCapture,
+      SIMULATED_TOKENS.slowAnswer,
+    ];
+
+    // Act
+    const refusals = await Promise.all(
+      faultTokens.map((token, index) => failureOf(gateway.charge({ ...charge(token), checkoutId: `chk_p${index}` }))),
+    );
+    const approved = await gateway.charge({ ...charge(SIMULATED_TOKENS.approved), checkoutId: 'chk_visa' });
+
+    // Assess
+    expect(refusals.map((error) => [error.name, error.message])).toEqual(
+      faultTokens.map(() => ['PaymentDeclinedError', expect.stringContaining('unknown payment token')]),
+    );
+    expect(faultTokens.flatMap((_, index) => ledgerOf(items, `chk_p${index}`))).toEqual([]);
+    expect(approved.chargeReference).toBe('sim_ch_chk_visa');
   });
 
   it('is unavailable for tok_transientError on the first attempt, charging nothing, then approves', async () => {

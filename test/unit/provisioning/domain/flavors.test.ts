@@ -198,3 +198,26 @@ describe('resolveFlavor', () => {
 function fail(): never {
   throw new Error('missing flavor');
 }
+
+describe('test flavors, offered only where the stage offers test behaviour', () => {
+  const request = { type: 'vm', flavor: 'vm.test-fail', region: 'eu-west-1' };
+
+  it('accepts a test flavor where the stage offers them', () => {
+    // Act
+    const flavor = resolveFlavor(request, { testFlavors: true });
+
+    // Assess
+    expect(flavor.name).toBe('vm.test-fail');
+  });
+
+  it.each(['vm.test-fail', 'vm.test-hang'])(
+    'refuses %s as unknown where they are not offered (production), and offers only the others',
+    (name) => {
+      // Act
+      const issues = validationIssues(() => resolveFlavor({ ...request, flavor: name }, { testFlavors: false }));
+
+      // Assess
+      expect(issues).toEqual([{ path: 'flavor', message: 'unknown flavor; one of: vm.small, vm.medium, vm.large' }]);
+    },
+  );
+});

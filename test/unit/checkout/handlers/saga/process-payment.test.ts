@@ -5,6 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
+  // The stage offers the fault tokens (local, dev and staging do; production does not).
+  process.env.TEST_BEHAVIOUR = 'on';
   process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'sagastack-test';
