@@ -36,12 +36,30 @@ const KNOWN_WILDCARDS: readonly KnownFinding[] = [
     reason:
       'KMS grants for encrypted tables and queues use the GenerateDataKey*/ReEncrypt* action families on one key.',
   },
-  {
-    pattern: /^Resource::\*$/,
-    reason:
-      'X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch Logs delivery actions support no resource-level permissions.',
-  },
 ];
+
+/**
+ * Actions that support no resource-level permission, so their statements must name `*`: X-Ray's trace upload (active
+ * tracing) and sampling, and CloudWatch Logs' delivery actions (a state machine's logging). A `Resource::*` finding is
+ * acknowledged only where every `*` statement of the policy holds nothing but these; any other action on `*` fails
+ * the synth.
+ */
+const ACTIONS_WITHOUT_RESOURCES = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+const RESOURCE_WILDCARD_REASON =
+  'Its statements on `*` hold only actions without resource-level permissions (X-Ray trace upload and sampling, CloudWatch Logs delivery).';
 
 const KNOWN_MANAGED_POLICIES: readonly KnownFinding[] = [
   {
@@ -59,7 +77,10 @@ export function acknowledgeKnownFindings(scope: IConstruct): void {
   for (const construct of scope.node.findAll()) {
     if (!(construct instanceof CfnResource)) continue;
     if (construct instanceof CfnPolicy || construct instanceof CfnRole) {
-      acknowledge(construct, 'AwsSolutions-IAM5', rules.iam.IAMNoWildcardPermissions(construct), KNOWN_WILDCARDS);
+      const known = onlyResourceLessActionsOnWildcard(construct)
+        ? [...KNOWN_WILDCARDS, { pattern: /^Resource::\*$/, reason: RESOURCE_WILDCARD_REASON }]
+        : KNOWN_WILDCARDS;
+      acknowledge(construct, 'AwsSolutions-IAM5', rules.iam.IAMNoWildcardPermissions(construct), known);
     }
     if (construct instanceof CfnRole) {
       acknowledge(construct, 'AwsSolutions-IAM4', rules.iam.IAMNoManagedPolicies(construct), KNOWN_MANAGED_POLICIES);
@@ -72,6 +93,21 @@ export function acknowledgeKnownFindings(scope: IConstruct): void {
       });
     }
   }
+}
+
+/** Whether every statement of the policy (or role's inline policies) that names `*` holds only resource-less actions. */
+function onlyResourceLessActionsOnWildcard(construct: CfnPolicy | CfnRole): boolean {
+  const stack = Stack.of(construct);
+  const documents =
+    construct instanceof CfnPolicy
+      ? [stack.resolve(construct.policyDocument)]
+      : (stack.resolve(construct.policies) ?? []).map((policy: { policyDocument: unknown }) => policy.policyDocument);
+  const statements = documents.flatMap(
+    (document: { Statement?: unknown[] } | undefined) => document?.Statement ?? [],
+  ) as Array<{ Action?: string | string[]; Resource?: unknown }>;
+  return statements
+    .filter((statement) => [statement.Resource].flat().includes('*'))
+    .every((statement) => [statement.Action ?? []].flat().every((action) => ACTIONS_WITHOUT_RESOURCES.has(action)));
 }
 
 function acknowledge(construct: CfnResource, ruleId: string, findings: unknown, known: readonly KnownFinding[]): void {

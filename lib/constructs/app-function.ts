@@ -139,11 +139,17 @@ export class AppFunction extends LambdaFunction {
     return this;
   }
 
-  /** Sets `<NAME>_STATE_MACHINE_ARN`; `start` may start executions, `read` may describe them and read their history. */
+  /**
+   * Sets `<NAME>_STATE_MACHINE_ARN`; `start` may start executions, `read` may describe them and read their history.
+   * `read` is granted on the machine's executions only: CDK's `grantRead` would add `states:DescribeStateMachine`,
+   * `DescribeActivity` and `ListActivities` on `*`, every state machine of the account.
+   */
   bindStateMachine(name: StateMachineName, stateMachine: IStateMachine, access: ReadonlyArray<'start' | 'read'>): this {
     this.addEnvironment(stateMachineEnv(name), stateMachine.stateMachineArn);
     if (access.includes('start')) stateMachine.grantStartExecution(this);
-    if (access.includes('read')) stateMachine.grantRead(this);
+    if (access.includes('read')) {
+      stateMachine.grantExecution(this, 'states:DescribeExecution', 'states:GetExecutionHistory');
+    }
     return this;
   }
 }
