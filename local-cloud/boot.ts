@@ -26,7 +26,7 @@ import { edgeListener, listenOnLoopback, type RunningServer } from './edge-serve
 import { eventBridgeApi, LocalEventBridge } from './eventbridge/index.js';
 import { FAULTS_PATH, faultsListener } from './faults/api.js';
 import { FaultInjector, type FaultPlan } from './faults/fault-plan.js';
-import { iamEnabled, iamProvisioners, LocalIam } from './iam/index.js';
+import { iamEnabled, iamProvisioners, LocalIam, recordingQueueKeys } from './iam/index.js';
 import {
   eventBridgeDispatcher,
   type LocalServices,
@@ -361,7 +361,7 @@ async function deploy(
     ...passiveProvisioners,
     ...(iam ? iamProvisioners(iam.store) : {}),
     ...dynamoDbProvisioners(started.dynamodb),
-    ...sqsProvisioners(started.sqs),
+    ...(iam ? recordingQueueKeys(iam.store, sqsProvisioners(started.sqs)) : sqsProvisioners(started.sqs)),
     ...eventBridgeProvisioners(started.events),
     ...stepFunctionsProvisioners(started.stepFunctions),
     ...lambdaProvisioners(functions),

@@ -120,6 +120,7 @@ export class IamAuthority {
   }
 
   private async evaluate(caller: CallerIdentity, permission: RequiredPermission): Promise<Decision> {
+    const resourcePolicy = this.store.resourcePolicyOf(permission.resource);
     const [, , , , account = ''] = caller.sessionArn.split(':');
     const simulation = {
       request: {
@@ -137,6 +138,9 @@ export class IamAuthority {
       identityPolicies: caller.policies.map((policy) => this.validated(policy, 'identity')),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      // The resource's own policy counts too (a key policy must let the account's policies decide; a queue policy's
+      // explicit deny holds against any caller).
+      ...(resourcePolicy ? { resourcePolicy: this.validated(resourcePolicy, 'resource').policy } : {}),
     } as Parameters<typeof runSimulation>[0];
     if (TASK_TOKEN_ACTIONS.has(permission.action)) return runUnsafeSimulation(simulation, {}) as Decision;
     return simulate(simulation, permission.action);

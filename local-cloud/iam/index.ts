@@ -8,10 +8,10 @@ import type { TaskCall } from '../stepfunctions/types.js';
 import { IamAuthority } from './authority.js';
 import { accessKeyIdOf } from './credentials.js';
 import { PolicyStore } from './policy-store.js';
-import { type Partition, requiredPermissions } from './required-permissions.js';
+import { type Partition, queueKeyPermissions, requiredPermissions } from './required-permissions.js';
 
 export { functionAccessKeyId } from './credentials.js';
-export { iamProvisioners } from './provisioners.js';
+export { iamProvisioners, recordingQueueKeys } from './provisioners.js';
 export type { Partition } from './required-permissions.js';
 
 /** Checks one parsed request; throws the service's access error when the caller may not make it. */
@@ -58,7 +58,12 @@ export class LocalIam {
 
   /** What each service runs an edge request through. */
   guard(): RequestGuard {
-    return iamGuard(this.authority, this.partition);
+    return iamGuard(this.authority, () => this.partitionWithKeys());
+  }
+
+  /** The partition, with the keys of the encrypted queues the deployment recorded. */
+  private partitionWithKeys(): Partition {
+    return { ...this.partition(), keyOfQueue: (queueArn) => this.store.keyOfQueue(queueArn) };
   }
 
   /**
@@ -71,12 +76,24 @@ export class LocalIam {
     resource: string;
     sourceArn: string;
   }): Promise<string | undefined> {
-    const refusal = await this.authority.serviceRefusal(
-      delivery.service,
-      { action: delivery.action, resource: delivery.resource, context: { 'aws:SourceArn': delivery.sourceArn } },
-      this.store.resourcePolicyOf(delivery.resource),
-    );
-    return refusal?.message;
+    const context = { 'aws:SourceArn': delivery.sourceArn };
+    const permissions = [
+      { action: delivery.action, resource: delivery.resource, context },
+      // An encrypted queue needs the service to use its key too, which only the key's policy can allow a service.
+      ...queueKeyPermissions(delivery.action, delivery.resource, this.partitionWithKeys()).map((permission) => ({
+        ...permission,
+        context: { ...permission.context, ...context },
+      })),
+    ];
+    for (const permission of permissions) {
+      const refusal = await this.authority.serviceRefusal(
+        delivery.service,
+        permission,
+        this.store.resourcePolicyOf(permission.resource),
+      );
+      if (refusal) return refusal.message;
+    }
+    return undefined;
   }
 
   /**
@@ -93,7 +110,7 @@ export class LocalIam {
           : requiredPermissions(
               `${SERVICE_TARGETS[call.service] ?? call.service}.${call.action[0]?.toUpperCase() ?? ''}${call.action.slice(1)}`,
               (call.parameters ?? {}) as Record<string, unknown>,
-              this.partition(),
+              this.partitionWithKeys(),
             );
     if (!permissions || permissions.length === 0) return undefined;
     return (await this.authority.refusal(identity, permissions))?.message;
@@ -106,8 +123,10 @@ export class LocalIam {
   async assertEventSourceMappingAllowed(functionName: string, queueArn: string): Promise<void> {
     const identity = this.store.functionIdentity(functionName);
     if (!identity) return;
+    const key = queueKeyPermissions('sqs:ReceiveMessage', queueArn, this.partitionWithKeys());
     for (const action of ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes']) {
-      const refusal = await this.authority.refusal(identity, [{ action: `sqs:${action}`, resource: queueArn }]);
+      const needed = [{ action: `sqs:${action}`, resource: queueArn }, ...(action === 'ReceiveMessage' ? key : [])];
+      const refusal = await this.authority.refusal(identity, needed);
       if (refusal) {
         throw new Error(
           `Event source mapping of ${functionName} on ${queueArn}: the provided execution role does not have permissions to call ${action} on SQS (${refusal.message})`,

@@ -34,6 +34,8 @@ export class PolicyStore {
   private readonly policiesByRole = new Map<string, NamedPolicy[]>();
   /** Resource policies by the ARN of what they guard: queue policies, and functions' `AWS::Lambda::Permission`s. */
   private readonly resourcePolicies = new Map<string, NamedPolicy>();
+  /** The customer managed key of each encrypted queue, by the queue's ARN. */
+  private readonly queueKeys = new Map<string, string>();
   private readonly callers = new Map<string, { roleName: string; functionName: string; account: string }>();
   /** Bumped on every change, so that cached decisions of an older store are never reused. */
   private generation = 0;
@@ -79,6 +81,16 @@ export class PolicyStore {
       document: { Version: '2012-10-17', Statement: [...earlier, ...statements] },
     });
     this.generation++;
+  }
+
+  setQueueKey(queueArn: string, keyArn: string): void {
+    this.queueKeys.set(queueArn, keyArn);
+    this.generation++;
+  }
+
+  /** The customer managed key a queue is encrypted with, if any. */
+  keyOfQueue(queueArn: string): string | undefined {
+    return this.queueKeys.get(queueArn);
   }
 
   /** The resource policy of `resourceArn`, or `undefined` when it has none (only identity policies can allow then). */

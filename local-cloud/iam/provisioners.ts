@@ -2,7 +2,7 @@
  * The identity resources of a template, recorded in the policy store as they deploy: roles with their inline and
  * managed policies, and the policies attached to roles by name. They still resolve `Ref` and `Fn::GetAtt` as before.
  */
-import { roleIdentity } from '../deploy/provisioners/passive.js';
+import { keyIdentity, roleIdentity } from '../deploy/provisioners/passive.js';
 import type { Provisioner } from '../deploy/stack-deployer.js';
 import type { PolicyDocument } from './managed-policies.js';
 import type { PolicyStore } from './policy-store.js';
@@ -79,6 +79,26 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
         return { ref: resource.generatedName() };
       },
     },
+    // A key's policy: with its root statement, the account's identity policies decide; services need their own.
+    'AWS::KMS::Key': {
+      supported: ['KeyPolicy'],
+      withoutEffect: [
+        'Description',
+        'EnableKeyRotation',
+        'Enabled',
+        'KeySpec',
+        'KeyUsage',
+        'PendingWindowInDays',
+        'Tags',
+        'MultiRegion',
+      ],
+      provision: async (resource) => {
+        const key = keyIdentity(resource);
+        const policy = resource.properties.KeyPolicy as PolicyDocument | undefined;
+        store.addResourceStatements(String(key.attributes.Arn), asStatements(policy?.Statement));
+        return key;
+      },
+    },
     'AWS::IAM::ManagedPolicy': {
       supported: ['PolicyDocument', 'ManagedPolicyName', 'Roles'],
       withoutEffect: ['Description', 'Path'],
@@ -96,3 +116,28 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
 
 const asStatements = (statement: unknown): unknown[] =>
   Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+
+/**
+ * The SQS provisioners, each queue's encryption key also recorded: sending to a queue encrypted with a customer key
+ * needs `kms:GenerateDataKey` on it, receiving `kms:Decrypt`, through SQS (`kms:ViaService`).
+ */
+export function recordingQueueKeys(
+  store: PolicyStore,
+  provisioners: Readonly<Record<string, Provisioner>>,
+): Readonly<Record<string, Provisioner>> {
+  const queue = provisioners['AWS::SQS::Queue'];
+  if (!queue) return provisioners;
+  return {
+    ...provisioners,
+    'AWS::SQS::Queue': {
+      ...queue,
+      provision: async (resource) => {
+        const provisioned = await queue.provision(resource);
+        const key = resource.properties.KmsMasterKeyId;
+        if (typeof key === 'string' && key.startsWith('arn:'))
+          store.setQueueKey(String(provisioned.attributes?.Arn), key);
+        return provisioned;
+      },
+    },
+  };
+}

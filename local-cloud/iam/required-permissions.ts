@@ -10,6 +10,8 @@ export interface Partition {
   readonly account: string;
   /** The state machine a task token belongs to, for `SendTask*`. */
   readonly stateMachineOfTaskToken?: (token: string) => string | undefined;
+  /** The customer managed key a queue is encrypted with, if any. */
+  readonly keyOfQueue?: (queueArn: string) => string | undefined;
 }
 
 type Input = Record<string, unknown>;
@@ -73,12 +75,27 @@ const SQS_BATCHES: Readonly<Record<string, string>> = {
   ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
 };
 
+/** What a call on an encrypted queue needs of its key, through SQS: the producer a data key, the consumer decryption. */
+const QUEUE_KEY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'sqs:SendMessage': ['kms:GenerateDataKey', 'kms:Decrypt'],
+  'sqs:ReceiveMessage': ['kms:Decrypt'],
+};
+
 function sqs(operation: string, input: Input, partition: Partition): RequiredPermission[] {
   const action = `sqs:${SQS_BATCHES[operation] ?? operation}`;
   if (operation === 'ListQueues') return [{ action, resource: '*' }];
   const name =
     typeof input.QueueUrl === 'string' ? input.QueueUrl.slice(input.QueueUrl.lastIndexOf('/') + 1) : input.QueueName;
-  return [{ action, resource: arn(partition, 'sqs', String(name)) }];
+  const queue = arn(partition, 'sqs', String(name));
+  return [{ action, resource: queue }, ...queueKeyPermissions(action, queue, partition)];
+}
+
+/** The key permissions `action` on `queue` needs when the queue is encrypted with a customer managed key. */
+export function queueKeyPermissions(action: string, queue: string, partition: Partition): RequiredPermission[] {
+  const key = partition.keyOfQueue?.(queue);
+  if (!key) return [];
+  const context = { 'kms:ViaService': `sqs.${partition.region}.amazonaws.com` };
+  return (QUEUE_KEY_ACTIONS[action] ?? []).map((keyAction) => ({ action: keyAction, resource: key, context }));
 }
 
 function eventBridge(operation: string, input: Input, partition: Partition): RequiredPermission[] {

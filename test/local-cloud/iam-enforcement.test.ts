@@ -341,6 +341,35 @@ describe('a grant removed from a stack', () => {
     );
   }, 120_000);
 
+  it("refuses a send to an encrypted queue when the sender's role may not use the queue's key", async () => {
+    // Prepare: DispatchWorkerCommand keeps sqs:SendMessage on the worker queue, but loses its grant on the data key.
+    const broken = await bootWithChangedTemplate(
+      (resources) => removeStatements(resources, 'AWS::IAM::Policy', 'DispatchWorkerCommandFn', 'kms:'),
+      undefined,
+      'Provisioning',
+    );
+    const dispatcher = broken.services.lambda
+      .listFunctions()
+      .find((spec) => spec.name.includes('DispatchWorkerCommandFn'));
+    const sqs = new SQSClient({
+      endpoint: broken.endpoint,
+      region: broken.region,
+      credentials: { accessKeyId: functionAccessKeyId(String(dispatcher?.name)), secretAccessKey: 'local' },
+      useQueueUrlAsEndpoint: false,
+    });
+
+    // Act
+    const error = await denial(
+      sqs.send(new SendMessageCommand({ QueueUrl: broken.output('WorkerQueueUrl'), MessageBody: '{}' })),
+    );
+
+    // Assess
+    expect(error.name).toBe('AccessDeniedException');
+    expect(error.message).toMatch(
+      /is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:[^ ]+:key\//,
+    );
+  }, 120_000);
+
   it("refuses to deploy a queue's consumer whose role cannot read the queue, as Lambda does", async () => {
     // Act
     const refusal = await bootWithChangedTemplate((resources) =>

@@ -76,6 +76,32 @@ describe('requiredPermissions', () => {
     expect(permissions).toEqual([{ action, resource: 'arn:aws:sqs:eu-west-1:111111111111:WorkerQueue' }]);
   });
 
+  it('SQS on a queue encrypted with a customer key needs the key too, through SQS', () => {
+    // Prepare
+    const key = 'arn:aws:kms:eu-west-1:111111111111:key/k-1';
+    const partition = { ...PARTITION, keyOfQueue: (queue: string) => (queue.endsWith(':Encrypted') ? key : undefined) };
+    const url = 'http://127.0.0.1:4566/111111111111/Encrypted';
+    const viaSqs = { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' };
+
+    // Act
+    const send = requiredPermissions('AmazonSQS.SendMessage', { QueueUrl: url }, partition);
+    const receive = requiredPermissions('AmazonSQS.ReceiveMessage', { QueueUrl: url }, partition);
+    const plain = requiredPermissions('AmazonSQS.SendMessage', { QueueUrl: `${url}-not` }, partition);
+
+    // Assess
+    const queue = 'arn:aws:sqs:eu-west-1:111111111111:Encrypted';
+    expect(send).toEqual([
+      { action: 'sqs:SendMessage', resource: queue },
+      { action: 'kms:GenerateDataKey', resource: key, context: viaSqs },
+      { action: 'kms:Decrypt', resource: key, context: viaSqs },
+    ]);
+    expect(receive).toEqual([
+      { action: 'sqs:ReceiveMessage', resource: queue },
+      { action: 'kms:Decrypt', resource: key, context: viaSqs },
+    ]);
+    expect(plain).toHaveLength(1);
+  });
+
   it('EventBridge PutEvents needs events:PutEvents per entry, on its bus, with its source and detail-type', () => {
     // Act
     const permissions = requiredPermissions(

@@ -19,6 +19,12 @@ function passive(
   return { supported: [], withoutEffect: properties, provision: async (resource) => describe(resource) };
 }
 
+/** A KMS key's id (`Ref`) and ARN: the same whether or not IAM is enforced. */
+export function keyIdentity(resource: ResourceToProvision): { ref: string; attributes: Record<string, unknown> } {
+  const keyId = randomUUID();
+  return { ref: keyId, attributes: { Arn: arn(resource, 'kms', `key/${keyId}`), KeyId: keyId } };
+}
+
 /** A role's name (`Ref`) and ARN: the same whether or not IAM is enforced. */
 export function roleIdentity(resource: ResourceToProvision): { ref: string; attributes: Record<string, unknown> } {
   const name = String(resource.properties.RoleName ?? resource.generatedName());
@@ -65,10 +71,7 @@ export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
       'Tags',
       'MultiRegion',
     ],
-    (resource) => {
-      const keyId = randomUUID();
-      return { ref: keyId, attributes: { Arn: arn(resource, 'kms', `key/${keyId}`), KeyId: keyId } };
-    },
+    keyIdentity,
   ),
   'AWS::KMS::Alias': passive(['AliasName', 'TargetKeyId'], (resource) => ({
     ref: String(resource.properties.AliasName),
