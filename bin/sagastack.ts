@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * The CDK app: one stage per environment. `cdk synth 'Local/*'` is what the embedded local cloud runs;
- * `cdk deploy 'Dev/*'` (or Staging, Prod) deploys to AWS. cdk-nag's AwsSolutions pack checks every synth.
+ * `cdk deploy 'Dev/*'` (or Staging, Prod) deploys to AWS. cdk-nag's AwsSolutions and Serverless packs check every synth.
  */
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { stages } from '../lib/config/stages.js';
 import { acknowledgeKnownFindings } from '../lib/nag-acknowledgements.js';
 import { SagastackStage } from '../lib/sagastack-stage.js';
@@ -17,5 +17,5 @@ for (const config of Object.values(stages)) {
   if (!only || only.includes(config.id)) new SagastackStage(app, config.id, { config });
 }
 acknowledgeKnownFindings(app);
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 app.synth();

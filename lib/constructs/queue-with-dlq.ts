@@ -109,7 +109,9 @@ export const DEAD_LETTER_QUEUE_TAG = { key: 'sagastack:queue-role', value: 'dead
 /** Tags a queue as a dead-letter queue and acknowledges that it has no DLQ of its own. */
 function markAsDeadLetterQueue(queue: IQueue, reason: string): void {
   Tags.of(queue).add(DEAD_LETTER_QUEUE_TAG.key, DEAD_LETTER_QUEUE_TAG.value);
-  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+  // A dead-letter queue has no dead-letter queue of its own (AwsSolutions) and no redrive policy (Serverless).
+  for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'])
+    Validations.of(queue).acknowledge({ id, reason });
 }
 
 export interface TerminalQueueProps {

@@ -1,5 +1,5 @@
 /**
- * cdk-nag's AwsSolutions pack on every stage. A file of its own: the checks take most of a minute of CPU, and apart
+ * cdk-nag's AwsSolutions and Serverless packs on every stage. A file of its own: the checks take most of a minute of CPU, and apart
  * from the other infra assertions they run on a worker of their own.
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
@@ -10,7 +10,7 @@ const app = synthesizeApp();
 const everyTemplate = app.allTemplates();
 
 describe('cdk-nag', () => {
-  it('AwsSolutions reports no unacknowledged finding on any stage', () => {
+  it('AwsSolutions and Serverless report no unacknowledged finding on any stage', () => {
     // Synthesizing runs the validation plugins; any unacknowledged error makes synth throw.
     expect(() => app.app.synth()).not.toThrow();
     for (const { stage, stack } of everyTemplate) {

@@ -1,10 +1,10 @@
 /**
  * Builds every stage of the app in-process, as `cdk synth` does, but without bundling the Lambda code (infra tests
- * assert the templates, not the bundles), and with the cdk-nag AwsSolutions checks attached.
+ * assert the templates, not the bundles), and with the cdk-nag AwsSolutions and Serverless checks attached.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { type StageName, stages } from '../../../lib/config/stages.js';
 import { acknowledgeKnownFindings } from '../../../lib/nag-acknowledgements.js';
 import { SagastackStage } from '../../../lib/sagastack-stage.js';
@@ -29,7 +29,7 @@ export function synthesizeApp(): SynthesizedApp {
     stage: new SagastackStage(app, config.id, { config }),
   }));
   acknowledgeKnownFindings(app);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   const templates = new Map<string, Template>();
   for (const { config, stage } of built) {
     for (const stack of STACKS) {
