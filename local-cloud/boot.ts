@@ -144,11 +144,11 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   let stepFunctionsOfIam: LocalStepFunctions | undefined;
   const iam = iamEnabled(options.iam)
-    ? new LocalIam(() => ({
+    ? new LocalIam({
         region,
         account: stacks[0]?.accountId ?? '000000000000',
         stateMachineOfTaskToken: (token) => stepFunctionsOfIam?.stateMachineOfTaskToken(token),
-      }))
+      })
     : undefined;
   try {
     const started = await start(options, stacks, teardown, meter, faults, iam);

@@ -14,9 +14,6 @@ export { functionAccessKeyId } from './credentials.js';
 export { iamProvisioners, recordingQueueKeys } from './provisioners.js';
 export type { Partition } from './required-permissions.js';
 
-/** Checks one parsed request; throws the service's access error when the caller may not make it. */
-export type RequestGuard = EdgeRequestGuard;
-
 /** The `X-Amz-Target` prefix of each service a Task integrates with by its short name (`sqs:sendMessage`). */
 const SERVICE_TARGETS: Readonly<Record<string, string>> = {
   sqs: 'AmazonSQS',
@@ -33,11 +30,11 @@ const ACCESS_DENIED: Readonly<Record<string, string>> = {
   AWSStepFunctions: 'com.amazon.coral.service#AccessDeniedException',
 };
 
-function iamGuard(authority: IamAuthority, partition: () => Partition): RequestGuard {
+function iamGuard(authority: IamAuthority, partition: Partition): EdgeRequestGuard {
   return async (headers, target, input) => {
     const caller = authority.callerOf(accessKeyIdOf(headers?.authorization));
     if (!caller) return;
-    const permissions = requiredPermissions(target, input, partition());
+    const permissions = requiredPermissions(target, input, partition);
     if (!permissions || permissions.length === 0) return;
     const refusal = await authority.refusal(caller, permissions);
     if (!refusal) return;
@@ -54,16 +51,16 @@ export class LocalIam {
   readonly store = new PolicyStore();
   private readonly authority = new IamAuthority(this.store);
 
-  constructor(private readonly partition: () => Partition) {}
+  /** The partition, with the keys of the encrypted queues the deployment records. */
+  private readonly partition: Partition;
 
-  /** What each service runs an edge request through. */
-  guard(): RequestGuard {
-    return iamGuard(this.authority, () => this.partitionWithKeys());
+  constructor(partition: Partition) {
+    this.partition = { ...partition, keyOfQueue: (queueArn) => this.store.keyOfQueue(queueArn) };
   }
 
-  /** The partition, with the keys of the encrypted queues the deployment recorded. */
-  private partitionWithKeys(): Partition {
-    return { ...this.partition(), keyOfQueue: (queueArn) => this.store.keyOfQueue(queueArn) };
+  /** What each service runs an edge request through. */
+  guard(): EdgeRequestGuard {
+    return iamGuard(this.authority, this.partition);
   }
 
   /**
@@ -80,7 +77,7 @@ export class LocalIam {
     const permissions = [
       { action: delivery.action, resource: delivery.resource, context },
       // An encrypted queue needs the service to use its key too, which only the key's policy can allow a service.
-      ...queueKeyPermissions(delivery.action, delivery.resource, this.partitionWithKeys()).map((permission) => ({
+      ...queueKeyPermissions(delivery.action, delivery.resource, this.partition).map((permission) => ({
         ...permission,
         context: { ...permission.context, ...context },
       })),
@@ -110,7 +107,7 @@ export class LocalIam {
           : requiredPermissions(
               `${SERVICE_TARGETS[call.service] ?? call.service}.${call.action[0]?.toUpperCase() ?? ''}${call.action.slice(1)}`,
               (call.parameters ?? {}) as Record<string, unknown>,
-              this.partitionWithKeys(),
+              this.partition,
             );
     if (!permissions || permissions.length === 0) return undefined;
     return (await this.authority.refusal(identity, permissions))?.message;
@@ -123,7 +120,7 @@ export class LocalIam {
   async assertEventSourceMappingAllowed(functionName: string, queueArn: string): Promise<void> {
     const identity = this.store.functionIdentity(functionName);
     if (!identity) return;
-    const key = queueKeyPermissions('sqs:ReceiveMessage', queueArn, this.partitionWithKeys());
+    const key = queueKeyPermissions('sqs:ReceiveMessage', queueArn, this.partition);
     for (const action of ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes']) {
       const needed = [{ action: `sqs:${action}`, resource: queueArn }, ...(action === 'ReceiveMessage' ? key : [])];
       const refusal = await this.authority.refusal(identity, needed);

@@ -36,7 +36,7 @@ export class PolicyStore {
   private readonly resourcePolicies = new Map<string, NamedPolicy>();
   /** The customer managed key of each encrypted queue, by the queue's ARN. */
   private readonly queueKeys = new Map<string, string>();
-  private readonly callers = new Map<string, { roleName: string; functionName: string; account: string }>();
+  private readonly callers = new Map<string, { roleArn: string; functionName: string }>();
   /** Bumped on every change, so that cached decisions of an older store are never reused. */
   private generation = 0;
 
@@ -46,11 +46,11 @@ export class PolicyStore {
 
   /** An `AWS::IAM::Role`: its inline policies and the managed policies it attaches. */
   addRole(roleName: string, properties: { Policies?: unknown; ManagedPolicyArns?: unknown }): void {
-    const inline = asArray(properties.Policies) as Array<{ PolicyName?: string; PolicyDocument?: PolicyDocument }>;
+    const inline = listOf(properties.Policies) as Array<{ PolicyName?: string; PolicyDocument?: PolicyDocument }>;
     for (const policy of inline) {
       if (policy.PolicyDocument) this.attach(roleName, String(policy.PolicyName ?? 'inline'), policy.PolicyDocument);
     }
-    for (const arn of asArray(properties.ManagedPolicyArns).map(String)) {
+    for (const arn of listOf(properties.ManagedPolicyArns).map(String)) {
       const document = managedPolicy(arn);
       if (!document) throw new UnknownManagedPolicyError(roleName, arn);
       this.attach(roleName, arn, document);
@@ -67,9 +67,7 @@ export class PolicyStore {
 
   /** A function that acts as `roleArn`; its calls are signed with `functionAccessKeyId(functionName)`. */
   addFunction(functionName: string, roleArn: string): void {
-    const [, , , , account = '', resource = ''] = roleArn.split(':');
-    const roleName = resource.slice(resource.lastIndexOf('/') + 1);
-    this.callers.set(functionAccessKeyId(functionName), { roleName, functionName, account });
+    this.callers.set(functionAccessKeyId(functionName), { roleArn, functionName });
     this.generation++;
   }
 
@@ -117,13 +115,11 @@ export class PolicyStore {
   /** Who signed with `accessKeyId`; `undefined` for a key no function holds (an operator, a test, a tool). */
   callerOf(accessKeyId: string | undefined): CallerIdentity | undefined {
     const caller = accessKeyId ? this.callers.get(accessKeyId) : undefined;
-    if (!caller) return undefined;
-    return {
-      roleName: caller.roleName,
-      sessionArn: `arn:aws:sts::${caller.account}:assumed-role/${caller.roleName}/${caller.functionName}`,
-      policies: this.policiesByRole.get(caller.roleName) ?? [],
-    };
+    // A function's session is named after the function, as Lambda names it.
+    return caller ? this.roleIdentity(caller.roleArn, caller.functionName) : undefined;
   }
 }
 
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+/** A CloudFormation property that may be one value or a list, as a list (`undefined` → none). */
+export const listOf = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];

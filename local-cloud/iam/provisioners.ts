@@ -5,9 +5,7 @@
 import { keyIdentity, roleIdentity } from '../deploy/provisioners/passive.js';
 import type { Provisioner } from '../deploy/stack-deployer.js';
 import type { PolicyDocument } from './managed-policies.js';
-import type { PolicyStore } from './policy-store.js';
-
-const roleNames = (roles: unknown): string[] => (Array.isArray(roles) ? roles.map(String) : []);
+import { listOf, type PolicyStore } from './policy-store.js';
 
 /** `http://127.0.0.1:4566/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`. */
 function queueArnOf(queueUrl: string, region: string): string {
@@ -33,7 +31,7 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
       withoutEffect: ['Users', 'Groups'],
       provision: async (resource) => {
         const name = String(resource.properties.PolicyName ?? resource.generatedName());
-        for (const role of roleNames(resource.properties.Roles)) {
+        for (const role of listOf(resource.properties.Roles).map(String)) {
           store.attach(role, name, resource.properties.PolicyDocument as PolicyDocument);
         }
         return { ref: name };
@@ -42,8 +40,8 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
     'AWS::SQS::QueuePolicy': {
       supported: ['PolicyDocument', 'Queues'],
       provision: async (resource) => {
-        const statements = asStatements((resource.properties.PolicyDocument as PolicyDocument).Statement);
-        for (const url of roleNames(resource.properties.Queues)) {
+        const statements = listOf((resource.properties.PolicyDocument as PolicyDocument).Statement);
+        for (const url of listOf(resource.properties.Queues).map(String)) {
           store.addResourceStatements(queueArnOf(url, resource.stack.region), statements);
         }
         return { ref: resource.generatedName() };
@@ -95,7 +93,7 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
       provision: async (resource) => {
         const key = keyIdentity(resource);
         const policy = resource.properties.KeyPolicy as PolicyDocument | undefined;
-        store.addResourceStatements(String(key.attributes.Arn), asStatements(policy?.Statement));
+        store.addResourceStatements(String(key.attributes.Arn), listOf(policy?.Statement));
         return key;
       },
     },
@@ -105,7 +103,7 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
       provision: async (resource) => {
         const name = String(resource.properties.ManagedPolicyName ?? resource.generatedName());
         const arn = `arn:aws:iam::${resource.stack.accountId}:policy/${name}`;
-        for (const role of roleNames(resource.properties.Roles)) {
+        for (const role of listOf(resource.properties.Roles).map(String)) {
           store.attach(role, arn, resource.properties.PolicyDocument as PolicyDocument);
         }
         return { ref: arn };
@@ -113,9 +111,6 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
     },
   };
 }
-
-const asStatements = (statement: unknown): unknown[] =>
-  Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
 
 /**
  * The SQS provisioners, each queue's encryption key also recorded: sending to a queue encrypted with a customer key

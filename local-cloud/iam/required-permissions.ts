@@ -51,7 +51,7 @@ function dynamoDb(operation: string, input: Input, partition: Partition): Requir
   const table = (name: unknown) => arn(partition, 'dynamodb', `table/${String(name)}`);
   if (operation === 'ListTables') return [{ action: 'dynamodb:ListTables', resource: '*' }];
   if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
-    return asArray(input.TransactItems).flatMap((item) =>
+    return listIn(input.TransactItems).flatMap((item) =>
       Object.entries(item as Input).map(([kind, request]) => ({
         action: operation === 'TransactGetItems' ? 'dynamodb:GetItem' : (TRANSACT_WRITE_ACTIONS[kind] ?? kind),
         resource: table((request as Input).TableName),
@@ -105,7 +105,7 @@ function eventBridge(operation: string, input: Input, partition: Partition): Req
   };
   if (operation === 'PutEvents') {
     // One permission per entry: each may go to another bus, and each is judged with its own source and detail-type.
-    return asArray(input.Entries).map((entry) => {
+    return listIn(input.Entries).map((entry) => {
       const { EventBusName, Source, DetailType } = entry as Input;
       return {
         action: 'events:PutEvents',
@@ -131,4 +131,5 @@ function stepFunctions(operation: string, input: Input, partition: Partition): R
   return [{ action, resource: typeof resource === 'string' ? resource : '*' }];
 }
 
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+/** A request's list member; anything else is the service's to refuse, so it needs nothing of IAM. */
+const listIn = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
