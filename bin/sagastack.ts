@@ -2,6 +2,8 @@
 /**
  * The CDK app: one stage per environment. `cdk synth 'Local/*'` is what the embedded local cloud runs;
  * `cdk deploy 'Dev/*'` (or Staging, Prod) deploys to AWS. cdk-nag's AwsSolutions and Serverless packs check every synth.
+ * The feature flags are the context of `cdk.json`, which the CDK CLI hands the app (ADR 0028): run it through the CLI
+ * (`npm run synth`), never with tsx alone, or it renders other templates than those that deploy.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';

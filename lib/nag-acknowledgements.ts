@@ -27,7 +27,8 @@ const KNOWN_WILDCARDS: readonly KnownFinding[] = [
     reason: 'Table grants include the table indexes (`/index/*`), needed to Query a GSI.',
   },
   {
-    pattern: /^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:.*:\*$/,
+    // The partition is a literal where the stack's region is known (@aws-cdk/core:enablePartitionLiterals, ADR 0028).
+    pattern: /^Resource::arn:(?:<AWS::Partition>|aws[a-z-]*):states:[^:]+:[^:]+:execution:.*:\*$/,
     reason:
       'Reading a saga means DescribeExecution/GetExecutionHistory on its executions, whose names are checkout ids.',
   },

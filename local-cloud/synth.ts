@@ -61,6 +61,8 @@ function synthesize(
   log: (line: string) => void,
 ): void {
   log(`Synthesizing ${stage} (cdk synth '${stage}/*')...`);
+  // The app's own CDK CLI, from its root, so the context of its cdk.json (its feature flags) applies as it does to
+  // `cdk deploy`: the local cloud runs the templates that deploy.
   execFileSync(join(root, 'node_modules/.bin/cdk'), ['synth', `${stage}/*`, '--quiet', '--output', assemblyDirectory], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],

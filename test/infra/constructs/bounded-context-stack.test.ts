@@ -2,7 +2,7 @@
  * What `command(name, needs)` derives: the handler's entry and construct id, one variable and one least-privilege
  * grant per named table, the bus, the sagas and the queues; and the context's API handlers by name.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { AppTable } from '../../../lib/constructs/app-table.js';
 import { BoundedContextStack, type PlatformResources } from '../../../lib/constructs/bounded-context-stack.js';
+import { appWithCdkJsonContext } from '../support/app.js';
 
 // Tables replicate their encryption settings per region, so the stacks need one.
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -49,7 +50,7 @@ class OrdersContext extends BoundedContextStack<'catalog' | 'carts' | 'workerFle
 }
 
 function synthesize() {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = appWithCdkJsonContext();
   const shared = new Stack(app, 'Shared', { env: ENV });
   const dataKey = new Key(shared, 'Key');
   const platform: PlatformResources = {

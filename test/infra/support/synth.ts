@@ -1,13 +1,15 @@
 /**
- * Builds every stage of the app in-process, as `cdk synth` does, but without bundling the Lambda code (infra tests
- * assert the templates, not the bundles), and with the cdk-nag AwsSolutions and Serverless checks attached.
+ * Builds every stage of the app in-process, as `cdk synth` does: with the context of `cdk.json` (its feature flags),
+ * but without bundling the Lambda code (infra tests assert the templates, not the bundles), and with the cdk-nag
+ * AwsSolutions and Serverless checks attached.
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { type StageName, stages } from '../../../lib/config/stages.js';
 import { acknowledgeKnownFindings } from '../../../lib/nag-acknowledgements.js';
 import { SagastackStage } from '../../../lib/sagastack-stage.js';
+import { appWithCdkJsonContext } from './app.js';
 
 type StackName = 'Platform' | 'Checkout' | 'Provisioning' | 'Audit' | 'Api' | 'Observability';
 const STACKS: readonly StackName[] = ['Platform', 'Checkout', 'Provisioning', 'Audit', 'Api', 'Observability'];
@@ -23,7 +25,7 @@ let cached: SynthesizedApp | undefined;
 
 export function synthesizeApp(): SynthesizedApp {
   if (cached) return cached;
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = appWithCdkJsonContext();
   const built = Object.values(stages).map((config) => ({
     config,
     stage: new SagastackStage(app, config.id, { config }),
