@@ -30,7 +30,7 @@ export class SagastackStage extends Stage {
     const platform = new PlatformStack(this, 'Platform', { config, terminationProtection });
     // Bounded contexts receive the stage's settings and the platform's shared resources, nothing else.
     const context = { stage: config, platform, terminationProtection };
-    const checkout = new CheckoutStack(this, 'Checkout', context);
+    const checkout = new CheckoutStack(this, 'Checkout', { ...context, tokenTrust: config.jwt });
     const provisioning = new ProvisioningStack(this, 'Provisioning', context);
     const audit = new AuditStack(this, 'Audit', context);
     const api = new ApiStack(this, 'Api', {

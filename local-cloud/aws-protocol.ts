@@ -53,7 +53,16 @@ export function sendAwsError(res: ServerResponse, error: AwsServiceError, conten
 /** What an operation may know of the request besides its body: the edge's headers (none for in-process callers). */
 export interface JsonCallContext {
   readonly headers?: IncomingHttpHeaders;
+  /** Entries of a batch the guard refused one by one (PutEvents), by index: the operation reports them as failed. */
+  readonly entryRefusals?: EntryRefusals;
 }
+
+/** A batch entry's refusal, as the service reports it in its per-entry results. */
+export interface EntryRefusal {
+  readonly ErrorCode: string;
+  readonly ErrorMessage: string;
+}
+export type EntryRefusals = ReadonlyMap<number, EntryRefusal>;
 
 /** One operation of a JSON-protocol service: takes the parsed request body, returns the response body. */
 export type JsonOperation = (input: Record<string, unknown>, context?: JsonCallContext) => Promise<unknown>;
@@ -91,14 +100,15 @@ export async function callJsonApi(
 }
 
 /**
- * Checks a parsed request before it runs (IAM, `local-cloud/iam/`): throws the service's error to refuse it. Only
- * requests that came through the edge are checked; the services' in-process calls carry no caller.
+ * Checks a parsed request before it runs (IAM, `local-cloud/iam/`): throws the service's error to refuse it, or
+ * returns the entries of a batch it refuses one by one (a PutEvents entry whose source the caller may not publish).
+ * Only requests that came through the edge are checked; the services' in-process calls carry no caller.
  */
 export type EdgeRequestGuard = (
   headers: IncomingHttpHeaders | undefined,
   target: string,
   input: Record<string, unknown>,
-) => Promise<void>;
+) => Promise<EntryRefusals | undefined>;
 
 /** Serves a JSON-protocol API on the edge. */
 export function jsonApiListener(api: JsonProtocolApi, guard?: EdgeRequestGuard): RequestListener {
@@ -132,8 +142,9 @@ export function jsonProtocolListener(
         } catch {
           throw new AwsServiceError('SerializationException', 'Request body is not valid JSON');
         }
-        await guard?.(req.headers, target, input);
-        sendJson(res, 200, await callJsonApi(api, operationName, input, { headers: req.headers }), contentType);
+        const entryRefusals = await guard?.(req.headers, target, input);
+        const context = { headers: req.headers, ...(entryRefusals ? { entryRefusals } : {}) };
+        sendJson(res, 200, await callJsonApi(api, operationName, input, context), contentType);
       } catch (error) {
         if (error instanceof AwsServiceError) {
           sendAwsError(res, error, contentType);

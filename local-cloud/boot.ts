@@ -44,6 +44,7 @@ import {
 } from './lambda/index.js';
 import { localAdminListener } from './local-admin.js';
 import { type LocalService, whenAllIdle } from './local-service.js';
+import { LogBook } from './log-book.js';
 import { type Usage, UsageMeter } from './metering.js';
 import { type LocalSqs, startLocalSqs } from './sqs/index.js';
 import { LocalStepFunctions, stepFunctionsApi, withCallbackFaults } from './stepfunctions/index.js';
@@ -135,7 +136,14 @@ class Teardown {
   }
 }
 
-export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+export async function bootLocalCloud(requested: LocalCloudOptions = {}): Promise<LocalCloud> {
+  // Every line the services and the functions log is also kept, for GET /_local/logs (log-book.ts).
+  const logBook = new LogBook();
+  const options: LocalCloudOptions = {
+    ...requested,
+    log: logBook.tee(requested.log),
+    functionLog: logBook.tee(requested.functionLog ?? requested.log),
+  };
   const log = options.log ?? (() => {});
   const stacks = readStage(options.assemblyDirectory ?? 'cdk.out', options.stage ?? 'Local');
   const region = stacks[0]?.region ?? LOCAL_REGION;
@@ -151,7 +159,7 @@ export async function bootLocalCloud(options: LocalCloudOptions = {}): Promise<L
       })
     : undefined;
   try {
-    const started = await start(options, stacks, teardown, meter, faults, iam);
+    const started = await start(options, stacks, teardown, meter, faults, iam, logBook);
     stepFunctionsOfIam = started.stepFunctions;
     if (faults) {
       started.mount({
@@ -225,6 +233,7 @@ async function start(
   meter: UsageMeter,
   faults: FaultInjector | undefined,
   iam: LocalIam | undefined,
+  logBook: LogBook,
 ): Promise<StartedServices> {
   const log = options.log ?? (() => {});
   const guard = iam?.guard();
@@ -307,7 +316,7 @@ async function start(
     // Cuts retry waits short: one last attempt, then the target's dead-letter queue.
     stop: () => bridge.close(),
   });
-  routes.byPathPrefix['/_local/'] = localAdminListener(bridge);
+  routes.byPathPrefix['/_local/'] = localAdminListener(bridge, logBook);
   stepFunctions = new LocalStepFunctions({
     integrations: stepFunctionsIntegrations(calls),
     heartbeatTimeoutScale: options.heartbeatTimeoutScale,

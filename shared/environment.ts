@@ -22,7 +22,8 @@ export type TableName =
   | 'TENANTS'
   | 'USAGE'
   | 'WORKER_FLEET';
-export type QueueName = 'WORKER';
+/** `WORKER`: where the dispatcher sends worker commands. `DEAD_LETTER`: where a consumer sends what it refuses. */
+export type QueueName = 'WORKER' | 'DEAD_LETTER';
 export type StateMachineName = 'CHECKOUT' | 'PROVISION' | 'DEPROVISION';
 
 /**
@@ -34,9 +35,13 @@ export type SettingName =
   | 'EVENT_BUS_NAME'
   /** `bindIdempotency`: how long idempotency records live, in seconds. */
   | 'IDEMPOTENCY_TTL_SECONDS'
-  /** The authorizer's trust: issuer, audience and the JSON list of public keys (PEM). */
+  /**
+   * The authorizer's trust: issuer, audience, and its keys from one of two sources, the issuer's JSON Web Key Set
+   * (`JWT_JWKS_URL`) or a JSON list of public keys (`JWT_PUBLIC_KEYS`, PEM).
+   */
   | 'JWT_ISSUER'
   | 'JWT_AUDIENCE'
+  | 'JWT_JWKS_URL'
   | 'JWT_PUBLIC_KEYS'
   /** Readiness: `<table>:<key>[:<sort key>]`, comma-separated; and the build the health check reports. */
   | 'HEALTH_CHECK_TABLES'

@@ -42,6 +42,26 @@ export class MalformedJsonError extends AppError {
   }
 }
 
+/** The request body is not JSON by its `Content-Type` (a form, XML, plain text): refused before it is read. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly httpStatus = 415;
+  constructor(contentType: string) {
+    super('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json)', {
+      contentType: contentType.slice(0, 100),
+    });
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/** The request body is larger than the API reads. Refused before it is parsed: nothing was written. */
+export class PayloadTooLargeError extends AppError {
+  readonly httpStatus = 413;
+  constructor(limitBytes: number, options?: { cause?: unknown }) {
+    super('PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes`, { limitBytes }, options);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
 export class UnauthorizedError extends AppError {
   readonly httpStatus = 401;
   constructor(message = 'Authentication is required', options?: { cause?: unknown }) {

@@ -1,7 +1,8 @@
 /**
- * What `npm run dlq` does, as functions of an `SQSClient`: list a deployment's dead-letter queues with their depth and
- * the queues they serve, and redrive one back to its source with a message move task. Only plain SQS API calls, so the
- * same code runs against the local cloud, LocalStack and AWS; the end-to-end tests call these functions directly.
+ * What `npm run dlq` does, as functions of an `SQSClient`: list a deployment's dead-letter queues with their depth, the
+ * queues they serve and why their messages are there, and redrive one back to its source with a message move task.
+ * Only plain SQS API calls, so the same code runs against the local cloud, LocalStack and AWS; the end-to-end tests
+ * call these functions directly.
  */
 import {
   GetQueueAttributesCommand,
@@ -10,10 +11,13 @@ import {
   ListMessageMoveTasksCommand,
   type ListMessageMoveTasksResultEntry,
   ListQueuesCommand,
+  type Message,
   type QueueAttributeName,
+  ReceiveMessageCommand,
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { FAILURE_ATTRIBUTE } from '../shared/sqs/failure-attributes.js';
 
 export interface DeadLetterQueue {
   readonly name: string;
@@ -151,6 +155,104 @@ export async function redriveDeadLetterQueue(
     );
   }
   return { dlqArn: arn, dlqUrl: url, moved: finished.ApproximateNumberOfMessagesMoved ?? 0 };
+}
+
+/** Why a message waits in a dead-letter queue, as far as the message itself says. */
+export interface DeadLetterMessage {
+  /** Its id in the DLQ. */
+  readonly messageId: string;
+  /** When it entered the DLQ's chain: its `SentTimestamp` (SQS keeps it when the redrive policy moves a message). */
+  readonly sentAt: string | undefined;
+  /** Receives so far, this peek's included. */
+  readonly receiveCount: number;
+  /**
+   * The reason attached to it: a consumer's refusal (`FailureCode`, `FailureReason`, ... of `shared/sqs`) or an
+   * EventBridge delivery that gave up (`ERROR_CODE`, `ERROR_MESSAGE`). None for a message the redrive policy moved
+   * after `maxReceiveCount` failed receives (a dependency, a timeout, a bug: the consumer's logs say which).
+   */
+  readonly reason: DeadLetterReason | undefined;
+}
+
+interface DeadLetterReason {
+  readonly code: string | undefined;
+  readonly message: string | undefined;
+  /** The consumer's `FailureDetails`: JSON of the issues found (a message that did not match its schema). */
+  readonly details: string | undefined;
+  /** The consumer function that refused it, or EventBridge's rule. */
+  readonly by: string | undefined;
+  /** The source queue's ARN and the message's id there, when a consumer refused it. */
+  readonly sourceQueue: string | undefined;
+  readonly originalMessageId: string | undefined;
+}
+
+export interface PeekOptions {
+  /** At most this many messages. @default 10 */
+  readonly max?: number;
+}
+
+/**
+ * Up to `max` messages of a dead-letter queue with the reason each carries, without taking them: each receive sets
+ * a visibility timeout of 0, so they stay visible to a redrive or another peek. SQS answers a sample of the queue, so
+ * a deep queue lists some of its messages, not necessarily the oldest.
+ */
+export async function peekDeadLetters(
+  sqs: SQSClient,
+  queueUrl: string,
+  options: PeekOptions = {},
+): Promise<DeadLetterMessage[]> {
+  const max = options.max ?? 10;
+  const seen = new Map<string, DeadLetterMessage>();
+  // Receives with a visibility timeout of 0 may answer the same messages again: stop when one brings nothing new.
+  for (let attempt = 0; attempt < Math.ceil(max / 10) + 2 && seen.size < max; attempt++) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(10, max - seen.size),
+        VisibilityTimeout: 0,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+      }),
+    );
+    const fresh = Messages.filter((message) => message.MessageId && !seen.has(message.MessageId));
+    if (fresh.length === 0) break;
+    for (const message of fresh.slice(0, max - seen.size))
+      seen.set(message.MessageId ?? '', deadLetterMessage(message));
+  }
+  return [...seen.values()];
+}
+
+function deadLetterMessage(message: Message): DeadLetterMessage {
+  const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue;
+  const sent = Number(message.Attributes?.SentTimestamp);
+  const refused = attribute(FAILURE_ATTRIBUTE.reason) ?? attribute(FAILURE_ATTRIBUTE.code);
+  const undelivered = attribute('ERROR_CODE') ?? attribute('ERROR_MESSAGE');
+  let reason: DeadLetterReason | undefined;
+  if (refused !== undefined) {
+    reason = {
+      code: attribute(FAILURE_ATTRIBUTE.code),
+      message: attribute(FAILURE_ATTRIBUTE.reason),
+      details: attribute(FAILURE_ATTRIBUTE.details),
+      by: attribute(FAILURE_ATTRIBUTE.failedBy),
+      sourceQueue: attribute(FAILURE_ATTRIBUTE.sourceQueue),
+      originalMessageId: attribute(FAILURE_ATTRIBUTE.originalMessageId),
+    };
+  } else if (undelivered !== undefined) {
+    reason = {
+      code: attribute('ERROR_CODE'),
+      message: attribute('ERROR_MESSAGE'),
+      details: undefined,
+      by: attribute('RULE_ARN'),
+      sourceQueue: undefined,
+      originalMessageId: undefined,
+    };
+  }
+  return {
+    messageId: message.MessageId ?? '',
+    sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : undefined,
+    receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+    reason,
+  };
 }
 
 /** A queue's URL and ARN from its name, URL, ARN, or a stack output holding one of those. */

@@ -1,5 +1,8 @@
 /**
- * `npm run dlq -- list`: every dead-letter queue of the deployment, its depth and the queues it serves.
+ * `npm run dlq -- list`: every dead-letter queue of the deployment, its depth, the queues it serves, and for up to 10
+ * of its messages why each is there: the reason its consumer attached when it refused it (`FailureCode`,
+ * `FailureReason`, `FailureDetails`, ...), EventBridge's `ERROR_CODE` and `ERROR_MESSAGE`, or none (the redrive policy
+ * moved it after failed receives: the consumer's logs say why). Peeking leaves the messages where they are.
  * `npm run dlq -- redrive <queue>`: moves a DLQ's messages back to their source queue (a message move task) and waits
  * until they moved. `<queue>` is the DLQ's name, URL or ARN, or a stack output name such as `NotificationsDlqUrl`.
  * `npm run dlq -- replay <queue>`: finishes the sagas whose states a compensation DLQ holds (`CompensationDlqUrl`,
@@ -15,9 +18,11 @@ import './closed-pipe.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  type DeadLetterMessage,
   type DeadLetterQueue,
   deploymentScope,
   listDeadLetterQueues,
+  peekDeadLetters,
   queueNameOf,
   redriveDeadLetterQueue,
 } from './dead-letter-queues.js';
@@ -36,7 +41,10 @@ async function main(args: readonly string[]): Promise<number> {
   if (command === 'list' && queue === undefined) {
     const deployment = loadDeployment();
     const sqs = new SQSClient(deployment.clientConfig);
-    printQueues(await listDeadLetterQueues(sqs, deploymentScope(deployment.outputs)), deployment.outputs);
+    const queues = await listDeadLetterQueues(sqs, deploymentScope(deployment.outputs));
+    const messages = new Map<string, DeadLetterMessage[]>();
+    for (const queue of queues) if (queue.visible > 0) messages.set(queue.url, await peekDeadLetters(sqs, queue.url));
+    printQueues(queues, deployment.outputs, messages);
     return 0;
   }
   if (command === 'redrive' && queue !== undefined && rest.length === 0) {
@@ -95,7 +103,11 @@ async function queueUrlOf(
   return QueueUrl;
 }
 
-function printQueues(queues: readonly DeadLetterQueue[], outputs: Readonly<Record<string, string>>): void {
+function printQueues(
+  queues: readonly DeadLetterQueue[],
+  outputs: Readonly<Record<string, string>>,
+  messages: ReadonlyMap<string, readonly DeadLetterMessage[]>,
+): void {
   if (queues.length === 0) {
     console.log('No dead-letter queues found.');
     return;
@@ -114,6 +126,34 @@ function printQueues(queues: readonly DeadLetterQueue[], outputs: Readonly<Recor
           : 'no SQS queue (EventBridge or Step Functions park undeliverable messages here: resend or replay them)'
       }`,
     );
+    const peeked = messages.get(queue.url) ?? [];
+    if (peeked.length > 0) console.log(peeked.length < queue.visible ? `  why     ${peeked.length} of them:` : '  why');
+    for (const message of peeked) printMessage(message, queue.sourceQueueUrls.length > 0);
+  }
+}
+
+/** One message and its reason, on a few indented lines; details cut at 300 characters. */
+function printMessage(message: DeadLetterMessage, hasSourceQueue: boolean): void {
+  const { reason } = message;
+  console.log(`    ${message.messageId}${message.sentAt ? `  sent ${message.sentAt}` : ''}`);
+  if (!reason) {
+    console.log(
+      hasSourceQueue
+        ? '      no reason attached: the redrive policy moved it after failed receives ' +
+            `(received ${message.receiveCount} times, peeks included); the consumer's logs say why`
+        : '      no reason attached: see the runbook for this queue',
+    );
+    return;
+  }
+  console.log(`      ${reason.code ?? '?'}: ${reason.message ?? '(no message)'}`);
+  if (reason.by || reason.originalMessageId) {
+    const origin = reason.originalMessageId
+      ? `; message ${reason.originalMessageId} of ${queueNameOf(reason.sourceQueue ?? '?')}`
+      : '';
+    console.log(`      by ${reason.by ?? '?'}${origin}`);
+  }
+  if (reason.details) {
+    console.log(`      details ${reason.details.length > 300 ? `${reason.details.slice(0, 299)}…` : reason.details}`);
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * The development key pair for JWTs, PUBLIC ON PURPOSE: anyone can mint tokens with it, which is the point for local
- * development and end-to-end tests. Only the `local` stage (the embedded local cloud on loopback) accepts it; dev,
- * staging and prod take their keys from the environment at synth time (see lib/config/stages.ts) and never this one.
+ * development and end-to-end tests. Only the `local` stage (the embedded local cloud on loopback) accepts it, as its
+ * fixed keys (JWT_PUBLIC_KEYS); dev, staging and prod read their issuer's key set, or keys given at synth time (see
+ * lib/config/stages.ts), and never this one.
  *
  * `npm run token` and the end-to-end tests sign with {@link signDevToken}.
  */
 import { type CryptoKey, importPKCS8, SignJWT } from 'jose';
+import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../shared/contracts/events/checkout-events.js';
 
 export const DEV_JWT_ISSUER = 'https://auth.local.sagastack.dev';
 export const DEV_JWT_AUDIENCE = 'sagastack-api';
@@ -66,14 +68,55 @@ let privateKey: Promise<CryptoKey> | undefined;
 
 /** A token the local stage's authorizer accepts: RS256, kid `local-dev-1`, the dev issuer and audience. */
 export async function signDevToken(claims: DevTokenClaims): Promise<string> {
+  return signDev({ roles: [...claims.roles], tenant: claims.tenant }, claims.sub, DEV_JWT_AUDIENCE, claims);
+}
+
+export interface DevAgentProofClaims {
+  /** The machine identity acting (`act.sub`), e.g. `agent:shopper-bot`. */
+  readonly agent: string;
+  /** The customer it acts for (`sub`). */
+  readonly customer: string;
+  readonly tenant: string;
+  /** The idempotency key of the one CheckoutRequested.v1 the proof is for. */
+  readonly idempotencyKey: string;
+  /** @default ['checkout-agent'] */
+  readonly roles?: readonly string[];
+  /** @default 300 */
+  readonly expiresInSeconds?: number;
+}
+
+/**
+ * A delegation proof the local stage's CheckoutRequested consumer accepts (docs/adr/0027): what the identity provider
+ * would issue an agent that a customer delegated to, for one request.
+ */
+export async function signDevAgentProof(claims: DevAgentProofClaims): Promise<string> {
+  return signDev(
+    {
+      roles: [...(claims.roles ?? ['checkout-agent'])],
+      tenant: claims.tenant,
+      act: { sub: claims.agent },
+      idempotency_key: claims.idempotencyKey,
+    },
+    claims.customer,
+    CHECKOUT_REQUEST_PROOF_AUDIENCE,
+    { expiresInSeconds: claims.expiresInSeconds ?? 300 },
+  );
+}
+
+async function signDev(
+  payload: Record<string, unknown>,
+  subject: string,
+  audience: string,
+  options: { readonly expiresInSeconds?: number },
+): Promise<string> {
   privateKey ??= importPKCS8(DEV_JWT_PRIVATE_KEY_PEM, 'RS256');
   const nowSeconds = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: [...claims.roles], tenant: claims.tenant })
+  return new SignJWT(payload)
     .setProtectedHeader({ alg: 'RS256', kid: DEV_JWT_KID, typ: 'JWT' })
-    .setSubject(claims.sub)
+    .setSubject(subject)
     .setIssuer(DEV_JWT_ISSUER)
-    .setAudience(DEV_JWT_AUDIENCE)
+    .setAudience(audience)
     .setIssuedAt(nowSeconds)
-    .setExpirationTime(nowSeconds + (claims.expiresInSeconds ?? 3600))
+    .setExpirationTime(nowSeconds + (options.expiresInSeconds ?? 3600))
     .sign(await privateKey);
 }

@@ -12,15 +12,49 @@ import {
   DEV_JWT_KID,
   DEV_JWT_PUBLIC_KEY_PEM,
 } from '../../functions/platform/dev-keys.js';
+import type { Settings } from '../../shared/environment.js';
 import type { StageSettings } from '../constructs/stage-settings.js';
 
 export type StageName = 'local' | 'dev' | 'staging' | 'prod';
 
-export interface JwtVerificationConfig {
+/**
+ * How a stage's authorizer verifies tokens: the issuer and audience they must name, and where the keys that sign them
+ * come from, either an issuer's JSON Web Key Set (`jwksUrl`) or keys fixed at synth time (`publicKeys`), never both.
+ */
+export type JwtVerificationConfig = JwtClaims & (JwksKeySource | FixedKeySource);
+
+interface JwtClaims {
   readonly issuer: string;
   readonly audience: string;
+}
+
+interface JwksKeySource {
+  /**
+   * The issuer's JSON Web Key Set (HTTPS). The authorizer fetches it, keeps it for minutes and fetches it again when a
+   * token names a `kid` it does not hold, so the issuer rotates keys without a deployment (docs/adr/0030-edge-protection.md).
+   */
+  readonly jwksUrl: string;
+  readonly publicKeys?: never;
+}
+
+interface FixedKeySource {
   /** Public keys the authorizer accepts, by `kid`. An empty list rejects every token (fail closed). */
   readonly publicKeys: ReadonlyArray<{ readonly kid: string; readonly publicKeyPem: string }>;
+  readonly jwksUrl?: never;
+}
+
+/**
+ * The settings a function verifying the stage's tokens reads (`shared/auth/token-trust-from-env.ts`): the issuer, the
+ * audience, and one key source, as the stage says: the issuer's key set (rotates without a deploy) or fixed keys.
+ */
+export function tokenTrustSettings(jwt: JwtVerificationConfig): Settings {
+  return {
+    JWT_ISSUER: jwt.issuer,
+    JWT_AUDIENCE: jwt.audience,
+    ...(jwt.jwksUrl === undefined
+      ? { JWT_PUBLIC_KEYS: JSON.stringify(jwt.publicKeys) }
+      : { JWT_JWKS_URL: jwt.jwksUrl }),
+  };
 }
 
 /** A stage: the settings its constructs receive (`StageSettings`: data protection, logs), and the rest. */
@@ -38,22 +72,50 @@ export interface StageConfig extends StageSettings {
 }
 
 /**
- * The issuer of real tokens for deployed stages. Its public keys come from the environment at synth time
- * (`SAGASTACK_<STAGE>_JWT_PUBLIC_KEYS`, a JSON array of `{ kid, publicKeyPem }`), so that no key material is
- * committed; without them the authorizer rejects every token.
+ * The issuer of real tokens for deployed stages (`SAGASTACK_JWT_ISSUER`, default `https://auth.sagastack.dev`) and
+ * where its keys come from, read from the environment at synth time so that no key material is committed:
+ *
+ * - by default, the issuer's JSON Web Key Set at `<issuer>/.well-known/jwks.json`, or at
+ *   `SAGASTACK_<STAGE>_JWT_JWKS_URL` (HTTPS): keys rotate at the issuer, without a deployment;
+ * - or, for an issuer that publishes no key set, fixed keys in `SAGASTACK_<STAGE>_JWT_PUBLIC_KEYS` (a JSON array of
+ *   `{ kid, publicKeyPem }`): a rotation is then a deployment.
+ *
+ * Setting both for one stage fails the synth: which keys a stage trusts is never a guess. See docs/runbooks/deploy.md.
  */
 function deployedJwt(stage: Exclude<StageName, 'local'>): JwtVerificationConfig {
-  const variable = `SAGASTACK_${stage.toUpperCase()}_JWT_PUBLIC_KEYS`;
-  const raw = process.env[variable];
+  const issuer = process.env.SAGASTACK_JWT_ISSUER ?? 'https://auth.sagastack.dev';
+  const audience = 'sagastack-api';
+  const keysVariable = `SAGASTACK_${stage.toUpperCase()}_JWT_PUBLIC_KEYS`;
+  const urlVariable = `SAGASTACK_${stage.toUpperCase()}_JWT_JWKS_URL`;
+  const rawKeys = process.env[keysVariable];
+  const rawUrl = process.env[urlVariable];
+  if (rawKeys && rawUrl) {
+    throw new Error(`${keysVariable} and ${urlVariable} are both set: a stage verifies tokens with one key source`);
+  }
+  if (rawKeys) return { issuer, audience, publicKeys: parsePublicKeys(keysVariable, rawKeys) };
   return {
-    issuer: process.env.SAGASTACK_JWT_ISSUER ?? 'https://auth.sagastack.dev',
-    audience: 'sagastack-api',
-    publicKeys: raw ? parsePublicKeys(variable, raw) : [],
+    issuer,
+    audience,
+    jwksUrl: parseJwksUrl(urlVariable, rawUrl ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`),
   };
 }
 
+/** Keys fetched over plain HTTP could be swapped on the way: a key set is read over HTTPS only. */
+function parseJwksUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new Error(`${variable} (or the issuer it defaults from) is not a URL: ${raw}`, { cause });
+  }
+  if (url.protocol !== 'https:' || url.username || url.password) {
+    throw new Error(`${variable} must be an https URL without credentials: ${raw}`);
+  }
+  return url.href;
+}
+
 /** A malformed key must fail the synth, not turn every request of a deployed stage into a 500. */
-function parsePublicKeys(variable: string, raw: string): JwtVerificationConfig['publicKeys'] {
+function parsePublicKeys(variable: string, raw: string): FixedKeySource['publicKeys'] {
   const keys = z
     .array(
       z.object({
@@ -99,6 +161,8 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     logRetention: RetentionDays.ONE_WEEK,
     logLevel: 'INFO',
     testBehaviour: true,
+    // The local cloud runs no WAF (docs/local-cloud.md); the size limit is the handlers' own.
+    firewall: false,
     // The dev key pair is public on purpose and accepted only here: the local cloud never leaves loopback.
     jwt: {
       issuer: DEV_JWT_ISSUER,
@@ -118,6 +182,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     logRetention: RetentionDays.TWO_WEEKS,
     logLevel: 'DEBUG',
     testBehaviour: true,
+    firewall: false,
     jwt: deployedJwt('dev'),
     seedDemoData: true,
   },
@@ -132,6 +197,8 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     logRetention: RetentionDays.ONE_MONTH,
     logLevel: 'INFO',
     testBehaviour: true,
+    // Staging runs prod's web ACL, so that a managed rule refusing a legitimate request shows before production.
+    firewall: true,
     jwt: deployedJwt('staging'),
     seedDemoData: false,
   },
@@ -147,6 +214,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     logLevel: 'INFO',
     // Test flavors and fault tokens: for exercising the platform, never offered to production's customers.
     testBehaviour: false,
+    firewall: true,
     jwt: deployedJwt('prod'),
     alarmEmail: process.env.SAGASTACK_PROD_ALARM_EMAIL,
     seedDemoData: false,

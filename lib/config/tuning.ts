@@ -94,6 +94,22 @@ export const tuning = {
     throttlingRateLimit: 200,
     throttlingBurstLimit: 400,
     authorizerCacheTtlSeconds: 300,
+    /**
+     * The largest request body a handler reads (64 KiB). API Gateway's own limit is 10 MB, but no command of the
+     * platform needs more than a few KiB: a bigger body is a mistake or an attack, refused with 413 before it is parsed.
+     * The WAF of a firewalled stage blocks it already at the edge (docs/adr/0030-edge-protection.md).
+     */
+    maxRequestBodyBytes: 64 * 1024,
+  },
+  firewall: {
+    /**
+     * Requests one client IP may send in the rate rule's window before the WAF blocks it (429) until its rate falls
+     * back: 2000 in 5 minutes is about 7 per second sustained, far above what one customer's app sends and far below
+     * the stage-wide throttle (`api.throttlingRateLimit`), so one address cannot use up the stage's budget alone.
+     */
+    rateLimitPerIp: 2000,
+    /** The window the WAF counts an address's requests over (WAF allows 60, 120, 300 or 600 seconds). */
+    rateWindowSeconds: 300,
   },
   alarms: {
     /** API 5xx rate (percent of requests) over 5 minutes that pages. */

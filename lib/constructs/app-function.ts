@@ -27,6 +27,7 @@ import {
 } from '../../shared/environment.js';
 import { tuning } from '../config/tuning.js';
 import { FunctionBundler } from './function-bundler.js';
+import { grantPublishAs } from './publish-grant.js';
 import { KEEP_EVERYTHING, type StageSettings } from './stage-settings.js';
 
 export interface AppFunctionProps {
@@ -125,10 +126,10 @@ export class AppFunction extends LambdaFunction {
     return this.bindTable('IDEMPOTENCY', table, 'readWrite');
   }
 
-  /** Sets `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only. */
-  bindEventBus(bus: IEventBus): this {
+  /** Sets `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only, under `sources` only (`events:source`). */
+  bindEventBus(bus: IEventBus, sources: readonly string[]): this {
     this.addSetting('EVENT_BUS_NAME', bus.eventBusName);
-    bus.grantPutEventsTo(this);
+    grantPublishAs(this, bus, sources);
     return this;
   }
 

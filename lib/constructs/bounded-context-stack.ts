@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import type { QueueName, Settings, StateMachineName, TableName } from '../../shared/environment.js';
 import { AppFunction } from './app-function.js';
 import { AppTable, type AppTableProps } from './app-table.js';
-import { routeEventsToQueue } from './event-route.js';
+import { type RoutedEvent, routeEventsToQueue } from './event-route.js';
 import { QueueWithDlq, type QueueWithDlqProps, terminalQueue } from './queue-with-dlq.js';
 import { KEEP_EVERYTHING, type StageSettings } from './stage-settings.js';
 
@@ -73,6 +73,8 @@ export interface CommandSpec<Key extends TableKey> {
 export interface BoundedContextStackProps<Key extends TableKey> extends StackProps {
   /** The context's name: its service name in logs, traces and metrics, e.g. `checkout`. */
   readonly service: string;
+  /** The event sources its functions and sagas may publish under (`events:source`): the context's own. */
+  readonly publishesAs: readonly string[];
   /** The folder of its code, `functions/<code>/handlers/...`. @default the service name */
   readonly code?: string;
   /** The context's own tables (database per service), by the key its commands name them with. */
@@ -102,6 +104,8 @@ export abstract class BoundedContextStack<Key extends TableKey> extends Stack {
   readonly apiHandlers = new Map<string, IFunction>();
   protected readonly platform: PlatformResources;
   protected readonly stage: StageSettings;
+  /** The event sources the context publishes under; its grants allow no other. */
+  protected readonly eventSources: readonly string[];
   private readonly props: BoundedContextStackProps<Key>;
 
   constructor(scope: Construct, id: string, props: BoundedContextStackProps<Key>) {
@@ -109,6 +113,7 @@ export abstract class BoundedContextStack<Key extends TableKey> extends Stack {
     this.props = props;
     this.platform = props.platform;
     this.stage = props.stage ?? KEEP_EVERYTHING;
+    this.eventSources = props.publishesAs;
     const tables: Partial<Record<Key, ITableV2>> = {};
     for (const [key, spec] of Object.entries(props.tables) as Array<[Key, TableSpec]>) {
       const table = new AppTable(this, pascalCase(key), {
@@ -138,7 +143,7 @@ export abstract class BoundedContextStack<Key extends TableKey> extends Stack {
     bind(needs.reads, 'read');
     bind(needs.writes, 'readWrite');
     bind(needs.appends, 'put');
-    if (needs.publishes) fn.bindEventBus(this.platform.eventBus);
+    if (needs.publishes) fn.bindEventBus(this.platform.eventBus, this.eventSources);
     for (const [machine, stateMachine] of entries(needs.starts)) fn.bindStateMachine(machine, stateMachine, ['start']);
     for (const [machine, stateMachine] of entries(needs.observes)) fn.bindStateMachine(machine, stateMachine, ['read']);
     for (const [queueName, queue] of entries(needs.sendsTo)) fn.bindQueue(queueName, queue);
@@ -161,11 +166,14 @@ export abstract class BoundedContextStack<Key extends TableKey> extends Stack {
     });
   }
 
-  /** Routes events of the given detail-types from the bus into `queue`; what the queue keeps refusing goes to `undelivered`. */
-  protected routeEvents(id: string, detailTypes: readonly string[], queue: QueueWithDlq, undelivered: IQueue): void {
+  /**
+   * Routes the given events (each by its source and detail-type) from the bus into `queue`; what the queue keeps
+   * refusing goes to `undelivered`.
+   */
+  protected routeEvents(id: string, events: readonly RoutedEvent[], queue: QueueWithDlq, undelivered: IQueue): void {
     routeEventsToQueue(this, id, {
       eventBus: this.platform.eventBus,
-      detailTypes,
+      events,
       queue: queue.queue,
       deadLetterQueue: undelivered,
     });

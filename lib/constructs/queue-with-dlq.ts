@@ -15,7 +15,11 @@ export interface QueueWithDlqProps {
   readonly encryptionKey: IKey;
   /** Receives the alarm raised when the DLQ holds any message. */
   readonly alarmTopic: ITopic;
-  /** The Lambda that consumes the queue; the visibility timeout is derived from its timeout. @default no consumer */
+  /**
+   * The Lambda that consumes the queue; the visibility timeout is derived from its timeout. It gets the DLQ too
+   * (`DEAD_LETTER_QUEUE_URL`, `sqs:SendMessage` and the key), to send what it refuses there at once, with the reason
+   * (`shared/sqs/event-consumer.ts`). A function consumes one such queue at most. @default no consumer
+   */
   readonly consumer?: AppFunction;
   /** Receives before a message moves to the DLQ. @default tuning.queue.maxReceiveCount */
   readonly maxReceiveCount?: number;
@@ -32,7 +36,8 @@ export interface QueueWithDlqProps {
 /**
  * A queue whose failed messages land in a dead-letter queue that raises an alarm. Both are encrypted with the
  * platform key and refuse non-TLS requests. With a `consumer`, the queue feeds it in batches with partial batch
- * responses, so one poison message does not hold back its batch.
+ * responses, so one poison message does not hold back its batch; the consumer sends a message it refuses to the DLQ
+ * itself, with the reason, and the redrive policy catches every other failure after `maxReceiveCount` receives.
  *
  * @example
  * const notifications = new QueueWithDlq(this, 'Notifications', { encryptionKey, alarmTopic, consumer: notifyFn });
@@ -72,11 +77,21 @@ export class QueueWithDlq extends Construct {
       this,
       'DlqNotEmpty',
       this.deadLetterQueue,
-      `Messages failed ${props.maxReceiveCount ?? tuning.queue.maxReceiveCount} times and wait in ${this.node.path}/Dlq`,
+      `Messages were refused (with the reason in their attributes) or failed ` +
+        `${props.maxReceiveCount ?? tuning.queue.maxReceiveCount} times, and wait in ${this.node.path}/Dlq`,
       props.alarmTopic,
     );
 
     if (props.consumer) {
+      // One DLQ per consumer: a function fed by two of these queues would send both queues' refusals to one of them.
+      const earlier = deadLetterQueueOf.get(props.consumer);
+      if (earlier) {
+        throw new Error(
+          `${props.consumer.node.path} already consumes ${earlier.node.path}; a consumer reads one QueueWithDlq only`,
+        );
+      }
+      deadLetterQueueOf.set(props.consumer, this);
+      props.consumer.bindQueue('DEAD_LETTER', this.deadLetterQueue);
       props.consumer.addEventSource(
         new SqsEventSource(this.queue, {
           batchSize: props.batchSize ?? tuning.queue.batchSize,
@@ -88,6 +103,9 @@ export class QueueWithDlq extends Construct {
     }
   }
 }
+
+/** The queue each consumer already reads, so that a second one is refused at synth. */
+const deadLetterQueueOf = new WeakMap<AppFunction, QueueWithDlq>();
 
 /** An alarm that fires as soon as a dead-letter queue holds a message: every one of them needs an operator. */
 function alarmWhenNotEmpty(scope: Construct, id: string, queue: IQueue, what: string, topic: ITopic): Alarm {

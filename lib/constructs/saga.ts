@@ -19,11 +19,12 @@ import {
   TaskInput,
   type TaskStateBase,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { EventBridgePutEvents, LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
 import { tuning } from '../config/tuning.js';
 import { COMPENSATION_COMMENT } from './compensation-comment.js';
+import { PublishAs } from './publish-grant.js';
 import { KEEP_EVERYTHING, type StageSettings } from './stage-settings.js';
 
 const IN_PROGRESS_ERROR = 'IdempotencyAlreadyInProgressError';
@@ -58,6 +59,8 @@ export interface SagaProps {
   readonly compensationDlq: IQueue;
   /** The bus outcome events are published on. */
   readonly eventBus: IEventBus;
+  /** The sources its outcome events are published under; its role may publish under no other (`events:source`). */
+  readonly publishesAs: readonly string[];
   /** An execution that runs longer than this fails. */
   readonly timeout: Duration;
   /** The stage's log retention and removal policy, for the state machine's log group. @default KEEP_EVERYTHING */
@@ -234,7 +237,8 @@ export class Saga extends Construct {
     });
     this.withInProgressRetry(record, this.props.compensationRetry ?? tuning.retry.compensation, ['States.ALL']);
     this.outcomeRecorders.set(spec.recordWith.name, record);
-    const publish = new EventBridgePutEvents(this, spec.publishName, {
+    const publish = new PublishAs(this, spec.publishName, {
+      sources: this.props.publishesAs,
       entries: [
         {
           eventBus: this.props.eventBus,

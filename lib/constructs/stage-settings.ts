@@ -20,6 +20,11 @@ export interface StageSettings {
    * `vm.test-hang`) and the simulated gateway's fault tokens (`tok_chargeDeclined`, ...). Never on production.
    */
   readonly testBehaviour: boolean;
+  /**
+   * Whether the API stage sits behind a WAF web ACL (managed rule groups, a rate limit per client IP, a body size
+   * limit: docs/adr/0030-edge-protection.md). It costs a monthly fee per stage and per rule, and requests.
+   */
+  readonly firewall: boolean;
 }
 
 /** Where no stage says otherwise, keep everything: a forgotten setting then costs money, never data. */
@@ -31,4 +36,5 @@ export const KEEP_EVERYTHING: StageSettings = {
   logRetention: RetentionDays.THREE_MONTHS,
   logLevel: 'INFO',
   testBehaviour: false,
+  firewall: true,
 };

@@ -16,8 +16,9 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiRoutes } from '../../shared/contracts/api-routes.js';
 import { gitCommit, packageVersion } from '../build-info.js';
-import type { StageConfig } from '../config/stages.js';
+import { type StageConfig, tokenTrustSettings } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
+import { ApiFirewall } from '../constructs/api-firewall.js';
 import { AppFunction } from '../constructs/app-function.js';
 
 export interface ApiStackProps extends StackProps {
@@ -41,13 +42,18 @@ const GATEWAY_ERRORS: ReadonlyArray<{ type: ResponseType; status?: string; code:
   { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: '404', code: 'NOT_FOUND' },
   { type: ResponseType.THROTTLED, status: '429', code: 'THROTTLED' },
   { type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, status: '500', code: 'INTERNAL' },
+  // API Gateway's own 10 MB limit: the same code as a handler's 413 for a body over the platform's far smaller one.
+  { type: ResponseType.REQUEST_TOO_LARGE, status: '413', code: 'PAYLOAD_TOO_LARGE' },
+  // The WAF's managed rule groups (where the stage has one); its rate and size rules answer 429 and 413 themselves.
+  { type: ResponseType.WAF_FILTERED, status: '403', code: 'REQUEST_BLOCKED' },
   { type: ResponseType.DEFAULT_4XX, code: 'REQUEST_REFUSED' },
   { type: ResponseType.DEFAULT_5XX, code: 'INTERNAL' },
 ];
 
 /**
- * The public REST API (v1): a JWT-verifying Lambda authorizer guards every route except `/health/*`.
- * Handlers belong to their contexts' stacks; this stack only routes to them.
+ * The public REST API (v1): a JWT-verifying Lambda authorizer guards every route except `/health/*`, and on stages
+ * with `firewall` a WAF web ACL guards the stage. Handlers belong to their contexts' stacks; this stack only routes to
+ * them.
  */
 export class ApiStack extends Stack {
   readonly restApi: RestApi;
@@ -93,11 +99,7 @@ export class ApiStack extends Stack {
       entry: 'functions/platform/handlers/authorizer.ts',
       description: 'Verifies RS256 JWTs for the REST API',
       serviceName: 'platform',
-      environment: {
-        JWT_ISSUER: config.jwt.issuer,
-        JWT_AUDIENCE: config.jwt.audience,
-        JWT_PUBLIC_KEYS: JSON.stringify(config.jwt.publicKeys),
-      },
+      environment: tokenTrustSettings(config.jwt),
     });
     const authorizer = new TokenAuthorizer(this, 'JwtAuthorizer', {
       handler: authorizerFn,
@@ -162,7 +164,19 @@ export class ApiStack extends Stack {
     const unrouted = [...handlers.keys()].filter((name) => !apiRoutes.some((route) => route.handler === name));
     if (unrouted.length > 0) throw new Error(`Handlers without a route in the API contract: ${unrouted.join(', ')}`);
 
-    for (const rule of ['AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-COG4']) {
+    if (config.firewall) {
+      new ApiFirewall(this, 'Firewall', {
+        stage: this.restApi.deploymentStage,
+        name: `sagastack-${config.name}-api`,
+      });
+    }
+    // APIG3 (a stage without WAF) is acknowledged only where the stage has none: with the firewall it does not arise.
+    const acknowledged = [
+      'AwsSolutions-APIG2',
+      ...(config.firewall ? [] : ['AwsSolutions-APIG3']),
+      'AwsSolutions-COG4',
+    ];
+    for (const rule of acknowledged) {
       Validations.of(this.restApi).acknowledge({ id: rule, reason: API_ACKNOWLEDGEMENTS[rule] as string });
     }
 
@@ -174,7 +188,7 @@ const API_ACKNOWLEDGEMENTS: Record<string, string> = {
   'AwsSolutions-APIG2':
     'Requests are validated in each Lambda with the zod schemas that also generate docs/openapi.json, so errors carry field details in the project envelope.',
   'AwsSolutions-APIG3':
-    'WAF is attached per deployment by the account baseline (not part of this app); the stage is throttled by tuning.api.',
+    'This stage runs without the WAF web ACL (StageSettings.firewall, on for staging and prod; docs/adr/0030-edge-protection.md): it is throttled by tuning.api and its handlers refuse bodies over tuning.api.maxRequestBodyBytes.',
   'AwsSolutions-COG4':
     'Authorization is a Lambda authorizer verifying RS256 JWTs from the organisation issuer; Cognito is not used (ADR 0003).',
 };

@@ -1,6 +1,6 @@
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { AuditEvent } from '../../shared/contracts/events/audit-events.js';
+import { AUDIT_PUBLISHERS, AUDIT_SOURCE, auditEventFrom } from '../../shared/contracts/events/audit-events.js';
 import type { AppFunction } from '../constructs/app-function.js';
 import { BoundedContextStack, type PlatformResources } from '../constructs/bounded-context-stack.js';
 import type { StageSettings } from '../constructs/stage-settings.js';
@@ -13,7 +13,7 @@ export interface AuditStackProps extends StackProps {
 }
 
 /**
- * The immutable audit trail. Every context publishes `AuditEvent.v1` on the bus; one sink appends it to a table on
+ * The immutable audit trail. Each auditing context publishes `AuditEvent.v1` on the bus under its own source; one sink appends it to a table on
  * which no principal holds UpdateItem or DeleteItem (the sink may only PutItem, conditionally, so it cannot overwrite
  * either). Tenant admins read it through `GET /audit?resource=<srn>`.
  */
@@ -25,6 +25,7 @@ export class AuditStack extends BoundedContextStack<'audit'> {
       ...props,
       service: 'audit',
       code: 'platform',
+      publishesAs: [AUDIT_SOURCE],
       tables: { audit: { partitionKey: 'srn', sortKey: 'sk' } },
     });
     this.sink = this.command('AuditSink', {
@@ -34,7 +35,8 @@ export class AuditStack extends BoundedContextStack<'audit'> {
     });
     const queue = this.consumerQueue('AuditQueue', this.sink);
     const undelivered = this.terminalQueue('UndeliveredAuditEvents', 'the audit rule target');
-    this.routeEvents('AuditRule', [AuditEvent.detailType], queue, undelivered);
+    // Audit events of the auditing contexts only, each under its own source.
+    this.routeEvents('AuditRule', AUDIT_PUBLISHERS.map(auditEventFrom), queue, undelivered);
 
     this.command('GetAudit', {
       on: 'api',

@@ -3,6 +3,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { CheckoutRequested, NOTIFIABLE_EVENTS } from '../../shared/contracts/events/checkout-events.js';
+import { EVENT_SOURCES } from '../../shared/contracts/events/sources.js';
+import { type JwtVerificationConfig, tokenTrustSettings } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
 import { BoundedContextStack, type CommandSpec, type PlatformResources } from '../constructs/bounded-context-stack.js';
 import type { QueueWithDlq } from '../constructs/queue-with-dlq.js';
@@ -14,6 +16,8 @@ export interface CheckoutStackProps extends StackProps {
   readonly stage?: StageSettings;
   /** Shared bus, key, idempotency table and alarm topic. */
   readonly platform: PlatformResources;
+  /** The identity provider that signs agents' proofs (CheckoutRequested.v1): the stage's, as the API trusts it. */
+  readonly tokenTrust: JwtVerificationConfig;
 }
 
 type CheckoutTable = 'catalog' | 'carts' | 'reservations' | 'payments' | 'orders' | 'checkouts' | 'notifications';
@@ -34,6 +38,7 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
     super(scope, id, {
       ...props,
       service: 'checkout',
+      publishesAs: [EVENT_SOURCES.checkout],
       tables: {
         catalog: { partitionKey: 'sku' },
         carts: { partitionKey: 'cartId' },
@@ -48,7 +53,10 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
     // Saga steps, each with exactly the access its command needs.
     const saga = (name: string, description: string, needs: Needs = {}) =>
       this.command(name, { on: 'saga', description, ...needs });
-    const priceCart = saga('PriceCart', 'Prices a cart: subtotal, discount and tax', { reads: ['carts', 'catalog'] });
+    // The shipping address and the payment token are on the checkout record, not in the saga's state (ADR 0029).
+    const priceCart = saga('PriceCart', 'Prices a cart: subtotal, discount and tax', {
+      reads: ['carts', 'catalog', 'checkouts'],
+    });
     const reserveInventory = saga('ReserveInventory', 'Reserves every SKU of a checkout in one transaction', {
       writes: ['catalog', 'reservations'],
     });
@@ -56,6 +64,7 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
       writes: ['catalog', 'reservations'],
     });
     const processPayment = saga('ProcessPayment', 'Charges the payment token through the gateway', {
+      reads: ['checkouts'],
       writes: ['payments'],
       // The simulated gateway's fault tokens answer as documented only where the stage offers test behaviour.
       environment: this.testBehaviourSetting(),
@@ -83,6 +92,7 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
       stage: this.stage,
       compensationDlq: this.compensationDlq,
       eventBus: this.platform.eventBus,
+      publishesAs: this.eventSources,
       timeout: Duration.minutes(tuning.saga.checkoutTimeoutMinutes),
     })
       .step({ name: 'PriceCart', handler: priceCart }, { resultPath: '$.pricing' })
@@ -128,13 +138,15 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
     // Event entry: CheckoutRequested.v1 from any source runs the same use case as POST /checkouts.
     const checkoutRequested = this.command('CheckoutRequested', {
       on: 'events',
-      description: 'Starts checkouts requested by events',
+      description: 'Starts checkouts that agents request with a delegation proof',
       reads: ['carts'],
       writes: ['checkouts'],
       starts: checkoutSaga,
+      // The proof is verified against the same issuer and keys as the API's tokens (docs/adr/0027).
+      environment: tokenTrustSettings(props.tokenTrust),
     });
     const checkoutRequests = this.consumerQueue('CheckoutRequestQueue', checkoutRequested);
-    this.routeEvents('CheckoutRequestedRule', [CheckoutRequested.detailType], checkoutRequests, this.undeliveredEvents);
+    this.routeEvents('CheckoutRequestedRule', [CheckoutRequested], checkoutRequests, this.undeliveredEvents);
 
     // Notifications: every customer-facing outcome goes through one queue to the channels.
     const notifyCustomer = this.command('NotifyCustomer', {
@@ -143,8 +155,7 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
       writes: ['notifications'],
     });
     const notifications = this.consumerQueue('NotificationQueue', notifyCustomer);
-    const notifiable = NOTIFIABLE_EVENTS.map((event) => event.detailType);
-    this.routeEvents('NotifyCustomerRule', notifiable, notifications, this.undeliveredEvents);
+    this.routeEvents('NotifyCustomerRule', NOTIFIABLE_EVENTS, notifications, this.undeliveredEvents);
     this.queues = { notifications, checkoutRequests };
 
     const output = this.output.bind(this);

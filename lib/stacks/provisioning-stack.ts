@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { EVENT_SOURCES } from '../../shared/contracts/events/sources.js';
 import { TRANSIENT_ERROR_NAMES } from '../../shared/errors.js';
 import { tuning } from '../config/tuning.js';
 import { BoundedContextStack, type CommandSpec, type PlatformResources } from '../constructs/bounded-context-stack.js';
@@ -45,6 +46,7 @@ export class ProvisioningStack extends BoundedContextStack<ProvisioningTable> {
     super(scope, id, {
       ...props,
       service: 'provisioning',
+      publishesAs: [EVENT_SOURCES.provisioning],
       tables: {
         tenants: { partitionKey: 'tenantId' },
         projects: { partitionKey: 'projectId' },
@@ -160,6 +162,7 @@ export class ProvisioningStack extends BoundedContextStack<ProvisioningTable> {
     const sagaProps = {
       compensationDlq: this.compensationDlq,
       eventBus: this.platform.eventBus,
+      publishesAs: this.eventSources,
       timeout: Duration.minutes(tuning.saga.provisioningTimeoutMinutes),
       stage: this.stage,
     };

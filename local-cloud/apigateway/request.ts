@@ -58,23 +58,35 @@ function withoutHeader(headers: Array<[string, string]>, name: string): Array<[s
   return headers.filter(([header]) => header.toLowerCase() !== name.toLowerCase());
 }
 
-async function readLimitedBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
+/**
+ * The body, or `tooLarge` once it passes API Gateway's limit: declared so by Content-Length, or counted as it arrives
+ * (a chunked upload). A body refused midway is still read to its end, and dropped: the request (and its socket) must
+ * stay open for the 413, where leaving the loop of an async iterator would destroy it.
+ */
+function readLimitedBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_REQUEST_BYTES) {
     req.resume();
-    return { body: Buffer.alloc(0), tooLarge: true };
+    return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) {
-      req.resume();
-      return { body: Buffer.alloc(0), tooLarge: true };
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return { body: Buffer.concat(chunks), tooLarge: false };
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      // The rest is drained unread; a client that gives up on it must not crash the server.
+      req.on('error', () => {}).resume();
+      chunks.length = 0;
+      resolve({ body: Buffer.alloc(0), tooLarge: true });
+    };
+    const onEnd = () => resolve({ body: Buffer.concat(chunks), tooLarge: false });
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 export function newRequestIds(now: number, clientTraceHeader: string | undefined): RequestIds {

@@ -94,7 +94,8 @@ export function eventBridgeApi(bridge: LocalEventBridge): JsonProtocolApi {
     targetPrefix: 'AWSEvents',
     contentType: 'application/x-amz-json-1.1',
     operations: {
-      PutEvents: async (input) => bridge.putEvents(input.Entries as PutEventsRequestEntry[]),
+      PutEvents: async (input, context) =>
+        bridge.putEvents(input.Entries as PutEventsRequestEntry[], context?.entryRefusals),
 
       ListRules: async (input) => {
         const rules = bridge.listRules({

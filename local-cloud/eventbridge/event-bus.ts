@@ -15,6 +15,7 @@ import {
   isAccepted,
   type PutEventsRequestEntry,
   type PutEventsResult,
+  type PutEventsResultEntry,
 } from './put-events.js';
 import { type CompiledRule, compileRule, InvalidEventBridgeConfigError, toEventPattern } from './rule.js';
 import {
@@ -152,11 +153,14 @@ export class LocalEventBridge {
     this.archives.set(config.name, new EventArchive(config, pattern, this.options.persistDir));
   }
 
-  /** PutEvents: accepts (archives and queues for delivery) each valid entry and reports per-entry results. */
-  putEvents(entries: PutEventsRequestEntry[]): PutEventsResult {
+  /**
+   * PutEvents: accepts (archives and queues for delivery) each valid entry and reports per-entry results. Entries in
+   * `refusals` (by index: the caller may not publish them, e.g. under that source) fail with the refusal given.
+   */
+  putEvents(entries: PutEventsRequestEntry[], refusals?: ReadonlyMap<number, PutEventsResultEntry>): PutEventsResult {
     checkPutEventsRequest(entries);
     const result: PutEventsResult = { FailedEntryCount: 0, Entries: [] };
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
       const checked = checkEntry(entry);
       const bus = isAccepted(checked) ? this.findBus(checked.eventBusName) : undefined;
       if (!isAccepted(checked) || !bus) {
@@ -169,6 +173,12 @@ export class LocalEventBridge {
               }
             : checked,
         );
+        continue;
+      }
+      const refusal = refusals?.get(index);
+      if (refusal) {
+        result.FailedEntryCount++;
+        result.Entries.push(refusal);
         continue;
       }
       const ingestionTime = new Date();

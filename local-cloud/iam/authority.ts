@@ -58,6 +58,16 @@ export class IamAuthority {
   }
 
   /**
+   * Whether some value of the condition keys `permission` leaves out could allow it: the caller holds the action on
+   * the resource, under conditions. (iam-simulate's Discovery mode, which reports conditional access.)
+   */
+  async allowsUnderSomeCondition(caller: CallerIdentity, permission: RequiredPermission): Promise<boolean> {
+    const key = `discovery\n${caller.roleName}\n${permission.action}\n${permission.resource}\n${JSON.stringify(permission.context ?? {})}`;
+    const decision = await this.cached(key, () => this.evaluate(caller, permission, 'Discovery'));
+    return decision === 'Allowed';
+  }
+
+  /**
    * Whether an AWS service (`events.amazonaws.com`, `apigateway.amazonaws.com`) may act on a resource of the account
    * on behalf of `sourceArn` (a rule, an API): decided by the resource's policy alone, as for a service principal.
    */
@@ -119,7 +129,11 @@ export class IamAuthority {
     return decision;
   }
 
-  private async evaluate(caller: CallerIdentity, permission: RequiredPermission): Promise<Decision> {
+  private async evaluate(
+    caller: CallerIdentity,
+    permission: RequiredPermission,
+    simulationMode: 'Strict' | 'Discovery' = 'Strict',
+  ): Promise<Decision> {
     const resourcePolicy = this.store.resourcePolicyOf(permission.resource);
     const [, , , , account = ''] = caller.sessionArn.split(':');
     const simulation = {
@@ -143,7 +157,7 @@ export class IamAuthority {
       ...(resourcePolicy ? { resourcePolicy: this.validated(resourcePolicy, 'resource').policy } : {}),
     } as Parameters<typeof runSimulation>[0];
     if (TASK_TOKEN_ACTIONS.has(permission.action)) return runUnsafeSimulation(simulation, {}) as Decision;
-    return simulate(simulation, permission.action);
+    return simulate(simulation, permission.action, simulationMode);
   }
 
   /** The policy validated once (the evaluator skips validating it again), for identity or resource use. */
@@ -162,8 +176,12 @@ export class IamAuthority {
 }
 
 /** Runs one simulation: `Allowed`, or which kind of denial. */
-async function simulate(simulation: Parameters<typeof runSimulation>[0], action: string): Promise<Decision> {
-  const result = await runSimulation(simulation, {});
+async function simulate(
+  simulation: Parameters<typeof runSimulation>[0],
+  action: string,
+  simulationMode: 'Strict' | 'Discovery' = 'Strict',
+): Promise<Decision> {
+  const result = await runSimulation(simulation, { simulationMode });
   if (result.resultType === 'error') {
     throw new Error(`IAM evaluation of ${action} failed: ${JSON.stringify(result.errors)}`);
   }

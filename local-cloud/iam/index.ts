@@ -3,11 +3,11 @@
  * would (docs/adr/0025-iam-enforced-in-the-local-cloud.md). Calls signed with a key no function holds (the operator's
  * CLI, tests, tools) and the services' own in-process calls are not restricted.
  */
-import { AwsServiceError, type EdgeRequestGuard } from '../aws-protocol.js';
+import { AwsServiceError, type EdgeRequestGuard, type EntryRefusal, type EntryRefusals } from '../aws-protocol.js';
 import type { TaskCall } from '../stepfunctions/types.js';
-import { IamAuthority } from './authority.js';
+import { IamAuthority, type RequiredPermission } from './authority.js';
 import { accessKeyIdOf } from './credentials.js';
-import { PolicyStore } from './policy-store.js';
+import { type CallerIdentity, PolicyStore } from './policy-store.js';
 import { type Partition, queueKeyPermissions, requiredPermissions } from './required-permissions.js';
 
 export { functionAccessKeyId } from './credentials.js';
@@ -33,14 +33,46 @@ const ACCESS_DENIED: Readonly<Record<string, string>> = {
 function iamGuard(authority: IamAuthority, partition: Partition): EdgeRequestGuard {
   return async (headers, target, input) => {
     const caller = authority.callerOf(accessKeyIdOf(headers?.authorization));
-    if (!caller) return;
+    if (!caller) return undefined;
     const permissions = requiredPermissions(target, input, partition);
-    if (!permissions || permissions.length === 0) return;
+    if (!permissions || permissions.length === 0) return undefined;
+    if (target === 'AWSEvents.PutEvents') return putEventsRefusals(authority, caller, permissions);
     const refusal = await authority.refusal(caller, permissions);
-    if (!refusal) return;
-    const prefix = target.split('.')[0] ?? '';
-    throw new AwsServiceError(ACCESS_DENIED[prefix] ?? 'AccessDeniedException', refusal.message, 400);
+    if (refusal) throw accessDenied(target, refusal.message);
+    return undefined;
   };
+}
+
+function accessDenied(target: string, message: string): AwsServiceError {
+  const prefix = target.split('.')[0] ?? '';
+  return new AwsServiceError(ACCESS_DENIED[prefix] ?? 'AccessDeniedException', message, 400);
+}
+
+/**
+ * PutEvents is judged entry by entry, as EventBridge does: an entry the caller's grant covers only under other
+ * conditions fails on its own (`NotAuthorizedForSourceException`, the request still answers 200), and only a caller
+ * with no grant to publish on that bus at all is refused the whole request (`AccessDeniedException`). A grant
+ * conditioned on `events:detail-type` is refused with the source's code too (docs/local-cloud.md).
+ */
+async function putEventsRefusals(
+  authority: IamAuthority,
+  caller: CallerIdentity,
+  permissions: readonly RequiredPermission[],
+): Promise<EntryRefusals | undefined> {
+  const refusals = new Map<number, EntryRefusal>();
+  for (const [index, permission] of permissions.entries()) {
+    const refusal = await authority.refusal(caller, [permission]);
+    if (!refusal) continue;
+    const { action, resource } = permission;
+    if (!(await authority.allowsUnderSomeCondition(caller, { action, resource }))) {
+      throw accessDenied('AWSEvents.PutEvents', refusal.message);
+    }
+    refusals.set(index, {
+      ErrorCode: 'NotAuthorizedForSourceException',
+      ErrorMessage: 'You do not have permissions to publish events with this source onto this event bus.',
+    });
+  }
+  return refusals.size > 0 ? refusals : undefined;
 }
 
 /**

@@ -124,7 +124,8 @@ function stepFunctions(operation: string, input: Input, partition: Partition): R
   const action = `states:${operation}`;
   if (operation.startsWith('SendTask')) {
     const stateMachine = partition.stateMachineOfTaskToken?.(String(input.taskToken));
-    // A token the local cloud never issued is the service's to refuse (TaskDoesNotExist), not IAM's.
+    // A token the local cloud never issued, or no longer holds, is the service's to refuse (InvalidToken,
+    // TaskTimedOut), not IAM's.
     return stateMachine ? [{ action, resource: stateMachine }] : [];
   }
   const resource = input.executionArn ?? input.stateMachineArn;

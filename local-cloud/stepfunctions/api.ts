@@ -61,20 +61,27 @@ export function stepFunctionsApi(service: LocalStepFunctions): JsonProtocolApi {
         });
         return { stopDate: seconds(stopped.stopDate) };
       },
+      // The callbacks' members are held to AWS's length constraints before the token is even looked at, so a refused
+      // call changes nothing: the task still waits for a proper answer.
       SendTaskSuccess: async (input) => {
-        service.sendTaskSuccess(requireString(input, 'taskToken'), requireString(input, 'output'));
+        service.sendTaskSuccess(
+          taskTokenOf(input),
+          bounded(requireString(input, 'output'), 'output', MAX_OUTPUT_BYTES),
+        );
         return {};
       },
       SendTaskFailure: async (input) => {
+        const error = optionalString(input, 'error');
+        const cause = optionalString(input, 'cause');
         service.sendTaskFailure(
-          requireString(input, 'taskToken'),
-          optionalString(input, 'error'),
-          optionalString(input, 'cause'),
+          taskTokenOf(input),
+          error === undefined ? undefined : bounded(error, 'error', MAX_ERROR_LENGTH),
+          cause === undefined ? undefined : bounded(cause, 'cause', MAX_CAUSE_LENGTH),
         );
         return {};
       },
       SendTaskHeartbeat: async (input) => {
-        service.sendTaskHeartbeat(requireString(input, 'taskToken'));
+        service.sendTaskHeartbeat(taskTokenOf(input));
         return {};
       },
       DescribeStateMachine: async (input) =>
@@ -109,6 +116,34 @@ export function stepFunctionsApi(service: LocalStepFunctions): JsonProtocolApi {
       },
     },
   };
+}
+
+/** The API reference's length limits of the callback members: `output` in UTF-8 bytes, the others in characters. */
+const MAX_TASK_TOKEN_LENGTH = 2048;
+const MAX_OUTPUT_BYTES = 262_144;
+const MAX_ERROR_LENGTH = 256;
+const MAX_CAUSE_LENGTH = 32_768;
+
+function taskTokenOf(input: Input): string {
+  const token = requireString(input, 'taskToken');
+  if (token.length > MAX_TASK_TOKEN_LENGTH) throw tooLong('taskToken', MAX_TASK_TOKEN_LENGTH);
+  return token;
+}
+
+/** `value` if it is within `max` (UTF-8 bytes for `output`, characters otherwise); AWS's ValidationException if not. */
+function bounded(value: string, member: string, max: number): string {
+  const length = member === 'output' ? Buffer.byteLength(value, 'utf8') : value.length;
+  if (length > max) throw tooLong(member, max);
+  return value;
+}
+
+/** Worded as AWS words a length constraint it refuses. */
+function tooLong(member: string, max: number): AwsServiceError {
+  return new AwsServiceError(
+    'ValidationException',
+    `1 validation error detected: Value at '${member}' failed to satisfy constraint: ` +
+      `Member must have length less than or equal to ${max}`,
+  );
 }
 
 function startRequest(input: Input): StartExecutionRequest {

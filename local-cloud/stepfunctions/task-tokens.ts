@@ -1,8 +1,17 @@
 /**
  * Task tokens of `.waitForTaskToken` tasks: minted per attempt, parked until SendTaskSuccess / SendTaskFailure, kept
  * alive by SendTaskHeartbeat, and answering like AWS once their task is over.
+ *
+ * A caller holding a token gets, as from AWS (the SendTaskSuccess API reference):
+ * - `InvalidToken` for a token this registry did not mint: garbage, altered, or another cloud's ("foreign");
+ * - `TaskTimedOut` for a token whose task is closed: answered already, timed out (its heartbeat or timeout fired),
+ *   or abandoned because its execution ended. That holds for tokens forgotten since (only closed ones are), because a
+ *   token proves its origin: the registry signs what it mints (an HMAC with a key of its own), so it can tell one of
+ *   its forgotten tokens from a forged one without remembering it.
+ * AWS documents `TaskDoesNotExist` for activities ("The activity does not exist"); the local cloud runs no
+ * activity (`resources.ts` refuses them at deploy), so no token of it ever gets that answer.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AwsServiceError } from '../aws-protocol.js';
 
 export type TaskCallbackOutcome =
@@ -28,16 +37,23 @@ interface TokenEntry {
   onHeartbeat?: () => void;
 }
 
-/** Closed tokens are remembered so late callers get `TaskTimedOut` rather than `InvalidToken`, up to this many. */
+/** Closed tokens are remembered with their state machine (for IAM), up to this many; older ones by signature only. */
 const REMEMBERED_CLOSED_TOKENS = 10_000;
+/** A token is `AQ` and base64url of a random nonce followed by the first bytes of its HMAC-SHA256. */
+const TOKEN_PREFIX = 'AQ';
+const NONCE_BYTES = 48;
+const SIGNATURE_BYTES = 24;
 
 export class TaskTokenRegistry {
   private readonly entries = new Map<string, TokenEntry>();
   private closedCount = 0;
+  /** Signs this registry's tokens; a new one per registry, so another cloud's tokens are foreign here. */
+  private readonly signingKey = randomBytes(32);
 
   /** Mints a token for one task attempt of an execution of `stateMachineArn`. */
   issue(stateMachineArn?: string): string {
-    const token = `AQ${randomBytes(96).toString('base64url')}`;
+    const nonce = randomBytes(NONCE_BYTES);
+    const token = `${TOKEN_PREFIX}${Buffer.concat([nonce, this.signatureOf(nonce)]).toString('base64url')}`;
     this.entries.set(token, { open: true, stateMachineArn });
     return token;
   }
@@ -107,9 +123,31 @@ export class TaskTokenRegistry {
 
   private openEntry(token: string): TokenEntry {
     const entry = this.entries.get(token);
-    if (entry === undefined) throw new AwsServiceError('InvalidToken', 'Invalid Token');
-    if (!entry.open) throw new AwsServiceError('TaskTimedOut', 'Task Timed Out');
+    if (entry === undefined && !this.minted(token)) {
+      throw new AwsServiceError('InvalidToken', 'Invalid Token: the task token was not issued by this Step Functions');
+    }
+    if (entry === undefined || !entry.open) {
+      throw new AwsServiceError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    }
     return entry;
+  }
+
+  /** Whether this registry minted `token` (remembered or not): its signature holds. */
+  private minted(token: string): boolean {
+    if (!token.startsWith(TOKEN_PREFIX)) return false;
+    const bytes = Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url');
+    // Buffer.from skips what is not base64url, so a token must also read back exactly as it was written.
+    if (
+      bytes.length !== NONCE_BYTES + SIGNATURE_BYTES ||
+      bytes.toString('base64url') !== token.slice(TOKEN_PREFIX.length)
+    ) {
+      return false;
+    }
+    return timingSafeEqual(bytes.subarray(NONCE_BYTES), this.signatureOf(bytes.subarray(0, NONCE_BYTES)));
+  }
+
+  private signatureOf(nonce: Buffer): Buffer {
+    return createHmac('sha256', this.signingKey).update(nonce).digest().subarray(0, SIGNATURE_BYTES);
   }
 
   private markClosed(entry: TokenEntry): void {

@@ -1,9 +1,14 @@
 /**
  * The checkout saga's state. Every step Lambda receives the whole state and parses the part it needs, so a step
  * never depends on a field it does not declare. Steps write their results under their own key (ResultPath).
+ *
+ * The state carries ids, never secrets or personal data: Step Functions keeps every state's input and output in the
+ * execution history (and the state machine's log group), where anyone who may read the saga reads them too. The
+ * payment token and the shipping address stay on the checkout record; the steps that need them read them there
+ * (docs/adr/0029-saga-state-carries-ids-not-secrets.md).
  */
 import * as z from 'zod';
-import { CaughtFailure, Cents, CorrelationId, Identifier, ShippingAddress, Sku, Totals } from './common.js';
+import { CaughtFailure, Cents, CorrelationId, Identifier, Sku, Totals } from './common.js';
 
 export const PricedLine = z.object({ sku: Sku, name: z.string(), quantity: z.int().min(1), unitPriceCents: Cents });
 export type PricedLine = z.infer<typeof PricedLine>;
@@ -14,8 +19,7 @@ export const CheckoutSagaInput = z.object({
   customerId: z.string().min(1),
   tenantId: z.string().min(1),
   cartId: Identifier,
-  paymentToken: z.string().min(1),
-  shippingAddress: ShippingAddress,
+  // A discount code is what the customer typed to pay less: neither a secret nor about the person.
   discountCode: z.string().optional(),
   requestedAt: z.string(),
 });

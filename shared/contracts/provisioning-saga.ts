@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { CaughtFailure, CorrelationId, Identifier, OutcomeEvent, Srn } from './common.js';
 import { ResourceType } from './provisioning-api.js';
+import { ProvisionedNode } from './provisioning-worker.js';
 
 export { OutcomeEvent };
 
@@ -55,12 +56,6 @@ export const CapacityReservation = z.object({
 });
 export type CapacityReservation = z.infer<typeof CapacityReservation>;
 
-/**
- * `$.worker`: what the node agent answers to `provision` through SendTaskSuccess. The worker's own contract
- * (`provisioning-worker.ts`) produces it; this is the part the saga reads.
- */
-const ProvisionedNodeResult = z.object({ nodeId: z.string().min(1), ipAddress: z.string().min(1) });
-
 /** `$.storage`: a VM's boot volume; a volume is storage itself and attaches nothing. */
 export const StorageAttachment = z.object({ attached: z.boolean(), bootVolumeId: z.string().optional() });
 export type StorageAttachment = z.infer<typeof StorageAttachment>;
@@ -94,16 +89,21 @@ export const ReleaseQuotaCommand = ProvisionSagaInput;
 export const ReserveCapacityCommand = ProvisionSagaInput;
 /** @alias */
 export const ReleaseCapacityCommand = ProvisionSagaInput;
-/** @alias */
-export const AttachStorageCommand = ProvisionSagaInput;
+/**
+ * `$.worker`: what the node agent answered to `provision` through SendTaskSuccess, held to the worker's own contract
+ * (`ProvisionedNode`). Step Functions takes any JSON a holder of the task token sends, so the first step after
+ * DispatchToWorker reads it: an answer that does not match fails AttachStorage with `ValidationError` before any
+ * step wrote a thing, and the saga compensates (DestroyResource, ...) instead of marking the resource ACTIVE.
+ */
+export const AttachStorageCommand = ProvisionSagaInput.extend({ worker: ProvisionedNode });
 /** @alias */
 export const DetachStorageCommand = ProvisionSagaInput;
-export const ConfigureNetworkCommand = ProvisionSagaInput.extend({ worker: ProvisionedNodeResult });
+export const ConfigureNetworkCommand = ProvisionSagaInput.extend({ worker: ProvisionedNode });
 /** @alias */
 export const StartBillingCommand = ProvisionSagaInput;
 /** @alias */
 export const StopBillingCommand = ProvisionSagaInput;
-export const MarkActiveCommand = ProvisionSagaInput.extend({ worker: ProvisionedNodeResult.optional() });
+export const MarkActiveCommand = ProvisionSagaInput.extend({ worker: ProvisionedNode.optional() });
 export const MarkFailedCommand = ProvisionSagaInput.extend({ failure: CaughtFailure });
 /** @alias */
 export const MarkDeletedCommand = ProvisionSagaInput;

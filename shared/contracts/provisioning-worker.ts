@@ -37,8 +37,12 @@ export const WorkerCommand = WorkerDispatch.extend({
 });
 export type WorkerCommand = z.infer<typeof WorkerCommand>;
 
-/** `SendTaskSuccess` output of a `provision` command: the node the resource runs on. */
-export const ProvisionedNode = z.object({ nodeId: z.string().min(1), ipAddress: z.ipv4() });
+/**
+ * `SendTaskSuccess` output of a `provision` command: the node the resource runs on. The saga holds the answer to this
+ * contract (`AttachStorageCommand`), so the node id is an identifier like any other (it reaches the resource item,
+ * the API and the events) and the address a dotted IPv4 address.
+ */
+export const ProvisionedNode = z.object({ nodeId: Identifier, ipAddress: z.ipv4() });
 export type ProvisionedNode = z.infer<typeof ProvisionedNode>;
 
 /** `SendTaskSuccess` output of a `destroy` command. */

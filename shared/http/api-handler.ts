@@ -1,7 +1,7 @@
 /**
  * The adapter every API Lambda is built from: middy with the Powertools middlewares, then request parsing
- * (JSON, zod schemas for body, path and query), the caller's identity from the authorizer, the correlation ID,
- * and one error handler that renders the error envelope.
+ * (a body within `tuning.api.maxRequestBodyBytes`, JSON, zod schemas for body, path and query), the caller's identity
+ * from the authorizer, the correlation ID, and one error handler that renders the error envelope.
  *
  * @example
  * export const handler = apiHandler({ path: z.object({ sku: Sku }) }, async ({ path }) =>
@@ -10,8 +10,16 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { tuning } from '../../lib/config/tuning.js';
 import type { Principal } from '../contracts/common.js';
-import { ForbiddenError, MalformedJsonError, UnauthorizedError, ValidationError } from '../errors.js';
+import {
+  ForbiddenError,
+  MalformedJsonError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors.js';
 import { bindCorrelationId } from '../powertools/index.js';
 import { observability } from '../powertools/middlewares.js';
 import { errorResponse, jsonResponse } from './error-envelope.js';
@@ -79,6 +87,7 @@ function parseRequest<TBody extends z.ZodType, TPath extends z.ZodType, TQuery e
   context: Context,
   correlationId: string,
 ): ApiRequest<Inferred<TBody>, Inferred<TPath>, Inferred<TQuery>> {
+  refuseLargeBody(event);
   const principal = principalOf(event, spec);
   const idempotencyKey = header(event, 'idempotency-key');
   if (spec.requireIdempotencyKey) {
@@ -87,9 +96,9 @@ function parseRequest<TBody extends z.ZodType, TPath extends z.ZodType, TQuery e
         { path: 'headers.Idempotency-Key', message: 'required' },
       ]);
     }
-    if (idempotencyKey.length < 8 || idempotencyKey.length > 128) {
-      throw new ValidationError('The Idempotency-Key header must be 8 to 128 characters', [
-        { path: 'headers.Idempotency-Key', message: 'must be 8 to 128 characters' },
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationError('The Idempotency-Key header must be 8 to 128 visible ASCII characters', [
+        { path: 'headers.Idempotency-Key', message: 'must be 8 to 128 visible ASCII characters' },
       ]);
     }
   }
@@ -113,7 +122,32 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, part: string):
   return parsed.data;
 }
 
+/**
+ * Every route, whether it reads a body or not: API Gateway lets up to 10 MB through, the platform reads a few KiB.
+ * Checked on the text as API Gateway passed it, before anything is parsed, so an oversized body costs no JSON parse
+ * and reaches no use case.
+ */
+function refuseLargeBody(event: APIGatewayProxyEvent): void {
+  if (!event.body) return;
+  const bytes = Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes > tuning.api.maxRequestBodyBytes) throw new PayloadTooLargeError(tuning.api.maxRequestBodyBytes);
+}
+
+/**
+ * Visible ASCII only: the key becomes part of a stored record key and of log lines, where control characters, spaces
+ * or lookalike letters would only confuse.
+ */
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{8,128}$/;
+
+/** `application/json` or any `+json` type, with parameters (`; charset=utf-8`). */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
+
 function jsonBody(event: APIGatewayProxyEvent): unknown {
+  // A client that names another type (a form, XML, text) did not send JSON; one that names none is read as JSON.
+  const contentType = header(event, 'content-type');
+  if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType.trim())) {
+    throw new UnsupportedMediaTypeError(contentType);
+  }
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw === null || raw === undefined || raw.trim() === '') {
     throw new ValidationError('A JSON request body is required', [{ path: '', message: 'required' }]);

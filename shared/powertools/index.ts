@@ -10,7 +10,39 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-export const logger = new Logger();
+/**
+ * Keys whose values never reach a log line, at any depth, whatever their case: payment details and personal data a
+ * request carries (ADR 0029), credentials (an `Authorization` header, bearer and ID tokens, passwords, secrets) and an
+ * agent's signed proof. The code does not log them on purpose; this catches the line that does by accident, such as
+ * an event or a request logged whole. It matches keys, not values: a token pasted into a message is not found.
+ */
+export const SENSITIVE_LOG_KEYS = [
+  'paymentToken',
+  'shippingAddress',
+  'authorization',
+  'token',
+  'idToken',
+  'accessToken',
+  'password',
+  'cardNumber',
+  'cvv',
+  'secret',
+  'proof',
+] as const;
+
+export const REDACTED = '[REDACTED]';
+
+const sensitiveKeys = new Set<string>(SENSITIVE_LOG_KEYS.map((key) => key.toLowerCase()));
+
+/**
+ * The logger's JSON replacer: JSON.stringify calls it for every key of the log line, nested ones included, so the
+ * value of a sensitive key, whatever it holds (a string, an object), is replaced before anything in it is written.
+ */
+function redactSensitiveKeys(key: string, value: unknown): unknown {
+  return sensitiveKeys.has(key.toLowerCase()) ? REDACTED : value;
+}
+
+export const logger = new Logger({ jsonReplacerFn: redactSensitiveKeys });
 export const metrics = new Metrics();
 export { MetricUnit };
 

@@ -1,8 +1,14 @@
 /**
  * The adapter every SQS consumer is built from: Powertools BatchProcessor with partial batch responses, so one bad
- * message is retried (and eventually dead-lettered) without failing its neighbours. Each record is parsed with zod;
- * a record that does not parse can never succeed, so it is reported as failed and the queue's redrive policy moves it
- * to the DLQ after `maxReceiveCount` receives, where an alarm fires and `npm run dlq` can redrive it.
+ * message is retried (or dead-lettered) without failing its neighbours. Each record is parsed with zod.
+ *
+ * A record that can never succeed is a refusal (`isPermanentRefusal`: not JSON, not matching its schema, or the
+ * handler refusing it with a 4xx `AppError` or a reused idempotency key). It is sent at once to its queue's DLQ with
+ * the reason in its message attributes (`failure-attributes.ts`), and acknowledged: redelivering it
+ * `maxReceiveCount` times would change nothing and would leave the reason in the logs only. If the DLQ does not take
+ * it, the record fails instead, and the queue's redrive policy moves it there after `maxReceiveCount` receives, as it
+ * does with every other failure (a dependency down, a timeout, a bug), which SQS retries first. Either way the DLQ
+ * alarm fires and `npm run dlq` lists and redrives what waits there.
  *
  * Each record is handled idempotently, keyed on `keyPath` of the parsed body (the EventBridge event id by default).
  */
@@ -15,6 +21,9 @@ import { zodIssues } from '../http/zod-issues.js';
 import { idempotentCommand } from '../idempotency.js';
 import { bindCorrelationId, logger } from '../powertools/index.js';
 import { observability } from '../powertools/middlewares.js';
+import { isPermanentRefusal } from '../refusals.js';
+import { sendToDeadLetterQueue } from './dead-letter.js';
+import { refusalOf } from './failure-attributes.js';
 
 export interface EventConsumerSpec<TMessage extends z.ZodType> {
   readonly message: TMessage;
@@ -44,14 +53,33 @@ export function sqsEventConsumer<TMessage extends z.ZodType>(
     await idempotentHandle(message as object);
   };
 
+  /** Handles the record; a refusal goes to the DLQ with its reason, and the record fails only if the DLQ refused it. */
+  const handleOrDeadLetter = async (record: SQSRecord, context: Context): Promise<void> => {
+    try {
+      await handleRecord(record);
+    } catch (error) {
+      if (!isPermanentRefusal(error)) throw error;
+      const refusal = refusalOf(error);
+      if (!(await sendToDeadLetterQueue(record, refusal, context.functionName))) throw error;
+      logger.warn('Message refused; sent to its DLQ with the reason', {
+        messageId: record.messageId,
+        code: refusal.code,
+        reason: refusal.reason,
+        details: refusal.details,
+      });
+    }
+  };
+
   const adapter = async (event: SQSEvent, context: Context) => {
     idempotentHandle.registerContext(context);
     // A fully failed batch is reported like a partial one (every record listed), so the loop below still logs each
     // record's error; Lambda then redelivers them all, exactly as a thrown FullBatchFailureError would.
-    const response = await processPartialResponse(event, handleRecord, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    const response = await processPartialResponse(
+      event,
+      (record: SQSRecord) => handleOrDeadLetter(record, context),
+      processor,
+      { context, throwOnFullBatchFailure: false },
+    );
     // The batch processor keeps each record's error to itself; without this line a failure leaves no trace in the logs.
     processor.failureMessages.forEach((record, index) => {
       logger.warn('Message failed; SQS redelivers it until it reaches the DLQ', {
@@ -64,16 +92,17 @@ export function sqsEventConsumer<TMessage extends z.ZodType>(
   return middy(adapter).use(observability());
 }
 
-function parseRecord<TMessage extends z.ZodType>(schema: TMessage, record: SQSRecord): z.infer<TMessage> {
+/** The record's body as its schema reads it; `ValidationError` (a refusal) for a body that is not JSON or not that. */
+export function parseRecord<TMessage extends z.ZodType>(schema: TMessage, record: SQSRecord): z.infer<TMessage> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
   } catch (cause) {
-    throw new ValidationError(`Message ${record.messageId} is not JSON`, undefined, { cause });
+    throw new ValidationError('The message is not JSON', undefined, { cause });
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new ValidationError(`Message ${record.messageId} does not match its schema`, zodIssues(parsed.error));
+    throw new ValidationError('The message does not match its schema', zodIssues(parsed.error));
   }
   return parsed.data;
 }

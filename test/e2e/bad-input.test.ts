@@ -122,4 +122,45 @@ describe('bad input: refused with the error envelope, nothing written', () => {
     const fresh = await call('GET', `carts/${freshCartId}`, { caller: customer });
     expect(fresh.status).toBe(404);
   });
+
+  it('refuses a body over the platform’s limit with 413 in the envelope and writes nothing; API Gateway’s own 10 MB limit answers alike', async () => {
+    // Prepare
+    const customer = newCustomer();
+    const sku = await newProduct(10, 1200);
+    const cartId = await fillCart(customer, { [sku]: 1 });
+    // A well-formed checkout, padded past 64 KiB (tuning.api.maxRequestBodyBytes) with a field nobody reads.
+    const padded = {
+      cartId,
+      paymentToken: 'tok_visa',
+      shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' },
+      note: 'x'.repeat(100 * 1024),
+    };
+    const before = await snapshot([sku]);
+
+    // Act
+    const checkout = await startCheckoutRaw(customer, { body: padded });
+    const item = await call('PUT', `carts/${cartId}/items/${sku}`, {
+      caller: customer,
+      rawBody: JSON.stringify({ quantity: 5, note: 'x'.repeat(100 * 1024) }),
+    });
+    const beyondTheGateway = await startCheckoutRaw(customer, { rawBody: 'x'.repeat(10 * 1024 * 1024 + 1) });
+    const after = await snapshot([sku]);
+
+    // Assess
+    expectErrorEnvelope(checkout, 413, 'PAYLOAD_TOO_LARGE');
+    expect(checkout.body.error.details).toEqual({ limitBytes: 64 * 1024 });
+    expectErrorEnvelope(item, 413, 'PAYLOAD_TOO_LARGE');
+    // API Gateway answers this one itself, so the correlation id is its request id.
+    expect(beyondTheGateway.status).toBe(413);
+    expect(beyondTheGateway.body).toEqual({
+      error: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: expect.any(String),
+        correlationId: beyondTheGateway.headers.get('x-amzn-requestid'),
+      },
+    });
+    expect(after).toEqual(before);
+    const cart = await call('GET', `carts/${cartId}`, { caller: customer });
+    expect(cart.body.items).toMatchObject([{ sku, quantity: 1 }]);
+  });
 });

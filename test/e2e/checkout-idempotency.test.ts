@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, type ExecutionListItem, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   aws,
@@ -85,18 +85,35 @@ async function providerLedgerOf(checkoutId: string) {
   return (result.Items ?? []).filter((item) => item.sk !== 'ATTEMPTS');
 }
 
-/** A saga step command (the saga input plus `pricing`) for a fresh checkout of `quantity` units of `sku`. */
-function stepCommand(customer: Caller, sku: string, quantity: number, unitPriceCents: number) {
+/**
+ * A saga step command (the saga input plus `pricing`) for a fresh checkout of `quantity` units of `sku`, and the
+ * checkout's record paying with `paymentToken`: the state carries no token, ProcessPayment reads it there (ADR 0029).
+ */
+async function stepCommand(
+  customer: Caller,
+  sku: string,
+  quantity: number,
+  unitPriceCents: number,
+  paymentToken = 'tok_visa',
+) {
   const subtotalCents = quantity * unitPriceCents;
-  return {
+  const checkout = {
     checkoutId: freshCheckoutId(),
-    correlationId: `e2e-${randomUUID()}`,
     customerId: customer.sub,
     tenantId: customer.tenant,
     cartId: `cart-${randomUUID().slice(0, 8)}`,
-    paymentToken: 'tok_visa',
-    shippingAddress: defaultAddress,
-    requestedAt: new Date().toISOString(),
+  };
+  const requestedAt = new Date().toISOString();
+  await aws.dynamodb.send(
+    new PutCommand({
+      TableName: output('CheckoutsTableName'),
+      Item: { ...checkout, paymentToken, shippingAddress: defaultAddress, status: 'RUNNING', createdAt: requestedAt },
+    }),
+  );
+  return {
+    ...checkout,
+    correlationId: `e2e-${randomUUID()}`,
+    requestedAt,
     pricing: {
       lines: [{ sku, name: `Test product ${sku}`, quantity, unitPriceCents }],
       totals: { subtotalCents, discountCents: 0, taxCents: 0, totalCents: subtotalCents },
@@ -147,7 +164,7 @@ describe('checkout: idempotency', () => {
     // Prepare
     const customer = newCustomer();
     const sku = await newProduct(10, 700);
-    const command = stepCommand(customer, sku, 3, 700);
+    const command = await stepCommand(customer, sku, 3, 700);
 
     // Act
     const first = await invokeStep('ReserveInventoryFunctionName', command);
@@ -165,7 +182,7 @@ describe('checkout: idempotency', () => {
     // Prepare
     const customer = newCustomer();
     const sku = await newProduct(10, 2100);
-    const command = stepCommand(customer, sku, 2, 2100);
+    const command = await stepCommand(customer, sku, 2, 2100);
 
     // Act
     const first = await invokeStep('ProcessPaymentFunctionName', command);
@@ -190,7 +207,7 @@ describe('checkout: idempotency', () => {
     // Prepare: the provider charged and its answer was lost; say every retry of ProcessPayment failed after that.
     const customer = newCustomer();
     const sku = await newProduct(10, 1500);
-    const command = { ...stepCommand(customer, sku, 2, 1500), paymentToken: 'tok_timeoutAfterCapture' };
+    const command = await stepCommand(customer, sku, 2, 1500, 'tok_timeoutAfterCapture');
     const charge = await invokeStep('ProcessPaymentFunctionName', command);
 
     // Act

@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { DEV_JWT_ISSUER, DEV_JWT_KID, signDevToken } from '../../functions/platform/dev-keys.js';
+import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../shared/contracts/events/checkout-events.js';
 import {
+  agentProof,
   aws,
   type Caller,
   call,
@@ -35,16 +39,19 @@ async function putCheckoutRequested(detail: unknown) {
   );
 }
 
-function checkoutRequest(customer: Caller, cartId: string, correlationId: string) {
+/** An agent's request to check out `cartId` for `customer`, with the proof issued for it (unless `proof` is given). */
+async function checkoutRequest(customer: Caller, cartId: string, correlationId: string, proof?: string) {
+  const idempotencyKey = `agent-${randomUUID()}`;
   return {
     metadata: { correlationId, occurredAt: new Date().toISOString() },
     data: {
-      idempotencyKey: `agent-${randomUUID()}`,
+      idempotencyKey,
       customerId: customer.sub,
       tenantId: customer.tenant,
       cartId,
       paymentToken: 'tok_visa',
       shippingAddress: defaultAddress,
+      proof: proof ?? (await agentProof(customer, idempotencyKey)),
     },
   };
 }
@@ -94,7 +101,7 @@ describe('event entry: CheckoutRequested.v1', () => {
     const correlationId = `agent-corr-${randomUUID()}`;
 
     // Act
-    const put = await putCheckoutRequested(checkoutRequest(customer, cartId, correlationId));
+    const put = await putCheckoutRequested(await checkoutRequest(customer, cartId, correlationId));
     const [started] = await eventually(
       () => checkoutsOfCart(cartId),
       (items) => items.length > 0,
@@ -128,7 +135,7 @@ describe('event entry: CheckoutRequested.v1', () => {
     const lamp = await newProduct(5, 4500);
     const cartId = await fillCart(customer, { [lamp]: 1 });
     const correlationId = `agent-corr-${randomUUID()}`;
-    const request = checkoutRequest(customer, cartId, correlationId);
+    const request = await checkoutRequest(customer, cartId, correlationId);
     // The one violation: an idempotency key shorter than the 8 characters the contract requires.
     const invalid = { ...request, data: { ...request.data, idempotencyKey: 'short' } };
     const checkoutsBefore = await tableItems('CheckoutsTableName');
@@ -153,4 +160,56 @@ describe('event entry: CheckoutRequested.v1', () => {
     const cart = await call('GET', `carts/${cartId}`, { caller: customer });
     expect(cart.body.items).toMatchObject([{ sku: lamp, quantity: 1 }]);
   });
+
+  it.each([
+    [
+      'a proof issued for another customer',
+      async (customer: Caller) => agentProof(newCustomer({ tenant: customer.tenant }), 'agent-key-of-someone-else'),
+      /another customer/,
+    ],
+    ['a proof signed by no key the platform trusts', async () => forgedProof(), /kid|signature/],
+    [
+      'an API bearer token instead of a proof',
+      async (customer: Caller) => signDevToken({ sub: customer.sub, roles: ['customer'], tenant: customer.tenant }),
+      /claim aud/,
+    ],
+  ])(
+    'refuses %s: nothing is written, and the DLQ holds the request with the reason',
+    async (_case, proofFor, reason) => {
+      // Prepare
+      const customer = newCustomer();
+      const lamp = await newProduct(5, 4500);
+      const cartId = await fillCart(customer, { [lamp]: 1 });
+      const correlationId = `agent-corr-${randomUUID()}`;
+      const request = await checkoutRequest(customer, cartId, correlationId, await proofFor(customer));
+      const dlqUrl = output('CheckoutRequestsDlqUrl');
+
+      // Act
+      const put = await putCheckoutRequested(request);
+      const [deadLettered] = await eventually(
+        () => peek(dlqUrl, (body) => body.includes(correlationId)),
+        (messages) => messages.length > 0,
+        { timeoutMs: 90_000, intervalMs: 500, what: 'the refused request in the CheckoutRequests DLQ' },
+      );
+
+      // Assess
+      expect(put.FailedEntryCount).toBe(0);
+      expect(deadLettered?.MessageAttributes?.FailureReason?.StringValue).toMatch(reason);
+      expect(await checkoutsOfCart(cartId)).toEqual([]);
+      expect(await product(lamp)).toMatchObject({ available: 5, reserved: 0 });
+    },
+  );
 });
+
+/** A proof in the platform's shape, signed with a key of the attacker's own under the dev key's kid. */
+async function forgedProof(): Promise<string> {
+  const { privateKey } = await generateKeyPair('RS256');
+  return new SignJWT({ roles: ['checkout-agent'], tenant: 't1', act: { sub: 'agent:forger' }, idempotency_key: 'k' })
+    .setProtectedHeader({ alg: 'RS256', kid: DEV_JWT_KID })
+    .setSubject('user-victim')
+    .setIssuer(DEV_JWT_ISSUER)
+    .setAudience(CHECKOUT_REQUEST_PROOF_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(privateKey);
+}

@@ -385,4 +385,47 @@ describe('passive provisioners', () => {
     // Assess
     await expect(attempt).rejects.toThrow('Local/Checkout Key (AWS::KMS::Key): property Origin not supported');
   });
+
+  it('accept a WAF web ACL and its association without effect, so that a stage with a WAF still boots', async () => {
+    // Prepare
+    const stack = stackOf({
+      Acl: {
+        Type: 'AWS::WAFv2::WebACL',
+        Properties: {
+          Name: 'api-acl',
+          Scope: 'REGIONAL',
+          DefaultAction: { Allow: {} },
+          VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'api-acl' },
+          AssociationConfig: { RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_64' } } },
+          CustomResponseBodies: { TooLarge: { ContentType: 'APPLICATION_JSON', Content: '{}' } },
+          Rules: [
+            {
+              Name: 'AWS-AWSManagedRulesCommonRuleSet',
+              Priority: 0,
+              OverrideAction: { None: {} },
+              Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } },
+              VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'crs' },
+            },
+          ],
+        },
+      },
+      Association: {
+        Type: 'AWS::WAFv2::WebACLAssociation',
+        Properties: {
+          ResourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/local',
+          WebACLArn: { 'Fn::GetAtt': ['Acl', 'Arn'] },
+        },
+      },
+    });
+
+    // Act
+    const deployed = await deployStack(stack, passiveProvisioners, new Map());
+
+    // Assess
+    expect(deployed.resources.get('Acl')?.attributes?.Arn).toMatch(
+      /^arn:aws:wafv2:us-east-1:000000000000:regional\/webacl\/api-acl\/[0-9a-f-]{36}$/,
+    );
+    expect(deployed.resources.get('Acl')?.ref).toMatch(/^api-acl\|[0-9a-f-]{36}\|REGIONAL$/);
+    expect(deployed.resources.get('Association')?.type).toBe('AWS::WAFv2::WebACLAssociation');
+  });
 });

@@ -6,7 +6,13 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -16,6 +22,7 @@ import { repositoryRoot } from '../../lib/constructs/repository-root.js';
 import { bootLocalCloud, type LocalCloud } from '../../local-cloud/boot.js';
 import { synthesizeApp } from '../../local-cloud/config.js';
 import { functionAccessKeyId } from '../../local-cloud/iam/index.js';
+import { EVENT_SOURCES } from '../../shared/contracts/events/sources.js';
 
 let cloud: LocalCloud;
 let assemblyDirectory: string;
@@ -155,7 +162,12 @@ describe('IAM in the local cloud', () => {
     const answer = await refundPayment().events.send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: cloud.output('EventBusName'), Source: 'iam.test', DetailType: 'Probe.v1', Detail: '{}' },
+          {
+            EventBusName: cloud.output('EventBusName'),
+            Source: EVENT_SOURCES.checkout,
+            DetailType: 'Probe.v1',
+            Detail: '{}',
+          },
         ],
       }),
     );
@@ -172,6 +184,137 @@ describe('IAM in the local cloud', () => {
 
     // Assess
     expect(answer.$metadata.httpStatusCode).toBe(200);
+  });
+});
+
+describe('who may publish what', () => {
+  const ALL_SOURCES = Object.values(EVENT_SOURCES);
+  /** A detail-type no rule routes, so that an allowed probe reaches nobody. */
+  const PROBE = 'SourceProbe.v1';
+  const publishers = () =>
+    cloud.services.lambda.listFunctions().filter((fn) => fn.environment.EVENT_BUS_NAME !== undefined);
+
+  it('lets every publishing function publish under its own context’s source, and refuses each other source', async () => {
+    // Prepare
+    const functions = publishers();
+    const bus = cloud.output('EventBusName');
+
+    // Act
+    const answers = await Promise.all(
+      functions.map(async (fn) => {
+        const events = new EventBridgeClient({
+          endpoint: cloud.endpoint,
+          region: cloud.region,
+          credentials: { accessKeyId: functionAccessKeyId(fn.name), secretAccessKey: 'local' },
+        });
+        const answer = await events.send(
+          new PutEventsCommand({
+            Entries: ALL_SOURCES.map((source) => ({
+              EventBusName: bus,
+              Source: source,
+              DetailType: PROBE,
+              Detail: '{}',
+            })),
+          }),
+        );
+        const own = EVENT_SOURCES[fn.environment.POWERTOOLS_SERVICE_NAME as keyof typeof EVENT_SOURCES];
+        return { fn: fn.name, own, answer };
+      }),
+    );
+
+    // Assess
+    expect(functions.length).toBeGreaterThanOrEqual(10);
+    for (const { fn, own, answer } of answers) {
+      const outcome = answer.Entries?.map((entry, index) => [
+        ALL_SOURCES[index],
+        entry.EventId ? 'OK' : entry.ErrorCode,
+      ]);
+      expect({ fn, outcome }).toEqual({
+        fn,
+        outcome: ALL_SOURCES.map((source) => [source, source === own ? 'OK' : 'NotAuthorizedForSourceException']),
+      });
+      expect(answer.FailedEntryCount).toBe(ALL_SOURCES.length - 1);
+    }
+  });
+
+  it('keeps audit records out of reach of a context that does not audit: its AuditEvent is never appended', async () => {
+    // Prepare: RefundPayment (checkout) may publish, but only as sagastack.checkout, which the trail does not accept.
+    const srn = 'srn:sagastack:us-east-1:t-forged:prj_forged:vm/res_forged';
+    const forged = {
+      metadata: { correlationId: 'corr-forged-audit-1', occurredAt: '2026-12-02T00:00:00.000Z' },
+      data: {
+        eventId: 'forged-1',
+        action: 'resource.delete',
+        outcome: 'SUCCEEDED',
+        srn,
+        tenantId: 't-forged',
+        actor: { system: 'saga' },
+      },
+    };
+    const publish = (source: string) =>
+      refundPayment().events.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: cloud.output('EventBusName'),
+              Source: source,
+              DetailType: 'AuditEvent.v1',
+              Detail: JSON.stringify(forged),
+            },
+          ],
+        }),
+      );
+
+    // Act
+    const asAudit = await publish(EVENT_SOURCES.audit);
+    const asProvisioning = await publish(EVENT_SOURCES.provisioning);
+    const asItself = await publish(EVENT_SOURCES.checkout);
+    await cloud.whenIdle();
+    const trail = await clientsOf('operator').dynamodb.send(
+      new QueryCommand({
+        TableName: cloud.output('AuditTableName'),
+        KeyConditionExpression: 'srn = :srn',
+        ExpressionAttributeValues: { ':srn': { S: srn } },
+      }),
+    );
+
+    // Assess
+    expect(asAudit.Entries?.[0]?.ErrorCode).toBe('NotAuthorizedForSourceException');
+    expect(asProvisioning.Entries?.[0]?.ErrorCode).toBe('NotAuthorizedForSourceException');
+    expect(asItself.FailedEntryCount).toBe(0);
+    expect(trail.Items).toEqual([]);
+  });
+
+  it("fails a saga's publish under another context's source: its role may publish its own only", async () => {
+    // Prepare: an operator replays the checkout saga's publish state with an outcome claiming the audit source.
+    const stepFunctions = clientsOf('operator').stepFunctions;
+    const replay = (name: string, source: string) =>
+      stepFunctions.send(
+        new StartExecutionCommand({
+          stateMachineArn: cloud.output('CheckoutStateMachineArn'),
+          name,
+          input: JSON.stringify({
+            replay: { from: 'PublishOrderPlaced' },
+            successOutcome: { source, detailType: PROBE, detail: { probe: true } },
+          }),
+        }),
+      );
+
+    // Act
+    const forged = await replay('chk_forged_source', EVENT_SOURCES.audit);
+    const own = await replay('chk_own_source', EVENT_SOURCES.checkout);
+    await cloud.whenIdle();
+    const historyOf = async (executionArn: string | undefined) =>
+      (await stepFunctions.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
+    const forgedHistory = await historyOf(forged.executionArn);
+    const ownHistory = await historyOf(own.executionArn);
+
+    // Assess
+    const failure = forgedHistory.find((event) => event.type === 'TaskFailed')?.taskFailedEventDetails;
+    expect(failure?.error).toBe('EventBridge.AccessDeniedException');
+    expect(failure?.cause).toMatch(/StepFunctions is not authorized to perform: events:PutEvents/);
+    expect(ownHistory.some((event) => event.type === 'TaskSucceeded')).toBe(true);
+    expect(ownHistory.some((event) => event.type === 'TaskFailed')).toBe(false);
   });
 });
 
@@ -320,8 +463,6 @@ describe('a grant removed from a stack', () => {
           customerId: 'c1',
           tenantId: 't1',
           cartId: 'cart-iam',
-          paymentToken: 'tok_visa',
-          shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' },
           requestedAt: '2026-12-02T00:00:00.000Z',
         }),
       }),

@@ -1,7 +1,8 @@
 /**
- * The Checkouts table: `{ checkoutId, customerId, tenantId, cartId, status, executionArn, totals?, orderId?,
- * failure?, createdAt, updatedAt }`, keyed by `checkoutId`. Every transition is a conditional write, so a repeated
- * saga step cannot move a checkout backwards.
+ * The Checkouts table: `{ checkoutId, customerId, tenantId, cartId, paymentToken?, shippingAddress?, status,
+ * executionArn, totals?, orderId?, failure?, createdAt, updatedAt }`, keyed by `checkoutId`. Every transition is a
+ * conditional write, so a repeated saga step cannot move a checkout backwards. The payment token and the shipping
+ * address are kept here rather than in the saga's state (ADR 0029); the token only until the checkout settles.
  */
 import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';
@@ -60,7 +61,9 @@ export function dynamoCheckouts(): Checkouts {
       updateIf(
         checkoutId,
         {
-          UpdateExpression: 'SET #status = :completed, orderId = :orderId, totals = :totals, updatedAt = :at',
+          // Charged: the token has served its one purpose, so it is not kept.
+          UpdateExpression:
+            'SET #status = :completed, orderId = :orderId, totals = :totals, updatedAt = :at REMOVE paymentToken',
           ConditionExpression: '#status = :running',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -84,7 +87,7 @@ export function dynamoCheckouts(): Checkouts {
       updateIf(
         checkoutId,
         {
-          UpdateExpression: `SET #status = :failed, failure = :failure, updatedAt = :at${totals ? ', totals = :totals' : ''} REMOVE orderId`,
+          UpdateExpression: `SET #status = :failed, failure = :failure, updatedAt = :at${totals ? ', totals = :totals' : ''} REMOVE orderId, paymentToken`,
           ConditionExpression: 'attribute_exists(checkoutId) AND #status <> :failed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {

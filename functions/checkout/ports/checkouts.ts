@@ -1,7 +1,7 @@
 /** What the checkout use cases need: the checkout records and the saga that runs each checkout. */
 import type { CheckoutStatus } from '../../../shared/contracts/checkout-api.js';
 import type { CheckoutSagaInput } from '../../../shared/contracts/checkout-saga.js';
-import type { Totals } from '../../../shared/contracts/common.js';
+import type { ShippingAddress, Totals } from '../../../shared/contracts/common.js';
 import type { SagaExecutionStatus } from '../../../shared/saga/execution-status.js';
 import type { CheckoutFailure, ExecutionHistoryEvent } from '../domain/checkout-outcome.js';
 
@@ -13,6 +13,13 @@ export interface CheckoutRecord {
   readonly customerId: string;
   readonly tenantId: string;
   readonly cartId: string;
+  /**
+   * What the customer pays with, kept here and not in the saga's state (ADR 0029) until the checkout settles:
+   * ProcessPayment reads it, and COMPLETED or FAILED removes it. Absent, too, on records written before ADR 0029.
+   */
+  readonly paymentToken?: string;
+  /** Where the order goes (and which tax applies): read by PriceCart. Absent on records written before ADR 0029. */
+  readonly shippingAddress?: ShippingAddress;
   readonly status: CheckoutStatus;
   /** Absent only between the record's creation and the saga's start. */
   readonly executionArn?: string;
@@ -23,7 +30,10 @@ export interface CheckoutRecord {
   readonly updatedAt: string;
 }
 
-type NewCheckout = Pick<CheckoutRecord, 'checkoutId' | 'customerId' | 'tenantId' | 'cartId' | 'createdAt'>;
+type NewCheckout = Pick<CheckoutRecord, 'checkoutId' | 'customerId' | 'tenantId' | 'cartId' | 'createdAt'> & {
+  readonly paymentToken: string;
+  readonly shippingAddress: ShippingAddress;
+};
 
 export interface Checkouts {
   /**
@@ -33,15 +43,21 @@ export interface Checkouts {
   createOrFind(checkout: NewCheckout): Promise<{ readonly record: CheckoutRecord; readonly created: boolean }>;
   attachExecution(checkoutId: string, executionArn: string, at: string): Promise<void>;
   find(checkoutId: string): Promise<CheckoutRecord | undefined>;
-  /** RUNNING → COMPLETED. Already COMPLETED is success (a repeated step); any other status is a ConflictError. */
+  /**
+   * RUNNING → COMPLETED, and the payment token is gone. Already COMPLETED is success (a repeated step); any other
+   * status is a ConflictError.
+   */
   complete(checkoutId: string, outcome: { orderId: string; totals: Totals }, at: string): Promise<void>;
-  /** → FAILED. Already FAILED is success (a repeated step). */
+  /** → FAILED, and the payment token is gone. Already FAILED is success (a repeated step). */
   fail(
     checkoutId: string,
     outcome: { failure: CheckoutFailure; totals?: Totals | undefined },
     at: string,
   ): Promise<void>;
 }
+
+/** What a saga step may do with the checkouts: read one (its payment token, its shipping address). */
+export type CheckoutReader = Pick<Checkouts, 'find'>;
 
 export interface CheckoutSaga {
   /**

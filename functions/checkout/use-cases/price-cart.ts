@@ -4,11 +4,16 @@ import { isOwnedBy, linesOf } from '../domain/carts.js';
 import { priceCart as priceLines } from '../domain/pricing.js';
 import type { CartRepository } from '../ports/carts.js';
 import type { CatalogRepository } from '../ports/catalog.js';
+import type { CheckoutReader } from '../ports/checkouts.js';
+import { checkoutDetail } from './checkout-details.js';
 
-/** First step of the checkout saga: the customer's cart at current catalog prices, with discount and tax. */
+/**
+ * First step of the checkout saga: the customer's cart at current catalog prices, with discount and tax. The tax
+ * follows the shipping address, which the checkout record holds (the saga's state carries no address, ADR 0029).
+ */
 export async function priceCart(
   command: CheckoutSagaInput,
-  deps: { carts: CartRepository; catalog: CatalogRepository },
+  deps: { carts: CartRepository; catalog: CatalogRepository; checkouts: CheckoutReader },
 ): Promise<PricingResult> {
   const cart = await deps.carts.getCart(command.cartId);
   if (!cart || !isOwnedBy(cart, { ownerSub: command.customerId, tenantId: command.tenantId })) {
@@ -17,11 +22,14 @@ export async function priceCart(
   }
   const lines = linesOf(cart);
   if (lines.length === 0) throw new InvalidCartError(`Cart ${command.cartId} is empty`, { cartId: command.cartId });
-  const products = await deps.catalog.getProducts(lines.map((line) => line.sku));
+  const [products, shippingAddress] = await Promise.all([
+    deps.catalog.getProducts(lines.map((line) => line.sku)),
+    checkoutDetail(deps.checkouts, command.checkoutId, 'shippingAddress'),
+  ]);
   return priceLines({
     lines,
     products,
-    shippingAddress: command.shippingAddress,
+    shippingAddress,
     discountCode: command.discountCode,
   });
 }

@@ -47,11 +47,15 @@ export async function startCheckout(
 
   // A retry of a request that failed half-way computes the same id and resumes what its first attempt began.
   const checkoutId = checkoutIdFor(request.idempotencyKey);
+  // The payment token and the address are kept on the record, which only this context's functions may read; the
+  // saga's state, which its whole history and log group show, carries the checkout's id instead (ADR 0029).
   const { record, created } = await ports.checkouts.createOrFind({
     checkoutId,
     customerId,
     tenantId,
     cartId: body.cartId,
+    paymentToken: body.paymentToken,
+    shippingAddress: body.shippingAddress,
     createdAt: (ports.clock ?? systemClock)().toISOString(),
   });
   if (!created && record.cartId !== body.cartId) {
@@ -69,8 +73,6 @@ export async function startCheckout(
     customerId,
     tenantId,
     cartId: body.cartId,
-    paymentToken: body.paymentToken,
-    shippingAddress: body.shippingAddress,
     ...(body.discountCode === undefined ? {} : { discountCode: body.discountCode }),
     requestedAt,
   };

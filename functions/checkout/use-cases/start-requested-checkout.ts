@@ -1,15 +1,18 @@
 /**
- * An agent's CheckoutRequested.v1: the customer the event names checks out through the same use case as
- * POST /checkouts. A request that can never succeed (unknown or foreign cart, empty cart, key reused with another
- * body) is logged with its reason and fails, so the queue's redrive moves it to the DLQ; transient failures are
+ * An agent's CheckoutRequested.v1: once its proof verifies and delegates this very request (docs/adr/0027), the
+ * customer the proof names checks out through the same use case as POST /checkouts. A request that can never succeed
+ * (a proof that does not verify or does not cover the request, an unknown or foreign cart, an empty cart, a key
+ * reused with another body) is logged with its reason and fails, and nothing is written; transient failures are
  * retried. (A message that does not match its schema never gets here: its consumer refuses it while parsing.)
  */
-import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import type { z } from 'zod';
 import type { CheckoutRequested } from '../../../shared/contracts/events/checkout-events.js';
 import type { EventMetadata } from '../../../shared/contracts/events/define-event.js';
-import { AppError, TransientError } from '../../../shared/errors.js';
+import { AppError, ForbiddenError } from '../../../shared/errors.js';
 import { logger } from '../../../shared/powertools/index.js';
+import { isPermanentRefusal } from '../../../shared/refusals.js';
+import { delegationRefusal } from '../domain/agent-delegation.js';
+import type { AgentProofs } from '../ports/agent-proofs.js';
 import type { StartCheckoutRequest, StartCheckoutResult } from './start-checkout.js';
 
 /** A parsed CheckoutRequested.v1 envelope, as far as this reads it. */
@@ -19,6 +22,8 @@ export interface CheckoutRequestedEvent {
 }
 
 export interface StartRequestedCheckoutPorts {
+  /** Verifies the agent's proof. */
+  readonly proofs: AgentProofs;
   /** `startCheckout` run once per idempotency key (`idempotentStartCheckout`), as the API runs it. */
   readonly startCheckout: (request: StartCheckoutRequest) => Promise<StartCheckoutResult>;
 }
@@ -27,8 +32,11 @@ export async function startRequestedCheckout(
   event: CheckoutRequestedEvent,
   ports: StartRequestedCheckoutPorts,
 ): Promise<void> {
-  const { idempotencyKey, customerId, tenantId, ...body } = event.detail.data;
+  const { idempotencyKey, customerId, tenantId, proof, ...body } = event.detail.data;
   try {
+    const delegation = await ports.proofs.verify(proof);
+    const refusal = delegationRefusal(delegation, { customerId, tenantId, idempotencyKey });
+    if (refusal) throw new ForbiddenError(refusal);
     const accepted = await ports.startCheckout({
       idempotencyKey: `${customerId}:${idempotencyKey}`,
       customerId,
@@ -36,22 +44,16 @@ export async function startRequestedCheckout(
       correlationId: event.detail.metadata.correlationId,
       body,
     });
-    logger.info('Checkout request accepted', { eventId: event.id, checkoutId: accepted.checkoutId });
+    logger.info('Checkout request accepted', {
+      eventId: event.id,
+      checkoutId: accepted.checkoutId,
+      agentId: delegation.agentId,
+    });
   } catch (error) {
-    // Rethrown either way: the record fails, and a refusal is eventually dead-lettered.
-    if (isRefusal(error)) logRefusal(error, { eventId: event.id, cartId: body.cartId });
+    // Rethrown either way: the consumer dead-letters a refusal at once with its reason, and retries anything else.
+    if (isPermanentRefusal(error)) logRefusal(error, { eventId: event.id, cartId: body.cartId });
     throw error;
   }
-}
-
-/**
- * A refusal is an error no retry can fix: the request itself is wrong (unknown cart, someone else's cart, empty cart,
- * an idempotency key reused with another body). Transient failures, including a concurrent duplicate still in
- * progress, are not refusals: a later receive may succeed.
- */
-export function isRefusal(error: unknown): error is Error {
-  if (error instanceof IdempotencyValidationError) return true;
-  return error instanceof AppError && !(error instanceof TransientError) && error.httpStatus < 500;
 }
 
 /** Says why, so the person who looks at the DLQ alarm does not have to guess. */

@@ -1,8 +1,9 @@
 /**
  * The IAM policy a TOKEN authorizer returns to API Gateway. Pure, so the shape is tested without a token.
  */
+
+import type { VerifiedIdentity } from '../../../shared/auth/jwt.js';
 import { UnauthorizedError } from '../../../shared/errors.js';
-import type { VerifiedIdentity } from './jwt.js';
 
 export interface AuthorizerPolicy {
   readonly principalId: string;

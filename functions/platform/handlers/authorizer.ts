@@ -5,9 +5,9 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { tokenTrustFromEnv } from '../../../shared/auth/token-trust-from-env.js';
 import { UnauthorizedError } from '../../../shared/errors.js';
 import { observability } from '../../../shared/powertools/middlewares.js';
-import { tokenTrustFromEnv } from '../adapters/token-trust-from-env.js';
 import { authorizeToken } from '../use-cases/authorize-token.js';
 
 /** One per execution environment: it keeps the keys it imported for the invocations that follow. */

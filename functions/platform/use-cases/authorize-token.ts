@@ -2,11 +2,12 @@
  * A TOKEN authorizer's decision: the bearer token's subject may call every route of the API stage, or the token is
  * refused with an `UnauthorizedError` whose reason is logged (never the token itself).
  */
+
+import { bearerTokenOf, verifyToken } from '../../../shared/auth/jwt.js';
+import type { TokenTrust } from '../../../shared/auth/token-trust.js';
 import { UnauthorizedError } from '../../../shared/errors.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { type AuthorizerPolicy, allowPolicy } from '../domain/authorizer-policy.js';
-import { bearerTokenOf, verifyToken } from '../domain/jwt.js';
-import type { TokenTrust } from '../ports/token-trust.js';
 
 export interface AuthorizeTokenRequest {
   /** The `Authorization` header, `Bearer <jwt>`. */

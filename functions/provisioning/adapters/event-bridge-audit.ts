@@ -4,9 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type EventPublisher, eventBridgePublisher } from '../../../shared/aws/event-publisher.js';
-import { AuditEvent } from '../../../shared/contracts/events/audit-events.js';
+import { auditEventFrom } from '../../../shared/contracts/events/audit-events.js';
+import { PROVISIONING_SOURCE } from '../../../shared/contracts/events/provisioning-events.js';
 import { logger } from '../../../shared/powertools/index.js';
 import type { AuditTrail } from '../ports/audit.js';
+
+/** Provisioning audits under its own source, the only one its grants allow it. */
+const PROVISIONING_AUDIT_EVENT = auditEventFrom(PROVISIONING_SOURCE);
 
 export function eventBridgeAuditTrail(publisher: EventPublisher = eventBridgePublisher()): AuditTrail {
   return {
@@ -20,7 +24,7 @@ export function eventBridgeAuditTrail(publisher: EventPublisher = eventBridgePub
         actor: entry.actor,
         ...(entry.details === undefined ? {} : { details: entry.details }),
       };
-      await publisher.publish(AuditEvent, data, {
+      await publisher.publish(PROVISIONING_AUDIT_EVENT, data, {
         correlationId: entry.correlationId,
         occurredAt: new Date().toISOString(),
       });

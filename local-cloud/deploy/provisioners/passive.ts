@@ -2,8 +2,9 @@
  * Resources with no runtime behaviour in the local cloud: identity when IAM is off (`LOCAL_CLOUD_IAM=off`; when it is
  * on, `local-cloud/iam/provisioners.ts` records roles and policies instead), keys (data is not
  * encrypted locally), log groups (function logs go to the local cloud's output), alarms and dashboards (no metrics
- * backend), and API Gateway's account-level CloudWatch role. They are still provisioned, so every Ref and GetAtt
- * resolves, and docs/local-cloud.md lists each of them as "accepted without effect".
+ * backend), API Gateway's account-level CloudWatch role, and WAF web ACLs and their associations (nothing is
+ * filtered). They are still provisioned, so every Ref and GetAtt resolves, and docs/local-cloud.md lists each of them
+ * as "accepted without effect".
  */
 import { randomUUID } from 'node:crypto';
 import type { Provisioner, ResourceToProvision } from '../stack-deployer.js';
@@ -139,4 +140,35 @@ export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
     ref: String(resource.properties.DashboardName ?? resource.generatedName(255)),
   })),
   'AWS::ApiGateway::Account': passive(['CloudWatchRoleArn'], (resource) => ({ ref: resource.generatedName() })),
+  // A web ACL filters nothing locally: the local API Gateway serves what the ACL would have blocked, and keeps only
+  // API Gateway's own limits (10 MB bodies). Accepted so that a stage with a WAF still boots.
+  'AWS::WAFv2::WebACL': passive(
+    [
+      'Name',
+      'Description',
+      'Scope',
+      'DefaultAction',
+      'Rules',
+      'VisibilityConfig',
+      'CustomResponseBodies',
+      'AssociationConfig',
+      'CaptchaConfig',
+      'ChallengeConfig',
+      'TokenDomains',
+      'DataProtectionConfig',
+      'Tags',
+    ],
+    (resource) => {
+      const name = String(resource.properties.Name ?? resource.generatedName(128));
+      const id = randomUUID();
+      const scope = resource.properties.Scope === 'CLOUDFRONT' ? 'global' : 'regional';
+      return {
+        ref: `${name}|${id}|${String(resource.properties.Scope ?? 'REGIONAL')}`,
+        attributes: { Arn: arn(resource, 'wafv2', `${scope}/webacl/${name}/${id}`), Id: id, Capacity: 0 },
+      };
+    },
+  ),
+  'AWS::WAFv2::WebACLAssociation': passive(['ResourceArn', 'WebACLArn'], (resource) => ({
+    ref: resource.generatedName(),
+  })),
 };

@@ -1,12 +1,21 @@
 /**
- * The audit trail's one event. Whoever does something critical (an API handler, a saga's last step) publishes it; the
- * audit sink appends it to the audit table, where nobody can change it.
+ * The audit trail's one event. Whoever does something critical (an API handler, a saga's last step) publishes it under
+ * its own context's source; the audit sink appends it to the audit table, where nobody can change it.
  */
 import * as z from 'zod';
 import { Srn } from '../common.js';
-import { defineEvent } from './define-event.js';
+import { defineEvent, type EventContract } from './define-event.js';
+import { EVENT_SOURCES } from './sources.js';
 
-export const AUDIT_SOURCE = 'sagastack.audit';
+export const AUDIT_SOURCE = EVENT_SOURCES.audit;
+
+/**
+ * The sources whose audit events the trail accepts: the contexts that audit what they do. A context's functions may
+ * publish under their own source only (`events:source` in their grants), so an audit record's source tells who wrote
+ * it, and a context that is not listed cannot write the trail at all.
+ */
+export const AUDIT_PUBLISHERS = [EVENT_SOURCES.provisioning, EVENT_SOURCES.audit] as const;
+export type AuditPublisher = (typeof AUDIT_PUBLISHERS)[number];
 
 export const AuditOutcome = z.enum(['SUCCEEDED', 'FAILED', 'DENIED']);
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
@@ -18,6 +27,7 @@ export const AuditActor = z.union([
 ]);
 export type AuditActor = z.infer<typeof AuditActor>;
 
+/** AuditEvent.v1 as the audit context itself publishes it (a refused read of the trail). */
 export const AuditEvent = defineEvent({
   name: 'AuditEvent',
   version: 1,
@@ -33,3 +43,8 @@ export const AuditEvent = defineEvent({
     details: z.record(z.string(), z.unknown()).optional(),
   }),
 });
+
+/** AuditEvent.v1 under `publisher`'s own source: the same detail-type and schema, published by that context. */
+export function auditEventFrom(publisher: AuditPublisher): EventContract<typeof AuditEvent.data> {
+  return { ...AuditEvent, source: publisher };
+}

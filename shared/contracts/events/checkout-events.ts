@@ -2,8 +2,9 @@ import * as z from 'zod';
 import { PricedLine } from '../checkout-saga.js';
 import { Cents, Identifier, ShippingAddress, Totals } from '../common.js';
 import { defineEvent } from './define-event.js';
+import { EVENT_SOURCES } from './sources.js';
 
-const CHECKOUT_SOURCE = 'sagastack.checkout';
+const CHECKOUT_SOURCE = EVENT_SOURCES.checkout;
 
 export const OrderPlaced = defineEvent({
   name: 'OrderPlaced',
@@ -47,13 +48,27 @@ export const RefundIssued = defineEvent({
 });
 
 /**
- * How automated agents check out: the same fields as `POST /checkouts`, plus the identity the API would take from
- * the token. Any source may send it; the rule matches on detail-type only.
+ * The audience of an agent's proof: only the CheckoutRequested consumer accepts it, and the API's authorizer, which
+ * expects the API's audience, refuses it as a bearer token.
+ */
+export const CHECKOUT_REQUEST_PROOF_AUDIENCE = 'urn:sagastack:checkout-requested';
+
+/** A compact JWS (`header.payload.signature`, base64url): what an agent's proof is. */
+const CompactJws = z
+  .string()
+  .max(8192)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a compact JWS: header.payload.signature');
+
+/**
+ * How automated agents check out: the same fields as `POST /checkouts`, the customer and tenant they act for, and
+ * the proof that they may: a delegation token from the identity provider, naming the agent (`act.sub`), the customer
+ * (`sub`), the tenant and this request's idempotency key (docs/adr/0027). Published under the agents' source, which
+ * no function of the platform may use; the consumer verifies the proof before anything is written.
  */
 export const CheckoutRequested = defineEvent({
   name: 'CheckoutRequested',
   version: 1,
-  source: 'sagastack.agents',
+  source: EVENT_SOURCES.agents,
   data: z
     .object({
       idempotencyKey: z.string().min(8).max(128),
@@ -63,6 +78,7 @@ export const CheckoutRequested = defineEvent({
       paymentToken: z.string().min(1).max(128),
       shippingAddress: ShippingAddress,
       discountCode: z.string().min(1).max(32).optional(),
+      proof: CompactJws,
     })
     .strict(),
 });

@@ -17,7 +17,11 @@ function envelopeOf<TDetailType extends string, TData extends z.ZodType>(
   if (contract.detailType !== detailType) {
     throw new Error(`Notifiable event ${detailType} does not match its contract's detail-type ${contract.detailType}`);
   }
-  return eventEnvelope(contract.detail).extend({ 'detail-type': z.literal(detailType) });
+  // The source too: only the checkout context may publish what customers are told (its grants say so).
+  return eventEnvelope(contract.detail).extend({
+    'detail-type': z.literal(detailType),
+    source: z.literal(contract.source),
+  });
 }
 
 const OrderPlacedEnvelope = envelopeOf('OrderPlaced.v1', OrderPlaced);

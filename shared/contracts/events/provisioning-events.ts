@@ -3,8 +3,9 @@ import * as z from 'zod';
 import { Identifier, Srn } from '../common.js';
 import { ProvisioningFailureCode, ResourceType } from '../provisioning-api.js';
 import { defineEvent } from './define-event.js';
+import { EVENT_SOURCES } from './sources.js';
 
-export const PROVISIONING_SOURCE = 'sagastack.provisioning';
+export const PROVISIONING_SOURCE = EVENT_SOURCES.provisioning;
 
 const ResourceRef = z.object({
   resourceId: Identifier,

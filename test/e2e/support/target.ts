@@ -10,7 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { signDevToken } from '../../../functions/platform/dev-keys.js';
+import { signDevAgentProof, signDevToken } from '../../../functions/platform/dev-keys.js';
 
 export interface E2eTarget {
   readonly kind: 'local' | 'localstack' | 'aws';
@@ -58,6 +58,14 @@ export function newCustomer(overrides: Partial<Caller> = {}): Caller {
   return { sub: `user-${randomUUID().slice(0, 8)}`, tenant: 't1', roles: ['customer'], ...overrides };
 }
 
+/**
+ * The delegation proof an agent holds to check out for `customer`, for the one request `idempotencyKey` names: what
+ * the identity provider issues once the customer delegated to the agent (docs/adr/0027); a dev proof here.
+ */
+export function agentProof(customer: Caller, idempotencyKey: string, agent = 'agent:e2e-shopper'): Promise<string> {
+  return signDevAgentProof({ agent, customer: customer.sub, tenant: customer.tenant, idempotencyKey });
+}
+
 export interface ApiResponse<TBody = any> {
   readonly status: number;
   readonly headers: Headers;
@@ -80,7 +88,9 @@ export async function call(method: string, path: string, options: RequestOptions
   if (options.authorization !== undefined) headers.Authorization = options.authorization;
   else if (options.caller) headers.Authorization = `Bearer ${await signDevToken(options.caller)}`;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // JSON unless the test names another type (a hostile-input test sends forms and XML as what they are).
+  const typed = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  if (body !== undefined && !typed) headers['Content-Type'] = 'application/json';
   const response = await fetch(new URL(path.replace(/^\//, ''), target.apiUrl), { method, headers, body });
   const text = await response.text();
   let parsed: unknown;

@@ -23,6 +23,7 @@ class OrdersContext extends BoundedContextStack<'catalog' | 'carts' | 'workerFle
     super(scope, 'Orders', {
       env: ENV,
       service: 'orders',
+      publishesAs: ['example.orders'],
       // The test borrows the checkout context's handler files, so that the entries it derives exist.
       code: 'checkout',
       platform,

@@ -3,6 +3,12 @@
  * authorizer leaves them, SQS batches of EventBridge envelopes, and a saga state.
  */
 import type { APIGatewayProxyEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  DEV_JWT_AUDIENCE,
+  DEV_JWT_ISSUER,
+  DEV_JWT_PUBLIC_KEYS,
+  signDevAgentProof,
+} from '../../../functions/platform/dev-keys.js';
 import type { PricingResult } from '../../../shared/contracts/checkout-saga.js';
 import {
   type ApiEventOptions,
@@ -33,7 +39,7 @@ export function envelope(detailType: string, data: unknown, overrides: Record<st
     version: '0',
     id: 'evt-0001',
     'detail-type': detailType,
-    source: 'sagastack.test',
+    source: 'sagastack.checkout',
     account: '000000000000',
     time: '2026-01-02T03:04:05Z',
     region: 'us-east-1',
@@ -77,8 +83,6 @@ export const SAGA_INPUT = {
   customerId: ADA.sub,
   tenantId: ADA.tenant,
   cartId: 'cart-ada',
-  paymentToken: 'tok_visa',
-  shippingAddress: SHIPPING,
   requestedAt: '2026-01-01T00:00:00.000Z',
 };
 
@@ -102,3 +106,30 @@ export function cartItem(overrides: Record<string, unknown> = {}) {
 }
 
 export { bodyOf, type Caller, lambdaContext };
+
+/** The agent keys the CheckoutRequested tests use, each with the proof issued for it. */
+const AGENT_KEYS = ['agent-key-0001', 'agent-key-0002', 'agent-key-0003'] as const;
+
+/**
+ * Trusts the dev issuer as the local stage does (the settings the consumer's token trust reads), and returns the dev
+ * proofs an agent acting for user-ada of tenant-a holds, one per request key (docs/adr/0027).
+ */
+export async function trustDevIssuerAndSignProofs(): Promise<Record<string, string>> {
+  Object.assign(process.env, {
+    JWT_ISSUER: DEV_JWT_ISSUER,
+    JWT_AUDIENCE: DEV_JWT_AUDIENCE,
+    JWT_PUBLIC_KEYS: JSON.stringify(DEV_JWT_PUBLIC_KEYS),
+  });
+  const signed = await Promise.all(
+    AGENT_KEYS.map(async (idempotencyKey) => {
+      const proof = await signDevAgentProof({
+        agent: 'agent:shopper-bot',
+        customer: 'user-ada',
+        tenant: 'tenant-a',
+        idempotencyKey,
+      });
+      return [idempotencyKey, proof] as const;
+    }),
+  );
+  return Object.fromEntries(signed);
+}

@@ -18,6 +18,7 @@ export const TABLES = {
   RESERVATIONS_TABLE_NAME: 'reservations-table',
   PAYMENTS_TABLE_NAME: 'payments-table',
   ORDERS_TABLE_NAME: 'orders-table',
+  CHECKOUTS_TABLE_NAME: 'checkouts-table',
   IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
   EVENT_BUS_NAME: 'test-bus',
 } as const;
@@ -39,15 +40,28 @@ export function apiEvent(options: Partial<ApiEventOptions> = {}): APIGatewayProx
 
 const SHIPPING_TO_CALIFORNIA = { country: 'US', region: 'CA', postalCode: '94105' };
 
+/** The saga's state as StartCheckout starts it: ids, no payment token and no address (ADR 0029). */
 export const SAGA_INPUT = {
   checkoutId: 'chk_0001',
   correlationId: 'corr-saga-0001',
   customerId: CUSTOMER.sub,
   tenantId: CUSTOMER.tenant,
   cartId: 'cart-ada',
+  requestedAt: '2026-01-01T00:00:00.000Z',
+};
+
+/** The checkout record of SAGA_INPUT's checkout, where the steps read the payment token and the address. */
+export const CHECKOUT_RECORD = {
+  checkoutId: SAGA_INPUT.checkoutId,
+  customerId: SAGA_INPUT.customerId,
+  tenantId: SAGA_INPUT.tenantId,
+  cartId: SAGA_INPUT.cartId,
   paymentToken: 'tok_visa',
   shippingAddress: SHIPPING_TO_CALIFORNIA,
-  requestedAt: '2026-01-01T00:00:00.000Z',
+  status: 'RUNNING',
+  executionArn: 'arn:aws:states:us-east-1:000000000000:execution:checkout-saga:chk_0001',
+  createdAt: SAGA_INPUT.requestedAt,
+  updatedAt: SAGA_INPUT.requestedAt,
 };
 
 export const PRICING: PricingResult = {

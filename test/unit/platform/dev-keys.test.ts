@@ -7,7 +7,7 @@ import {
   DEV_JWT_PUBLIC_KEYS,
   signDevToken,
 } from '../../../functions/platform/dev-keys.js';
-import { importVerificationKeys, parsePublicKeyEntries, verifyToken } from '../../../functions/platform/domain/jwt.js';
+import { importVerificationKeys, parsePublicKeyEntries, verifyToken } from '../../../shared/auth/jwt.js';
 import { UnauthorizedError } from '../../../shared/errors.js';
 
 const devPolicy = { issuer: DEV_JWT_ISSUER, audience: DEV_JWT_AUDIENCE };

@@ -4,6 +4,7 @@ import {
   ListDeadLetterSourceQueuesCommand,
   ListMessageMoveTasksCommand,
   ListQueuesCommand,
+  ReceiveMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
@@ -13,6 +14,7 @@ import {
   DeadLetterQueueToolError,
   deploymentScope,
   listDeadLetterQueues,
+  peekDeadLetters,
   redriveDeadLetterQueue,
 } from '../../../tools/dead-letter-queues.js';
 
@@ -248,5 +250,83 @@ describe('deploymentScope', () => {
 
     // Assess
     expect(scope).toEqual({ alsoDeadLetterQueueUrls: [] });
+  });
+});
+
+describe('peekDeadLetters', () => {
+  const refused = {
+    MessageId: 'm-refused',
+    Body: '{not json',
+    Attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1767322800000' },
+    MessageAttributes: {
+      FailureCode: { DataType: 'String', StringValue: 'VALIDATION_FAILED' },
+      FailureReason: { DataType: 'String', StringValue: 'The message is not JSON' },
+      FailedBy: { DataType: 'String', StringValue: 'App-NotifyCustomerFn' },
+      SourceQueue: { DataType: 'String', StringValue: arnOf('App-Orders') },
+      OriginalMessageId: { DataType: 'String', StringValue: 'm-source' },
+    },
+  };
+  const undelivered = {
+    MessageId: 'm-undelivered',
+    Body: '{}',
+    Attributes: { ApproximateReceiveCount: '2' },
+    MessageAttributes: {
+      ERROR_CODE: { DataType: 'String', StringValue: 'SQSNotFound' },
+      ERROR_MESSAGE: { DataType: 'String', StringValue: 'The queue does not exist' },
+      RULE_ARN: { DataType: 'String', StringValue: 'arn:aws:events:us-east-1:123456789012:rule/bus/Orders' },
+    },
+  };
+  const exhausted = { MessageId: 'm-exhausted', Body: '{}', Attributes: { ApproximateReceiveCount: '4' } };
+
+  it('answers each message with the reason it carries, without taking it from the queue', async () => {
+    // Prepare
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [refused, undelivered] })
+      .resolvesOnce({ Messages: [refused, exhausted] })
+      .resolves({ Messages: [undelivered] });
+
+    // Act
+    const messages = await peekDeadLetters(sqs, urlOf('App-OrdersDlq'));
+
+    // Assess
+    expect(messages).toEqual([
+      {
+        messageId: 'm-refused',
+        sentAt: '2026-01-02T03:00:00.000Z',
+        receiveCount: 1,
+        reason: {
+          code: 'VALIDATION_FAILED',
+          message: 'The message is not JSON',
+          details: undefined,
+          by: 'App-NotifyCustomerFn',
+          sourceQueue: arnOf('App-Orders'),
+          originalMessageId: 'm-source',
+        },
+      },
+      {
+        messageId: 'm-undelivered',
+        sentAt: undefined,
+        receiveCount: 2,
+        reason: expect.objectContaining({ code: 'SQSNotFound', message: 'The queue does not exist' }),
+      },
+      { messageId: 'm-exhausted', sentAt: undefined, receiveCount: 4, reason: undefined },
+    ]);
+    const receives = sqsMock.commandCalls(ReceiveMessageCommand).map((call) => call.args[0].input);
+    expect(receives).toHaveLength(3);
+    for (const receive of receives) {
+      expect(receive).toMatchObject({ VisibilityTimeout: 0, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] });
+    }
+  });
+
+  it('stops at max messages', async () => {
+    // Prepare
+    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [refused, undelivered, exhausted] });
+
+    // Act
+    const messages = await peekDeadLetters(sqs, urlOf('App-OrdersDlq'), { max: 2 });
+
+    // Assess
+    expect(messages.map((message) => message.messageId)).toEqual(['m-refused', 'm-undelivered']);
   });
 });

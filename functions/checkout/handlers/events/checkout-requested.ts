@@ -1,9 +1,14 @@
-/** SQS consumer of CheckoutRequested.v1 envelopes: agents check out through the same use case as POST /checkouts. */
+/**
+ * SQS consumer of CheckoutRequested.v1 envelopes: agents holding a delegation proof check out through the same use case
+ * as POST /checkouts.
+ */
+import { tokenTrustFromEnv } from '../../../../shared/auth/token-trust-from-env.js';
 import { CheckoutRequested } from '../../../../shared/contracts/events/checkout-events.js';
 import { eventEnvelope } from '../../../../shared/contracts/events/define-event.js';
 import { sqsEventConsumer } from '../../../../shared/sqs/event-consumer.js';
 import { dynamoCartLookup } from '../../adapters/dynamo-cart-lookup.js';
 import { dynamoCheckouts } from '../../adapters/dynamo-checkouts.js';
+import { jwtAgentProofs } from '../../adapters/jwt-agent-proofs.js';
 import { refusalsLogged } from '../../adapters/refused-messages.js';
 import { stepFunctionsCheckoutSaga } from '../../adapters/step-functions-saga.js';
 import { idempotentStartCheckout } from '../../use-cases/start-checkout.js';
@@ -15,11 +20,13 @@ const startCheckoutOnce = idempotentStartCheckout(() => ({
   saga: stepFunctionsCheckoutSaga(),
 }));
 
+const proofs = jwtAgentProofs(tokenTrustFromEnv());
+
 export const handler = sqsEventConsumer(
   {
     message: refusalsLogged(eventEnvelope(CheckoutRequested.detail), 'Checkout request'),
     correlationIdOf: (event) => event.detail.metadata.correlationId,
   },
-  (event) => startRequestedCheckout(event, { startCheckout: startCheckoutOnce }),
+  (event) => startRequestedCheckout(event, { proofs, startCheckout: startCheckoutOnce }),
   // Registers each invocation with the start-checkout idempotency too, so its in-progress records expire with it.
 ).before(({ context }) => startCheckoutOnce.registerContext(context));

@@ -41,8 +41,6 @@ function command(lines: { sku: string; quantity: number }[]): ReserveInventoryCo
     customerId: 'u1',
     tenantId: 't1',
     cartId: 'cart-1',
-    paymentToken: 'tok_visa',
-    shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' },
     requestedAt: '2026-12-02T00:00:00.000Z',
     pricing: {
       lines: lines.map((line) => ({ ...line, name: line.sku, unitPriceCents: 100 })),

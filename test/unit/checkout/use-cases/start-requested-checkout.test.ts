@@ -1,19 +1,13 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AgentDelegation } from '../../../../functions/checkout/domain/agent-delegation.js';
+import type { AgentProofs } from '../../../../functions/checkout/ports/agent-proofs.js';
 import type { StartCheckoutRequest } from '../../../../functions/checkout/use-cases/start-checkout.js';
 import {
   type CheckoutRequestedEvent,
-  isRefusal,
   startRequestedCheckout,
 } from '../../../../functions/checkout/use-cases/start-requested-checkout.js';
-import {
-  ConflictError,
-  InvalidCartError,
-  NotFoundError,
-  PaymentGatewayUnavailableError,
-  TransientError,
-  ValidationError,
-} from '../../../../shared/errors.js';
+import { ForbiddenError, InvalidCartError, TransientError, UnauthorizedError } from '../../../../shared/errors.js';
 import { logger } from '../../../../shared/powertools/index.js';
 
 vi.hoisted(() => {
@@ -30,9 +24,37 @@ const EVENT: CheckoutRequestedEvent = {
   id: 'evt-0001',
   detail: {
     metadata: { correlationId: 'corr-event-0001', occurredAt: '2026-01-02T03:04:05Z' },
-    data: { idempotencyKey: 'agent-key-0001', customerId: 'user-ada', tenantId: 'tenant-a', ...BODY },
+    data: {
+      idempotencyKey: 'agent-key-0001',
+      customerId: 'user-ada',
+      tenantId: 'tenant-a',
+      ...BODY,
+      proof: 'header.payload.signature',
+    },
   },
 };
+
+/** What the proof of EVENT delegates when it is in order. */
+const DELEGATION: AgentDelegation = {
+  customerId: 'user-ada',
+  tenantId: 'tenant-a',
+  agentId: 'agent:shopper-bot',
+  roles: ['checkout-agent'],
+  idempotencyKey: 'agent-key-0001',
+};
+
+/** Proofs that verify as `delegation`, or are refused with `refusal`; remembers what it was asked to verify. */
+function proofsAnswering(answer: AgentDelegation | Error): AgentProofs & { readonly verified: string[] } {
+  const verified: string[] = [];
+  return {
+    verified,
+    async verify(proof) {
+      verified.push(proof);
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+}
 
 /** A start-checkout port that remembers what it was asked and answers as it is told. */
 function startCheckoutAnswering(answer: () => Promise<{ checkoutId: string; status: 'RUNNING' }>) {
@@ -44,20 +66,24 @@ function startCheckoutAnswering(answer: () => Promise<{ checkoutId: string; stat
   return { startCheckout, asked };
 }
 
+const started = () => startCheckoutAnswering(async () => ({ checkoutId: 'chk_1', status: 'RUNNING' }));
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 describe('startRequestedCheckout (use case, in-memory ports)', () => {
-  it('starts a checkout for the customer the event names, under the key scoped to that customer', async () => {
+  it('verifies the proof, then starts a checkout for the customer it delegates, under the key scoped to them', async () => {
     // Prepare
-    const { startCheckout, asked } = startCheckoutAnswering(async () => ({ checkoutId: 'chk_1', status: 'RUNNING' }));
+    const proofs = proofsAnswering(DELEGATION);
+    const { startCheckout, asked } = started();
     const info = vi.spyOn(logger, 'info');
 
     // Act
-    await startRequestedCheckout(EVENT, { startCheckout });
+    await startRequestedCheckout(EVENT, { proofs, startCheckout });
 
     // Assess
+    expect(proofs.verified).toEqual(['header.payload.signature']);
     expect(asked).toEqual([
       {
         idempotencyKey: 'user-ada:agent-key-0001',
@@ -67,7 +93,54 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
         body: BODY,
       },
     ]);
-    expect(info).toHaveBeenCalledWith('Checkout request accepted', { eventId: 'evt-0001', checkoutId: 'chk_1' });
+    expect(info).toHaveBeenCalledWith('Checkout request accepted', {
+      eventId: 'evt-0001',
+      checkoutId: 'chk_1',
+      agentId: 'agent:shopper-bot',
+    });
+  });
+
+  it('refuses a proof that does not verify, and starts nothing', async () => {
+    // Prepare
+    const refused = new UnauthorizedError('The token signature is not valid');
+    const { startCheckout, asked } = started();
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(refused), startCheckout });
+
+    // Assess
+    await expect(starting).rejects.toBe(refused);
+    expect(asked).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(
+      'Checkout request refused; its queue will dead-letter it',
+      expect.objectContaining({
+        eventId: 'evt-0001',
+        reason: 'The token signature is not valid',
+        code: 'UNAUTHORIZED',
+      }),
+    );
+  });
+
+  it.each([
+    ['another customer', { customerId: 'user-bob' }, 'The proof was issued for another customer'],
+    ['another tenant', { tenantId: 'tenant-b' }, 'The proof was issued for another tenant'],
+    ['another request', { idempotencyKey: 'agent-key-0999' }, 'The proof was issued for another request'],
+    ['an identity that is no agent', { roles: ['customer'] }, "The proof's identity lacks the checkout-agent role"],
+  ])('refuses a valid proof issued for %s (403), and starts nothing', async (_case, claims, reason) => {
+    // Prepare
+    const { startCheckout, asked } = started();
+
+    // Act
+    const starting = startRequestedCheckout(EVENT, {
+      proofs: proofsAnswering({ ...DELEGATION, ...claims }),
+      startCheckout,
+    });
+
+    // Assess
+    await expect(starting).rejects.toThrow(ForbiddenError);
+    await expect(starting).rejects.toThrow(reason);
+    expect(asked).toEqual([]);
   });
 
   it.each([
@@ -79,7 +152,7 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const starting = startRequestedCheckout(EVENT, { startCheckout });
+    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(DELEGATION), startCheckout });
 
     // Assess
     await expect(starting).rejects.toBe(refusal);
@@ -96,27 +169,10 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const starting = startRequestedCheckout(EVENT, { startCheckout });
+    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(DELEGATION), startCheckout });
 
     // Assess
     await expect(starting).rejects.toBe(transient);
     expect(warn).not.toHaveBeenCalled();
-  });
-});
-
-describe('isRefusal', () => {
-  it.each([
-    ['a validation error', new ValidationError('bad'), true],
-    ['a foreign or missing cart', new NotFoundError('Cart', 'c'), true],
-    ['an empty cart', new InvalidCartError('empty'), true],
-    ['a conflict', new ConflictError('X', 'conflict'), true],
-    ['an idempotency key reused with another body', new IdempotencyValidationError('reused'), true],
-    ['a transient error', new TransientError('later'), false],
-    ['an unavailable payment gateway', new PaymentGatewayUnavailableError(), false],
-    ['a concurrent duplicate still in progress', new IdempotencyAlreadyInProgressError('busy'), false],
-    ['an unexpected error', new Error('boom'), false],
-  ])('says %s is %s', (_case, error, expected) => {
-    // Assess
-    expect(isRefusal(error)).toBe(expected);
   });
 });

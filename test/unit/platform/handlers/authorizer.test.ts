@@ -4,7 +4,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { handler } from '../../../../functions/platform/handlers/authorizer.js';
 import { logger } from '../../../../shared/powertools/index.js';
 import { lambdaContext } from '../../checkout/checkouts-harness.js';
-import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../jwt-support.js';
+import { startJwksServer } from '../../support/jwks-server.js';
+import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../../support/jwt-support.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -124,6 +125,26 @@ describe('authorizer', () => {
 
     // Assess
     expect(policy.principalId).toBe('user-ada');
+  });
+
+  it('verifies with the issuer’s key set where JWT_JWKS_URL is set instead of JWT_PUBLIC_KEYS', async () => {
+    // Prepare
+    const jwks = await startJwksServer();
+    const issuer = await generateTestKeys();
+    await jwks.publish([{ kid: 'issuer-2026-1', keys: issuer }]);
+    delete process.env.JWT_PUBLIC_KEYS;
+    process.env.JWT_JWKS_URL = jwks.url.href;
+    const token = await signToken(issuer.privateKey, { header: { kid: 'issuer-2026-1' } });
+
+    // Act
+    const policy = await authorize(`Bearer ${token}`).finally(() => {
+      delete process.env.JWT_JWKS_URL;
+      return jwks.close();
+    });
+
+    // Assess
+    expect(policy.principalId).toBe('user-ada');
+    expect(jwks.fetches).toBe(1);
   });
 
   it('fails with a configuration error, not a 401, when JWT_PUBLIC_KEYS is broken', async () => {

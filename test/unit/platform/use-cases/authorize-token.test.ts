@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { importVerificationKeys } from '../../../../functions/platform/domain/jwt.js';
-import type { TokenTrust } from '../../../../functions/platform/ports/token-trust.js';
 import { authorizeToken } from '../../../../functions/platform/use-cases/authorize-token.js';
+import { importVerificationKeys } from '../../../../shared/auth/jwt.js';
+import type { TokenTrust } from '../../../../shared/auth/token-trust.js';
 import { UnauthorizedError } from '../../../../shared/errors.js';
 import { logger } from '../../../../shared/powertools/index.js';
-import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../jwt-support.js';
+import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../../support/jwt-support.js';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -9,6 +9,7 @@ vi.hoisted(() => {
   process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency';
 });
 
+import { tuning } from '../../../../lib/config/tuning.js';
 import { apiCommand } from '../../../../shared/http/api-command.js';
 import { inMemoryIdempotencyTable } from '../../support/idempotency-table.js';
 import { apiEvent, bodyOf, type Caller, lambdaContext } from '../../support/lambda.js';
@@ -46,10 +47,11 @@ const request = (caller: Caller, options: { key?: string; folderId?: string; tex
   );
 
 const idempotencyStore = mockClient(DynamoDBClient);
+let idempotencyRecords: Map<string, unknown>;
 beforeEach(() => {
   runs.length = 0;
   idempotencyStore.reset();
-  inMemoryIdempotencyTable(idempotencyStore);
+  idempotencyRecords = inMemoryIdempotencyTable(idempotencyStore);
 });
 
 describe('apiCommand', () => {
@@ -115,6 +117,21 @@ describe('apiCommand', () => {
     expect(bodyOf(response)).toMatchObject({
       error: { code: 'VALIDATION_FAILED', details: [{ path: 'headers.Idempotency-Key' }] },
     });
+    expect(runs).toHaveLength(0);
+  });
+
+  it('refuses a body over tuning.api.maxRequestBodyBytes with 413: no idempotency record, nothing runs', async () => {
+    // Prepare
+    const text = 'x'.repeat(tuning.api.maxRequestBodyBytes);
+
+    // Act
+    const response = await request(ADA, { key: 'key-0000001', text });
+
+    // Assess
+    expect(response.statusCode).toBe(413);
+    expect(bodyOf(response)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(idempotencyStore.calls()).toHaveLength(0);
+    expect(idempotencyRecords.size).toBe(0);
     expect(runs).toHaveLength(0);
   });
 });

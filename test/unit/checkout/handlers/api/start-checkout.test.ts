@@ -66,7 +66,7 @@ afterEach(() => {
 });
 
 describe('POST /checkouts', () => {
-  it('records the checkout, starts its saga and answers 202 with its location', async () => {
+  it('records the checkout with its payment details, starts its saga with ids only and answers 202', async () => {
     // Prepare
     const addMetric = vi.spyOn(metrics, 'addMetric');
 
@@ -88,6 +88,8 @@ describe('POST /checkouts', () => {
         customerId: 'user-ada',
         tenantId: 'tenant-a',
         cartId: 'cart-ada',
+        paymentToken: START_BODY.paymentToken,
+        shippingAddress: START_BODY.shippingAddress,
         status: 'RUNNING',
       },
     });
@@ -96,14 +98,17 @@ describe('POST /checkouts', () => {
     const startInput = startExecution?.args[0].input;
     expect(startInput?.stateMachineArn).toBe(STATE_MACHINE_ARN);
     expect(startInput?.name).toBe(body.checkoutId);
-    const sagaInput = CheckoutSagaInput.parse(JSON.parse(startInput?.input ?? '{}'));
-    expect(sagaInput).toMatchObject({
+    // Exactly the ids: the execution's history shows its input to whoever may read the saga (ADR 0029).
+    const sagaInput = JSON.parse(startInput?.input ?? '{}');
+    expect(sagaInput).toEqual({
       checkoutId: body.checkoutId,
       correlationId: 'corr-test-0001',
       customerId: 'user-ada',
       tenantId: 'tenant-a',
-      ...START_BODY,
+      cartId: START_BODY.cartId,
+      requestedAt: expect.any(String),
     });
+    expect(CheckoutSagaInput.safeParse(sagaInput).success).toBe(true);
 
     const [update] = dynamo.commandCalls(UpdateCommand);
     expect(update?.args[0].input).toMatchObject({

@@ -1,7 +1,7 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as checkoutRequestedHandler } from '../../../../../functions/checkout/handlers/events/checkout-requested.js';
-import { envelope, lambdaContext, START_BODY, sqsBatch } from '../../checkouts-harness.js';
+import { envelope, lambdaContext, START_BODY, sqsBatch, trustDevIssuerAndSignProofs } from '../../checkouts-harness.js';
 import { prepareStores, sfn } from '../idempotency-harness.js';
 
 vi.hoisted(() => {
@@ -17,15 +17,28 @@ vi.hoisted(() => {
   });
 });
 
+let proofs: Record<string, string>;
+beforeAll(async () => {
+  proofs = await trustDevIssuerAndSignProofs();
+});
 beforeEach(prepareStores);
 
 describe('CheckoutRequested.v1 idempotency', () => {
-  const requested = (eventId: string, data: Record<string, unknown> = {}) =>
-    envelope(
+  const requested = (eventId: string, data: Record<string, unknown> = {}) => {
+    const idempotencyKey = String(data.idempotencyKey ?? 'agent-key-0001');
+    return envelope(
       'CheckoutRequested.v1',
-      { idempotencyKey: 'agent-key-0001', customerId: 'user-ada', tenantId: 'tenant-a', ...START_BODY, ...data },
+      {
+        idempotencyKey,
+        customerId: 'user-ada',
+        tenantId: 'tenant-a',
+        ...START_BODY,
+        proof: proofs[idempotencyKey],
+        ...data,
+      },
       { id: eventId, source: 'sagastack.agents' },
     );
+  };
 
   it('starts one saga for two events carrying the same idempotency key and body', async () => {
     // Act

@@ -1,11 +1,19 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../../../functions/checkout/handlers/events/checkout-requested.js';
 import { CheckoutSagaInput } from '../../../../../shared/contracts/checkout-saga.js';
 import { logger } from '../../../../../shared/powertools/index.js';
-import { cartItem, envelope, executionArnOf, lambdaContext, START_BODY, sqsBatch } from '../../checkouts-harness.js';
+import {
+  cartItem,
+  envelope,
+  executionArnOf,
+  lambdaContext,
+  START_BODY,
+  sqsBatch,
+  trustDevIssuerAndSignProofs,
+} from '../../checkouts-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -23,12 +31,27 @@ vi.hoisted(() => {
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 
-const requested = (data: Record<string, unknown> = {}, id = 'evt-0001') =>
-  envelope(
+let proofs: Record<string, string>;
+beforeAll(async () => {
+  proofs = await trustDevIssuerAndSignProofs();
+});
+
+/** A request of user-ada's agent, with the proof issued for its idempotency key unless `data` says otherwise. */
+const requested = (data: Record<string, unknown> = {}, id = 'evt-0001') => {
+  const idempotencyKey = String(data.idempotencyKey ?? 'agent-key-0001');
+  return envelope(
     'CheckoutRequested.v1',
-    { idempotencyKey: 'agent-key-0001', customerId: 'user-ada', tenantId: 'tenant-a', ...START_BODY, ...data },
+    {
+      idempotencyKey,
+      customerId: 'user-ada',
+      tenantId: 'tenant-a',
+      ...START_BODY,
+      proof: proofs[idempotencyKey],
+      ...data,
+    },
     { id, source: 'sagastack.agents' },
   );
+};
 
 /** A healthy neighbour in every batch: Powertools fails the whole invocation when every record fails. */
 const neighbour = () => requested({ idempotencyKey: 'agent-key-0002' }, 'evt-0002');
@@ -55,15 +78,55 @@ describe('CheckoutRequested.v1 consumer', () => {
     expect(response.batchItemFailures).toEqual([]);
     const [startExecution] = sfn.commandCalls(StartExecutionCommand);
     const input = CheckoutSagaInput.parse(JSON.parse(startExecution?.args[0].input.input ?? '{}'));
-    expect(input).toMatchObject({
+    expect(input).toEqual({
+      checkoutId: expect.any(String),
       customerId: 'user-ada',
       tenantId: 'tenant-a',
+      cartId: START_BODY.cartId,
       correlationId: 'corr-event-0001',
       discountCode: 'WELCOME10',
-      ...START_BODY,
+      requestedAt: expect.any(String),
     });
+    expect(startExecution?.args[0].input.input).not.toContain(START_BODY.paymentToken);
     expect(startExecution?.args[0].input.name).toBe(input.checkoutId);
-    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ customerId: 'user-ada' });
+    // The request's payment details stay with the checkout record (ADR 0029).
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      customerId: 'user-ada',
+      paymentToken: START_BODY.paymentToken,
+      shippingAddress: START_BODY.shippingAddress,
+    });
+  });
+
+  it('logs neither the payment token nor the address of a request, accepted, refused or invalid', async () => {
+    // Prepare: distinctive values, so that any log argument holding them shows.
+    const secret = { paymentToken: 'tok_agent_secret_77', postalCode: 'PC-SECRET-77' };
+    const details = {
+      paymentToken: secret.paymentToken,
+      shippingAddress: { country: 'US', region: 'CA', postalCode: secret.postalCode },
+    };
+    dynamo.on(GetCommand, { TableName: 'carts-table', Key: { cartId: 'cart-empty' } }).resolves({
+      Item: cartItem({ cartId: 'cart-empty', items: {} }),
+    });
+    const logged = (['debug', 'info', 'warn', 'error'] as const).map((level) => vi.spyOn(logger, level));
+
+    // Act
+    const response = await handler(
+      sqsBatch(
+        requested(details),
+        requested({ ...details, idempotencyKey: 'agent-key-0002', cartId: 'cart-empty' }, 'evt-0002'),
+        requested({ ...details, idempotencyKey: 'agent-key-0003', cartId: 'not a cart id' }, 'evt-0003'),
+      ),
+      lambdaContext,
+    );
+
+    // Assess
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['msg-2', 'msg-3']);
+    const lines = logged.flatMap((spy) => spy.mock.calls).map((args) => JSON.stringify(args));
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) {
+      expect(line).not.toContain(secret.paymentToken);
+      expect(line).not.toContain(secret.postalCode);
+    }
   });
 
   it('fails a message that does not match the schema and logs why, so the DLQ receives it with a reason', async () => {

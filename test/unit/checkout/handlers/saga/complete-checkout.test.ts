@@ -45,6 +45,8 @@ describe('CompleteCheckout step', () => {
       ConditionExpression: '#status = :running',
       ExpressionAttributeValues: { ':completed': 'COMPLETED', ':orderId': ORDER_ID, ':totals': PRICING.totals },
     });
+    // The token was charged; a settled checkout does not keep it (ADR 0029).
+    expect(update?.args[0].input.UpdateExpression).toMatch(/ REMOVE paymentToken$/);
     expect(outcome.detailType).toBe('OrderPlaced.v1');
     expect(outcome.source).toBe('sagastack.checkout');
     const detail = OrderPlaced.detail.parse(outcome.detail);

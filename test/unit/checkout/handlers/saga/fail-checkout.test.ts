@@ -54,8 +54,9 @@ describe('FailCheckout step', () => {
       },
     });
     expect(update?.args[0].input.UpdateExpression).toContain('totals = :totals');
-    // A compensated checkout has no order any more, even if CompleteCheckout had recorded one.
-    expect(update?.args[0].input.UpdateExpression).toContain('REMOVE orderId');
+    // A compensated checkout has no order any more, even if CompleteCheckout had recorded one, and a settled one no
+    // payment token (ADR 0029).
+    expect(update?.args[0].input.UpdateExpression).toContain('REMOVE orderId, paymentToken');
     expect(outcome.detailType).toBe('CheckoutFailed.v1');
     expect(CheckoutFailed.detail.parse(outcome.detail).data).toEqual({
       checkoutId,

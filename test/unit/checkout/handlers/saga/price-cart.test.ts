@@ -8,8 +8,9 @@ vi.hoisted(() => {
 });
 
 import { handler as priceCart } from '../../../../../functions/checkout/handlers/saga/price-cart.js';
-import { InvalidCartError, ValidationError } from '../../../../../shared/errors.js';
+import { InvalidCartError, NotFoundError, ValidationError } from '../../../../../shared/errors.js';
 import {
+  CHECKOUT_RECORD,
   CUSTOMER,
   lambdaContext,
   PRICING,
@@ -26,6 +27,11 @@ beforeEach(() => {
   useTestTables();
 });
 
+/** The checkout record the step reads the shipping address from. */
+function checkoutHolds(record: Record<string, unknown> | undefined) {
+  dynamo.on(GetCommand, { TableName: TABLES.CHECKOUTS_TABLE_NAME }).resolves(record ? { Item: record } : {});
+}
+
 describe('PriceCart step', () => {
   const cart = {
     cartId: SAGA_INPUT.cartId,
@@ -40,6 +46,7 @@ describe('PriceCart step', () => {
     dynamo.on(GetCommand, { TableName: TABLES.CARTS_TABLE_NAME, Key: { cartId: SAGA_INPUT.cartId } }).resolves({
       Item: cart,
     });
+    checkoutHolds(CHECKOUT_RECORD);
     catalogHolds(PRODUCTS.keyboard, PRODUCTS.mouse);
 
     // Act
@@ -51,6 +58,44 @@ describe('PriceCart step', () => {
       totals: { subtotalCents: 14997, discountCents: 1500, taxCents: 979, totalCents: 14476 },
       discountCode: 'WELCOME10',
     });
+  });
+
+  it('takes the destination from the checkout record, read consistently, not from the saga’s state', async () => {
+    // Prepare: the record ships to New York (4 %); a state from before ADR 0029 still names California.
+    dynamo.on(GetCommand, { TableName: TABLES.CARTS_TABLE_NAME }).resolves({ Item: cart });
+    const toNewYork = { country: 'US', region: 'NY', postalCode: '10001' };
+    checkoutHolds({ ...CHECKOUT_RECORD, shippingAddress: toNewYork });
+    catalogHolds(PRODUCTS.keyboard, PRODUCTS.mouse);
+    const legacyState = { ...SAGA_INPUT, shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' } };
+
+    // Act
+    const result = await priceCart(legacyState, lambdaContext);
+
+    // Assess: 14997 × 4 % = 599.88 → 600
+    expect(result.totals).toEqual({ subtotalCents: 14997, discountCents: 0, taxCents: 600, totalCents: 15597 });
+    const [read] = dynamo.commandCalls(GetCommand, { TableName: TABLES.CHECKOUTS_TABLE_NAME });
+    expect(read?.args[0].input).toMatchObject({ Key: { checkoutId: SAGA_INPUT.checkoutId }, ConsistentRead: true });
+  });
+
+  it.each([
+    ['no checkout record', undefined],
+    [
+      'a checkout record without an address (written before ADR 0029)',
+      { ...CHECKOUT_RECORD, shippingAddress: undefined },
+    ],
+  ])('fails with NotFoundError, not with an address from the state, for %s', async (_, record) => {
+    // Prepare
+    dynamo.on(GetCommand, { TableName: TABLES.CARTS_TABLE_NAME }).resolves({ Item: cart });
+    checkoutHolds(record);
+    catalogHolds(PRODUCTS.keyboard, PRODUCTS.mouse);
+    const legacyState = { ...SAGA_INPUT, shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' } };
+
+    // Act
+    const error = await failureOf(priceCart(legacyState, lambdaContext));
+
+    // Assess: not one of the business errors, so FailCheckout reports it as INTERNAL.
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.name).toBe('NotFoundError');
   });
 
   it.each([
@@ -73,7 +118,8 @@ describe('PriceCart step', () => {
 
   it('fails with InvalidCartError naming an unknown discount code', async () => {
     // Prepare
-    dynamo.on(GetCommand).resolves({ Item: cart });
+    dynamo.on(GetCommand, { TableName: TABLES.CARTS_TABLE_NAME }).resolves({ Item: cart });
+    checkoutHolds(CHECKOUT_RECORD);
     catalogHolds(PRODUCTS.keyboard, PRODUCTS.mouse);
 
     // Act

@@ -14,12 +14,13 @@ vi.hoisted(() => {
 
 import { handler as processPayment } from '../../../../../functions/checkout/handlers/saga/process-payment.js';
 import {
+  NotFoundError,
   PaymentDeclinedError,
   PaymentGatewayTimeoutError,
   PaymentGatewayUnavailableError,
 } from '../../../../../shared/errors.js';
 import { metrics } from '../../../../../shared/powertools/index.js';
-import { lambdaContext, PRICING, SAGA_INPUT, TABLES, useTestTables } from '../../commerce-harness.js';
+import { CHECKOUT_RECORD, lambdaContext, PRICING, SAGA_INPUT, TABLES, useTestTables } from '../../commerce-harness.js';
 import { failureOf } from './harness.js';
 import { command, gatewayChargeKey, paymentKey, providerCharge, storedPayment } from './payments-harness.js';
 
@@ -31,11 +32,19 @@ function gatewayAttempt(attempts: number) {
   dynamo.on(UpdateCommand, { Key: gatewayKey }).resolves({ Attributes: { attempts } });
 }
 
+/** The checkout record, where the step finds the payment token (the saga's state carries none, ADR 0029). */
+function checkoutPaysWith(paymentToken: string | undefined) {
+  dynamo
+    .on(GetCommand, { TableName: TABLES.CHECKOUTS_TABLE_NAME })
+    .resolves({ Item: { ...CHECKOUT_RECORD, paymentToken } });
+}
+
 beforeEach(() => {
   dynamo.reset();
   eventBridge.reset();
   useTestTables();
   vi.restoreAllMocks();
+  checkoutPaysWith('tok_visa');
 });
 
 describe('ProcessPayment step with the simulated gateway', () => {
@@ -80,12 +89,13 @@ describe('ProcessPayment step with the simulated gateway', () => {
 
   it('declines tok_chargeDeclined for good and counts the decline', async () => {
     // Prepare
-    dynamo.on(GetCommand).resolves({});
+    dynamo.on(GetCommand, { Key: paymentKey }).resolves({});
+    checkoutPaysWith('tok_chargeDeclined');
     gatewayAttempt(1);
     const addMetric = vi.spyOn(metrics, 'addMetric');
 
     // Act
-    const error = await failureOf(processPayment({ ...command, paymentToken: 'tok_chargeDeclined' }, lambdaContext));
+    const error = await failureOf(processPayment(command, lambdaContext));
 
     // Assess
     expect(error).toBeInstanceOf(PaymentDeclinedError);
@@ -96,12 +106,13 @@ describe('ProcessPayment step with the simulated gateway', () => {
 
   it('declines an unknown token', async () => {
     // Prepare
-    dynamo.on(GetCommand).resolves({});
+    dynamo.on(GetCommand, { Key: paymentKey }).resolves({});
+    checkoutPaysWith('tok_mystery');
     gatewayAttempt(1);
     const addMetric = vi.spyOn(metrics, 'addMetric');
 
     // Act
-    const error = await failureOf(processPayment({ ...command, paymentToken: 'tok_mystery' }, lambdaContext));
+    const error = await failureOf(processPayment(command, lambdaContext));
 
     // Assess
     expect(error).toBeInstanceOf(PaymentDeclinedError);
@@ -111,18 +122,18 @@ describe('ProcessPayment step with the simulated gateway', () => {
 
   it('is unavailable for tok_transientError on the first attempt, then approves', async () => {
     // Prepare
-    dynamo.on(GetCommand).resolves({});
+    dynamo.on(GetCommand, { Key: paymentKey }).resolves({});
+    checkoutPaysWith('tok_transientError');
     dynamo
       .on(UpdateCommand, { Key: gatewayKey })
       .resolvesOnce({ Attributes: { attempts: 1 } })
       .resolvesOnce({ Attributes: { attempts: 2 } });
     dynamo.on(PutCommand).resolves({});
     const addMetric = vi.spyOn(metrics, 'addMetric');
-    const transient = { ...command, paymentToken: 'tok_transientError' };
 
     // Act
-    const first = await failureOf(processPayment(transient, lambdaContext));
-    const second = await processPayment(transient, lambdaContext);
+    const first = await failureOf(processPayment(command, lambdaContext));
+    const second = await processPayment(command, lambdaContext);
 
     // Assess
     expect(first).toBeInstanceOf(PaymentGatewayUnavailableError);
@@ -144,12 +155,12 @@ describe('ProcessPayment step with the simulated gateway', () => {
       .resolvesOnce({})
       .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     dynamo.on(PutCommand, { Item: paymentKey }).resolves({});
-    const lostAnswer = { ...command, paymentToken: 'tok_timeoutAfterCapture' };
+    checkoutPaysWith('tok_timeoutAfterCapture');
 
     // Act
-    const first = await failureOf(processPayment(lostAnswer, lambdaContext));
+    const first = await failureOf(processPayment(command, lambdaContext));
     const recordedAfterFirst = dynamo.commandCalls(PutCommand, { Item: paymentKey }).length;
-    const second = await processPayment(lostAnswer, lambdaContext);
+    const second = await processPayment(command, lambdaContext);
 
     // Assess
     expect(first).toBeInstanceOf(PaymentGatewayTimeoutError);
@@ -165,8 +176,41 @@ describe('ProcessPayment step with the simulated gateway', () => {
     // Act
     const result = await processPayment(command, lambdaContext);
 
-    // Assess
+    // Assess: nor does it need the token, which the record no longer holds once the checkout settled.
     expect(result).toEqual({ paymentId: 'pay_chk_0001', amountCents: 16084 });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(GetCommand, { TableName: TABLES.CHECKOUTS_TABLE_NAME })).toHaveLength(0);
+  });
+
+  it('charges the checkout record’s token, read consistently, even if an older state names another', async () => {
+    // Prepare: an execution started before ADR 0029 still carries a token in its state; the record is what counts.
+    dynamo.on(GetCommand, { Key: paymentKey }).resolves({});
+    checkoutPaysWith('tok_chargeDeclined');
+    gatewayAttempt(1);
+
+    // Act
+    const error = await failureOf(processPayment({ ...command, paymentToken: 'tok_visa' }, lambdaContext));
+
+    // Assess
+    expect(error).toBeInstanceOf(PaymentDeclinedError);
+    const [read] = dynamo.commandCalls(GetCommand, { TableName: TABLES.CHECKOUTS_TABLE_NAME });
+    expect(read?.args[0].input).toMatchObject({ Key: { checkoutId: SAGA_INPUT.checkoutId }, ConsistentRead: true });
+  });
+
+  it.each([
+    ['no checkout record', () => dynamo.on(GetCommand, { TableName: TABLES.CHECKOUTS_TABLE_NAME }).resolves({})],
+    ['a checkout record without a token (written before ADR 0029)', () => checkoutPaysWith(undefined)],
+  ])('charges nothing and fails with NotFoundError for %s, whatever the state carries', async (_, prepare) => {
+    // Prepare
+    dynamo.on(GetCommand, { Key: paymentKey }).resolves({});
+    prepare();
+
+    // Act
+    const error = await failureOf(processPayment({ ...command, paymentToken: 'tok_visa' }, lambdaContext));
+
+    // Assess: not a decline, so FailCheckout reports it as INTERNAL; the gateway was never asked.
+    expect(error).toBeInstanceOf(NotFoundError);
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
   });

@@ -73,7 +73,11 @@ describe('POST /projects', () => {
     });
 
     const [event] = publishedEvents(eventBridge);
-    expect(event).toMatchObject({ source: 'sagastack.audit', detailType: 'AuditEvent.v1', busName: 'sagastack-bus' });
+    expect(event).toMatchObject({
+      source: 'sagastack.provisioning',
+      detailType: 'AuditEvent.v1',
+      busName: 'sagastack-bus',
+    });
     expect(AuditEvent.detail.parse(event?.detail).data).toEqual({
       eventId: expect.any(String),
       action: 'project.create',

@@ -288,7 +288,7 @@ describe('POST /projects/{projectId}/resources', () => {
     expect(puts).toHaveLength(1);
     expect(puts[0]?.args[0].input.Entries?.[0]).toMatchObject({
       EventBusName: 'sagastack-bus',
-      Source: 'sagastack.audit',
+      Source: 'sagastack.provisioning',
       DetailType: 'AuditEvent.v1',
     });
     expect(auditRecords(eventBridge)).toEqual([

@@ -17,12 +17,17 @@ vi.hoisted(() => {
   });
 });
 
+/** The node agent's answer at `$.worker`, which AttachStorage, the first step after DispatchToWorker, checks. */
+const WORKER = { nodeId: 'node-0a1b2c3d4e5f', ipAddress: '10.4.5.6' };
+const VM = { ...SAGA_INPUT, worker: WORKER };
+const VOLUME = { ...VOLUME_SAGA_INPUT, worker: WORKER };
+
 beforeEach(prepareStores);
 
 describe('AttachStorage step', () => {
   it('records a VM’s boot volume once', async () => {
     // Act
-    const result = StorageAttachment.parse(await attachStorage(SAGA_INPUT, lambdaContext));
+    const result = StorageAttachment.parse(await attachStorage(VM, lambdaContext));
 
     // Assess
     expect(result).toEqual({ attached: true, bootVolumeId: `bootvol_${RESOURCE_ID}` });
@@ -36,7 +41,7 @@ describe('AttachStorage step', () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
 
     // Act
-    const result = await attachStorage(SAGA_INPUT, lambdaContext);
+    const result = await attachStorage(VM, lambdaContext);
 
     // Assess
     expect(result).toEqual({ attached: true, bootVolumeId: `bootvol_${RESOURCE_ID}` });
@@ -44,7 +49,7 @@ describe('AttachStorage step', () => {
 
   it('attaches nothing to a volume', async () => {
     // Act
-    const result = await attachStorage(VOLUME_SAGA_INPUT, lambdaContext);
+    const result = await attachStorage(VOLUME, lambdaContext);
 
     // Assess
     expect(result).toEqual({ attached: false });
@@ -57,9 +62,28 @@ describe('AttachStorage step', () => {
     dynamo.on(GetCommand, { TableName: 'resources-table' }).resolves({});
 
     // Act
-    const attempt = attachStorage(SAGA_INPUT, lambdaContext);
+    const attempt = attachStorage(VM, lambdaContext);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it.each([
+    ['no answer at all', undefined],
+    ['a node id that is a path', { nodeId: '../../nodes/other-tenant', ipAddress: '10.4.5.6' }],
+    ['a node id with a NUL byte', { nodeId: 'node-1\u0000', ipAddress: '10.4.5.6' }],
+    ['an address that is not IPv4', { nodeId: 'node-1', ipAddress: '10.4.5.6; rm -rf /' }],
+    ['the answer to a destroy', { destroyed: true }],
+    ['a string', 'node-1'],
+  ])('refuses a worker answer that does not match its contract (%s) and writes nothing', async (_what, worker) => {
+    // Act
+    const attempt = attachStorage({ ...SAGA_INPUT, worker }, lambdaContext);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'ValidationError',
+      details: expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^worker/) })]),
+    });
+    expect(dynamo.calls()).toHaveLength(0);
   });
 });

@@ -7,6 +7,8 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { provisionedNode } from '../../../../../functions/provisioning/domain/node-agent.js';
@@ -26,10 +28,13 @@ vi.hoisted(() => {
     WORKER_HEARTBEAT_MS: '10',
     WORKER_LEASE_SECONDS: '15',
     WORKER_FLEET_TABLE_NAME: 'worker-fleet',
+    DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/worker-dlq',
   });
 });
 
 const sfn = mockClient(SFNClient);
+const sqs = mockClient(SQSClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
 
 const provision = (overrides: Record<string, unknown> = {}) => ({
   command: 'provision',
@@ -44,6 +49,9 @@ const provision = (overrides: Record<string, unknown> = {}) => ({
 });
 
 beforeEach(() => {
+  sqs.reset();
+  dynamo.reset();
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
   sfn.reset();
   sfn.on(SendTaskHeartbeatCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
@@ -176,25 +184,42 @@ describe('node-agent consumer', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
   });
 
-  it('fails (towards the DLQ) a command that does not match the contract, without calling Step Functions', async () => {
+  it('sends a command that does not match the contract to the DLQ at once with the reason, and answers nothing', async () => {
+    // Prepare
+    const slot = { workerSlot: { slot: 'slot-000', leaseId: 'lease-1' } };
+
     // Act
     const response = await handler(
       sqsBatch(
-        provision({ command: 'reboot' }),
-        provision({ taskToken: '' }),
+        provision({ command: 'reboot', ...slot }),
+        provision({ taskToken: '', ...slot }),
         '{not json',
+        provision({ taskToken: 'x'.repeat(2049), ...slot }),
         provision({ flavor: 'vm.test-hang' }),
       ),
       lambdaContext,
     );
 
     // Assess
-    expect(response.batchItemFailures).toEqual([
-      { itemIdentifier: 'msg-1' },
-      { itemIdentifier: 'msg-2' },
-      { itemIdentifier: 'msg-3' },
+    expect(response.batchItemFailures).toEqual([]);
+    const sent = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+    expect(sent.map((input) => input.MessageAttributes?.OriginalMessageId?.StringValue).sort()).toEqual([
+      'msg-1',
+      'msg-2',
+      'msg-3',
+      'msg-4',
     ]);
+    for (const input of sent) {
+      expect(input.QueueUrl).toBe('https://sqs.us-east-1.amazonaws.com/000000000000/worker-dlq');
+      expect(input.MessageAttributes?.FailureCode?.StringValue).toBe('VALIDATION_FAILED');
+    }
+    const reboot = sent.find((input) => input.MessageAttributes?.OriginalMessageId?.StringValue === 'msg-1');
+    expect(JSON.parse(reboot?.MessageAttributes?.FailureDetails?.StringValue ?? '')).toEqual([
+      { path: 'command', message: expect.any(String) },
+    ]);
+    // Neither a heartbeat, an answer nor a slot renewal or release for any of them.
     expect(sfn.calls()).toHaveLength(0);
+    expect(dynamo.calls()).toHaveLength(0);
   });
 
   it('fails the message when WORKER_DURATION_MS is not a duration', async () => {

@@ -1,16 +1,18 @@
 /**
- * Verification of the API's bearer tokens: RS256 JWTs signed by the identity provider, whose public keys (by `kid`)
- * and expected issuer and audience the caller passes in. No environment and no AWS here, so the rules are tested with
- * keys generated in the test.
+ * Verification of the API's bearer tokens: RS256 JWTs signed by the identity provider, whose public keys (a key set
+ * looked up by `kid`) and expected issuer and audience the caller passes in. No environment and no AWS here, so the
+ * rules are tested with keys generated in the test. Nothing here is tied to the authorizer: any signed token of this
+ * shape (a signed proof carried in an event, say) is verified with the same `verifyToken` and a key set of its own.
  *
  * Every rejection is an `UnauthorizedError` whose message says why, for the log. The reason never goes back to the
  * client (API Gateway answers a bare 401), and the token itself is never part of it.
  */
 import { type CryptoKey, decodeProtectedHeader, errors, importSPKI, type JWTPayload, jwtVerify } from 'jose';
 import * as z from 'zod';
-import { UnauthorizedError } from '../../../shared/errors.js';
+import { UnauthorizedError } from '../errors.js';
 
-const JWT_ALGORITHM = 'RS256';
+/** The only algorithm a token may be signed with; a key set is asked for keys of this algorithm only. */
+export const JWT_ALGORITHM = 'RS256';
 /** Clocks drift a little between the issuer and Lambda; more slack would stretch every token's lifetime. */
 const MAX_CLOCK_TOLERANCE_SECONDS = 5;
 
@@ -19,8 +21,18 @@ export const PublicKeyEntries = z
   .refine((entries) => new Set(entries.map((entry) => entry.kid)).size === entries.length, 'kids must be unique');
 export type PublicKeyEntries = z.infer<typeof PublicKeyEntries>;
 
-/** Imported public keys by `kid`. */
-export type VerificationKeys = ReadonlyMap<string, CryptoKey>;
+/**
+ * The keys a token may be signed with, looked up by `kid`: fixed keys imported from PEMs
+ * ({@link importVerificationKeys}), or an issuer's JSON Web Key Set that is fetched and refreshed
+ * (`adapters/remote-key-set.ts`).
+ */
+export interface VerificationKeys {
+  /**
+   * The RS256 public key with this kid, or `undefined` when the set has none: the token is then refused. Rejects only
+   * when the set itself cannot be read (a configuration or availability error, never a refused token).
+   */
+  keyFor(kid: string): Promise<CryptoKey | undefined>;
+}
 
 export interface ClaimsPolicy {
   readonly issuer: string;
@@ -50,10 +62,12 @@ export function parsePublicKeyEntries(json: string): PublicKeyEntries {
 }
 
 export async function importVerificationKeys(entries: PublicKeyEntries): Promise<VerificationKeys> {
-  const imported = await Promise.all(
-    entries.map(async ({ kid, publicKeyPem }) => [kid, await importSPKI(publicKeyPem, JWT_ALGORITHM)] as const),
+  const imported = new Map(
+    await Promise.all(
+      entries.map(async ({ kid, publicKeyPem }) => [kid, await importSPKI(publicKeyPem, JWT_ALGORITHM)] as const),
+    ),
   );
-  return new Map(imported);
+  return { keyFor: async (kid) => imported.get(kid) };
 }
 
 /** `Bearer <jwt>`; the scheme is case-insensitive (RFC 7235). */
@@ -63,12 +77,25 @@ export function bearerTokenOf(authorizationHeader: string | undefined): string {
   return match[1];
 }
 
+/** A bearer token's identity: its signature, issuer, audience and expiry verified, then `sub`, `tenant` and `roles`. */
 export async function verifyToken(
   token: string,
   keys: VerificationKeys,
   policy: ClaimsPolicy,
 ): Promise<VerifiedIdentity> {
-  const key = keyFor(token, keys);
+  return identityOf(await verifyClaims(token, keys, policy));
+}
+
+/**
+ * A signed token's claims, once its header, signature, issuer, audience and expiry verify: for a token that carries
+ * more than an identity (an agent's delegation proof), whose caller reads the claims it needs.
+ */
+export async function verifyClaims(
+  token: string,
+  keys: VerificationKeys,
+  policy: ClaimsPolicy,
+): Promise<JWTPayload & { sub: string }> {
+  const key = await keyFor(token, keys);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, key, {
@@ -85,10 +112,12 @@ export async function verifyToken(
   } catch (error) {
     throw new UnauthorizedError(rejectionReason(error), { cause: error });
   }
-  return identityOf(payload);
+  const { sub } = payload;
+  if (typeof sub !== 'string' || sub.length === 0) throw new UnauthorizedError('The token claim sub is missing');
+  return { ...payload, sub };
 }
 
-function keyFor(token: string, keys: VerificationKeys): CryptoKey {
+async function keyFor(token: string, keys: VerificationKeys): Promise<CryptoKey> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
@@ -98,7 +127,9 @@ function keyFor(token: string, keys: VerificationKeys): CryptoKey {
   if (header.alg !== JWT_ALGORITHM)
     throw new UnauthorizedError(`The token algorithm ${String(header.alg)} is not allowed`);
   if (typeof header.kid !== 'string' || header.kid.length === 0) throw new UnauthorizedError('The token has no kid');
-  const key = keys.get(header.kid);
+  // The header is checked before any key is looked up, so a remote key set is never asked for a kid of a token
+  // that names another algorithm, or none.
+  const key = await keys.keyFor(header.kid);
   if (!key) throw new UnauthorizedError(`The token kid ${header.kid.slice(0, 64)} is not a known key`);
   return key;
 }
@@ -112,9 +143,9 @@ function rejectionReason(error: unknown): string {
   return 'The token could not be verified';
 }
 
-function identityOf(payload: JWTPayload): VerifiedIdentity {
+/** `sub`, `tenant` and `roles` of verified claims; any of them missing or malformed refuses the token. */
+export function identityOf(payload: JWTPayload & { sub: string }): VerifiedIdentity {
   const { sub, roles, tenant } = payload;
-  if (typeof sub !== 'string' || sub.length === 0) throw new UnauthorizedError('The token claim sub is missing');
   if (typeof tenant !== 'string' || tenant.length === 0)
     throw new UnauthorizedError('The token claim tenant is missing');
   if (!Array.isArray(roles)) throw new UnauthorizedError('The token claim roles is not an array');

@@ -7,9 +7,9 @@ import {
   parsePublicKeyEntries,
   type VerificationKeys,
   verifyToken,
-} from '../../../../functions/platform/domain/jwt.js';
+} from '../../../../shared/auth/jwt.js';
 import { UnauthorizedError } from '../../../../shared/errors.js';
-import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../jwt-support.js';
+import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../../support/jwt-support.js';
 
 const policy: ClaimsPolicy = { issuer: ISSUER, audience: AUDIENCE };
 
@@ -207,6 +207,49 @@ describe('verifyToken', () => {
 
     // Assess
     expect(reason).toBe('The token algorithm none is not allowed');
+  });
+
+  it('asks the key set only for the kid of an RS256 token, never for one its header already refuses', async () => {
+    // Prepare
+    const asked: string[] = [];
+    const recording: VerificationKeys = {
+      keyFor: async (kid) => {
+        asked.push(kid);
+        return verificationKeys.keyFor(kid);
+      },
+    };
+    const hs256 = await new SignJWT({ sub: 'user-ada', roles: [], tenant: 'tenant-a' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'hs-kid' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('a shared secret of at least thirty-two bytes'));
+    const withoutKid = await signToken(keys.privateKey, { header: { kid: undefined } });
+
+    // Act
+    const identity = await verifyToken(await signToken(keys.privateKey), recording, policy);
+    await expect(verifyToken(hs256, recording, policy)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(verifyToken(withoutKid, recording, policy)).rejects.toBeInstanceOf(UnauthorizedError);
+
+    // Assess
+    expect(identity.sub).toBe('user-ada');
+    expect(asked).toEqual([KID]);
+  });
+
+  it('lets a key set that cannot be read fail as itself, not as a refused token', async () => {
+    // Prepare
+    const unreachable: VerificationKeys = {
+      keyFor: async () => {
+        throw new Error('The JSON Web Key Set could not be used');
+      },
+    };
+
+    // Act
+    const verifying = verifyToken(await signToken(keys.privateKey), unreachable, policy);
+
+    // Assess
+    await expect(verifying).rejects.toThrow('The JSON Web Key Set could not be used');
+    await expect(verifying).rejects.not.toBeInstanceOf(UnauthorizedError);
   });
 
   it('refuses a token whose header is not JSON', async () => {

@@ -1,0 +1,43 @@
+/**
+ * Agents' proofs as JWTs of the stage's identity provider (the same issuer and keys as the API's bearer tokens, from
+ * the environment: `shared/auth/token-trust-from-env.ts`), issued for the CheckoutRequested consumer alone
+ * (`aud` = {@link CHECKOUT_REQUEST_PROOF_AUDIENCE}), as RFC 8693 delegation tokens: `sub` the customer, `act.sub` the
+ * agent, `tenant`, `roles`, and `idempotency_key`, the request they were issued for.
+ */
+import { identityOf, verifyClaims } from '../../../shared/auth/jwt.js';
+import type { TokenTrust } from '../../../shared/auth/token-trust.js';
+import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../../shared/contracts/events/checkout-events.js';
+import { UnauthorizedError } from '../../../shared/errors.js';
+import type { AgentProofs } from '../ports/agent-proofs.js';
+
+/**
+ * A proof is issued for one request, just before it is made: one that was issued to live longer is refused whatever
+ * its expiry says, so a leaked proof is worth minutes, not days.
+ */
+export const MAX_PROOF_LIFETIME_SECONDS = 15 * 60;
+
+export function jwtAgentProofs(trust: TokenTrust): AgentProofs {
+  return {
+    async verify(proof) {
+      const { issuer } = trust.claims();
+      const claims = await verifyClaims(proof, await trust.keys(), {
+        issuer,
+        audience: CHECKOUT_REQUEST_PROOF_AUDIENCE,
+      });
+      const { sub, tenant, roles } = identityOf(claims);
+      const { iat, exp, act, idempotency_key: idempotencyKey } = claims;
+      if (typeof iat !== 'number') throw new UnauthorizedError('The proof claim iat is missing');
+      if (typeof exp !== 'number' || exp - iat > MAX_PROOF_LIFETIME_SECONDS) {
+        throw new UnauthorizedError(`The proof may live ${MAX_PROOF_LIFETIME_SECONDS} seconds at most`);
+      }
+      const agentId = typeof act === 'object' && act !== null ? (act as { sub?: unknown }).sub : undefined;
+      if (typeof agentId !== 'string' || agentId.length === 0) {
+        throw new UnauthorizedError('The proof claim act.sub (the acting agent) is missing');
+      }
+      if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) {
+        throw new UnauthorizedError('The proof claim idempotency_key is missing');
+      }
+      return { customerId: sub, tenantId: tenant, agentId, roles, idempotencyKey };
+    },
+  };
+}
