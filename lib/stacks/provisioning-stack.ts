@@ -209,7 +209,8 @@ export class ProvisioningStack extends BoundedContextStack<ProvisioningTable> {
       // Destroying is idempotent, and a deletion must finish, or the resource keeps its quota and capacity.
       .step(
         { name: 'DestroyResource', task: dispatch('destroy') },
-        { retryOn: [...workerRetry, 'States.HeartbeatTimeout'] },
+        // Kept for ReleaseCapacity, which checks the answer before anything is released.
+        { resultPath: '$.destruction', retryOn: [...workerRetry, 'States.HeartbeatTimeout'] },
       )
       .step({ name: 'ReleaseCapacity', handler: releaseCapacity })
       .step({ name: 'ReleaseQuota', handler: releaseQuota })

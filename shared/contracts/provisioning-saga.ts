@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { CaughtFailure, CorrelationId, Identifier, OutcomeEvent, Srn } from './common.js';
 import { ResourceType } from './provisioning-api.js';
-import { ProvisionedNode } from './provisioning-worker.js';
+import { DestroyedNode, ProvisionedNode } from './provisioning-worker.js';
 
 export { OutcomeEvent };
 
@@ -87,8 +87,14 @@ export const ReserveQuotaCommand = ProvisionSagaInput;
 export const ReleaseQuotaCommand = ProvisionSagaInput;
 /** @alias */
 export const ReserveCapacityCommand = ProvisionSagaInput;
-/** @alias */
-export const ReleaseCapacityCommand = ProvisionSagaInput;
+/**
+ * `$.destruction`: in the deprovision saga, what the node agent answered to `destroy` (`DestroyedNode`), read before
+ * anything is released, for the same reason as `$.worker` below: an answer outside the contract (`{ destroyed: false }`
+ * from any holder of the token) fails ReleaseCapacity with `ValidationError`, so the capacity and quota of a
+ * resource that may still run are kept and the deprovisioning is recorded as failed. As a compensation of the
+ * provision saga it has no such answer (the destroy's result is discarded there).
+ */
+export const ReleaseCapacityCommand = ProvisionSagaInput.extend({ destruction: DestroyedNode.optional() });
 /**
  * `$.worker`: what the node agent answered to `provision` through SendTaskSuccess, held to the worker's own contract
  * (`ProvisionedNode`). Step Functions takes any JSON a holder of the task token sends, so the first step after

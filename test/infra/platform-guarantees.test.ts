@@ -247,6 +247,24 @@ describe('the checkout saga', () => {
   });
 });
 
+describe('deprovision saga', () => {
+  it('keeps the worker’s answer to destroy for ReleaseCapacity, which checks it before releasing anything', () => {
+    // Prepare
+    const [machine] = Object.entries(
+      resourcesOf(app.template('prod', 'Provisioning'), 'AWS::StepFunctions::StateMachine'),
+    )
+      .filter(([logicalId]) => logicalId.startsWith('DeprovisionSaga'))
+      .map(([, resource]) => stateMachineDefinition(resource.Properties?.DefinitionString));
+
+    // Act
+    const destroy = machine?.States.DestroyResource;
+
+    // Assess
+    expect(destroy?.ResultPath).toBe('$.destruction');
+    expect(destroy?.Next).toBe('ReleaseCapacity');
+  });
+});
+
 describe('every saga', () => {
   const machines = everyTemplate.flatMap(({ stage, stack, template }) =>
     Object.entries(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).map(([logicalId, machine]) => ({

@@ -49,6 +49,32 @@ describe('ReleaseCapacity step', () => {
     });
   });
 
+  it('releases after the worker answered destroy as its contract says (the deprovision saga)', async () => {
+    // Prepare
+    dynamo.on(GetCommand, { TableName: 'resources-table' }).resolves({
+      Item: { resourceId: RESOURCE_ID, capacityHeld: 'eu-west-1#vm.small' },
+    });
+
+    // Act
+    const result = await releaseCapacity({ ...SAGA_INPUT, destruction: { destroyed: true } }, lambdaContext);
+
+    // Assess
+    expect(result).toEqual({ released: true });
+  });
+
+  it.each([
+    ['a destroy it did not do', { destroyed: false }],
+    ['an answer outside the contract', { ok: 'sure' }],
+    ['no object at all', 'destroyed'],
+  ])('refuses to release anything after %s, with ValidationError', async (_case, destruction) => {
+    // Act
+    const releasing = releaseCapacity({ ...SAGA_INPUT, destruction }, lambdaContext);
+
+    // Assess
+    await expect(releasing).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(transactItems()).toEqual([]);
+  });
+
   it('is a no-op when nothing was reserved', async () => {
     // Act
     const result = await releaseCapacity(SAGA_INPUT, lambdaContext);
