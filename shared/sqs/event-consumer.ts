@@ -49,7 +49,9 @@ export function sqsEventConsumer<TMessage extends z.ZodType>(
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const message = parseRecord(spec.message, record);
     const correlationId = spec.correlationIdOf?.(message);
+    // Each record's lines carry its own correlation ID, never the one of the record before it.
     if (correlationId) bindCorrelationId(correlationId);
+    else logger.removeKeys(['correlationId']);
     await idempotentHandle(message as object);
   };
 
@@ -78,7 +80,10 @@ export function sqsEventConsumer<TMessage extends z.ZodType>(
       event,
       (record: SQSRecord) => handleOrDeadLetter(record, context),
       processor,
-      { context, throwOnFullBatchFailure: false },
+      // One record at a time: the correlation ID is a key of the one logger, so records handled side by side would
+      // log under each other's ID. A batch is 10 records at most (tuning.queue.batchSize), and concurrency comes from
+      // the mapping's concurrent batches instead.
+      { context, throwOnFullBatchFailure: false, processInParallel: false },
     );
     // The batch processor keeps each record's error to itself; without this line a failure leaves no trace in the logs.
     processor.failureMessages.forEach((record, index) => {

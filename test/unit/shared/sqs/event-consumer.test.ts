@@ -161,6 +161,48 @@ describe('sqsEventConsumer: refusals go to the DLQ at once, with the reason', ()
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('logs each record under its own correlation ID, and a record without one under none', async () => {
+    // Prepare: the logger's JSON lines, captured as Lambda would send them to the log group.
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const handler = sqsEventConsumer(
+      {
+        message: Greeting,
+        correlationIdOf: (message) => (message.name === 'anon' ? undefined : `corr-${message.name}`),
+      },
+      async (message) => {
+        // The first record waits, so that a record handled beside it would log in the meantime under the wrong ID.
+        if (message.name === 'ada') await new Promise((resolve) => setTimeout(resolve, 20));
+        // Set here: each invocation's middleware sets the level back to the environment's (SILENT in these tests).
+        logger.setLogLevel('INFO');
+        logger.info('handled', { name: message.name });
+      },
+    );
+    const bodies = ['ada', 'bob', 'anon'].map((name, index) => ({ id: `m-${index}`, name, count: 1 }));
+
+    // Act
+    const response = await handler(sqsEvent(...bodies), lambdaContext).finally(() => {
+      logger.setLogLevel('SILENT');
+      stdout.mockRestore();
+    });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const handled = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"handled"'))
+      .map((line) => JSON.parse(line) as { name: string; correlationId?: string })
+      .map(({ name, correlationId }) => [name, correlationId]);
+    expect(handled).toEqual([
+      ['ada', 'corr-ada'],
+      ['bob', 'corr-bob'],
+      ['anon', undefined],
+    ]);
+  });
+
   it('handles the good records of a batch and dead-letters only the bad ones', async () => {
     // Prepare
     const { handler, handled } = consumer();
