@@ -93,6 +93,13 @@ function tableOf(input: Record<string, unknown>): string {
 
 /** Every table a request names. */
 function tablesOf(input: Record<string, unknown>): string[] {
+  return namedTablesOf(input).map((table) => table.replace(TABLE_ARN_PREFIX, ''));
+}
+
+/** What a table ARN has before the table name (a fault plan targets tables by name). */
+const TABLE_ARN_PREFIX = /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\//;
+
+function namedTablesOf(input: Record<string, unknown>): string[] {
   if (typeof input.TableName === 'string') return [input.TableName];
   if (typeof input.RequestItems === 'object' && input.RequestItems !== null) return Object.keys(input.RequestItems);
   const items = Array.isArray(input.TransactItems) ? (input.TransactItems as Record<string, unknown>[]) : [];

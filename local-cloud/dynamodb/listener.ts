@@ -12,6 +12,8 @@ import { DynaliteEngine, type Item } from './dynalite-engine.js';
 import { dynamoDbError, isConditionalCheckFailure } from './errors.js';
 import { DynamoDbFaults } from './faults.js';
 import type { ItemStore } from './item-store.js';
+import { withTableNames } from './table-arns.js';
+import { withAwsCreateTableError, withAwsTableDescription } from './table-description.js';
 import { itemIdentity, keyOf } from './table-keys.js';
 import type { TimeToLive } from './time-to-live.js';
 import type { TransactionEngine } from './transactions.js';
@@ -19,6 +21,8 @@ import type { TransactionEngine } from './transactions.js';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 /** Operations after which a table's key schema may have changed (or the table be gone). */
 const TABLE_LIFECYCLE = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
+/** Operations that answer a table description. */
+const TABLE_DESCRIBED = new Set(['CreateTable', 'DeleteTable', 'DescribeTable', 'UpdateTable']);
 
 /** Operations whose answers report the capacity they consumed, and which kind. */
 const CAPACITY_KIND: Readonly<Record<string, 'read' | 'write'>> = {
@@ -56,15 +60,25 @@ export function dynamoDbDispatch(parts: ListenerParts): DynamoDbDispatch {
     DeleteItem: (input) => singleItemWrite(parts, 'DeleteItem', input),
     BatchWriteItem: (input) => batchWrite(parts, input),
   };
-  const run = async (operation: string, input: Record<string, unknown>) => {
+  const runNamed = async (operation: string, input: Record<string, unknown>) => {
     const local = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
     if (local) return local(input);
     if (!DynaliteEngine.supports(operation)) {
       throw new AwsServiceError('com.amazon.coral.service#UnknownOperationException', '');
     }
-    const result = await parts.engine.call(operation, input);
+    let result: unknown;
+    try {
+      result = await parts.engine.call(operation, input);
+    } catch (error) {
+      throw operation === 'CreateTable' ? withAwsCreateTableError(error, input) : error;
+    }
     if (TABLE_LIFECYCLE.has(operation)) forgetTable(parts, operation, input);
-    return result;
+    return TABLE_DESCRIBED.has(operation) ? withAwsTableDescription(operation, result) : result;
+  };
+  // Table ARNs become names before anything else looks at the request (table-arns.ts).
+  const run = async (operation: string, input: Record<string, unknown>) => {
+    const named = withTableNames(operation, input);
+    return named.restore(await runNamed(operation, named.input));
   };
   const meter = parts.meter;
   if (!meter) return run;

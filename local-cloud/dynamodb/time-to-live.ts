@@ -146,7 +146,10 @@ export class TimeToLive {
 
   private async existingTableName(input: Record<string, unknown>): Promise<string> {
     const tableName = input.TableName;
-    if (typeof tableName !== 'string' || tableName.length === 0) throw validationError('TableName is required');
+    if (typeof tableName !== 'string' || tableName.length === 0)
+      throw validationError(
+        "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+      );
     await this.store.engine.call('DescribeTable', { TableName: tableName });
     return tableName;
   }

@@ -4,7 +4,8 @@
  * Like DynamoDB, transactions are optimistic: items are not locked while a transaction reads and decides, only while
  * it applies its writes. A write transaction
  * 1. validates every action as the single-item request it stands for (so a malformed action fails the whole request
- *    with dynalite's `ValidationException`, before anything else);
+ *    with dynalite's `ValidationException`, before anything else; an item over 400 KB cancels it with a
+ *    `ValidationError` reason for its action, as DynamoDB does);
  * 2. is cancelled with a `TransactionConflict` reason if another transaction is applying to one of its items;
  * 3. reads the current image of every item and evaluates every condition against it, with dynalite's condition
  *    evaluator: if any fails, it is cancelled, with one reason per action and nothing written;
@@ -30,6 +31,11 @@ import type { ItemStore } from './item-store.js';
 import { itemIdentity, keyOf } from './table-keys.js';
 
 const MAX_TRANSACTION_ACTIONS = 100;
+/**
+ * Refusals that concern the item an action writes, not the request: DynamoDB cancels the transaction with a
+ * `ValidationError` reason for them (API_TransactWriteItems.html, "An item size becomes too large").
+ */
+const ITEM_VALIDATION_FAILURE = /^Item size (to update )?has exceeded the maximum allowed size$/;
 const WRITE_ACTION_KINDS = ['ConditionCheck', 'Put', 'Delete', 'Update'] as const;
 type WriteActionKind = (typeof WRITE_ACTION_KINDS)[number];
 
@@ -106,7 +112,9 @@ export class TransactionEngine {
     const gets = transactItemsOf(input).map((transactItem, index) => {
       const get = transactItem.Get;
       if (!isRecord(get) || Object.keys(transactItem).length !== 1) {
-        throw validationError(`TransactItems[${index}] must contain exactly one Get`);
+        throw validationError(
+          constraintViolation('null', `transactItems.${index + 1}.member.get`, 'Member must not be null'),
+        );
       }
       return get;
     });
@@ -139,11 +147,21 @@ export class TransactionEngine {
   private async prepare(actions: WriteAction[]): Promise<PreparedWriteAction[]> {
     const identities = new Set<string>();
     const prepared: PreparedWriteAction[] = [];
+    // Actions refused for their item rather than their request cancel the transaction once all are checked.
+    const itemFailures = new Map<WriteAction, string>();
     for (const action of actions) {
-      const validated = this.store.engine.validate(OPERATION_OF[action.kind], {
-        TableName: action.tableName,
-        ...action.request,
-      });
+      let validated: Record<string, unknown>;
+      try {
+        validated = this.store.engine.validate(OPERATION_OF[action.kind], {
+          TableName: action.tableName,
+          ...action.request,
+        });
+      } catch (error) {
+        const message = (error as AwsServiceError).message;
+        if (!ITEM_VALIDATION_FAILURE.test(message)) throw error;
+        itemFailures.set(action, message);
+        continue;
+      }
       const schema = await this.store.keys.of(action.tableName);
       const key = keyOf((action.kind === 'Put' ? action.request.Item : action.request.Key) as Item, schema);
       const identity = itemIdentity(key, schema);
@@ -152,6 +170,14 @@ export class TransactionEngine {
       }
       identities.add(identity);
       prepared.push({ ...action, key, identity, validated });
+    }
+    if (itemFailures.size > 0) {
+      throw transactionCanceled(
+        actions.map((action): CancellationReason => {
+          const message = itemFailures.get(action);
+          return message === undefined ? { Code: 'None' } : { Code: 'ValidationError', Message: message };
+        }),
+      );
     }
     return prepared;
   }
@@ -241,9 +267,11 @@ function conflictReasons(actions: readonly PreparedWriteAction[], conflicts: rea
 
 function transactItemsOf(input: Record<string, unknown>): Record<string, unknown>[] {
   const items = input.TransactItems;
-  if (!Array.isArray(items) || items.length === 0) {
+  if (!Array.isArray(items))
+    throw validationError(constraintViolation('null', 'transactItems', 'Member must not be null'));
+  if (items.length === 0) {
     throw validationError(
-      "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
+      constraintViolation("'[]'", 'transactItems', 'Member must have length greater than or equal to 1'),
     );
   }
   if (items.length > MAX_TRANSACTION_ACTIONS) {
@@ -253,7 +281,11 @@ function transactItemsOf(input: Record<string, unknown>): Record<string, unknown
     );
   }
   return items.map((item, index) => {
-    if (!isRecord(item)) throw validationError(`TransactItems[${index}] must be an object`);
+    if (!isRecord(item)) {
+      throw validationError(
+        constraintViolation('null', `transactItems.${index + 1}.member`, 'Member must not be null'),
+      );
+    }
     return item;
   });
 }
@@ -266,19 +298,22 @@ function parseWriteAction(transactItem: Record<string, unknown>, index: number):
     throw validationError('TransactItems can only contain one of Check, Put, Update or Delete');
   }
   const { ReturnValuesOnConditionCheckFailure: returnValues, ...request } = body;
+  // AWS names the member by its wire path, 1-based and in lower camel case: transactItems.1.member.put.item.
+  const missing = (member: string) =>
+    validationError(
+      constraintViolation(
+        'null',
+        `transactItems.${index + 1}.member.${lowerCamel(kind)}.${member}`,
+        'Member must not be null',
+      ),
+    );
   const tableName = request.TableName;
-  if (typeof tableName !== 'string' || tableName.length === 0) {
-    throw validationError(`TransactItems[${index}].${kind}.TableName is required`);
-  }
-  if (kind === 'Put' ? !isRecord(request.Item) : !isRecord(request.Key)) {
-    throw validationError(`TransactItems[${index}].${kind}.${kind === 'Put' ? 'Item' : 'Key'} is required`);
-  }
+  if (typeof tableName !== 'string' || tableName.length === 0) throw missing('tableName');
+  if (kind === 'Put' ? !isRecord(request.Item) : !isRecord(request.Key)) throw missing(kind === 'Put' ? 'item' : 'key');
   if (kind === 'ConditionCheck' && typeof request.ConditionExpression !== 'string') {
-    throw validationError(`TransactItems[${index}].ConditionCheck.ConditionExpression is required`);
+    throw missing('conditionExpression');
   }
-  if (kind === 'Update' && request.UpdateExpression === undefined) {
-    throw validationError(`TransactItems[${index}].Update.UpdateExpression is required`);
-  }
+  if (kind === 'Update' && request.UpdateExpression === undefined) throw missing('updateExpression');
   return { kind, tableName, request, returnOldImageOnFailure: returnValues === 'ALL_OLD' };
 }
 
@@ -288,6 +323,18 @@ export function transactionCanceled(reasons: CancellationReason[]): AwsServiceEr
     `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
     { CancellationReasons: reasons },
   );
+}
+
+/**
+ * AWS's wording for a request that breaks its model
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
+ */
+function constraintViolation(value: string, member: string, constraint: string): string {
+  return `1 validation error detected: Value ${value} at '${member}' failed to satisfy constraint: ${constraint}`;
+}
+
+function lowerCamel(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

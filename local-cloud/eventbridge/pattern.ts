@@ -9,6 +9,7 @@
  *   paths in sorted order as the engine does.
  */
 
+import { assertWildcardComplexity } from './pattern-complexity.js';
 import { InvalidEventPatternError, UnsupportedEventPatternError } from './pattern-errors.js';
 import { type CompiledMatcher, compileMatcher, isPlainObject, type LeafValue } from './pattern-matchers.js';
 
@@ -43,23 +44,38 @@ function combine(left: FieldCondition[][], right: FieldCondition[][]): FieldCond
   return left.flatMap((leftConditions) => right.map((rightConditions) => [...leftConditions, ...rightConditions]));
 }
 
-function expand(pattern: Record<string, unknown>, prefix: string): FieldCondition[][] {
+/** The wildcard patterns (`wildcard`, `anything-but` `wildcard`) of a match list, for the complexity check. */
+function wildcardsOf(matchList: readonly unknown[]): string[] {
+  return matchList.flatMap((matcher) => {
+    if (!isPlainObject(matcher)) return [];
+    const but = matcher['anything-but'];
+    const operand = isPlainObject(but) ? but.wildcard : matcher.wildcard;
+    return [operand].flat().filter((pattern): pattern is string => typeof pattern === 'string');
+  });
+}
+
+function expand(
+  pattern: Record<string, unknown>,
+  prefix: string,
+  wildcards: Map<string, string[]> = new Map(),
+): FieldCondition[][] {
   let alternatives: FieldCondition[][] = [[]];
   for (const [key, value] of Object.entries(pattern)) {
     if (key === '$or') {
       if (!Array.isArray(value) || value.length < 2 || !value.every(isPlainObject)) {
         throw new UnsupportedEventPatternError('"$or" other than an array of at least two pattern objects');
       }
-      const branches = value.flatMap((branch) => expand(branch, prefix));
+      const branches = value.flatMap((branch) => expand(branch, prefix, wildcards));
       alternatives = combine(alternatives, branches);
       continue;
     }
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (isPlainObject(value)) {
-      alternatives = combine(alternatives, expand(value, path));
+      alternatives = combine(alternatives, expand(value, path, wildcards));
     } else if (Array.isArray(value)) {
       if (value.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
       const condition: FieldCondition = { path, matchers: value.map(compileMatcher) };
+      wildcards.set(path, [...(wildcards.get(path) ?? []), ...wildcardsOf(value)]);
       alternatives = alternatives.map((conditions) => [...conditions, condition]);
     } else {
       throw new InvalidEventPatternError(`"${key}" must be an object or an array`);
@@ -73,12 +89,14 @@ function compile(pattern: unknown): readonly Alternative[] {
   const cached = compiledPatterns.get(pattern);
   if (cached) return cached;
   // Code-unit order, as Java's String.compareTo sorts the engine's field names.
-  const alternatives = expand(pattern, '').map((conditions) =>
+  const wildcards = new Map<string, string[]>();
+  const alternatives = expand(pattern, '', wildcards).map((conditions) =>
     [...conditions].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   );
   if (alternatives.every((conditions) => conditions.length === 0)) {
     throw new InvalidEventPatternError('Event pattern must name at least one field');
   }
+  for (const patterns of wildcards.values()) assertWildcardComplexity(patterns);
   compiledPatterns.set(pattern, alternatives);
   return alternatives;
 }

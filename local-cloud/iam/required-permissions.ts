@@ -48,7 +48,9 @@ const TRANSACT_WRITE_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 function dynamoDb(operation: string, input: Input, partition: Partition): RequiredPermission[] {
-  const table = (name: unknown) => arn(partition, 'dynamodb', `table/${String(name)}`);
+  // A table ARN may stand in `TableName` (and `RequestItems` keys): it is then the resource itself.
+  const table = (name: unknown) =>
+    typeof name === 'string' && name.startsWith('arn:') ? name : arn(partition, 'dynamodb', `table/${String(name)}`);
   if (operation === 'ListTables') return [{ action: 'dynamodb:ListTables', resource: '*' }];
   if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
     return listIn(input.TransactItems).flatMap((item) =>

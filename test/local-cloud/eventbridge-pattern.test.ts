@@ -6,6 +6,7 @@ import {
   parseEventPattern,
   UnsupportedEventPatternError,
 } from '../../local-cloud/eventbridge/pattern.js';
+import { wildcardComplexity } from '../../local-cloud/eventbridge/pattern-complexity.js';
 
 function matches(pattern: unknown, detail: Record<string, unknown>): boolean {
   assertSupportedPattern(pattern);
@@ -282,5 +283,66 @@ describe('EventBridge pattern validation', () => {
 
     // Assess
     expect(parse).toThrow(/Filter is not valid JSON/);
+  });
+});
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html ("Wildcard matching"):
+// EventBridge refuses wildcard patterns that are too complex, with InvalidEventPatternException.
+describe('EventBridge wildcard complexity', () => {
+  const TOO_COMPLEX =
+    'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a ' +
+    'wildcard character';
+
+  it('counts the pattern prefixes one value can match at once: *a*a*a* has 7 for "aaa"', () => {
+    // Act
+    const complexities = [wildcardComplexity(['*a*a*a*']), wildcardComplexity(['dir/*.png'])];
+
+    // Assess
+    expect(complexities).toEqual([7, 2]);
+  });
+
+  it.each([
+    ['one pattern with many repeated sequences after wildcards', [{ wildcard: '*a*a*a*a*a*' }]],
+    [
+      'four path patterns on one field (refused by AWS; two of them are accepted)',
+      [
+        { wildcard: '*/datasync/*.bif' },
+        { wildcard: '*/datasync/*.tif' },
+        { wildcard: '*/datasync/*.tiff' },
+        { wildcard: '*/datasync/*.svs' },
+      ],
+    ],
+    ['anything-but wildcards on one field', [{ 'anything-but': { wildcard: ['*a*a*a*', '*b*a*a*a*a*'] } }]],
+  ])('refuses %s as too complex', (_label, matchList) => {
+    // Act
+    const check = () => assertSupportedPattern({ detail: { key: matchList } });
+
+    // Assess
+    expect(check).toThrow(InvalidEventPatternError);
+    expect(check).toThrow(`Event pattern is not valid. Reason: ${TOO_COMPLEX}`);
+  });
+
+  it.each([
+    [
+      'file extensions on one field',
+      [{ wildcard: '*.bif' }, { wildcard: '*.tiff' }, { wildcard: '*.tif' }, { wildcard: '*.svs' }],
+    ],
+    ['two path patterns on one field', [{ wildcard: '*/datasync/*.bif' }, { wildcard: '*/datasync/*.tif' }]],
+    ['an anything-but wildcard', [{ 'anything-but': { wildcard: '*/lib/*' } }]],
+  ])('accepts %s', (_label, matchList) => {
+    // Act
+    const check = () => assertSupportedPattern({ detail: { key: matchList } });
+
+    // Assess
+    expect(check).not.toThrow();
+  });
+
+  it('measures each field on its own: complex wildcards spread over two fields are accepted', () => {
+    // Act
+    const check = () =>
+      assertSupportedPattern({ detail: { a: [{ wildcard: '*a*a*a*' }], b: [{ wildcard: '*a*a*a*' }] } });
+
+    // Assess
+    expect(check).not.toThrow();
   });
 });

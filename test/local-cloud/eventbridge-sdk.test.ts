@@ -236,6 +236,44 @@ describe('EventBridge through the AWS SDK EventBridgeClient', () => {
     await expect(invalid).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
   });
 
+  it('TestEventPattern refuses a wildcard pattern that is too complex, as AWS does', async () => {
+    // Prepare: eb-create-pattern-operators.html ("Wildcard matching"), API_TestEventPattern.html (InvalidEventPatternException).
+    const event = JSON.stringify({
+      id: '1',
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      account: '000000000000',
+      time: '2024-01-01T00:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { object: { key: 'in/datasync/a.tif' } },
+    });
+    const keys = ['bif', 'tif', 'tiff', 'svs'].map((extension) => ({ wildcard: `*/datasync/*.${extension}` }));
+
+    // Act
+    const simple = await client.send(
+      new TestEventPatternCommand({
+        EventPattern: JSON.stringify({ detail: { object: { key: keys.slice(0, 2) } } }),
+        Event: event,
+      }),
+    );
+    const complex = client.send(
+      new TestEventPatternCommand({
+        EventPattern: JSON.stringify({ detail: { object: { key: keys } } }),
+        Event: event,
+      }),
+    );
+
+    // Assess
+    expect(simple.Result).toBe(true);
+    await expect(complex).rejects.toMatchObject({
+      name: 'InvalidEventPatternException',
+      message:
+        'Event pattern is not valid. Reason: Rule is too complex - try using fewer wildcard characters or fewer ' +
+        'repeating character sequences after a wildcard character',
+    });
+  });
+
   it('configuration-changing operations are refused loudly', async () => {
     // Act
     const attempt = client.send(new PutRuleCommand({ Name: 'new-rule', EventPattern: '{"source":["x"]}' }));

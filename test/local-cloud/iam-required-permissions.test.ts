@@ -50,7 +50,29 @@ describe('requiredPermissions', () => {
       { TransactItems: [{ Get: { TableName: 'Orders' } }] },
       [{ action: 'dynamodb:GetItem', resource: table('Orders') }],
     ],
-  ])('DynamoDB %s', (operation, input, expected) => {
+    // A table ARN in TableName is the resource itself (developerguide/rbac-iam-actions.html, table name overloading).
+    [
+      'GetItem (table ARN as TableName)',
+      { TableName: table('Orders') },
+      [{ action: 'dynamodb:GetItem', resource: table('Orders') }],
+    ],
+    [
+      'Query (table ARN as TableName, on an index)',
+      { TableName: table('Meters'), IndexName: 'byProject' },
+      [{ action: 'dynamodb:Query', resource: `${table('Meters')}/index/byProject` }],
+    ],
+    [
+      'BatchWriteItem (table ARN as RequestItems key)',
+      { RequestItems: { [table('Catalog')]: [] } },
+      [{ action: 'dynamodb:BatchWriteItem', resource: table('Catalog') }],
+    ],
+    [
+      'TransactWriteItems (table ARN in an item)',
+      { TransactItems: [{ Put: { TableName: table('Orders') } }] },
+      [{ action: 'dynamodb:PutItem', resource: table('Orders') }],
+    ],
+  ])('DynamoDB %s', (label, input, expected) => {
+    const operation = label.split(' ')[0];
     // Act
     const permissions = requiredPermissions(`DynamoDB_20120810.${operation}`, input, PARTITION);
 
