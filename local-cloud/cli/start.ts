@@ -6,10 +6,21 @@
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bootLocalCloud } from '../boot.js';
-import { loadLocalCloudConfig } from '../config.js';
-import { iamEnabled } from '../iam/index.js';
-import { ensureSynthesized } from '../synth.js';
+
+// Task states need Node 22 (the interpreter calls `Promise.withResolvers`): refuse an older Node before booting.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  console.error(
+    `npm start: the local cloud needs Node 22 or later, not ${process.versions.node}. ` +
+      'Run it through npm (npm start), whose scripts use the Node 22 of the `node` devDependency.',
+  );
+  process.exit(1);
+}
+// Imported only now: on an older Node, loading them fails (e.g. `node:sqlite`) before any check could run.
+const { bootLocalCloud } = await import('../boot.js');
+const { loadLocalCloudConfig } = await import('../config.js');
+const { iamEnabled } = await import('../iam/index.js');
+const { ensureSynthesized } = await import('../synth.js');
 
 const USAGE = `Usage: npm start -- [options]
 

@@ -1,5 +1,6 @@
 /** The `AWSStepFunctions` JSON 1.0 wire protocol over `LocalStepFunctions`: request members in, AWS shapes out. */
 import { AwsServiceError, type JsonProtocolApi, requireString } from '../aws-protocol.js';
+import { controlPlaneOperations } from './control-plane.js';
 import type { LocalStepFunctions, StartExecutionRequest, StateMachineDescription } from './local-stepfunctions.js';
 import type { ExecutionRecord, ExecutionStatus } from './types.js';
 
@@ -13,6 +14,7 @@ export function stepFunctionsApi(service: LocalStepFunctions): JsonProtocolApi {
     targetPrefix: 'AWSStepFunctions',
     contentType: 'application/x-amz-json-1.0',
     operations: {
+      ...controlPlaneOperations(service),
       StartExecution: async (input) => {
         const started = service.startExecution(startRequest(input));
         return { executionArn: started.executionArn, startDate: seconds(started.startDate) };

@@ -38,7 +38,8 @@ export interface StateMachineDescription {
   stateMachineArn: string;
   name: string;
   type: StateMachineConfig['type'];
-  status: 'ACTIVE';
+  /** DELETING once DeleteStateMachine was called while executions still ran; it goes when the last one closes. */
+  status: 'ACTIVE' | 'DELETING';
   definition: string;
   roleArn: string;
   creationDate: number;
@@ -95,7 +96,8 @@ export class LocalStepFunctions {
 
   /**
    * Validates and registers a state machine; refuses unsupported features with `UnsupportedAslFeatureError`.
-   * Registering an ARN again replaces its definition for new executions.
+   * Registering an ARN again replaces its definition for new executions (running ones keep theirs) and keeps its
+   * creation date.
    */
   addStateMachine(config: StateMachineConfig): void {
     if (!STATE_MACHINE_ARN.test(config.arn) || !config.arn.endsWith(`:stateMachine:${config.name}`)) {
@@ -126,11 +128,28 @@ export class LocalStepFunctions {
         status: 'ACTIVE',
         definition: JSON.stringify(config.definition),
         roleArn,
-        creationDate: Date.now(),
+        creationDate: this.machines.get(config.arn)?.description.creationDate ?? Date.now(),
         loggingConfiguration: config.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
         tracingConfiguration: { enabled: config.tracingEnabled ?? false },
       },
     });
+  }
+
+  /** Validates a definition as `addStateMachine` does, registering nothing; throws the same errors. */
+  checkDefinition(config: StateMachineConfig): void {
+    prepareDefinition(config, this.options.integrations);
+  }
+
+  /**
+   * DeleteStateMachine: a machine without running executions goes at once; one with running executions turns
+   * DELETING (no new execution starts) and goes when the last one closes, as on AWS. An unknown ARN is no error.
+   */
+  deleteStateMachine(stateMachineArn: string): void {
+    checkArn(stateMachineArn);
+    const machine = this.machines.get(stateMachineArn);
+    if (machine === undefined) return;
+    machine.description.status = 'DELETING';
+    this.removeIfDeleted(stateMachineArn);
   }
 
   /** StartExecution. A STANDARD name is idempotent while its execution runs with the same input, like AWS. */
@@ -267,6 +286,9 @@ export class LocalStepFunctions {
   /** Starts an execution, or finds the running one that a repeated STANDARD name and input designate. */
   private launch(request: StartExecutionRequest): ExecutionEntry {
     const machine = this.machine(request.stateMachineArn);
+    if (machine.description.status === 'DELETING') {
+      throw new AwsServiceError('StateMachineDeleting', `State Machine is being deleted: '${machine.arn}'`);
+    }
     const name = request.name ?? randomUUID();
     checkExecutionName(name);
     const input = normalizeInput(request.input);
@@ -305,6 +327,7 @@ export class LocalStepFunctions {
   private closeExecution(execution: ExecutionEntry): void {
     this.running.delete(execution);
     const { record } = execution;
+    this.removeIfDeleted(record.stateMachineArn);
     this.options.log?.(
       `[stepfunctions] ${record.executionArn} ${record.status}${record.error ? ` (${record.error})` : ''}`,
     );
@@ -346,6 +369,13 @@ export class LocalStepFunctions {
       }
     }
     meter.add('stepfunctions.standard.transitions', transitions);
+  }
+
+  /** Drops a DELETING machine once none of its executions runs. */
+  private removeIfDeleted(stateMachineArn: string): void {
+    if (this.machines.get(stateMachineArn)?.description.status !== 'DELETING') return;
+    for (const execution of this.running) if (execution.record.stateMachineArn === stateMachineArn) return;
+    this.machines.delete(stateMachineArn);
   }
 
   private machine(stateMachineArn: string): RegisteredStateMachine {
