@@ -79,6 +79,7 @@ export function prepareDefinition(config: StateMachineConfig, integrations: Task
         }
         break;
       case 'Map':
+        checkLegacyIterator(config.name, stateName, state);
         checkInlineMap(stateName, state, refuse);
         mapPaths.set(stateName, {
           inputPath: stringOrUndefined(state.InputPath),
@@ -86,6 +87,7 @@ export function prepareDefinition(config: StateMachineConfig, integrations: Task
         });
         break;
       case 'Wait':
+        checkWaitTimestamp(config.name, stateName, state);
         waitStateNames.push(stateName);
         if (typeof state.Seconds === 'number') state.Seconds = Math.min(state.Seconds, MAX_TIMER_SECONDS);
         break;
@@ -142,6 +144,33 @@ function prepareTask(
   return { stateName, route, timeoutSeconds, heartbeatSeconds };
 }
 
+/** RFC 3339 as AWS takes it in a Wait `Timestamp`: date and time, an uppercase `T` between them, an offset or `Z`. */
+const RFC3339_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** AWS refuses, at creation, a Wait `Timestamp` that is no RFC 3339 timestamp (the interpreter would run it). */
+function checkWaitTimestamp(machineName: string, stateName: string, state: Json): void {
+  const { Timestamp } = state;
+  if (Timestamp === undefined) return;
+  if (typeof Timestamp !== 'string' || !RFC3339_TIMESTAMP.test(Timestamp)) {
+    throw new InvalidAslDefinitionError(
+      machineName,
+      `state '${stateName}': Timestamp ${JSON.stringify(Timestamp)} is not an RFC 3339 timestamp (such as 2026-03-14T01:59:00Z, with an uppercase T)`,
+    );
+  }
+}
+
+/** Distributed mode needs `ItemProcessor`; AWS refuses it under the legacy `Iterator` (the interpreter runs it inline). */
+function checkLegacyIterator(machineName: string, stateName: string, state: Json): void {
+  const iterator = state.Iterator;
+  if (!isObject(iterator) || !isObject(iterator.ProcessorConfig)) return;
+  if (iterator.ProcessorConfig.Mode === 'DISTRIBUTED') {
+    throw new InvalidAslDefinitionError(
+      machineName,
+      `state '${stateName}': ProcessorConfig Mode DISTRIBUTED needs ItemProcessor, not the legacy Iterator`,
+    );
+  }
+}
+
 function checkInlineMap(stateName: string, state: Json, refuse: (stateName: string, feature: string) => never): void {
   for (const field of DISTRIBUTED_MAP_FIELDS) if (field in state) refuse(stateName, `${field} (distributed Map)`);
   const processor = state.ItemProcessor;
@@ -161,6 +190,11 @@ function checkQueryLanguage(
   }
 }
 
+/** `$$.State`, and not `$$.StateMachine`. */
+const STATE_MEMBER = /\$\$\.State(?![A-Za-z0-9_])/;
+/** `$$` not followed by a field or an index: the whole context object. */
+const WHOLE_CONTEXT_OBJECT = /\$\$(?![.[])/;
+
 /**
  * The interpreter's context object is fixed per execution: `$$.State.*` cannot follow the current state, and the
  * task token is minted only while a `.waitForTaskToken` Task resolves its Parameters.
@@ -174,8 +208,11 @@ function checkContextObjectUse(
   const { Parameters, Branches, Iterator, ItemProcessor, ...ownFields } = state;
   const own = JSON.stringify(ownFields);
   const parameters = JSON.stringify(Parameters ?? null);
-  if (own.includes('$$.State') || parameters.includes('$$.State'))
-    refuse(stateName, 'the context object field $$.State');
+  if (STATE_MEMBER.test(own) || STATE_MEMBER.test(parameters)) refuse(stateName, 'the context object field $$.State');
+  // The whole context object would lack State and carry Task (with a token) outside .waitForTaskToken.
+  if (WHOLE_CONTEXT_OBJECT.test(own) || WHOLE_CONTEXT_OBJECT.test(parameters)) {
+    refuse(stateName, 'the whole context object $$ (the local one has no State member)');
+  }
   const isCallback = task?.route.pattern === 'waitForTaskToken';
   if (own.includes('$$.Task') || (!isCallback && parameters.includes('$$.Task'))) {
     refuse(stateName, '$$.Task outside the Parameters of a .waitForTaskToken Task');

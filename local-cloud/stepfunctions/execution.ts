@@ -201,10 +201,12 @@ export class Execution implements ExecutionEntry, AttemptHost {
     }
     if (error instanceof ExecutionError && error.cause instanceof Error) {
       const { name, message } = error.cause;
+      // The interpreter's Task timeout carries its own name as message; AWS reports States.Timeout without a cause.
+      const timedOut = name === 'States.Timeout' && message === 'States.Timeout';
       return {
         status: 'FAILED',
         error: name === FAIL_STATE_DEFAULT_ERROR || name === '' ? undefined : name,
-        cause: message === FAIL_STATE_DEFAULT_CAUSE || message === '' ? undefined : message,
+        cause: message === FAIL_STATE_DEFAULT_CAUSE || message === '' || timedOut ? undefined : message,
       };
     }
     return { status: 'FAILED', error: 'States.Runtime', cause: describe(error) };

@@ -143,7 +143,8 @@ export class TaskAttempt {
   private timeOut(): void {
     if (this.settled) return;
     this.settle();
-    this.recordTimedOut('States.Timeout', `The task did not finish within ${this.spec.timeoutSeconds} seconds`);
+    // AWS gives a Task timeout no cause.
+    this.recordTimedOut('States.Timeout', undefined);
     // No interrupt: the interpreter's timer, armed right after this one, raises its own States.Timeout.
   }
 
@@ -230,7 +231,7 @@ export class TaskAttempt {
     } else this.host.history.append('TaskFailed', { resourceType, resource, ...details });
   }
 
-  private recordTimedOut(error: string, cause: string): void {
+  private recordTimedOut(error: string, cause: string | undefined): void {
     const { kind, resourceType, resource } = this.spec.route;
     if (kind === 'lambdaFunction') this.host.history.append('LambdaFunctionTimedOut', { error, cause });
     else this.host.history.append('TaskTimedOut', { resourceType, resource, error, cause });

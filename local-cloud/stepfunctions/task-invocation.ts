@@ -90,7 +90,7 @@ async function invokeLambdaIntegration(
     throw new StatesRuntimeError('lambda:invoke needs Parameters with a FunctionName string');
   }
   const functionArn = qualifyFunctionName(parameters.FunctionName, parameters.Qualifier);
-  const payload = parameters.Payload ?? {};
+  const payload = lambdaPayload(parameters.Payload);
   const invocationType = parameters.InvocationType ?? 'RequestResponse';
   if (invocationType === 'Event') {
     // An asynchronous invoke reports only that Lambda accepted the event; the function's own outcome is not the Task's.
@@ -111,6 +111,22 @@ async function invokeLambdaIntegration(
   }
   const result = await guarded(route, () => integrations.invokeFunction(functionArn, payload));
   return lambdaInvokeResult(payloadOrThrow(result), 200);
+}
+
+/**
+ * AWS sends a string `Payload` as the request body itself, not encoded as a JSON string a second time: the function
+ * gets the JSON document the text holds, and text that is no JSON is refused by Lambda.
+ */
+function lambdaPayload(payload: unknown): unknown {
+  if (payload === undefined) return {};
+  if (typeof payload !== 'string') return payload;
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch (error) {
+    const message = `Could not parse request body into json: ${(error as Error).message}`;
+    const cause = `${message} (Service: Lambda, Status Code: 400, Error Code: InvalidRequestContentException, Request ID: ${randomUUID()})`;
+    throw new TaskFailedError('Lambda.InvalidRequestContentException', cause);
+  }
 }
 
 async function callServiceIntegration(route: TaskRoute, input: unknown, integrations: TaskIntegrations) {

@@ -1,15 +1,37 @@
 /**
  * Conformance of the Step Functions interpreter with AWS, for the differences fixed in `aws-local-stepfunctions` by
- * patches/aws-local-stepfunctions+3.0.0.patch (upstream form: docs/dev/upstream/aws-local-stepfunctions.md). Each case
- * names the AWS documentation page that states the behaviour.
+ * patches/aws-local-stepfunctions+3.0.0.patch (upstream form: docs/dev/upstream/aws-local-stepfunctions.md) or in
+ * local-cloud/stepfunctions. Each case names the AWS documentation page that states the behaviour.
  */
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  InvalidDefinition,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeIntegrations, type Harness, startHarness, stateMachine } from './stepfunctions-harness.js';
+import { InvalidAslDefinitionError, UnsupportedAslFeatureError } from '../../local-cloud/stepfunctions/index.js';
+import {
+  FakeIntegrations,
+  fullHistory,
+  functionArn,
+  type Harness,
+  startHarness,
+  stateMachine,
+} from './stepfunctions-harness.js';
 
 const CHOICE_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html';
 const PATHS_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html';
 const INTRINSICS_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html';
+const LAMBDA_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html';
+const TASK_TIMED_OUT_DOC =
+  'https://docs.aws.amazon.com/step-functions/latest/apireference/API_TaskTimedOutEventDetails.html';
+const FAIL_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html';
+const WAIT_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html';
+const MAP_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html';
+const ERRORS_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html';
+const CONTEXT_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html';
+const ROLE = 'arn:aws:iam::000000000000:role/StatesRole';
 
 describe('Step Functions conformance with AWS', () => {
   let harness: Harness | undefined;
@@ -19,8 +41,8 @@ describe('Step Functions conformance with AWS', () => {
     harness = undefined;
   });
 
-  async function run(definition: Record<string, unknown>, input: unknown) {
-    harness ??= await startHarness(new FakeIntegrations(), { waitOverrideMs: 0 });
+  async function run(definition: Record<string, unknown>, input: unknown, integrations = new FakeIntegrations()) {
+    harness ??= await startHarness(integrations, { waitOverrideMs: 0 });
     machines += 1;
     const config = stateMachine(`Conformance${machines}`, definition);
     harness.service.addStateMachine(config);
@@ -32,7 +54,9 @@ describe('Step Functions conformance with AWS', () => {
     return {
       status: described.status,
       error: described.error,
+      cause: described.cause,
       output: described.output === undefined ? undefined : (JSON.parse(described.output) as unknown),
+      history: await fullHistory(harness.client, executionArn ?? ''),
     };
   }
 
@@ -67,7 +91,7 @@ describe('Step Functions conformance with AWS', () => {
       const result = await run(choiceOn({ [operator]: false }), { value: otherType });
 
       // Assess
-      expect(result).toEqual({ status: 'SUCCEEDED', error: undefined, output: 'matched' });
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: 'matched' });
     });
 
     it.each(CASES)('$operator: false does not match a value of its type', async ({ operator, matchingType }) => {
@@ -75,7 +99,7 @@ describe('Step Functions conformance with AWS', () => {
       const result = await run(choiceOn({ [operator]: false }), { value: matchingType });
 
       // Assess
-      expect(result).toEqual({ status: 'SUCCEEDED', error: undefined, output: 'other' });
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: 'other' });
     });
 
     it('IsPresent: false matches a missing field and not a present one', async () => {
@@ -105,7 +129,7 @@ describe('Step Functions conformance with AWS', () => {
       );
 
       // Assess
-      expect(result).toEqual({
+      expect(result).toMatchObject({
         status: 'SUCCEEDED',
         error: undefined,
         output: { wildcard: [], nestedWildcard: [], slice: [], filter: [] },
@@ -137,7 +161,7 @@ describe('Step Functions conformance with AWS', () => {
       const invalid = await runParameters({ 'parsed.$': 'States.StringToJson($.text)' }, { text: '{nope' });
 
       // Assess
-      expect(empty).toEqual({ status: 'SUCCEEDED', error: undefined, output: { parsed: null } });
+      expect(empty).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: { parsed: null } });
       expect(invalid.status).toBe('FAILED');
       expect(invalid.error).toBe('States.Runtime');
     });
@@ -172,7 +196,292 @@ describe('Step Functions conformance with AWS', () => {
       const result = await runParameters({ 'random.$': 'States.MathRandom($.start, $.end)' }, { start: 0.6, end: 1.4 });
 
       // Assess
-      expect(result).toEqual({ status: 'SUCCEEDED', error: undefined, output: { random: 1 } });
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: { random: 1 } });
+    });
+  });
+  describe(`lambda:invoke with a string Payload (${LAMBDA_DOC})`, () => {
+    const definition = {
+      StartAt: 'Invoke',
+      States: {
+        Invoke: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: functionArn('echo'), 'Payload.$': '$.body' },
+          End: true,
+        },
+      },
+    };
+
+    it('sends the text itself as the request body: the function gets the JSON it holds', async () => {
+      // Prepare
+      const integrations = new FakeIntegrations({ echo: (payload) => ({ payload }) });
+
+      // Act
+      const result = await run(definition, { body: '{"order":7}' }, integrations);
+
+      // Assess
+      expect(integrations.functionCalls).toEqual([{ functionName: 'echo', payload: { order: 7 } }]);
+      expect(result.status).toBe('SUCCEEDED');
+      expect((result.output as { Payload: unknown }).Payload).toEqual({ order: 7 });
+    });
+
+    it('a string that is no JSON is refused as Lambda.InvalidRequestContentException, the function not called', async () => {
+      // Prepare
+      const integrations = new FakeIntegrations({ echo: (payload) => ({ payload }) });
+
+      // Act
+      const result = await run(definition, { body: 'plain text' }, integrations);
+
+      // Assess
+      expect(integrations.functionCalls).toEqual([]);
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('Lambda.InvalidRequestContentException');
+      expect(result.cause).toContain('Could not parse request body into json');
+    });
+  });
+
+  describe(`Task timeout (${TASK_TIMED_OUT_DOC})`, () => {
+    it('fails with States.Timeout and no cause, in the execution and in TaskTimedOut', async () => {
+      // Prepare: a function that never answers, and a 1 s Task timeout
+      const integrations = new FakeIntegrations({ hang: () => new Promise(() => undefined) });
+      const definition = {
+        StartAt: 'Slow',
+        States: {
+          Slow: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: functionArn('hang'), 'Payload.$': '$' },
+            TimeoutSeconds: 1,
+            End: true,
+          },
+        },
+      };
+
+      // Act
+      const result = await run(definition, {}, integrations);
+
+      // Assess
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('States.Timeout');
+      expect(result.cause).toBeUndefined();
+      const timedOut = result.history.find((event) => event.type === 'TaskTimedOut');
+      expect(timedOut?.taskTimedOutEventDetails).toEqual({
+        resourceType: 'lambda',
+        resource: 'invoke',
+        error: 'States.Timeout',
+      });
+    });
+  });
+
+  describe(`Fail state ErrorPath and CausePath (${FAIL_DOC})`, () => {
+    it('evaluates an intrinsic function in ErrorPath and CausePath', async () => {
+      // Act
+      const result = await run(
+        {
+          StartAt: 'Fail',
+          States: {
+            Fail: {
+              Type: 'Fail',
+              ErrorPath: "States.Format('{}.Rejected', $.service)",
+              CausePath: 'States.JsonToString($.detail)',
+            },
+          },
+        },
+        { service: 'Billing', detail: { code: 42 } },
+      );
+
+      // Assess
+      expect(result).toMatchObject({ status: 'FAILED', error: 'Billing.Rejected', cause: '{"code":42}' });
+    });
+
+    it('a reference path still works, and an intrinsic that gives no string fails with States.Runtime', async () => {
+      // Act
+      const path = await run(
+        { StartAt: 'Fail', States: { Fail: { Type: 'Fail', ErrorPath: '$.error', CausePath: '$.cause' } } },
+        { error: 'Custom.Error', cause: 'because' },
+      );
+      const notText = await run(
+        { StartAt: 'Fail', States: { Fail: { Type: 'Fail', ErrorPath: 'States.ArrayLength($.items)' } } },
+        { items: [1, 2] },
+      );
+
+      // Assess
+      expect(path).toMatchObject({ status: 'FAILED', error: 'Custom.Error', cause: 'because' });
+      expect(notText).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    });
+  });
+
+  describe('Definitions AWS refuses at creation', () => {
+    async function addMachine(definition: Record<string, unknown>) {
+      harness ??= await startHarness(new FakeIntegrations(), { waitOverrideMs: 0 });
+      machines += 1;
+      harness.service.addStateMachine(stateMachine(`Refused${machines}`, definition));
+    }
+
+    function waitUntil(timestamp: string) {
+      return {
+        StartAt: 'Hold',
+        States: { Hold: { Type: 'Wait', Timestamp: timestamp, Next: 'Done' }, Done: { Type: 'Succeed' } },
+      };
+    }
+
+    it.each(['2026-03-14 01:59:00Z', '2026-03-14t01:59:00Z', '2026-03-14T01:59:00z', '2026-03-14'])(
+      `a Wait Timestamp that is no RFC 3339 timestamp with uppercase T and Z: %s (${WAIT_DOC})`,
+      async (timestamp) => {
+        // Act
+        const adding = addMachine(waitUntil(timestamp));
+
+        // Assess
+        await expect(adding).rejects.toThrow(InvalidAslDefinitionError);
+        await expect(adding).rejects.toThrow(/RFC 3339/);
+      },
+    );
+
+    it(`a Wait Timestamp in RFC 3339 is taken, with Z or an offset (${WAIT_DOC})`, async () => {
+      // Act
+      const result = await run(waitUntil('2020-03-14T01:59:00Z'), {});
+      const withOffset = await run(waitUntil('2020-03-14T01:59:00.5+02:00'), {});
+
+      // Assess
+      expect(result.status).toBe('SUCCEEDED');
+      expect(withOffset.status).toBe('SUCCEEDED');
+    });
+
+    it(`ProcessorConfig Mode DISTRIBUTED under the legacy Iterator (${MAP_DOC})`, async () => {
+      // Prepare
+      const definition = {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            Iterator: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Item',
+              States: { Item: { Type: 'Pass', End: true } },
+            },
+            End: true,
+          },
+        },
+      };
+      harness = await startHarness(new FakeIntegrations());
+
+      // Act
+      const adding = addMachine(definition);
+      const creating = harness.client.send(
+        new CreateStateMachineCommand({
+          name: 'LegacyDistributed',
+          definition: JSON.stringify(definition),
+          roleArn: ROLE,
+        }),
+      );
+
+      // Assess
+      await expect(adding).rejects.toThrow(InvalidAslDefinitionError);
+      await expect(creating).rejects.toThrow(InvalidDefinition);
+      await expect(creating).rejects.toThrow(/SCHEMA_VALIDATION_FAILED.*legacy Iterator/);
+    });
+  });
+  describe(`States.DataLimitExceeded at 256 KiB (${ERRORS_DOC})`, () => {
+    /** 150,000 characters: under the limit alone, over it twice. */
+    const text = 'x'.repeat(150_000);
+
+    it('a state input over the limit after Parameters fails the execution', async () => {
+      // Act
+      const result = await runParameters({ 'a.$': '$.text', 'b.$': '$.text' }, { text });
+
+      // Assess
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('States.DataLimitExceeded');
+      expect(result.cause).toContain("'Shape' has an input");
+    });
+
+    it('a state output over the limit fails the execution', async () => {
+      // Act: the Pass state's own input is within the limit; its ResultPath doubles it
+      const result = await run(
+        { StartAt: 'Copy', States: { Copy: { Type: 'Pass', ResultPath: '$.copy', End: true } } },
+        { text },
+      );
+
+      // Assess
+      expect(result.status).toBe('FAILED');
+      expect(result.error).toBe('States.DataLimitExceeded');
+      expect(result.cause).toContain("'Copy' has an output");
+    });
+
+    it('a Task result over the limit is not caught by States.ALL or States.TaskFailed, only by its name', async () => {
+      // Prepare
+      const big = () => ({ payload: { text: text + text } });
+      const taskCatching = (errors: string[]) => ({
+        StartAt: 'Fetch',
+        States: {
+          Fetch: {
+            Type: 'Task',
+            Resource: functionArn('big'),
+            Catch: [{ ErrorEquals: errors, ResultPath: '$.caught', Next: 'Handled' }],
+            End: true,
+          },
+          Handled: { Type: 'Pass', OutputPath: '$.caught.Error', End: true },
+        },
+      });
+      const integrations = new FakeIntegrations({ big });
+
+      // Act
+      const wildcard = await run(taskCatching(['States.ALL']), {}, integrations);
+      const taskFailed = await run(taskCatching(['States.TaskFailed']), {}, integrations);
+      const byName = await run(taskCatching(['States.DataLimitExceeded']), {}, integrations);
+
+      // Assess
+      expect(wildcard).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(wildcard.cause).toContain("'Fetch' returned a result");
+      expect(taskFailed).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(byName).toMatchObject({ status: 'SUCCEEDED', output: 'States.DataLimitExceeded' });
+    });
+
+    it('a payload just under the limit passes', async () => {
+      // Act: 262,144 bytes in all, counting the quotes of the JSON string
+      const result = await runParameters({ 'text.$': '$.text' }, { text: 'y'.repeat(262_144 - 12) });
+
+      // Assess
+      expect(result.status).toBe('SUCCEEDED');
+    });
+  });
+  describe(`Context object members the local cloud cannot give as AWS does, refused at boot (${CONTEXT_DOC})`, () => {
+    async function addPass(parameters: Record<string, unknown>) {
+      harness ??= await startHarness(new FakeIntegrations(), { waitOverrideMs: 0 });
+      machines += 1;
+      const definition = { StartAt: 'Shape', States: { Shape: { Type: 'Pass', Parameters: parameters, End: true } } };
+      harness.service.addStateMachine(stateMachine(`Context${machines}`, definition));
+    }
+
+    it.each(['$$.State.Name', '$$.State.EnteredTime', '$$.State.RetryCount', '$$', 'States.JsonToString($$)'])(
+      '%s',
+      async (path) => {
+        // Act
+        const adding = addPass({ 'value.$': path });
+
+        // Assess
+        await expect(adding).rejects.toThrow(UnsupportedAslFeatureError);
+      },
+    );
+
+    it('$$.Task outside a .waitForTaskToken Task', async () => {
+      // Act
+      const adding = addPass({ 'token.$': '$$.Task.Token' });
+
+      // Assess
+      await expect(adding).rejects.toThrow(/\$\$\.Task outside the Parameters of a \.waitForTaskToken Task/);
+    });
+
+    it('the members the local cloud gives as AWS does are taken', async () => {
+      // Act
+      const result = await runParameters(
+        { 'name.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Name', 'input.$': '$$.Execution.Input' },
+        { order: 1 },
+      );
+
+      // Assess
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output).toMatchObject({ input: { order: 1 } });
     });
   });
 });
