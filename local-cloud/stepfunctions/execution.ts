@@ -148,7 +148,7 @@ export class Execution implements ExecutionEntry, AttemptHost {
     );
     // The interpreter settles its result before its event log is read to the end.
     await drained;
-    this.close(outcome);
+    this.close(this.withFailedState(outcome));
   }
 
   private runOptions(): RunOptions {
@@ -190,6 +190,19 @@ export class Execution implements ExecutionEntry, AttemptHost {
     } catch (error) {
       this.services.log?.(`[stepfunctions] ${this.record.executionArn}: event log failed: ${describe(error)}`);
     }
+  }
+
+  /**
+   * AWS opens a `States.Runtime` cause for a path that selects nothing with the state and its entered event:
+   * "An error occurred while executing the state 'Name' (entered at the event id #4). The JSONPath ...".
+   */
+  private withFailedState(outcome: Outcome): Outcome {
+    const failed = this.translator.failedState;
+    if (outcome.error !== 'States.Runtime' || !outcome.cause?.startsWith('The JSONPath ') || failed === undefined) {
+      return outcome;
+    }
+    const where = `An error occurred while executing the state '${failed.name}' (entered at the event id #${failed.enteredEventId}).`;
+    return { ...outcome, cause: `${where} ${outcome.cause}` };
   }
 
   private failureOutcome(error: unknown): Outcome {

@@ -29,6 +29,9 @@ export class HistoryTranslator {
   /** States entered and not yet left, by name and Map iteration, to report them aborted when the execution stops. */
   private readonly openStates = new Map<string, string>();
   private readonly failedComposites = new Set<string>();
+  /** The `<Type>StateEntered` event id of each state entered, by name and Map iteration. */
+  private readonly enteredEventIds = new Map<string, number>();
+  private failure: FailedState | undefined;
 
   constructor(
     private readonly history: ExecutionHistory,
@@ -62,6 +65,14 @@ export class HistoryTranslator {
     }
   }
 
+  /**
+   * The state whose failure failed the execution: the last one that failed, or, when a Map or Parallel fails, the
+   * state inside it that failed, if any (AWS names that state in a `States.Runtime` cause).
+   */
+  get failedState(): FailedState | undefined {
+    return this.failure;
+  }
+
   /** Records `<Type>StateAborted` for every state still running when the execution is stopped. */
   abortOpenStates(): void {
     for (const type of this.openStates.values()) this.history.append(`${type}StateAborted`);
@@ -75,6 +86,7 @@ export class HistoryTranslator {
       { name, input: toJson(input), inputDetails: { truncated: false } },
       timestamp,
     );
+    this.enteredEventIds.set(key, this.history.all().length);
     if (type === 'Map') this.history.append('MapStateStarted', { length: this.mapLength(name, input) }, timestamp);
     if (type === 'Parallel') this.history.append('ParallelStateStarted', undefined, timestamp);
     if (ABORTABLE_STATE_TYPES.has(type)) this.openStates.set(key, type);
@@ -94,6 +106,9 @@ export class HistoryTranslator {
   }
 
   private failed(state: InterpreterStateData, key: string, timestamp: number): void {
+    const enteredEventId = this.enteredEventIds.get(key) ?? 0;
+    const inner = this.failure !== undefined && this.failure.enteredEventId > enteredEventId;
+    if (!COMPOSITE_STATE_TYPES.has(state.type) || !inner) this.failure = { name: state.name, enteredEventId };
     if (COMPOSITE_STATE_TYPES.has(state.type)) {
       this.history.append(`${state.type}StateFailed`, undefined, timestamp);
       this.failedComposites.add(key);
@@ -107,6 +122,12 @@ export class HistoryTranslator {
     const items = resolveDottedPath(paths?.itemsPath ?? '$', resolveDottedPath(paths?.inputPath ?? '$', input));
     return Array.isArray(items) ? items.length : undefined;
   }
+}
+
+export interface FailedState {
+  name: string;
+  /** The id of its `<Type>StateEntered` event. */
+  enteredEventId: number;
 }
 
 function stateKey(state: InterpreterStateData, index: number | undefined): string {

@@ -31,6 +31,7 @@ const WAIT_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-wai
 const MAP_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html';
 const ERRORS_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html';
 const CONTEXT_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html';
+const ITEMS_PATH_DOC = 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemspath.html';
 const ROLE = 'arn:aws:iam::000000000000:role/StatesRole';
 
 describe('Step Functions conformance with AWS', () => {
@@ -151,6 +152,180 @@ describe('Step Functions conformance with AWS', () => {
       // Assess
       expect(result.status).toBe('FAILED');
       expect(result.error).toBe('States.Runtime');
+    });
+  });
+
+  describe(`The path $ over a whole input that is 0, false, "" or null (${PATHS_DOC})`, () => {
+    const FALSY = [{ value: 0 }, { value: false }, { value: '' }, { value: null }];
+
+    it.each(FALSY)('Parameters "value.$": "$" gives the input $value', async ({ value }) => {
+      // Act
+      const result = await runParameters({ 'value.$': '$' }, value);
+
+      // Assess
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: { value } });
+    });
+
+    it.each(FALSY)('InputPath and OutputPath "$" pass the input $value through', async ({ value }) => {
+      // Act
+      const result = await run(
+        { StartAt: 'Same', States: { Same: { Type: 'Pass', InputPath: '$', OutputPath: '$', End: true } } },
+        value,
+      );
+
+      // Assess
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: value });
+    });
+
+    it(`"Payload.$": "$" in a Map iteration over [0, 1] sends each item to the function (${LAMBDA_DOC})`, async () => {
+      // Prepare
+      const integrations = new FakeIntegrations({ echo: (payload) => ({ payload }) });
+      const definition = {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemProcessor: {
+              StartAt: 'Invoke',
+              States: {
+                Invoke: {
+                  Type: 'Task',
+                  Resource: 'arn:aws:states:::lambda:invoke',
+                  Parameters: { FunctionName: functionArn('echo'), 'Payload.$': '$' },
+                  OutputPath: '$.Payload',
+                  End: true,
+                },
+              },
+            },
+            End: true,
+          },
+        },
+      };
+
+      // Act
+      const result = await run(definition, [0, 1], integrations);
+
+      // Assess
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: [0, 1] });
+      expect(integrations.functionCalls.map((call) => call.payload).sort()).toEqual([0, 1]);
+    });
+
+    it('another path over a falsy input still fails with States.Runtime', async () => {
+      // Act
+      const result = await runParameters({ 'value.$': '$.field' }, 0);
+
+      // Assess
+      expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    });
+  });
+
+  // The AWS documentation names States.Runtime but shows no cause; the wording is AWS's as quoted from a failed
+  // execution in the AWS workshop "Service orchestration" (000047.awsstudygroup.com, 3.3.3 Check the workflow).
+  describe(`States.Runtime cause for a path that selects nothing (${ERRORS_DOC})`, () => {
+    it('names the state, its entered event, the field, the path and the input', async () => {
+      // Act: the workshop's case, in the second state (entered at event #4)
+      const result = await run(
+        {
+          StartAt: 'Flag',
+          States: {
+            Flag: { Type: 'Pass', Result: { flagged: false }, Next: 'Check Address' },
+            'Check Address': { Type: 'Pass', Parameters: { 'address.$': '$.application.address' }, End: true },
+          },
+        },
+        { application: { name: 'Spock' } },
+      );
+
+      // Assess
+      expect(result).toMatchObject({
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause:
+          "An error occurred while executing the state 'Check Address' (entered at the event id #4). The JSONPath " +
+          "'$.application.address' specified for the field 'address.$' could not be found in the input '{\"flagged\":false}'",
+      });
+      expect(result.history.find((event) => event.id === 4)?.stateEnteredEventDetails?.name).toBe('Check Address');
+    });
+
+    it('names InputPath and OutputPath as the field, and the state inside a Map iteration', async () => {
+      // Act
+      const inputPath = await run(
+        { StartAt: 'Pick', States: { Pick: { Type: 'Pass', InputPath: '$.missing', End: true } } },
+        { order: 1 },
+      );
+      const outputPath = await run(
+        { StartAt: 'Pick', States: { Pick: { Type: 'Pass', OutputPath: '$.missing', End: true } } },
+        { order: 1 },
+      );
+      const inMap = await run(
+        {
+          StartAt: 'Each',
+          States: {
+            Each: {
+              Type: 'Map',
+              ItemProcessor: {
+                StartAt: 'Item',
+                States: { Item: { Type: 'Pass', Parameters: { 'id.$': '$.id' }, End: true } },
+              },
+              End: true,
+            },
+          },
+        },
+        [{ other: 1 }],
+      );
+
+      // Assess
+      expect(inputPath.cause).toBe(
+        "An error occurred while executing the state 'Pick' (entered at the event id #2). The JSONPath '$.missing' " +
+          "specified for the field 'InputPath' could not be found in the input '{\"order\":1}'",
+      );
+      expect(outputPath.cause).toContain("The JSONPath '$.missing' specified for the field 'OutputPath'");
+      expect(inMap.error).toBe('States.Runtime');
+      expect(inMap.cause).toMatch(
+        /^An error occurred while executing the state 'Item' \(entered at the event id #\d+\)\. The JSONPath '\$\.id' specified for the field 'id\.\$' could not be found in the input '\{"other":1\}'$/,
+      );
+    });
+  });
+
+  describe(`Map ItemsPath that selects no array (${ITEMS_PATH_DOC})`, () => {
+    function mapOver(itemsPath: string) {
+      return {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: itemsPath,
+            ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      };
+    }
+
+    it('an object is refused with States.Runtime that names the unsupported key-value iteration', async () => {
+      // Act: AWS runs one iteration per key-value pair; the shape of the pair given to the iteration is not documented
+      const result = await run(mapOver('$.servers'), { servers: { web: { port: 80 }, db: { port: 5432 } } });
+
+      // Assess
+      expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+      expect(result.cause).toContain("The ItemsPath '$.servers' selects a JSON object");
+      expect(result.cause).toContain('one iteration per key-value pair');
+    });
+
+    it('a value that is neither array nor object fails with States.Runtime in the documented terms', async () => {
+      // Act
+      const result = await run(mapOver('$.count'), { count: 3 });
+
+      // Assess
+      expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+      expect(result.cause).toContain("The value of ItemsPath '$.count' must evaluate to a JSON array or object");
+    });
+
+    it('an array still runs one iteration per item', async () => {
+      // Act
+      const result = await run(mapOver('$.items'), { items: [1, 2, 3] });
+
+      // Assess
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: [1, 2, 3] });
     });
   });
 
