@@ -3,6 +3,7 @@ import { AwsServiceError, type JsonProtocolApi, requireString } from '../aws-pro
 import { controlPlaneOperations } from './control-plane.js';
 import type { LocalStepFunctions, StartExecutionRequest, StateMachineDescription } from './local-stepfunctions.js';
 import type { ExecutionRecord, ExecutionStatus } from './types.js';
+import { optionalString, seconds, unsupported } from './wire.js';
 
 const EXECUTION_STATUSES = new Set<ExecutionStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
@@ -188,22 +189,6 @@ function listItem(record: ExecutionRecord): Record<string, unknown> {
 
 function describeStateMachine(description: StateMachineDescription): Record<string, unknown> {
   return { ...description, creationDate: seconds(description.creationDate) };
-}
-
-/** The SDK parses JSON timestamps as epoch seconds. */
-function seconds(epochMilliseconds: number): number {
-  return epochMilliseconds / 1000;
-}
-
-function unsupported(feature: string): AwsServiceError {
-  return new AwsServiceError('ValidationException', `${feature} is not supported by the local cloud`);
-}
-
-function optionalString(input: Input, member: string): string | undefined {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new AwsServiceError('ValidationException', `${member} must be a string`);
-  return value;
 }
 
 function optionalNumber(input: Input, member: string): number | undefined {

@@ -14,6 +14,7 @@ import {
 import { InvalidAslDefinitionError, InvalidStateMachineConfigError, UnsupportedAslFeatureError } from './errors.js';
 import type { LocalStepFunctions, StateMachineDescription } from './local-stepfunctions.js';
 import type { StateMachineConfig, StateMachineType } from './types.js';
+import { optionalString, seconds, unsupported } from './wire.js';
 
 type Input = Record<string, unknown>;
 
@@ -292,19 +293,4 @@ function regionOf(context: JsonCallContext | undefined): string {
 
 function deleting(stateMachineArn: string): AwsServiceError {
   return new AwsServiceError('StateMachineDeleting', `State Machine is being deleted: '${stateMachineArn}'`);
-}
-
-function unsupported(feature: string): AwsServiceError {
-  return new AwsServiceError('ValidationException', `${feature} is not supported by the local cloud`);
-}
-
-function optionalString(input: Input, member: string): string | undefined {
-  const value = input[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new AwsServiceError('ValidationException', `${member} must be a string`);
-  return value;
-}
-
-function seconds(epochMilliseconds: number): number {
-  return epochMilliseconds / 1000;
 }
