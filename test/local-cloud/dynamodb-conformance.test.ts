@@ -211,6 +211,178 @@ describe('local DynamoDB conformance', () => {
     });
   });
 
+  describe('transaction conflicts (developerguide/transaction-apis.html#transaction-conflict-handling)', () => {
+    const CONFLICTS_DOC = 'developerguide/transaction-apis.html#transaction-conflict-handling';
+    const ROUNDS = 20;
+
+    /** An update of `pk` that adds one to `n`: the same request as a transaction action or a single write. */
+    const increment = (pk: string) => ({
+      TableName: TABLE,
+      Key: { pk: { S: pk } },
+      UpdateExpression: 'ADD n :one',
+      ExpressionAttributeValues: { ':one': { N: '1' } },
+    });
+
+    /**
+     * Conflicts need two requests in flight on one item at once; rounds of concurrent requests meet that within a few
+     * rounds. Returns the first refusal `pick` keeps, or fails after `ROUNDS` rounds without one.
+     */
+    async function firstRefusal<T>(
+      round: (index: number) => Promise<unknown>[],
+      pick: (error: unknown) => error is T,
+    ): Promise<T> {
+      for (let index = 0; index < ROUNDS; index++) {
+        const settled = await Promise.allSettled(round(index));
+        for (const outcome of settled) if (outcome.status === 'rejected' && pick(outcome.reason)) return outcome.reason;
+      }
+      throw new Error(`no such refusal in ${ROUNDS} rounds of concurrent requests`);
+    }
+
+    const isConflictCancellation = (error: unknown): error is TransactionCanceledException =>
+      (error as Error).name === 'TransactionCanceledException' &&
+      ((error as TransactionCanceledException).CancellationReasons ?? []).some(
+        (reason) => reason.Code === 'TransactionConflict',
+      );
+
+    it(`cancels a transaction meeting another on one item: TransactionConflict for that action, None for the rest (${CONFLICTS_DOC})`, async () => {
+      // Act: each transaction touches the shared item and one of its own, in that order.
+      const cancelled = await firstRefusal(
+        (round) =>
+          Array.from({ length: 8 }, (_, index) =>
+            fixture.client.send(
+              new TransactWriteItemsCommand({
+                TransactItems: [{ Update: increment('conflict-shared') }, { Update: increment(`own-${round}-${index}`) }],
+              }),
+            ),
+          ),
+        isConflictCancellation,
+      );
+
+      // Assess: "An item within a TransactWriteItems request is part of another ongoing TransactWriteItems request".
+      expect(cancelled.CancellationReasons?.map((reason) => reason.Code)).toEqual(['TransactionConflict', 'None']);
+      expect(cancelled.message).toBe(
+        'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
+      );
+    });
+
+    /** A transaction over many items: it reads them all, then holds them all while it applies them one by one. */
+    const wideTransaction = (prefix: string) =>
+      new TransactWriteItemsCommand({
+        TransactItems: Array.from({ length: 100 }, (_, index) => ({ Update: increment(`${prefix}-${index}`) })),
+      });
+
+    /**
+     * Runs the wide transaction while `write` targets its last item once, at a moment swept across the transaction's
+     * duration: a write while it reads cancels it (the case above), one while it applies meets the held item. Resolves
+     * with the first outcome `meets` recognises.
+     */
+    async function writeDuringTransaction<T>(
+      prefix: string,
+      write: (item: string) => Promise<unknown>,
+      meets: (outcome: PromiseSettledResult<unknown>) => T | undefined,
+    ): Promise<T> {
+      const started = Date.now();
+      await fixture.client.send(wideTransaction(`${prefix}-timed`));
+      const duration = Date.now() - started;
+      for (let round = 0; round < 60; round++) {
+        const delayMs = Math.round(duration * (0.3 + (round % 15) * 0.05));
+        const [, outcome] = await Promise.allSettled([
+          fixture.client.send(wideTransaction(`${prefix}-${round}`)),
+          new Promise((resolve, reject) => setTimeout(() => write(`${prefix}-${round}-99`).then(resolve, reject), delayMs)),
+        ]);
+        const met = outcome && meets(outcome);
+        if (met !== undefined) return met;
+      }
+      throw new Error('no write met the transaction while it applied');
+    }
+
+    it(`refuses a single write to an item an ongoing transaction holds with TransactionConflictException (${CONFLICTS_DOC})`, async () => {
+      // Act
+      const refused = await writeDuringTransaction(
+        'held',
+        (item) => fixture.client.send(new UpdateItemCommand(increment(item))),
+        (outcome) =>
+          outcome.status === 'rejected' && (outcome.reason as Error).name === 'TransactionConflictException'
+            ? (outcome.reason as Error)
+            : undefined,
+      );
+
+      // Assess: "A PutItem, UpdateItem, or DeleteItem request for an item conflicts with an ongoing
+      // TransactWriteItems request that includes the same item."
+      expect(refused.message).toBe('Transaction is ongoing for the item');
+    });
+
+    it(`leaves a batch write to an item an ongoing transaction holds in UnprocessedItems (${CONFLICTS_DOC})`, async () => {
+      // Prepare
+      const putOf = (item: string) => ({ PutRequest: { Item: { pk: { S: item }, n: { N: '0' } } } });
+
+      // Act: "a BatchWriteItem request for an item conflicts with an ongoing TransactWriteItems request", and DynamoDB
+      // returns that request unprocessed instead of failing the batch.
+      const { item, unprocessed } = await writeDuringTransaction(
+        'batched',
+        async (target) => ({
+          item: target,
+          response: await fixture.client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: [putOf(target)] } })),
+        }),
+        (outcome) => {
+          if (outcome.status !== 'fulfilled') return undefined;
+          const { item: target, response } = outcome.value as {
+            item: string;
+            response: { UnprocessedItems?: Record<string, unknown[]> };
+          };
+          const left = response.UnprocessedItems?.[TABLE] ?? [];
+          return left.length > 0 ? { item: target, unprocessed: left } : undefined;
+        },
+      );
+
+      // Assess
+      expect(unprocessed).toEqual([putOf(item)]);
+    });
+
+    it(`cancels a TransactGetItems that meets a write in progress on its items with TransactionConflict (${CONFLICTS_DOC})`, async () => {
+      // Act
+      const cancelled = await firstRefusal(
+        () => [
+          ...Array.from({ length: 4 }, () => fixture.client.send(new UpdateItemCommand(increment('read-while-written')))),
+          ...Array.from({ length: 4 }, () =>
+            fixture.client.send(
+              new TransactGetItemsCommand({
+                TransactItems: [
+                  { Get: { TableName: TABLE, Key: { pk: { S: 'read-while-written' } } } },
+                  { Get: { TableName: TABLE, Key: { pk: { S: 'read-alone' } } } },
+                ],
+              }),
+            ),
+          ),
+        ],
+        isConflictCancellation,
+      );
+
+      // Assess: the reasons name the item being written.
+      expect(cancelled.CancellationReasons?.map((reason) => reason.Code)).toEqual(['TransactionConflict', 'None']);
+    });
+
+    it('refuses a repeat of a client token whose transaction is still running with TransactionInProgressException (APIReference/API_TransactWriteItems.html)', async () => {
+      // Act: the same request, token included, sent twice at once.
+      const refused = await firstRefusal(
+        (round) => {
+          const request = () =>
+            fixture.client.send(
+              new TransactWriteItemsCommand({
+                ClientRequestToken: `token-${round}`,
+                TransactItems: [{ Update: increment(`token-item-${round}`) }],
+              }),
+            );
+          return [request(), request()];
+        },
+        (error): error is Error => (error as Error).name === 'TransactionInProgressException',
+      );
+
+      // Assess
+      expect(refused.name).toBe('TransactionInProgressException');
+    });
+  });
+
   describe('tables (APIReference/API_CreateTable.html, API_TableDescription.html)', () => {
     it('refuses to create an existing table with ResourceInUseException naming it', async () => {
       // Act
