@@ -251,7 +251,10 @@ describe('local DynamoDB conformance', () => {
           Array.from({ length: 8 }, (_, index) =>
             fixture.client.send(
               new TransactWriteItemsCommand({
-                TransactItems: [{ Update: increment('conflict-shared') }, { Update: increment(`own-${round}-${index}`) }],
+                TransactItems: [
+                  { Update: increment('conflict-shared') },
+                  { Update: increment(`own-${round}-${index}`) },
+                ],
               }),
             ),
           ),
@@ -288,7 +291,9 @@ describe('local DynamoDB conformance', () => {
         const delayMs = Math.round(duration * (0.3 + (round % 15) * 0.05));
         const [, outcome] = await Promise.allSettled([
           fixture.client.send(wideTransaction(`${prefix}-${round}`)),
-          new Promise((resolve, reject) => setTimeout(() => write(`${prefix}-${round}-99`).then(resolve, reject), delayMs)),
+          new Promise((resolve, reject) =>
+            setTimeout(() => write(`${prefix}-${round}-99`).then(resolve, reject), delayMs),
+          ),
         ]);
         const met = outcome && meets(outcome);
         if (met !== undefined) return met;
@@ -322,7 +327,9 @@ describe('local DynamoDB conformance', () => {
         'batched',
         async (target) => ({
           item: target,
-          response: await fixture.client.send(new BatchWriteItemCommand({ RequestItems: { [TABLE]: [putOf(target)] } })),
+          response: await fixture.client.send(
+            new BatchWriteItemCommand({ RequestItems: { [TABLE]: [putOf(target)] } }),
+          ),
         }),
         (outcome) => {
           if (outcome.status !== 'fulfilled') return undefined;
@@ -343,7 +350,9 @@ describe('local DynamoDB conformance', () => {
       // Act
       const cancelled = await firstRefusal(
         () => [
-          ...Array.from({ length: 4 }, () => fixture.client.send(new UpdateItemCommand(increment('read-while-written')))),
+          ...Array.from({ length: 4 }, () =>
+            fixture.client.send(new UpdateItemCommand(increment('read-while-written'))),
+          ),
           ...Array.from({ length: 4 }, () =>
             fixture.client.send(
               new TransactGetItemsCommand({
