@@ -20,7 +20,7 @@ import type { LocalIam } from './iam/index.js';
 import { type EventSourceQueue, type LambdaRuntime, pollerReceiveRequest } from './lambda/index.js';
 import type { LocalSqs } from './sqs/index.js';
 import { queueNameOf } from './sqs/queue-state.js';
-import type { InvokeFunctionResult, LocalStepFunctions, TaskIntegrations } from './stepfunctions/index.js';
+import type { LocalStepFunctions, TaskIntegrations } from './stepfunctions/index.js';
 
 /** The services of one local cloud, for the calls between them; the later-built ones through accessors. */
 export interface LocalServices {
@@ -176,10 +176,7 @@ const DYNAMODB_ACTIONS: Readonly<Record<string, string>> = {
 /** What a Step Functions Task can call: Lambda, and the optimized integrations the app's state machines use. */
 export function stepFunctionsIntegrations(services: LocalServices): TaskIntegrations {
   return {
-    async invokeFunction(functionArn, payload): Promise<InvokeFunctionResult> {
-      const result = await services.lambda().invoke(functionArn, payload, { invocationType: 'RequestResponse' });
-      return 'error' in result ? { error: result.error } : { payload: result.payload };
-    },
+    invokeFunction: lambdaTaskInvoker(services.lambda),
     async callService(service, action, parameters) {
       const input = parameters as Record<string, unknown>;
       if (service === 'sqs' && action === 'sendMessage') {
@@ -205,6 +202,22 @@ export function stepFunctionsIntegrations(services: LocalServices): TaskIntegrat
         (service === 'dynamodb' && Object.hasOwn(DYNAMODB_ACTIONS, action))
       );
     },
+  };
+}
+
+/**
+ * A Task's synchronous invoke, with what Lambda answers besides the outcome (request ID, trace header and, for
+ * `LogType: Tail`, the log's tail) for the HTTP metadata of a `lambda:invoke` result.
+ */
+export function lambdaTaskInvoker(lambda: () => LambdaRuntime): TaskIntegrations['invokeFunction'] {
+  return async (functionArn, payload, options) => {
+    const result = await lambda().invoke(functionArn, payload, {
+      invocationType: 'RequestResponse',
+      logType: options?.logType,
+    });
+    const { requestId, traceId, logResult } = result;
+    const metadata = { requestId, traceId, ...(logResult === undefined ? {} : { logResult }) };
+    return 'error' in result ? { error: result.error, ...metadata } : { payload: result.payload, ...metadata };
   };
 }
 

@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { RequestListener, ServerResponse } from 'node:http';
 import { AwsServiceError, readBody } from '../aws-protocol.js';
 import { LambdaRequestError } from './errors.js';
-import type { FunctionSpec, InvocationType, LambdaRuntime } from './types.js';
+import type { FunctionSpec, InvocationType, LambdaRuntime, LogType } from './types.js';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 const FUNCTION_PATH = /^\/2015-03-31\/functions\/([^/]+)\/?$/;
 const CONFIGURATION_PATH = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/;
 const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];
+const LOG_TYPES: readonly LogType[] = ['None', 'Tail'];
 
 /** Serves the Lambda API for `runtime`; mount it on the paths under `/2015-03-31/functions/`. */
 export function lambdaApiListener(runtime: LambdaRuntime): RequestListener {
@@ -69,17 +70,28 @@ async function invoke(
       `Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
     );
   }
-  if ((header(headers, 'x-amz-log-type') ?? 'None') !== 'None') {
-    throw new LambdaRequestError('InvalidParameterValueException', 'LogType Tail is not supported by the local cloud');
+  const logType = header(headers, 'x-amz-log-type') ?? 'None';
+  if (!(LOG_TYPES as readonly string[]).includes(logType)) {
+    throw new LambdaRequestError(
+      'InvalidParameterValueException',
+      `Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]`,
+    );
   }
   const clientContext = decodeClientContext(header(headers, 'x-amz-client-context'));
   const payload = parsePayload(body);
   const result = await runtime.invoke(reference, payload, {
     invocationType: invocationType as InvocationType,
     clientContext,
+    logType: logType as LogType,
   });
 
-  const common = { 'x-amzn-requestid': result.requestId };
+  // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax: LogResult travels as
+  // X-Amz-Log-Result, the SDK's `LogResult`; the runtime sets it only for a synchronous invocation asking for Tail.
+  const common = {
+    'x-amzn-requestid': result.requestId,
+    ...(result.traceId === undefined ? {} : { 'x-amzn-trace-id': result.traceId }),
+    ...(result.logResult === undefined ? {} : { 'x-amz-log-result': result.logResult }),
+  };
   if (invocationType === 'Event') {
     res.writeHead(202, { ...common, 'content-length': 0 });
     res.end();

@@ -20,6 +20,7 @@ import { type ColdStartGate, type ColdStartTicket, coldStartGate } from './cold-
 import type { ConcurrencyAccount } from './concurrency.js';
 import { buildEnvironment, newLogStreamName } from './environment.js';
 import type { ThrottleReason } from './errors.js';
+import { InvocationLog } from './invocation-log.js';
 import { type InvocationRequest, Sandbox, type SandboxOutcome } from './sandbox.js';
 import type { FunctionSpec, FunctionStats, LambdaErrorPayload } from './types.js';
 
@@ -43,7 +44,10 @@ interface Waiter {
   readonly reject: (error: unknown) => void;
 }
 
-export type ExecutionResult = { payloadJson: string } | { error: LambdaErrorPayload; timedOut: boolean };
+/** The invocation's outcome, with its log (START to REPORT) for `LogType: Tail`. */
+export type ExecutionResult = ({ payloadJson: string } | { error: LambdaErrorPayload; timedOut: boolean }) & {
+  readonly log: InvocationLog;
+};
 
 export interface FunctionPoolOptions {
   /** Environments this function may run at once on this machine. */
@@ -74,6 +78,8 @@ export class FunctionPool {
   private readonly sandboxes = new Set<Sandbox>();
   /** In arrival order: a handed-back environment goes to the longest-waiting invocation. */
   private readonly waiters: Waiter[] = [];
+  /** The log of the invocation each busy environment runs: where the lines it prints belong. */
+  private readonly invocationLogs = new Map<Sandbox, InvocationLog>();
   private readonly maxEnvironments: number;
   private readonly gate: ColdStartGate;
   private readonly meter: Pick<UsageMeter, 'add'> | undefined;
@@ -186,6 +192,11 @@ export class FunctionPool {
     let cold = false;
     let outcome: SandboxOutcome | undefined;
     let startedAt = performance.now();
+    const invocationLog = new InvocationLog();
+    const log = (line: string) => {
+      this.log(line);
+      invocationLog.record(line);
+    };
     try {
       const environment = await reservation.environment.catch((error: Error) => error);
       if (environment instanceof Error) {
@@ -199,7 +210,8 @@ export class FunctionPool {
         ({ sandbox, cold } = environment);
         const initError = cold ? await sandbox.initialized : undefined;
         startedAt = performance.now();
-        this.log(`START RequestId: ${request.requestId} Version: $LATEST`);
+        log(`START RequestId: ${request.requestId} Version: $LATEST`);
+        this.invocationLogs.set(sandbox, invocationLog);
         const running = sandbox;
         const killRunning = () => running.kill('signal: killed (injected fault)');
         if (crash?.aborted) killRunning();
@@ -209,6 +221,7 @@ export class FunctionPool {
           : await sandbox.invoke(request, this.spec.timeoutSeconds * 1000);
       }
     } finally {
+      if (sandbox) this.invocationLogs.delete(sandbox);
       this.stats.invocations += 1;
       if (sandbox && (outcome?.kind === 'success' || outcome?.kind === 'function-error')) {
         this.handBack(sandbox);
@@ -218,12 +231,13 @@ export class FunctionPool {
       this.stats.concurrentNow -= 1;
       this.account.release(this.spec);
     }
-    this.report(request.requestId, outcome, performance.now() - startedAt, cold ? sandbox?.initDurationMs : undefined);
-    if (outcome.kind === 'success') return { payloadJson: outcome.payloadJson };
+    const durationMs = performance.now() - startedAt;
+    this.report(log, request.requestId, outcome, durationMs, cold ? sandbox?.initDurationMs : undefined);
+    if (outcome.kind === 'success') return { payloadJson: outcome.payloadJson, log: invocationLog };
     this.stats.errors += 1;
     const timedOut = outcome.kind === 'fatal' && outcome.timedOut;
     if (timedOut) this.stats.timeouts += 1;
-    return { error: outcome.error, timedOut };
+    return { error: outcome.error, timedOut, log: invocationLog };
   }
 
   async stop(): Promise<void> {
@@ -242,11 +256,15 @@ export class FunctionPool {
 
   private startSandbox(): Sandbox {
     const logStreamName = newLogStreamName();
-    const sandbox = new Sandbox({
+    const sandbox: Sandbox = new Sandbox({
       spec: this.spec,
       environment: buildEnvironment(this.spec, this.baseEnvironment, logStreamName),
       logStreamName,
-      output: this.log,
+      // Lines arrive after the constructor returned (stream events), so `sandbox` is set by then.
+      output: (line) => {
+        this.log(line);
+        this.invocationLogs.get(sandbox)?.record(line);
+      },
       cpuProfileDirectory: this.cpuProfileDirectory,
       awsEndpointListener: this.awsEndpointListener,
     });
@@ -267,7 +285,13 @@ export class FunctionPool {
     this.replaceLostEnvironment();
   }
 
-  private report(requestId: string, outcome: SandboxOutcome, durationMs: number, initDurationMs?: number): void {
+  private report(
+    log: (line: string) => void,
+    requestId: string,
+    outcome: SandboxOutcome,
+    durationMs: number,
+    initDurationMs?: number,
+  ): void {
     const billedMs = Math.ceil(durationMs + (initDurationMs ?? 0));
     this.meter?.add('lambda.requests');
     this.meter?.add(
@@ -275,8 +299,8 @@ export class FunctionPool {
       (this.spec.memorySizeMb / 1024) * (billedMs / 1000),
     );
     const timedOut = outcome.kind === 'fatal' && outcome.timedOut;
-    if (timedOut) this.log(`${new Date().toISOString()} ${requestId} ${outcome.error.errorMessage}`);
-    this.log(`END RequestId: ${requestId}`);
+    if (timedOut) log(`${new Date().toISOString()} ${requestId} ${outcome.error.errorMessage}`);
+    log(`END RequestId: ${requestId}`);
     const fields = [
       `REPORT RequestId: ${requestId}`,
       `Duration: ${durationMs.toFixed(2)} ms`,
@@ -286,6 +310,6 @@ export class FunctionPool {
     if (initDurationMs !== undefined) fields.push(`Init Duration: ${initDurationMs.toFixed(2)} ms`);
     if (outcome.kind === 'fatal') fields.push(`Status: ${timedOut ? 'timeout' : 'error'}`);
     if (outcome.kind === 'fatal' && !timedOut) fields.push(`Error Type: ${outcome.error.errorType}`);
-    this.log(fields.join('\t'));
+    log(fields.join('\t'));
   }
 }

@@ -25,10 +25,12 @@ export type {
   FailedEventDetails,
   FunctionSpec,
   FunctionStats,
+  InvocationMetadata,
   InvocationType,
   InvokeOptions,
   InvokeResult,
   LambdaErrorPayload,
   LambdaRuntime,
   LambdaRuntimeOptions,
+  LogType,
 } from './types.js';

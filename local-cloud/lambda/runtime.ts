@@ -147,22 +147,27 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
           : faults?.enterInvocation(request.traceId, saga, pool.spec.logicalId, () => crash?.abort());
       try {
         const result = await pool.execute(reservation, request, crash?.signal).finally(leave);
+        const metadata = {
+          requestId: request.requestId,
+          traceId: request.traceId,
+          ...(invokeOptions.logType === 'Tail' ? { logResult: result.log.tail() } : {}),
+        };
         // The handler ran and whatever it wrote stays written; only its answer is lost on the way back.
         if (injects('lambda.failAfterHandler')) throw injectedServiceException();
         if (injects('lambda.timeoutAfterHandler')) {
-          return { error: injectedTimeout(pool.spec.timeoutSeconds), requestId: request.requestId };
+          return { error: injectedTimeout(pool.spec.timeoutSeconds), ...metadata };
         }
-        if ('error' in result) return { error: result.error, requestId: request.requestId };
+        if ('error' in result) return { error: result.error, ...metadata };
         if (Buffer.byteLength(result.payloadJson) > SYNC_PAYLOAD_LIMIT_BYTES) {
           return {
             error: {
               errorType: 'Function.ResponseSizeTooLarge',
               errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
             },
-            requestId: request.requestId,
+            ...metadata,
           };
         }
-        return { payload: JSON.parse(result.payloadJson) as unknown, requestId: request.requestId };
+        return { payload: JSON.parse(result.payloadJson) as unknown, ...metadata };
       } finally {
         tracker.end();
       }

@@ -40,7 +40,19 @@ export interface LambdaErrorPayload {
  * Outcome of `invoke`. For `Event` and `DryRun` invocations `payload` is `undefined`: the event was only accepted.
  * `requestId` is the invocation's `awsRequestId`.
  */
-export type InvokeResult = { payload: unknown; requestId: string } | { error: LambdaErrorPayload; requestId: string };
+export type InvokeResult = ({ payload: unknown } | { error: LambdaErrorPayload }) & InvocationMetadata;
+
+/** What Lambda answers about an invocation besides its outcome (response headers of `Invoke`). */
+export interface InvocationMetadata {
+  requestId: string;
+  /** The invocation's X-Ray trace header (`X-Amzn-Trace-Id`); absent for `Event` and `DryRun`. */
+  traceId?: string;
+  /** `LogType: Tail` of a synchronous invocation: base64 of the last 4 KB of its log (`X-Amz-Log-Result`). */
+  logResult?: string;
+}
+
+/** `Tail` returns the end of a synchronous invocation's log with its result. */
+export type LogType = 'None' | 'Tail';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -48,6 +60,8 @@ export interface InvokeOptions {
   invocationType?: InvocationType;
   /** Passed to the handler as `context.clientContext` (the decoded `X-Amz-Client-Context`). */
   clientContext?: unknown;
+  /** Lambda ignores it for `Event` and `DryRun`: only a synchronous invocation has its log to return. */
+  logType?: LogType;
 }
 
 /** Why and where a failed asynchronous event is sent; lets the caller shape the message (e.g. SQS attributes). */

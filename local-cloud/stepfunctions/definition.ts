@@ -17,6 +17,12 @@ export interface TaskSpec {
   /** The timeout the interpreter enforces, or undefined when the definition sets none (AWS then waits 99999999 s). */
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+  /** Set when the timeout comes from the state's input: each attempt resolves it then. */
+  timeoutSecondsPath?: string;
+  /** Set when the heartbeat comes from the state's input: each attempt resolves it then. */
+  heartbeatSecondsPath?: string;
+  /** `heartbeatTimeoutScale`, for heartbeats resolved per attempt (literal ones are scaled once, at registration). */
+  heartbeatScale?: number;
 }
 
 /** A validated definition, ready to run. */
@@ -70,6 +76,7 @@ export function prepareDefinition(config: StateMachineConfig, integrations: Task
     }
     if (Array.isArray(state.Retry) && state.Retry.length > 0) retryingStateNames.push(stateName);
     fixResultPaths(state);
+    checkIntrinsicEscapes(config.name, stateName, state);
 
     switch (state.Type) {
       case 'Choice':
@@ -97,7 +104,6 @@ export function prepareDefinition(config: StateMachineConfig, integrations: Task
         break;
       }
     }
-    checkContextObjectUse(stateName, state, tasks.get(stateName), refuse);
   });
 
   let interpreter: StateMachine;
@@ -132,16 +138,77 @@ function prepareTask(
     refuse(stateName, `the ${route.sdk ? 'aws-sdk' : 'optimized'} integration ${route.service}:${route.action}`);
   }
   if ('Credentials' in state) refuse(stateName, 'Credentials (cross-account tasks)');
-  if ('TimeoutSecondsPath' in state) refuse(stateName, 'TimeoutSecondsPath');
-  if ('HeartbeatSecondsPath' in state) refuse(stateName, 'HeartbeatSecondsPath');
+  // "A Task state cannot include both TimeoutSeconds and TimeoutSecondsPath" (and likewise for heartbeats):
+  // https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
+  for (const [literal, path] of [
+    ['TimeoutSeconds', 'TimeoutSecondsPath'],
+    ['HeartbeatSeconds', 'HeartbeatSecondsPath'],
+  ] as const) {
+    if (literal in state && path in state) {
+      throw new InvalidAslDefinitionError(
+        config.name,
+        `state '${stateName}': it cannot have both ${literal} and ${path}`,
+      );
+    }
+  }
+  const timeoutSecondsPath = stringOrUndefined(state.TimeoutSecondsPath);
+  const heartbeatSecondsPath = stringOrUndefined(state.HeartbeatSecondsPath);
 
-  // The interpreter defaults a Task timeout to 60 s where AWS waits 99999999 s, so the copy always states one.
+  // The interpreter defaults a Task timeout to 60 s where AWS waits 99999999 s, so the copy always states one,
+  // unless the timeout comes from the input (the interpreter, as patched, resolves the path per attempt).
   const timeoutSeconds =
     typeof state.TimeoutSeconds === 'number' ? Math.min(state.TimeoutSeconds, MAX_TIMER_SECONDS) : undefined;
-  state.TimeoutSeconds = timeoutSeconds ?? MAX_TIMER_SECONDS;
+  if (timeoutSecondsPath === undefined) state.TimeoutSeconds = timeoutSeconds ?? MAX_TIMER_SECONDS;
   const heartbeatSeconds =
     typeof state.HeartbeatSeconds === 'number' ? Math.min(state.HeartbeatSeconds, MAX_TIMER_SECONDS) : undefined;
-  return { stateName, route, timeoutSeconds, heartbeatSeconds };
+  return { stateName, route, timeoutSeconds, heartbeatSeconds, timeoutSecondsPath, heartbeatSecondsPath };
+}
+
+/** The escapes an intrinsic function's string literal may hold: `\'`, `\{`, `\}` and `\\` (intrinsic-functions.html). */
+const INTRINSIC_ESCAPABLE = new Set(["'", '{', '}', '\\']);
+
+/**
+ * AWS refuses, at creation, an intrinsic function whose string literal holds any other escape (`\d`, `\n`): the
+ * interpreter's validator (asl-path-validator 0.16) takes every escape but `\n` and `\\` (it wrongly refuses `\\`).
+ * The wording follows AWS's SCHEMA_VALIDATION_FAILED for an invalid intrinsic call, as recorded in
+ * https://github.com/serverless-operations/serverless-step-functions/issues/399; AWS does not document the detail.
+ */
+function checkIntrinsicEscapes(machineName: string, stateName: string, state: Json): void {
+  const check = (field: string, expression: unknown): void => {
+    if (typeof expression !== 'string' || !expression.startsWith('States.')) return;
+    const illegalEscape = illegalIntrinsicEscape(expression);
+    if (illegalEscape === undefined) return;
+    throw new InvalidAslDefinitionError(
+      machineName,
+      `state '${stateName}': the value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call: ${illegalEscape} is no escape in an intrinsic function's string (only \\', \\{, \\} and \\\\ are)`,
+    );
+  };
+  const visitTemplate = (template: unknown): void => {
+    if (Array.isArray(template)) for (const value of template) visitTemplate(value);
+    if (!isObject(template)) return;
+    for (const [key, value] of Object.entries(template)) {
+      if (key.endsWith('.$')) check(key, value);
+      else visitTemplate(value);
+    }
+  };
+  for (const field of ['Parameters', 'ResultSelector', 'ItemSelector'] as const) visitTemplate(state[field]);
+  for (const field of ['ErrorPath', 'CausePath'] as const) check(field, state[field]);
+}
+
+/** The first backslash sequence inside a quoted literal that is no legal escape, such as `\n`. */
+function illegalIntrinsicEscape(expression: string): string | undefined {
+  let inLiteral = false;
+  for (let i = 0; i < expression.length; i++) {
+    const char = expression[i];
+    if (inLiteral && char === '\\') {
+      const escaped = expression[i + 1] ?? '';
+      if (!INTRINSIC_ESCAPABLE.has(escaped)) return `\\${escaped}`;
+      i++;
+    } else if (char === "'") {
+      inLiteral = !inLiteral;
+    }
+  }
+  return undefined;
 }
 
 /** RFC 3339 as AWS takes it in a Wait `Timestamp`: date and time, an uppercase `T` between them, an offset or `Z`. */
@@ -187,35 +254,6 @@ function checkQueryLanguage(
 ) {
   if (node.QueryLanguage !== undefined && node.QueryLanguage !== 'JSONPath') {
     refuse(stateName, `QueryLanguage '${String(node.QueryLanguage)}'`);
-  }
-}
-
-/** `$$.State`, and not `$$.StateMachine`. */
-const STATE_MEMBER = /\$\$\.State(?![A-Za-z0-9_])/;
-/** `$$` not followed by a field or an index: the whole context object. */
-const WHOLE_CONTEXT_OBJECT = /\$\$(?![.[])/;
-
-/**
- * The interpreter's context object is fixed per execution: `$$.State.*` cannot follow the current state, and the
- * task token is minted only while a `.waitForTaskToken` Task resolves its Parameters.
- */
-function checkContextObjectUse(
-  stateName: string,
-  state: Json,
-  task: TaskSpec | undefined,
-  refuse: (stateName: string, feature: string) => never,
-): void {
-  const { Parameters, Branches, Iterator, ItemProcessor, ...ownFields } = state;
-  const own = JSON.stringify(ownFields);
-  const parameters = JSON.stringify(Parameters ?? null);
-  if (STATE_MEMBER.test(own) || STATE_MEMBER.test(parameters)) refuse(stateName, 'the context object field $$.State');
-  // The whole context object would lack State and carry Task (with a token) outside .waitForTaskToken.
-  if (WHOLE_CONTEXT_OBJECT.test(own) || WHOLE_CONTEXT_OBJECT.test(parameters)) {
-    refuse(stateName, 'the whole context object $$ (the local one has no State member)');
-  }
-  const isCallback = task?.route.pattern === 'waitForTaskToken';
-  if (own.includes('$$.Task') || (!isCallback && parameters.includes('$$.Task'))) {
-    refuse(stateName, '$$.Task outside the Parameters of a .waitForTaskToken Task');
   }
 }
 

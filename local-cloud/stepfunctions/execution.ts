@@ -65,7 +65,14 @@ export class Execution implements ExecutionEntry, AttemptHost {
   private readonly translator: HistoryTranslator;
   private abortInterpreter: () => void = () => undefined;
   private stopRequest: { error?: string; cause?: string } | undefined;
-  private mintedToken: string | undefined;
+  /**
+   * The task token of each callback-Task attempt, keyed by that attempt's `$$.State` object: the interpreter gives
+   * every state entry and every retry a new one, and each Map iteration or Parallel branch runs with its own.
+   */
+  private readonly attemptTokens = new WeakMap<object, string>();
+  /** Attempts whose handler has started: their Parameters are resolved, so `$$.Task` is gone. */
+  private readonly startedAttempts = new WeakSet<object>();
+  private readonly callbackStateNames: ReadonlySet<string>;
 
   /** Starts the execution; `record.input` must be valid JSON. */
   static start(record: ExecutionRecord, machine: RunnableStateMachine, services: ExecutionServices): Execution {
@@ -78,6 +85,11 @@ export class Execution implements ExecutionEntry, AttemptHost {
     private readonly services: ExecutionServices,
   ) {
     this.translator = new HistoryTranslator(this.history, machine.prepared.mapPaths);
+    this.callbackStateNames = new Set(
+      [...machine.prepared.tasks.values()]
+        .filter((task) => task.route.pattern === 'waitForTaskToken')
+        .map((task) => task.stateName),
+    );
     this.history.append(
       'ExecutionStarted',
       { input: record.input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
@@ -113,9 +125,29 @@ export class Execution implements ExecutionEntry, AttemptHost {
     return this.record.status !== 'RUNNING' || this.stopRequest !== undefined;
   }
 
-  takeMintedToken(): string | undefined {
-    const token = this.mintedToken;
-    this.mintedToken = undefined;
+  beginAttempt(attempt: object | undefined): string {
+    if (attempt === undefined) return this.tokens.issue(this.record.stateMachineArn);
+    this.startedAttempts.add(attempt);
+    return this.attemptToken(attempt);
+  }
+
+  /**
+   * `$$.Task` as AWS gives it: only to a `.waitForTaskToken` Task while its Parameters are resolved, that is before
+   * its handler starts; elsewhere the context object has no Task member, so `$$.Task.Token` selects nothing.
+   */
+  private contextTask(attempt: unknown): { Token: string } | undefined {
+    if (typeof attempt !== 'object' || attempt === null || this.startedAttempts.has(attempt)) return undefined;
+    const stateName = (attempt as { Name?: unknown }).Name;
+    if (typeof stateName !== 'string' || !this.callbackStateNames.has(stateName)) return undefined;
+    return { Token: this.attemptToken(attempt) };
+  }
+
+  private attemptToken(attempt: object): string {
+    let token = this.attemptTokens.get(attempt);
+    if (token === undefined) {
+      token = this.tokens.issue(this.record.stateMachineArn);
+      this.attemptTokens.set(attempt, token);
+    }
     return token;
   }
 
@@ -139,7 +171,7 @@ export class Execution implements ExecutionEntry, AttemptHost {
 
   private async run(): Promise<void> {
     const input = JSON.parse(this.record.input) as Parameters<StateMachine['run']>[0];
-    const started = this.machine.prepared.interpreter.run(input, this.runOptions());
+    const started = this.machine.prepared.interpreter.run(input, this.runOptions(input));
     this.abortInterpreter = started.abort;
     const drained = this.drain(started.eventLogs);
     const outcome = await started.result.then(
@@ -151,7 +183,12 @@ export class Execution implements ExecutionEntry, AttemptHost {
     this.close(this.withFailedState(outcome));
   }
 
-  private runOptions(): RunOptions {
+  /**
+   * The context object (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+   * The interpreter (as patched) copies it for each run, Map iteration and Parallel branch, accessors included, and
+   * sets `State` on each copy as states are entered and retried; `Task` is an accessor that reads that `State`.
+   */
+  private runOptions(input: Parameters<StateMachine['run']>[0]): RunOptions {
     const { prepared, arn, name, roleArn } = this.machine;
     const { retryIntervalOverrideMs, waitOverrideMs } = this.services;
     const execution = this;
@@ -159,19 +196,15 @@ export class Execution implements ExecutionEntry, AttemptHost {
       context: {
         Execution: {
           Id: this.record.executionArn,
+          Input: input,
           Name: this.record.name,
           RoleArn: roleArn,
           StartTime: new Date(this.record.startDate).toISOString(),
           RedriveCount: 0,
         },
         StateMachine: { Id: arn, Name: name },
-        // Evaluated by the interpreter while it resolves a Task's Parameters, right before it calls that Task's
-        // handler, which takes the token: one token per attempt, with nothing running in between.
-        Task: {
-          get Token() {
-            execution.mintedToken ??= execution.tokens.issue(execution.record.stateMachineArn);
-            return execution.mintedToken;
-          },
+        get Task() {
+          return execution.contextTask((this as { State?: unknown }).State);
         },
       },
       overrides: {

@@ -109,6 +109,8 @@ export class LocalStepFunctions {
     const scale = this.options.heartbeatTimeoutScale;
     if (scale !== undefined && scale !== 1) {
       for (const task of prepared.tasks.values()) {
+        // Heartbeats read from HeartbeatSecondsPath are only known per attempt: task-attempt.ts scales them then.
+        task.heartbeatScale = scale;
         if (task.heartbeatSeconds !== undefined) {
           task.heartbeatSeconds = Math.max(1, Math.round(task.heartbeatSeconds * scale));
         }

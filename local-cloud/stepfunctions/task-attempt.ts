@@ -16,29 +16,62 @@ export interface AttemptHost extends TaskCallTargets {
   readonly tokens: TaskTokenRegistry;
   /** True once the execution was stopped or ended: no further task work may start. */
   readonly isClosed: boolean;
-  /** The token minted while the interpreter resolved this attempt's Parameters (`$$.Task.Token`), taken once. */
-  takeMintedToken(): string | undefined;
+  /**
+   * Marks the attempt whose `$$.State` is `attempt` as started (`$$.Task` is gone from then on) and gives its task
+   * token: the one its Parameters read as `$$.Task.Token`, or a new one.
+   */
+  beginAttempt(attempt: object | undefined): string;
   track(attempt: TaskAttempt): void;
   untrack(attempt: TaskAttempt): void;
+}
+
+/** What the (patched) interpreter tells a local handler besides the input. */
+export interface LocalTaskCall {
+  context: { State?: unknown };
+  /** The Task timeout, `TimeoutSecondsPath` resolved. */
+  timeoutSeconds: number;
+  /** `HeartbeatSeconds`, or `HeartbeatSecondsPath` resolved. */
+  heartbeatSeconds?: number;
 }
 
 /** The interpreter's local handlers, one per Task state (the interpreter keys them by state name). */
 export function taskHandlers(
   tasks: ReadonlyMap<string, TaskSpec>,
   host: AttemptHost,
-): Record<string, (input: unknown) => Promise<unknown>> {
+): Record<string, (input: unknown, call?: LocalTaskCall) => Promise<unknown>> {
   return Object.fromEntries(
     [...tasks.values()].map((spec) => [
       spec.stateName,
-      (input: unknown) => {
-        // Synchronous up to here: the interpreter resolved Parameters (and minted the token) just before this call.
-        const minted = host.takeMintedToken();
+      (input: unknown, call?: LocalTaskCall) => {
+        const attempt = call?.context.State;
         const isCallback = spec.route.pattern === 'waitForTaskToken';
-        const token = isCallback ? (minted ?? host.tokens.issue()) : undefined;
-        return new TaskAttempt(spec, host, token).run(input);
+        const token = isCallback ? host.beginAttempt(isObject(attempt) ? attempt : undefined) : undefined;
+        return new TaskAttempt(withResolvedTimeouts(spec, call), host, token).run(input);
       },
     ]),
   );
+}
+
+/**
+ * `TimeoutSecondsPath` and `HeartbeatSecondsPath` are resolved per attempt by the interpreter, before it calls the
+ * handler (a value that is no positive integer fails the state with States.Runtime there).
+ */
+function withResolvedTimeouts(spec: TaskSpec, call: LocalTaskCall | undefined): TaskSpec {
+  if (call === undefined) return spec;
+  const timeoutSeconds = spec.timeoutSecondsPath === undefined ? spec.timeoutSeconds : call.timeoutSeconds;
+  const heartbeatSeconds =
+    spec.heartbeatSecondsPath === undefined ? spec.heartbeatSeconds : scaleHeartbeat(spec, call.heartbeatSeconds);
+  return { ...spec, timeoutSeconds, heartbeatSeconds };
+}
+
+/** `heartbeatTimeoutScale` applies to resolved heartbeats as to literal ones (at least 1 s remains). */
+function scaleHeartbeat(spec: TaskSpec, seconds: number | undefined): number | undefined {
+  const scale = spec.heartbeatScale ?? 1;
+  return seconds === undefined || scale === 1 ? seconds : Math.max(1, Math.round(seconds * scale));
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 export class TaskAttempt {

@@ -7,7 +7,14 @@ import { AwsServiceError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws-protocol
 import { StatesRuntimeError, TaskFailedError } from './errors.js';
 import { type NestedExecutions, nestedExecutionRequest, startNestedExecution } from './nested-executions.js';
 import type { TaskRoute } from './resources.js';
-import type { InvokeFunctionResult, LambdaFunctionError, TaskCall, TaskIntegrations } from './types.js';
+import type {
+  InvokeFunctionResult,
+  LambdaFunctionError,
+  LambdaInvocationMetadata,
+  LambdaInvokeOptions,
+  TaskCall,
+  TaskIntegrations,
+} from './types.js';
 
 /** What a Task's call reaches: the rest of the local cloud, and this Step Functions' own executions. */
 export interface TaskCallTargets {
@@ -68,9 +75,9 @@ function authorizing(targets: TaskCallTargets): TaskIntegrations & { authorize(c
   return {
     ...integrations,
     authorize,
-    invokeFunction: async (functionArn, payload) => {
+    invokeFunction: async (functionArn: string, payload: unknown, options?: LambdaInvokeOptions) => {
       await authorize({ kind: 'lambda', functionArn });
-      return integrations.invokeFunction(functionArn, payload);
+      return integrations.invokeFunction(functionArn, payload, options);
     },
     callService: async (service, action, parameters) => {
       await authorize({ kind: 'service', service, action, parameters });
@@ -109,8 +116,16 @@ async function invokeLambdaIntegration(
   if (invocationType !== 'RequestResponse') {
     throw new StatesRuntimeError(`lambda:invoke InvocationType '${String(invocationType)}' is not valid`);
   }
-  const result = await guarded(route, () => integrations.invokeFunction(functionArn, payload));
-  return lambdaInvokeResult(payloadOrThrow(result), 200);
+  const logType = parameters.LogType ?? 'None';
+  if (logType !== 'None' && logType !== 'Tail') {
+    const message = `1 validation error detected: Value '${String(logType)}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]`;
+    throw new TaskFailedError(
+      'Lambda.InvalidParameterValueException',
+      lambdaServiceCause(message, 400, 'InvalidParameterValueException'),
+    );
+  }
+  const result = await guarded(route, () => integrations.invokeFunction(functionArn, payload, { logType }));
+  return lambdaInvokeResult(payloadOrThrow(result), 200, result);
 }
 
 /**
@@ -124,8 +139,10 @@ function lambdaPayload(payload: unknown): unknown {
     return JSON.parse(payload) as unknown;
   } catch (error) {
     const message = `Could not parse request body into json: ${(error as Error).message}`;
-    const cause = `${message} (Service: Lambda, Status Code: 400, Error Code: InvalidRequestContentException, Request ID: ${randomUUID()})`;
-    throw new TaskFailedError('Lambda.InvalidRequestContentException', cause);
+    throw new TaskFailedError(
+      'Lambda.InvalidRequestContentException',
+      lambdaServiceCause(message, 400, 'InvalidRequestContentException'),
+    );
   }
 }
 
@@ -185,8 +202,23 @@ function integrationFailure(route: TaskRoute, thrown: unknown): TaskFailedError 
   }
   // AWS SDK integrations always name errors with the Exception suffix, even when the service's own name lacks it.
   const errorName = route.sdk && !code.endsWith('Exception') ? `${code}Exception` : code;
-  const cause = `${message} (Service: ${route.errorPrefix}, Status Code: ${statusCode}, Error Code: ${code}, Request ID: ${randomUUID()})`;
+  const cause =
+    route.kind === 'lambdaInvoke'
+      ? lambdaServiceCause(message, statusCode, code)
+      : `${message} (Service: ${route.errorPrefix}, Status Code: ${statusCode}, Error Code: ${code}, Request ID: ${randomUUID()})`;
   return new TaskFailedError(`${route.errorPrefix}.${errorName}`, cause);
+}
+
+/**
+ * The Cause of a Lambda service error in `lambda:invoke`: Lambda's message, then what the AWS SDK for Java (v1, whose
+ * `SdkHttpMetadata` the result also carries) appends to a service exception's message, e.g. "Function not found:
+ * arn:aws:lambda:us-east-1:123456789012:function:name (Service: AWSLambda; Status Code: 404; Error Code:
+ * ResourceNotFoundException; Request ID: <uuid>; Proxy: null)". AWS does not document the Cause text; this is the
+ * form AWS SDK for Java v1 clients of Lambda report (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
+ * documents only the error name, Lambda.ResourceNotFoundException in its Retry example's list).
+ */
+function lambdaServiceCause(message: string, statusCode: number, code: string): string {
+  return `${message} (Service: AWSLambda; Status Code: ${statusCode}; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`;
 }
 
 function describeThrown(thrown: unknown): { code?: string; message: string; statusCode: number } {
@@ -218,8 +250,42 @@ function qualifyFunctionName(functionName: string, qualifier: unknown): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}${suffix}`;
 }
 
-function lambdaInvokeResult(payload: unknown, statusCode: number): Record<string, unknown> {
-  return { ExecutedVersion: '$LATEST', Payload: payload, ...sdkMetadata(statusCode), StatusCode: statusCode };
+/**
+ * The Task's result: Lambda's Invoke response as Step Functions serializes the AWS SDK for Java's `InvokeResult`,
+ * fields in alphabetical order (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html). The
+ * response headers are those Lambda answers a synchronous Invoke, their values taken from this invocation; an
+ * asynchronous (202) or dry-run (204) answer has no body, executed version or trace of its own.
+ */
+function lambdaInvokeResult(
+  payload: unknown,
+  statusCode: number,
+  invocation: LambdaInvocationMetadata = {},
+): Record<string, unknown> {
+  const requestId = invocation.requestId ?? randomUUID();
+  const synchronous = statusCode === 200;
+  const headers: Record<string, string> = {
+    Connection: 'keep-alive',
+    'Content-Length': String(synchronous ? Buffer.byteLength(JSON.stringify(payload ?? null)) : 0),
+    ...(synchronous ? { 'Content-Type': 'application/json' } : {}),
+    Date: new Date().toUTCString(),
+    ...(synchronous ? { 'X-Amz-Executed-Version': '$LATEST' } : {}),
+    ...(invocation.logResult === undefined ? {} : { 'X-Amz-Log-Result': invocation.logResult }),
+    'x-amzn-Remapped-Content-Length': '0',
+    'x-amzn-RequestId': requestId,
+    ...(invocation.traceId === undefined ? {} : { 'X-Amzn-Trace-Id': invocation.traceId }),
+  };
+  return {
+    ...(synchronous ? { ExecutedVersion: '$LATEST' } : {}),
+    ...(invocation.logResult === undefined ? {} : { LogResult: invocation.logResult }),
+    Payload: payload,
+    SdkHttpMetadata: {
+      AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+      HttpHeaders: headers,
+      HttpStatusCode: statusCode,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: statusCode,
+  };
 }
 
 function sdkMetadata(statusCode: number): Record<string, unknown> {

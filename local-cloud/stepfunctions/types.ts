@@ -25,12 +25,26 @@ export interface LambdaFunctionError {
   trace?: string[];
 }
 
-export type InvokeFunctionResult = { payload: unknown } | { error: LambdaFunctionError };
+export type InvokeFunctionResult = ({ payload: unknown } | { error: LambdaFunctionError }) & LambdaInvocationMetadata;
+
+/** What Lambda's Invoke response says besides the payload: Step Functions copies it into the Task's result. */
+export interface LambdaInvocationMetadata {
+  readonly requestId?: string;
+  /** The invocation's X-Ray trace header, AWS's `X-Amzn-Trace-Id` response header. */
+  readonly traceId?: string;
+  /** Base64 of the last 4 KB of the invocation's log, when `LogType` was `Tail`. */
+  readonly logResult?: string;
+}
+
+/** Invoke's request options a Task can set (`Parameters.LogType`). */
+export interface LambdaInvokeOptions {
+  readonly logType?: 'None' | 'Tail';
+}
 
 /** How Task states reach the rest of the local cloud. The integrator implements it. */
 export interface TaskIntegrations {
   /** Synchronous Lambda invoke. Resolves with the function's result payload, or with an error when the function threw. */
-  invokeFunction(functionArn: string, payload: unknown): Promise<InvokeFunctionResult>;
+  invokeFunction(functionArn: string, payload: unknown, options?: LambdaInvokeOptions): Promise<InvokeFunctionResult>;
   /**
    * An optimized or aws-sdk service integration, e.g. ('sqs', 'sendMessage', params) or ('events', 'putEvents', params).
    * Throws `{ name, message }` (or an `AwsServiceError`) like AWS on failure.

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaRuntime, type LambdaRuntime, lambdaApiListener } from '../../local-cloud/lambda/index.js';
 import { type AssetDirectories, createAssetDirectories, functionSpec, HANDLERS_SOURCE } from './lambda-fixture.js';
 
-// `@aws-sdk/client-lambda` is not installed: these requests mirror what its `InvokeCommand` and
-// `GetFunctionCommand` put on the wire (REST-JSON, API version 2015-03-31).
+// Most requests mirror what `@aws-sdk/client-lambda`'s `InvokeCommand` and `GetFunctionCommand` put on the wire
+// (REST-JSON, API version 2015-03-31), to assert on the HTTP answer itself; the LogType case uses the SDK's client.
 
 let assets: AssetDirectories;
 let runtime: LambdaRuntime;
@@ -20,6 +21,7 @@ beforeAll(async () => {
       functionSpec('echo', directory, 'index.echo'),
       functionSpec('fail', directory, 'index.fail'),
       functionSpec('inspect', directory, 'index.inspect'),
+      functionSpec('log', directory, 'index.log'),
       functionSpec('single', directory, 'index.sleep', {
         reservedConcurrency: 1,
         memorySizeMb: 1024,
@@ -133,6 +135,47 @@ describe('Lambda REST API', () => {
     // Assess
     expect(response.status).toBe(400);
     expect(response.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+  });
+
+  it('returns the last 4 KB of the log as LogResult to InvokeCommand with LogType Tail', async () => {
+    // Prepare: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (X-Amz-Log-Type, X-Amz-Log-Result)
+    const client = new LambdaClient({
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+
+    // Act
+    const output = await client.send(
+      new InvokeCommand({
+        FunctionName: 'log',
+        Payload: Buffer.from(JSON.stringify({ word: 'tail-me' })),
+        LogType: 'Tail',
+      }),
+    );
+    client.destroy();
+
+    // Assess
+    expect(output.StatusCode).toBe(200);
+    expect(JSON.parse(Buffer.from(output.Payload ?? []).toString('utf8'))).toBe('logged');
+    const requestId = output.$metadata.requestId;
+    const log = Buffer.from(output.LogResult ?? '', 'base64');
+    expect(log.length).toBeLessThanOrEqual(4096);
+    const lines = log.toString('utf8').split('\n');
+    expect(lines[0]).toBe(`START RequestId: ${requestId} Version: $LATEST`);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`\\t${requestId}\\tINFO\\tplain tail-me$`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^REPORT RequestId: ${requestId}\\tDuration: `)));
+  });
+
+  it('answers no log without LogType Tail, and refuses a LogType Lambda does not know', async () => {
+    // Act
+    const plain = await invoke('echo', '{}');
+    const unknown = await invoke('echo', '{}', { 'X-Amz-Log-Type': 'Head' });
+
+    // Assess
+    expect(plain.headers.get('x-amz-log-result')).toBeNull();
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get('x-amzn-errortype')).toBe('InvalidParameterValueException');
   });
 
   it('returns a minimal configuration for GetFunction', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AsyncInvocationQueue } from '../../local-cloud/lambda/async-invocations.js';
 import { IdleTracker } from '../../local-cloud/lambda/concurrency.js';
 import type { ExecutionResult, FunctionPool } from '../../local-cloud/lambda/function-pool.js';
+import { InvocationLog } from '../../local-cloud/lambda/invocation-log.js';
 import type { InvocationRequest } from '../../local-cloud/lambda/sandbox.js';
 
 /** A function that fails its first attempt and succeeds after, with no concurrency limit. */
@@ -13,8 +14,12 @@ function poolFailingOnce(): { pool: FunctionPool; attempts: () => number } {
     execute: async (): Promise<ExecutionResult> => {
       attempts += 1;
       return attempts === 1
-        ? { error: { errorType: 'Error', errorMessage: 'first attempt fails' }, timedOut: false }
-        : { payloadJson: '{}' };
+        ? {
+            error: { errorType: 'Error', errorMessage: 'first attempt fails' },
+            timedOut: false,
+            log: new InvocationLog(),
+          }
+        : { payloadJson: '{}', log: new InvocationLog() };
     },
   } as unknown as FunctionPool;
   return { pool, attempts: () => attempts };

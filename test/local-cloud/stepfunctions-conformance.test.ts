@@ -8,9 +8,10 @@ import {
   DescribeExecutionCommand,
   InvalidDefinition,
   StartExecutionCommand,
+  ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidAslDefinitionError, UnsupportedAslFeatureError } from '../../local-cloud/stepfunctions/index.js';
+import { InvalidAslDefinitionError } from '../../local-cloud/stepfunctions/index.js';
 import {
   FakeIntegrations,
   fullHistory,
@@ -286,14 +287,15 @@ describe('Step Functions conformance with AWS', () => {
     });
   });
 
-  describe(`Map ItemsPath that selects no array (${ITEMS_PATH_DOC})`, () => {
-    function mapOver(itemsPath: string) {
+  describe(`Map ItemsPath that selects an object or no array (${ITEMS_PATH_DOC})`, () => {
+    function mapOver(itemsPath: string, itemSelector?: Record<string, unknown>) {
       return {
         StartAt: 'Each',
         States: {
           Each: {
             Type: 'Map',
             ItemsPath: itemsPath,
+            ...(itemSelector === undefined ? {} : { ItemSelector: itemSelector }),
             ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } },
             End: true,
           },
@@ -301,24 +303,54 @@ describe('Step Functions conformance with AWS', () => {
       };
     }
 
-    it('an object is refused with States.Runtime that names the unsupported key-value iteration', async () => {
-      // Act: AWS runs one iteration per key-value pair; the shape of the pair given to the iteration is not documented
+    it('an object runs one iteration per key-value pair, in key order, each given the pair as its input', async () => {
+      // Act: the page says each iteration gets "the pair"; a one-member object { key: value } is how the local cloud
+      // gives it (docs/local-cloud/stepfunctions.md, Different from AWS)
       const result = await run(mapOver('$.servers'), { servers: { web: { port: 80 }, db: { port: 5432 } } });
 
       // Assess
-      expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
-      expect(result.cause).toContain("The ItemsPath '$.servers' selects a JSON object");
-      expect(result.cause).toContain('one iteration per key-value pair');
+      expect(result).toMatchObject({
+        status: 'SUCCEEDED',
+        error: undefined,
+        output: [{ web: { port: 80 } }, { db: { port: 5432 } }],
+      });
     });
 
-    it('a value that is neither array nor object fails with States.Runtime in the documented terms', async () => {
+    it('$$.Map.Item.Value is the pair and $$.Map.Item.Index its position among the keys', async () => {
       // Act
-      const result = await run(mapOver('$.count'), { count: 3 });
+      const result = await run(
+        mapOver('$.servers', { 'pair.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' }),
+        {
+          servers: { web: { port: 80 }, db: { port: 5432 } },
+        },
+      );
 
       // Assess
-      expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
-      expect(result.cause).toContain("The value of ItemsPath '$.count' must evaluate to a JSON array or object");
+      expect(result.output).toEqual([
+        { pair: { web: { port: 80 } }, index: 0 },
+        { pair: { db: { port: 5432 } }, index: 1 },
+      ]);
     });
+
+    it('an empty object runs no iteration and gives []', async () => {
+      // Act
+      const result = await run(mapOver('$.servers'), { servers: {} });
+
+      // Assess
+      expect(result).toMatchObject({ status: 'SUCCEEDED', error: undefined, output: [] });
+    });
+
+    it.each([3, 'three', true, null])(
+      'a value that is neither array nor object fails with States.Runtime in the documented terms: %j',
+      async (count) => {
+        // Act
+        const result = await run(mapOver('$.count'), { count });
+
+        // Assess
+        expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+        expect(result.cause).toContain("The value of ItemsPath '$.count' must evaluate to a JSON array or object");
+      },
+    );
 
     it('an array still runs one iteration per item', async () => {
       // Act
@@ -364,6 +396,48 @@ describe('Step Functions conformance with AWS', () => {
 
       // Assess
       expect(result.output).toEqual({ documented: ['This', 'is', 'a', 'test', 'string'], adjacent: ['1', '2'] });
+    });
+
+    it('States.Format takes objects and arrays, rendered as compact JSON (AWS does not document the rendering)', async () => {
+      // Act
+      const result = await runParameters(
+        { 'text.$': "States.Format('order {} lines {}', $.order, $.lines)" },
+        { order: { id: 'a"1', total: 5 }, lines: [1, 'x', null] },
+      );
+
+      // Assess
+      expect(result).toMatchObject({
+        status: 'SUCCEEDED',
+        error: undefined,
+        output: { text: 'order {"id":"a\\"1","total":5} lines [1,"x",null]' },
+      });
+    });
+
+    it("the escapes \\' \\{ \\} \\\\ stand for the character; an escaped {} is text, not a placeholder", async () => {
+      // Act
+      const result = await runParameters(
+        {
+          'text.$': "States.Format('it\\'s \\{\\} {}', $.count)",
+          'list.$': "States.Array('\\{a\\}')",
+          'path.$': "States.Format('C:\\\\{}', $.folder)",
+        },
+        { count: 5, folder: 'tmp' },
+      );
+
+      // Assess
+      expect(result).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { text: "it's {} 5", list: ['{a}'], path: 'C:\\tmp' },
+      });
+    });
+
+    it('States.JsonToString keeps the backslashes JSON escapes need', async () => {
+      // Act
+      const result = await runParameters({ 'text.$': 'States.JsonToString($.quote)' }, { quote: { said: 'say "hi"' } });
+
+      // Assess
+      expect(result.output).toEqual({ text: '{"said":"say \\"hi\\""}' });
+      expect(JSON.parse((result.output as { text: string }).text)).toEqual({ said: 'say "hi"' });
     });
 
     it('States.MathRandom rounds non-integer bounds instead of refusing them', async () => {
@@ -522,6 +596,55 @@ describe('Step Functions conformance with AWS', () => {
       expect(withOffset.status).toBe('SUCCEEDED');
     });
 
+    it.each(['\\n', '\\d', '\\u0041', '\\"'])(
+      `an intrinsic function's string with the illegal escape %s (${INTRINSICS_DOC})`,
+      async (illegalEscape) => {
+        // Prepare: only \', \{, \} and \\ are escapes inside an intrinsic function's string
+        const definition = {
+          StartAt: 'Shape',
+          States: {
+            Shape: { Type: 'Pass', Parameters: { 'text.$': `States.Format('a${illegalEscape}b')` }, End: true },
+          },
+        };
+
+        // Act
+        const adding = addMachine(definition);
+
+        // Assess
+        await expect(adding).rejects.toThrow(InvalidAslDefinitionError);
+        await expect(adding).rejects.toThrow(
+          `${illegalEscape.slice(0, 2)} is no escape in an intrinsic function's string`,
+        );
+      },
+    );
+
+    it(`an illegal escape in a Fail CausePath intrinsic, refused by CreateStateMachine and ValidateStateMachineDefinition (${INTRINSICS_DOC})`, async () => {
+      // Prepare
+      const definition = JSON.stringify({
+        StartAt: 'Stop',
+        States: { Stop: { Type: 'Fail', Error: 'Stopped', CausePath: "States.Format('line\\tbreak')" } },
+      });
+      harness = await startHarness(new FakeIntegrations());
+
+      // Act
+      const created = await harness.client
+        .send(new CreateStateMachineCommand({ name: 'IllegalEscape', definition, roleArn: ROLE }))
+        .catch((error: unknown) => error);
+      const validated = await harness.client.send(new ValidateStateMachineDefinitionCommand({ definition }));
+
+      // Assess
+      expect(created).toBeInstanceOf(InvalidDefinition);
+      expect((created as Error).message).toMatch(/SCHEMA_VALIDATION_FAILED.*'CausePath'.*\\t is no escape/);
+      expect(validated.result).toBe('FAIL');
+      expect(validated.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: 'ERROR',
+          code: 'SCHEMA_VALIDATION_FAILED',
+          message: expect.stringContaining("\\t is no escape in an intrinsic function's string"),
+        }),
+      ]);
+    });
+
     it(`ProcessorConfig Mode DISTRIBUTED under the legacy Iterator (${MAP_DOC})`, async () => {
       // Prepare
       const definition = {
@@ -620,34 +743,9 @@ describe('Step Functions conformance with AWS', () => {
       expect(result.status).toBe('SUCCEEDED');
     });
   });
-  describe(`Context object members the local cloud cannot give as AWS does, refused at boot (${CONTEXT_DOC})`, () => {
-    async function addPass(parameters: Record<string, unknown>) {
-      harness ??= await startHarness(new FakeIntegrations(), { waitOverrideMs: 0 });
-      machines += 1;
-      const definition = { StartAt: 'Shape', States: { Shape: { Type: 'Pass', Parameters: parameters, End: true } } };
-      harness.service.addStateMachine(stateMachine(`Context${machines}`, definition));
-    }
-
-    it.each(['$$.State.Name', '$$.State.EnteredTime', '$$.State.RetryCount', '$$', 'States.JsonToString($$)'])(
-      '%s',
-      async (path) => {
-        // Act
-        const adding = addPass({ 'value.$': path });
-
-        // Assess
-        await expect(adding).rejects.toThrow(UnsupportedAslFeatureError);
-      },
-    );
-
-    it('$$.Task outside a .waitForTaskToken Task', async () => {
-      // Act
-      const adding = addPass({ 'token.$': '$$.Task.Token' });
-
-      // Assess
-      await expect(adding).rejects.toThrow(/\$\$\.Task outside the Parameters of a \.waitForTaskToken Task/);
-    });
-
-    it('the members the local cloud gives as AWS does are taken', async () => {
+  // $$.State, the whole $$ and $$.Task: stepfunctions-conformance-context.test.ts.
+  describe(`Context object members (${CONTEXT_DOC})`, () => {
+    it('Execution and StateMachine members are given', async () => {
       // Act
       const result = await runParameters(
         { 'name.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Name', 'input.$': '$$.Execution.Input' },

@@ -91,10 +91,6 @@ const REFUSED_CASES: RefusedCase[] = [
     }),
   },
   {
-    feature: '$$.State',
-    definition: singleState({ Type: 'Pass', Parameters: { 'entered.$': '$$.State.EnteredTime' }, End: true }),
-  },
-  {
     feature: 'the aws-sdk integration s3:getObject',
     definition: singleState({ Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', End: true }),
   },
@@ -167,5 +163,23 @@ describe('Step Functions definition checks at boot', () => {
     expect(JSON.parse(described.definition ?? '')).toEqual(definition);
     expect(described.creationDate).toBeInstanceOf(Date);
     expect(listed.stateMachines?.map((machine) => machine.stateMachineArn)).toEqual([config.arn]);
+  });
+
+  it('accepts states named Branches and Iterator, as AWS does (the validator took them for the fields)', async () => {
+    // Prepare
+    harness = await startHarness(new FakeIntegrations());
+    const definition = {
+      StartAt: 'Branches',
+      States: { Branches: { Type: 'Pass', Next: 'Iterator' }, Iterator: { Type: 'Pass', End: true } },
+    };
+
+    // Act
+    harness.service.addStateMachine(stateMachine('NamedLikeFields', definition));
+    const described = await harness.client.send(
+      new DescribeStateMachineCommand({ stateMachineArn: stateMachine('NamedLikeFields', definition).arn }),
+    );
+
+    // Assess
+    expect(described.status).toBe('ACTIVE');
   });
 });
