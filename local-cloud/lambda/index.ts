@@ -25,7 +25,6 @@ export type {
   FailedEventDetails,
   FunctionSpec,
   FunctionStats,
-  InvocationMetadata,
   InvocationType,
   InvokeOptions,
   InvokeResult,

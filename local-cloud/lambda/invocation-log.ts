@@ -9,7 +9,7 @@
  */
 
 /** The size of `LogResult` before base64: Lambda's "last 4 KB". */
-export const LOG_TAIL_BYTES = 4 * 1024;
+const LOG_TAIL_BYTES = 4 * 1024;
 
 export class InvocationLog {
   private readonly lines: string[] = [];

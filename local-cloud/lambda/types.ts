@@ -43,7 +43,7 @@ export interface LambdaErrorPayload {
 export type InvokeResult = ({ payload: unknown } | { error: LambdaErrorPayload }) & InvocationMetadata;
 
 /** What Lambda answers about an invocation besides its outcome (response headers of `Invoke`). */
-export interface InvocationMetadata {
+interface InvocationMetadata {
   requestId: string;
   /** The invocation's X-Ray trace header (`X-Amzn-Trace-Id`); absent for `Event` and `DryRun`. */
   traceId?: string;
