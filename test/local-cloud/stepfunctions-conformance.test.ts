@@ -125,6 +125,7 @@ describe('Step Functions conformance with AWS', () => {
           'wildcard.$': '$.empty[*]',
           'nestedWildcard.$': '$.items[*].tags[*]',
           'slice.$': '$.items[5:]',
+          'emptySlice.$': '$.items[0:0]',
           'filter.$': '$.items[?(@.id > 5)]',
         },
         input,
@@ -134,7 +135,7 @@ describe('Step Functions conformance with AWS', () => {
       expect(result).toMatchObject({
         status: 'SUCCEEDED',
         error: undefined,
-        output: { wildcard: [], nestedWildcard: [], slice: [], filter: [] },
+        output: { wildcard: [], nestedWildcard: [], slice: [], emptySlice: [], filter: [] },
       });
     });
 
