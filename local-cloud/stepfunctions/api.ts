@@ -67,10 +67,7 @@ export function stepFunctionsApi(service: LocalStepFunctions): JsonProtocolApi {
       // The callbacks' members are held to AWS's length constraints before the token is even looked at, so a refused
       // call changes nothing: the task still waits for a proper answer.
       SendTaskSuccess: async (input) => {
-        service.sendTaskSuccess(
-          taskTokenOf(input),
-          bounded(requireString(input, 'output'), 'output', MAX_OUTPUT_BYTES),
-        );
+        service.sendTaskSuccess(taskTokenOf(input), bounded(outputOf(input), 'output', MAX_OUTPUT_BYTES));
         return {};
       },
       SendTaskFailure: async (input) => {
@@ -128,9 +125,32 @@ const MAX_ERROR_LENGTH = 256;
 const MAX_CAUSE_LENGTH = 32_768;
 
 function taskTokenOf(input: Input): string {
-  const token = requireString(input, 'taskToken');
+  const token = requiredMember(input, 'taskToken');
+  if (token.length === 0) {
+    throw validationError('taskToken', 'Member must have length greater than or equal to 1');
+  }
   if (token.length > MAX_TASK_TOKEN_LENGTH) throw tooLong('taskToken', MAX_TASK_TOKEN_LENGTH);
   return token;
+}
+
+/**
+ * `output` as sent. The API reference gives it no minimum length, so an empty `output` passes validation and is then
+ * refused as what it is, output that is not JSON (`InvalidOutput`), rather than as a missing member.
+ */
+function outputOf(input: Input): string {
+  return requiredMember(input, 'output');
+}
+
+/** A required string member, possibly empty; AWS's "must not be null" ValidationException when absent. */
+function requiredMember(input: Input, member: string): string {
+  const value = optionalString(input, member);
+  if (value === undefined) {
+    throw new AwsServiceError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
 }
 
 /** `value` if it is within `max` (UTF-8 bytes for `output`, characters otherwise); AWS's ValidationException if not. */
@@ -142,10 +162,13 @@ function bounded(value: string, member: string, max: number): string {
 
 /** Worded as AWS words a length constraint it refuses. */
 function tooLong(member: string, max: number): AwsServiceError {
+  return validationError(member, `Member must have length less than or equal to ${max}`);
+}
+
+function validationError(member: string, constraint: string): AwsServiceError {
   return new AwsServiceError(
     'ValidationException',
-    `1 validation error detected: Value at '${member}' failed to satisfy constraint: ` +
-      `Member must have length less than or equal to ${max}`,
+    `1 validation error detected: Value at '${member}' failed to satisfy constraint: ${constraint}`,
   );
 }
 

@@ -151,6 +151,18 @@ function prepareTask(
       );
     }
   }
+  // "If provided, the HeartbeatSeconds interval MUST be smaller than the TimeoutSeconds value":
+  // https://states-language.net/spec.html#task-state
+  if (
+    typeof state.HeartbeatSeconds === 'number' &&
+    typeof state.TimeoutSeconds === 'number' &&
+    state.HeartbeatSeconds >= state.TimeoutSeconds
+  ) {
+    throw new InvalidAslDefinitionError(
+      config.name,
+      `state '${stateName}': HeartbeatSeconds (${state.HeartbeatSeconds}) must be smaller than TimeoutSeconds (${state.TimeoutSeconds})`,
+    );
+  }
   const timeoutSecondsPath = stringOrUndefined(state.TimeoutSecondsPath);
   const heartbeatSecondsPath = stringOrUndefined(state.HeartbeatSecondsPath);
 
@@ -169,7 +181,7 @@ const INTRINSIC_ESCAPABLE = new Set(["'", '{', '}', '\\']);
 
 /**
  * AWS refuses, at creation, an intrinsic function whose string literal holds any other escape (`\d`, `\n`): the
- * interpreter's validator (asl-path-validator 0.16) takes every escape but `\n` and `\\` (it wrongly refuses `\\`).
+ * interpreter's validator (asl-path-validator 0.16, as patched: docs/dev/upstream/asl-validators.md) takes them all.
  * The wording follows AWS's SCHEMA_VALIDATION_FAILED for an invalid intrinsic call, as recorded in
  * https://github.com/serverless-operations/serverless-step-functions/issues/399; AWS does not document the detail.
  */

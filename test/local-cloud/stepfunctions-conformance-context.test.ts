@@ -341,5 +341,21 @@ describe('Step Functions context object and dynamic timeouts', () => {
       expect(act).toThrow(InvalidAslDefinitionError);
       expect(act).toThrow(`cannot have both ${literal} and ${path}`);
     });
+
+    it('a Task whose HeartbeatSeconds is not smaller than its TimeoutSeconds is refused at creation (https://states-language.net/spec.html#task-state)', async () => {
+      // Prepare
+      harness = await startHarness(new FakeIntegrations());
+      const config = stateMachine('HeartbeatTooLong', {
+        StartAt: 'Slow',
+        States: { Slow: hangingTask({ TimeoutSeconds: 5, HeartbeatSeconds: 5 }) },
+      });
+
+      // Act
+      const act = () => harness?.service.addStateMachine(config);
+
+      // Assess
+      expect(act).toThrow(InvalidAslDefinitionError);
+      expect(act).toThrow('HeartbeatSeconds (5) must be smaller than TimeoutSeconds (5)');
+    });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Conformance of the local Step Functions with AWS for control flow: Retry, Catch, Map and Parallel. Each case names
- * the AWS documentation page that states the behaviour. Task tokens and heartbeats: stepfunctions-callbacks.test.ts.
+ * the AWS documentation page that states the behaviour. Task tokens and heartbeats: stepfunctions-conformance-callbacks.test.ts.
  */
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
