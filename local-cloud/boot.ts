@@ -1,6 +1,6 @@
 /**
  * Boots the embedded local cloud in three steps, used by `npm start`, the end-to-end tests and the benchmarks alike:
- * 1. **start** the stateful services (DynamoDB, SQS, EventBridge, Step Functions) behind one edge endpoint;
+ * 1. **start** the stateful services (DynamoDB, SQS, KMS, EventBridge, Step Functions) behind one edge endpoint;
  * 2. **deploy** the synthesized stage onto them, stack by stack, as CloudFormation would;
  * 3. **wire** what the deployment describes: the Lambda runtime with its functions, SQS event source mappings and
  *    the REST API, each service reaching the others in-process (`integrations.ts`).
@@ -16,6 +16,7 @@ import { jsonApiListener, LOCAL_REGION } from './aws-protocol.js';
 import { type ApiGatewayRegistry, apiGatewayProvisioners } from './deploy/provisioners/apigateway.js';
 import { dynamoDbProvisioners } from './deploy/provisioners/dynamodb.js';
 import { eventBridgeProvisioners } from './deploy/provisioners/events.js';
+import { kmsProvisioners } from './deploy/provisioners/kms.js';
 import { type LambdaRegistry, lambdaProvisioners } from './deploy/provisioners/lambda.js';
 import { passiveProvisioners } from './deploy/provisioners/passive.js';
 import { sqsProvisioners } from './deploy/provisioners/sqs.js';
@@ -26,7 +27,7 @@ import { edgeListener, listenOnLoopback, type RunningServer } from './edge-serve
 import { eventBridgeApi, LocalEventBridge } from './eventbridge/index.js';
 import { FAULTS_PATH, faultsListener } from './faults/api.js';
 import { FaultInjector, type FaultPlan } from './faults/fault-plan.js';
-import { iamEnabled, iamProvisioners, LocalIam, recordingQueueKeys } from './iam/index.js';
+import { iamEnabled, iamProvisioners, LocalIam, recordingKeyPolicies, recordingQueueKeys } from './iam/index.js';
 import {
   eventBridgeDispatcher,
   type LocalServices,
@@ -34,6 +35,7 @@ import {
   sendToQueue,
   stepFunctionsIntegrations,
 } from './integrations.js';
+import { kmsService, LocalKms } from './kms/index.js';
 import {
   createLambdaRuntime,
   DEFAULT_POLLERS,
@@ -110,6 +112,7 @@ export interface LocalCloud {
     readonly stepFunctions: LocalStepFunctions;
     readonly sqs: LocalSqs;
     readonly dynamodb: LocalDynamoDb;
+    readonly kms: LocalKms;
   };
   /** Resolves once no service has work in progress. */
   whenIdle(): Promise<void>;
@@ -151,16 +154,20 @@ export async function bootLocalCloud(requested: LocalCloudOptions = {}): Promise
   const meter = new UsageMeter();
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   let stepFunctionsOfIam: LocalStepFunctions | undefined;
+  let kmsOfIam: LocalKms | undefined;
   const iam = iamEnabled(options.iam)
     ? new LocalIam({
         region,
         account: stacks[0]?.accountId ?? '000000000000',
         stateMachineOfTaskToken: (token) => stepFunctionsOfIam?.stateMachineOfTaskToken(token),
+        kmsKeyArnOf: (identifier) => kmsOfIam?.keyArnOf(identifier),
+        kmsKeyArnOfCiphertext: (blob) => kmsOfIam?.keyArnOfCiphertext(Buffer.from(blob, 'base64')),
       })
     : undefined;
   try {
     const started = await start(options, stacks, teardown, meter, faults, iam, logBook);
     stepFunctionsOfIam = started.stepFunctions;
+    kmsOfIam = started.kms;
     if (faults) {
       started.mount({
         name: 'faults',
@@ -197,6 +204,7 @@ export async function bootLocalCloud(requested: LocalCloudOptions = {}): Promise
         stepFunctions: started.stepFunctions,
         sqs: started.sqs,
         dynamodb: started.dynamodb,
+        kms: started.kms,
       },
       whenIdle: () => whenAllIdle(services),
       usage: () => meter.snapshot(),
@@ -217,6 +225,7 @@ interface StartedServices {
   readonly sqs: LocalSqs;
   readonly events: LocalEventBridge;
   readonly stepFunctions: LocalStepFunctions;
+  readonly kms: LocalKms;
   /** How services call each other; `lambda` is there once `wire` created the runtime. */
   readonly calls: LocalServices;
   readonly setLambda: (runtime: LambdaRuntime) => void;
@@ -283,6 +292,13 @@ async function start(
     stop: () => sqs.stop(),
   });
 
+  const kms = new LocalKms({
+    account: stacks[0]?.accountId ?? '000000000000',
+    region: stacks[0]?.region ?? LOCAL_REGION,
+    persistDirectory: persist('kms'),
+  });
+  mount(kmsService(kms, guard));
+
   let lambdaRuntime: LambdaRuntime | undefined;
   // The runtime comes later (step 3), but stops after EventBridge and Step Functions, which call it: teardown runs
   // last-added first.
@@ -343,6 +359,7 @@ async function start(
     sqs,
     events: bridge,
     stepFunctions: machines,
+    kms,
     calls,
     setLambda: (runtime) => {
       lambdaRuntime = runtime;
@@ -375,6 +392,7 @@ async function deploy(
     ...stepFunctionsProvisioners(started.stepFunctions),
     ...lambdaProvisioners(functions),
     ...apiGatewayProvisioners(apis),
+    ...(iam ? recordingKeyPolicies(iam.store, kmsProvisioners(started.kms)) : kmsProvisioners(started.kms)),
   };
   const exports = new Map<string, string>();
   const deployed: DeployedStack[] = [];

@@ -11,7 +11,7 @@ import { type CallerIdentity, PolicyStore } from './policy-store.js';
 import { type Partition, queueKeyPermissions, requiredPermissions } from './required-permissions.js';
 
 export { functionAccessKeyId } from './credentials.js';
-export { iamProvisioners, recordingQueueKeys } from './provisioners.js';
+export { iamProvisioners, recordingKeyPolicies, recordingQueueKeys } from './provisioners.js';
 export type { Partition } from './required-permissions.js';
 
 /** The `X-Amz-Target` prefix of each service a Task integrates with by its short name (`sqs:sendMessage`). */
@@ -28,6 +28,7 @@ const ACCESS_DENIED: Readonly<Record<string, string>> = {
   AmazonSQS: 'com.amazon.coral.service#AccessDeniedException',
   AWSEvents: 'AccessDeniedException',
   AWSStepFunctions: 'com.amazon.coral.service#AccessDeniedException',
+  TrentService: 'AccessDeniedException',
 };
 
 function iamGuard(authority: IamAuthority, partition: Partition): EdgeRequestGuard {

@@ -2,7 +2,7 @@
  * The identity resources of a template, recorded in the policy store as they deploy: roles with their inline and
  * managed policies, and the policies attached to roles by name. They still resolve `Ref` and `Fn::GetAtt` as before.
  */
-import { keyIdentity, roleIdentity } from '../deploy/provisioners/passive.js';
+import { roleIdentity } from '../deploy/provisioners/passive.js';
 import type { Provisioner } from '../deploy/stack-deployer.js';
 import type { PolicyDocument } from './managed-policies.js';
 import { listOf, type PolicyStore } from './policy-store.js';
@@ -77,26 +77,6 @@ export function iamProvisioners(store: PolicyStore): Readonly<Record<string, Pro
         return { ref: resource.generatedName() };
       },
     },
-    // A key's policy: with its root statement, the account's identity policies decide; services need their own.
-    'AWS::KMS::Key': {
-      supported: ['KeyPolicy'],
-      withoutEffect: [
-        'Description',
-        'EnableKeyRotation',
-        'Enabled',
-        'KeySpec',
-        'KeyUsage',
-        'PendingWindowInDays',
-        'Tags',
-        'MultiRegion',
-      ],
-      provision: async (resource) => {
-        const key = keyIdentity(resource);
-        const policy = resource.properties.KeyPolicy as PolicyDocument | undefined;
-        store.addResourceStatements(String(key.attributes.Arn), listOf(policy?.Statement));
-        return key;
-      },
-    },
     'AWS::IAM::ManagedPolicy': {
       supported: ['PolicyDocument', 'ManagedPolicyName', 'Roles'],
       withoutEffect: ['Description', 'Path'],
@@ -131,6 +111,32 @@ export function recordingQueueKeys(
         const key = resource.properties.KmsMasterKeyId;
         if (typeof key === 'string' && key.startsWith('arn:'))
           store.setQueueKey(String(provisioned.attributes?.Arn), key);
+        return provisioned;
+      },
+    },
+  };
+}
+
+/**
+ * The KMS provisioners, each key's policy also recorded as its resource policy: IAM evaluates it with the caller's
+ * identity policies (a key policy with the account's root statement lets them decide, as CDK's default one does).
+ */
+export function recordingKeyPolicies(
+  store: PolicyStore,
+  provisioners: Readonly<Record<string, Provisioner>>,
+): Readonly<Record<string, Provisioner>> {
+  const key = provisioners['AWS::KMS::Key'];
+  if (!key) return provisioners;
+  return {
+    ...provisioners,
+    'AWS::KMS::Key': {
+      ...key,
+      supported: [...(key.supported === 'checked-by-service' ? [] : key.supported), 'KeyPolicy'],
+      withoutEffect: (key.withoutEffect ?? []).filter((property) => property !== 'KeyPolicy'),
+      provision: async (resource) => {
+        const provisioned = await key.provision(resource);
+        const policy = resource.properties.KeyPolicy as PolicyDocument | undefined;
+        store.addResourceStatements(String(provisioned.attributes?.Arn), listOf(policy?.Statement));
         return provisioned;
       },
     },

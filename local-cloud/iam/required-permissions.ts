@@ -12,6 +12,10 @@ export interface Partition {
   readonly stateMachineOfTaskToken?: (token: string) => string | undefined;
   /** The customer managed key a queue is encrypted with, if any. */
   readonly keyOfQueue?: (queueArn: string) => string | undefined;
+  /** The ARN of the KMS key a key id, key ARN, alias name or alias ARN names, if it exists. */
+  readonly kmsKeyArnOf?: (identifier: string) => string | undefined;
+  /** The ARN of the KMS key a (base64) symmetric ciphertext blob was sealed with, if it is one of the local KMS. */
+  readonly kmsKeyArnOfCiphertext?: (ciphertextBlob: string) => string | undefined;
 }
 
 type Input = Record<string, unknown>;
@@ -32,6 +36,8 @@ export function requiredPermissions(
       return eventBridge(operation, input, partition);
     case 'AWSStepFunctions':
       return stepFunctions(operation, input, partition);
+    case 'TrentService':
+      return kms(operation, input, partition);
     default:
       return undefined;
   }
@@ -132,6 +138,66 @@ function stepFunctions(operation: string, input: Input, partition: Partition): R
   }
   const resource = input.executionArn ?? input.stateMachineArn;
   return [{ action, resource: typeof resource === 'string' ? resource : '*' }];
+}
+
+/**
+ * KMS operations that act on no key: authorized on `*`
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html).
+ */
+const KMS_ACCOUNT_OPERATIONS = new Set(['CreateKey', 'ListKeys', 'ListAliases']);
+
+/**
+ * KMS is authorized against the key the request resolves to (an alias stands for its key), with the request's
+ * encryption context as condition keys. A key the local KMS does not know is the service's to refuse
+ * (NotFoundException, InvalidCiphertextException), not IAM's.
+ */
+function kms(operation: string, input: Input, partition: Partition): RequiredPermission[] {
+  const action = `kms:${operation}`;
+  if (KMS_ACCOUNT_OPERATIONS.has(operation)) return [{ action, resource: '*' }];
+  const keyOf = (identifier: unknown) =>
+    typeof identifier === 'string' ? partition.kmsKeyArnOf?.(identifier) : undefined;
+  const sourceKey =
+    keyOf(operation === 'ReEncrypt' ? input.SourceKeyId : input.KeyId) ??
+    (typeof input.CiphertextBlob === 'string' ? partition.kmsKeyArnOfCiphertext?.(input.CiphertextBlob) : undefined);
+  if (operation === 'CreateAlias') {
+    const key = keyOf(input.TargetKeyId);
+    const alias = arn(partition, 'kms', String(input.AliasName));
+    return key
+      ? [
+          { action, resource: alias },
+          { action, resource: key },
+        ]
+      : [];
+  }
+  if (operation === 'ReEncrypt') {
+    const destination = keyOf(input.DestinationKeyId);
+    return sourceKey && destination
+      ? [
+          {
+            action: 'kms:ReEncryptFrom',
+            resource: sourceKey,
+            context: encryptionContextKeys(input.SourceEncryptionContext),
+          },
+          {
+            action: 'kms:ReEncryptTo',
+            resource: destination,
+            context: encryptionContextKeys(input.DestinationEncryptionContext),
+          },
+        ]
+      : [];
+  }
+  return sourceKey ? [{ action, resource: sourceKey, context: encryptionContextKeys(input.EncryptionContext) }] : [];
+}
+
+/** `kms:EncryptionContext:<key>` for each pair, and `kms:EncryptionContextKeys`. */
+function encryptionContextKeys(context: unknown): Record<string, string | readonly string[]> {
+  if (typeof context !== 'object' || context === null) return {};
+  const pairs = Object.entries(context as Record<string, unknown>);
+  if (pairs.length === 0) return {};
+  return {
+    'kms:EncryptionContextKeys': pairs.map(([key]) => key),
+    ...Object.fromEntries(pairs.map(([key, value]) => [`kms:EncryptionContext:${key}`, String(value)])),
+  };
 }
 
 /** A request's list member; anything else is the service's to refuse, so it needs nothing of IAM. */

@@ -377,13 +377,15 @@ describe('passive provisioners', () => {
 
   it('still refuse a property outside their list', async () => {
     // Prepare
-    const stack = stackOf({ Key: { Type: 'AWS::KMS::Key', Properties: { Origin: 'EXTERNAL' } } });
+    const stack = stackOf({ Logs: { Type: 'AWS::Logs::LogGroup', Properties: { FieldIndexPolicies: [] } } });
 
     // Act
     const attempt = deployStack(stack, passiveProvisioners, new Map());
 
     // Assess
-    await expect(attempt).rejects.toThrow('Local/Checkout Key (AWS::KMS::Key): property Origin not supported');
+    await expect(attempt).rejects.toThrow(
+      'Local/Checkout Logs (AWS::Logs::LogGroup): property FieldIndexPolicies not supported',
+    );
   });
 
   it('accept a WAF web ACL and its association without effect, so that a stage with a WAF still boots', async () => {

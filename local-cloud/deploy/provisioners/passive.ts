@@ -1,10 +1,9 @@
 /**
  * Resources with no runtime behaviour in the local cloud: identity when IAM is off (`LOCAL_CLOUD_IAM=off`; when it is
- * on, `local-cloud/iam/provisioners.ts` records roles and policies instead), keys (data is not
- * encrypted locally), log groups (function logs go to the local cloud's output), alarms and dashboards (no metrics
- * backend), API Gateway's account-level CloudWatch role, and WAF web ACLs and their associations (nothing is
- * filtered). They are still provisioned, so every Ref and GetAtt resolves, and docs/local-cloud.md lists each of them
- * as "accepted without effect".
+ * on, `local-cloud/iam/provisioners.ts` records roles and policies instead), log groups (function logs go to the local
+ * cloud's output), alarms and dashboards (no metrics backend), API Gateway's account-level CloudWatch role, and WAF
+ * web ACLs and their associations (nothing is filtered). They are still provisioned, so every Ref and GetAtt resolves,
+ * and docs/local-cloud.md lists each of them as "accepted without effect".
  */
 import { randomUUID } from 'node:crypto';
 import type { Provisioner, ResourceToProvision } from '../stack-deployer.js';
@@ -18,12 +17,6 @@ function passive(
   describe: (resource: ResourceToProvision) => { ref: string; attributes?: Record<string, unknown> },
 ): Provisioner {
   return { supported: [], withoutEffect: properties, provision: async (resource) => describe(resource) };
-}
-
-/** A KMS key's id (`Ref`) and ARN: the same whether or not IAM is enforced. */
-export function keyIdentity(resource: ResourceToProvision): { ref: string; attributes: Record<string, unknown> } {
-  const keyId = randomUUID();
-  return { ref: keyId, attributes: { Arn: arn(resource, 'kms', `key/${keyId}`), KeyId: keyId } };
 }
 
 /** A role's name (`Ref`) and ARN: the same whether or not IAM is enforced. */
@@ -60,23 +53,6 @@ export const passiveProvisioners: Readonly<Record<string, Provisioner>> = {
       ref: `arn:aws:iam::${resource.stack.accountId}:policy/${resource.generatedName()}`,
     }),
   ),
-  'AWS::KMS::Key': passive(
-    [
-      'KeyPolicy',
-      'Description',
-      'EnableKeyRotation',
-      'Enabled',
-      'KeySpec',
-      'KeyUsage',
-      'PendingWindowInDays',
-      'Tags',
-      'MultiRegion',
-    ],
-    keyIdentity,
-  ),
-  'AWS::KMS::Alias': passive(['AliasName', 'TargetKeyId'], (resource) => ({
-    ref: String(resource.properties.AliasName),
-  })),
   'AWS::Logs::LogGroup': passive(
     ['LogGroupName', 'RetentionInDays', 'KmsKeyId', 'Tags', 'LogGroupClass', 'DataProtectionPolicy'],
     (resource) => {
