@@ -10,6 +10,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { stages } from '../lib/config/stages.js';
 import { acknowledgeKnownFindings } from '../lib/nag-acknowledgements.js';
 import { SagastackStage } from '../lib/sagastack-stage.js';
+import { addCiStacks } from '../lib/stacks/ci-stack.js';
 
 const app = new App();
 // SAGASTACK_STAGES=Local builds only that stage (what `npm start` and the e2e suite synthesize); its template is the
@@ -17,6 +18,12 @@ const app = new App();
 const only = process.env.SAGASTACK_STAGES?.split(',');
 for (const config of Object.values(stages)) {
   if (!only || only.includes(config.id)) new SagastackStage(app, config.id, { config });
+}
+// GitHub Actions' way into each AWS account (OIDC, no keys): one `Ci-<account>` stack per account, outside the stages,
+// since the OIDC provider is account-wide (docs/release.md). The repository is a placeholder, like the account ids.
+if (!only) {
+  const deployed = Object.values(stages).filter((config) => config.name !== 'local');
+  addCiStacks(app, deployed, process.env.SAGASTACK_GITHUB_REPOSITORY ?? 'sagastack/sagastack');
 }
 acknowledgeKnownFindings(app);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

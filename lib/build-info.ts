@@ -2,8 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { repositoryRoot } from './constructs/repository-root.js';
 
-/** The version in package.json, reported by `/health/ready`. */
+/**
+ * What `/health/ready` reports about the build (APP_VERSION, APP_COMMIT, APP_BUILD_DATE of the health function).
+ * The release workflow (.github/workflows/release.yml) passes all three from the tag it builds, so a deployed stage
+ * names the release it runs; a synth outside a release reads them from the checkout.
+ */
+
+/** The release version: SAGASTACK_VERSION (the tag without its `v`) in a release, else package.json's version. */
 export function packageVersion(): string {
+  if (process.env.SAGASTACK_VERSION) return process.env.SAGASTACK_VERSION;
   const pkg = JSON.parse(readFileSync(`${repositoryRoot}/package.json`, 'utf8')) as { version: string };
   return pkg.version;
 }
@@ -20,4 +27,12 @@ export function gitCommit(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * When the release was built: SAGASTACK_BUILD_DATE (ISO 8601, set once per release run so Staging and Prod report the
+ * same build), else the time of this synth.
+ */
+export function buildDate(now: Date = new Date()): string {
+  return process.env.SAGASTACK_BUILD_DATE || now.toISOString();
 }
