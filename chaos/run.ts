@@ -10,13 +10,12 @@
  * the last quota) are not replayed.
  */
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Progress } from '../bench/progress.js';
 import { seedCatalog } from '../functions/checkout/seed/products.js';
-import { bootLocalCloud } from '../local-cloud/boot.js';
-import { synthesizeApp } from '../local-cloud/config.js';
+import { defineCli, parse, runCli, UsageError } from '../local-cloud/cli/define-cli.js';
+import { Progress } from '../local-cloud/cli/progress.js';
+import { synthesizeAppWithProgress } from '../local-cloud/cli/synth-in-background.js';
 import { FAULT_KINDS, type FaultKind, parseFaultRates } from '../local-cloud/faults/fault-plan.js';
 import { seedLocalCloud } from '../scripts/seed-data.js';
 import { driveCheckouts } from './checkout-driver.js';
@@ -58,25 +57,6 @@ interface DeadLetterReport {
 }
 const DEFAULT_RATES = 'all=0.05';
 
-const USAGE = `Usage: npm run chaos -- [options]
-
-Boots the local cloud with a fault plan, drives randomized checkout sagas and provisioning lifecycles through the API
-at once, waits for all of them to end, and checks the saga invariants against the stores (docs/reliability.md).
-Exits 1 if any invariant is violated.
-
-Options:
-  --sagas <n>          checkouts to run (default 200)
-  --provisionings <n>  provisioning lifecycles to run (default 40)
-  --seed <text>        seed of the plans and of every fault decision (default 1); letters, digits, _ and -
-  --rates <list>       fault rates, kind=rate,... or all=rate (default ${DEFAULT_RATES}); kinds:
-                       ${Object.keys(FAULT_KINDS).join(', ')}
-  --concurrency <n>    checkout clients at once (default 10); provisioning clients are half as many, at least 1
-  --saga <i>           run checkout i of the plan alone (what a violation's reproduction does)
-  --lifecycle <i>      run provisioning lifecycle i of the plan alone
-  --bound <seconds>    how long a saga may run before it counts as not terminating (default 120)
-  --json <file>        write the run's figures, faults and invariant results to <file>
-  -h, --help           this text`;
-
 interface ChaosArguments {
   readonly sagas: number;
   readonly provisionings: number;
@@ -110,22 +90,11 @@ interface ChaosRun {
   readonly lifecycles: readonly LifecycleRecord[];
 }
 
-async function main(): Promise<number> {
-  let args: ChaosArguments | 'help';
-  try {
-    args = parseArguments();
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+async function main(args: ChaosArguments): Promise<number> {
+  // Loaded once the arguments are known good: it loads the services (and node:sqlite, which warns on stderr).
+  const { bootLocalCloud } = await import('../local-cloud/boot.js');
   const progress = new Progress();
-  progress.start('cdk.out');
-  const { assemblyDirectory, reused } = await synthesizeApp(process.cwd());
-  progress.done(reused ? 'up to date' : 'synthesized');
+  const { assemblyDirectory } = await synthesizeAppWithProgress(process.cwd(), progress);
 
   mkdirSync('.local-cloud', { recursive: true });
   const logFile = createWriteStream(LOG_FILE);
@@ -410,68 +379,75 @@ function formatCounts(counts: Record<string, number>): string {
   return entries.length === 0 ? 'none' : entries.map(([name, count]) => `${name} ${count}`).join(', ');
 }
 
-function parseArguments(): ChaosArguments | 'help' {
-  const { values } = parseArgs({
-    options: {
-      sagas: { type: 'string', default: '200' },
-      provisionings: { type: 'string', default: '40' },
-      seed: { type: 'string', default: '1' },
-      rates: { type: 'string', default: DEFAULT_RATES },
-      concurrency: { type: 'string', default: '10' },
-      saga: { type: 'string' },
-      lifecycle: { type: 'string' },
-      bound: { type: 'string', default: '120' },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
+interface ChaosOptions {
+  readonly sagas: number;
+  readonly provisionings: number;
+  readonly seed: string;
+  readonly rates: string;
+  readonly concurrency: number;
+  readonly saga?: number;
+  readonly lifecycle?: number;
+  readonly bound: number;
+  readonly json?: string;
+}
+
+const program = defineCli({
+  name: 'chaos',
+  invocation: 'npm run chaos --',
+  description:
+    'Boots the local cloud with a fault plan, drives randomized checkout sagas and provisioning lifecycles through ' +
+    'the API at once, waits for all of them to end, and checks the saga invariants against the stores ' +
+    '(docs/reliability.md). Exits 1 if any invariant is violated.',
+  epilog: `Fault kinds for --rates: ${Object.keys(FAULT_KINDS).join(', ')}`,
+})
+  .option('--sagas <n>', 'checkouts to run', parse.integer(0), 200)
+  .option('--provisionings <n>', 'provisioning lifecycles to run', parse.integer(0), 40)
+  .option('--seed <text>', 'seed of the plans and of every fault decision; letters, digits, _ and -', '1')
+  .option('--rates <list>', 'fault rates, kind=rate,... or all=rate (kinds below)', DEFAULT_RATES)
+  .option(
+    '--concurrency <n>',
+    'checkout clients at once; provisioning clients are half as many, at least 1',
+    parse.integer(1),
+    10,
+  )
+  .option('--saga <i>', "run checkout i of the plan alone (what a violation's reproduction does)", parse.integer(0))
+  .option('--lifecycle <i>', 'run provisioning lifecycle i of the plan alone', parse.integer(0))
+  .option('--bound <seconds>', 'how long a saga may run before it counts as not terminating', parse.integer(1), 120)
+  .option('--json <file>', "write the run's figures, faults and invariant results to <file>")
+  .action(async (options: ChaosOptions) => {
+    process.exitCode = await main(checkedArguments(options));
   });
-  if (values.help) return 'help';
-  const sagas = nonNegativeInteger('--sagas', values.sagas);
-  const provisionings = nonNegativeInteger('--provisionings', values.provisionings);
-  const saga = values.saga === undefined ? undefined : nonNegativeInteger('--saga', values.saga);
-  const lifecycle = values.lifecycle === undefined ? undefined : nonNegativeInteger('--lifecycle', values.lifecycle);
-  if (saga !== undefined && saga >= sagas) throw new RangeError(`--saga ${saga} is not below --sagas ${sagas}`);
+
+/** What commander cannot check alone: options that go together, and the fault rates' grammar. */
+function checkedArguments(options: ChaosOptions): ChaosArguments {
+  const { sagas, provisionings, saga, lifecycle } = options;
+  if (saga !== undefined && saga >= sagas) throw new UsageError(`--saga ${saga} is not below --sagas ${sagas}`);
   if (lifecycle !== undefined && lifecycle >= provisionings) {
-    throw new RangeError(`--lifecycle ${lifecycle} is not below --provisionings ${provisionings}`);
+    throw new UsageError(`--lifecycle ${lifecycle} is not below --provisionings ${provisionings}`);
   }
-  if (saga !== undefined && lifecycle !== undefined) throw new RangeError('Replay one saga: --saga or --lifecycle');
-  if (sagas + provisionings === 0) throw new RangeError('Nothing to run: --sagas and --provisionings are both 0');
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(values.seed)) {
-    throw new RangeError(`--seed must be 1 to 40 letters, digits, _ or -, got '${values.seed}'`);
+  if (saga !== undefined && lifecycle !== undefined) throw new UsageError('Replay one saga: --saga or --lifecycle');
+  if (sagas + provisionings === 0) throw new UsageError('Nothing to run: --sagas and --provisionings are both 0');
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(options.seed)) {
+    throw new UsageError(`--seed must be 1 to 40 letters, digits, _ or -, got '${options.seed}'`);
+  }
+  let rates: Partial<Record<FaultKind, number>>;
+  try {
+    rates = parseFaultRates(options.rates);
+  } catch (error) {
+    throw new UsageError(`--rates: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return {
     sagas,
     provisionings,
-    seed: values.seed,
-    ratesText: values.rates,
-    rates: parseFaultRates(values.rates),
-    concurrency: positiveInteger('--concurrency', values.concurrency),
+    seed: options.seed,
+    ratesText: options.rates,
+    rates,
+    concurrency: options.concurrency,
     saga,
     lifecycle,
-    boundSeconds: positiveInteger('--bound', values.bound),
-    json: values.json,
+    boundSeconds: options.bound,
+    json: options.json,
   };
 }
 
-function positiveInteger(name: string, text: string): number {
-  const value = nonNegativeInteger(name, text);
-  if (value === 0) throw new RangeError(`${name} must be a positive integer, got '${text}'`);
-  return value;
-}
-
-function nonNegativeInteger(name: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new RangeError(`${name} must be a whole number, got '${text}'`);
-  return Number(text);
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  },
-);
+await runCli(program);

@@ -17,6 +17,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { RuntimeConditionError } from '../local-cloud/cli/define-cli.js';
 import { FAILURE_ATTRIBUTE } from '../shared/sqs/failure-attributes.js';
 
 export interface DeadLetterQueue {
@@ -62,8 +63,11 @@ export interface RedriveResult {
   readonly moved: number;
 }
 
-/** The reference cannot be resolved to a queue, or the move task did not complete. */
-export class DeadLetterQueueToolError extends Error {
+/**
+ * The reference cannot be resolved to a queue, or the move task did not complete: the operator's to fix, so the tool
+ * prints it on one line.
+ */
+export class DeadLetterQueueToolError extends RuntimeConditionError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DeadLetterQueueToolError';

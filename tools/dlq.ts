@@ -17,6 +17,7 @@
 import './closed-pipe.js';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { defineCli, RuntimeConditionError, runCli } from '../local-cloud/cli/define-cli.js';
 import {
   type DeadLetterMessage,
   type DeadLetterQueue,
@@ -26,37 +27,47 @@ import {
   queueNameOf,
   redriveDeadLetterQueue,
 } from './dead-letter-queues.js';
-import { loadDeployment } from './deployment.js';
-import { runTool } from './run-tool.js';
+import { type Deployment, loadDeployment } from './deployment.js';
 import { replayParkedStates } from './saga-replay.js';
 import { resendUndeliveredEvents } from './undelivered-events.js';
 
-const USAGE = `Usage: npm run dlq -- list
-       npm run dlq -- redrive <queue name, URL, ARN or stack output name>
-       npm run dlq -- replay <compensation DLQ: name, URL or stack output name, e.g. CompensationDlqUrl>
-       npm run dlq -- resend <EventBridge target DLQ: name, URL, ARN or stack output name, e.g. UndeliveredEventsQueueUrl>`;
+const program = defineCli({
+  name: 'dlq',
+  invocation: 'npm run dlq --',
+  description:
+    "Lists a deployment's dead-letter queues and why their messages are there; redrives, replays or resends them.",
+  epilog:
+    'Finds the deployment in .local-cloud/endpoints.json (npm start), or SAGASTACK_OUTPUTS_FILE for LocalStack and AWS.\n' +
+    "A command's own help: npm run dlq -- <command> --help",
+});
 
-async function main(args: readonly string[]): Promise<number> {
-  const [command, queue, ...rest] = args;
-  if (command === 'list' && queue === undefined) {
-    const deployment = loadDeployment();
-    const sqs = new SQSClient(deployment.clientConfig);
+program
+  .command('list')
+  .description('every dead-letter queue, its depth, the queues it serves, and why up to 10 of its messages are there')
+  .action(async () => {
+    const { deployment, sqs } = connect();
     const queues = await listDeadLetterQueues(sqs, deploymentScope(deployment.outputs));
     const messages = new Map<string, DeadLetterMessage[]>();
     for (const queue of queues) if (queue.visible > 0) messages.set(queue.url, await peekDeadLetters(sqs, queue.url));
     printQueues(queues, deployment.outputs, messages);
-    return 0;
-  }
-  if (command === 'redrive' && queue !== undefined && rest.length === 0) {
-    const deployment = loadDeployment();
-    const sqs = new SQSClient(deployment.clientConfig);
+  });
+
+program
+  .command('redrive')
+  .description("moves a DLQ's messages back to their source queue (a message move task) and waits until they moved")
+  .argument('<queue>', 'the DLQ: name, URL, ARN or stack output name, e.g. NotificationsDlqUrl')
+  .action(async (queue: string) => {
+    const { deployment, sqs } = connect();
     const result = await redriveDeadLetterQueue(sqs, queue, { outputs: deployment.outputs });
     console.log(`Moved ${result.moved} message(s) from ${queueNameOf(result.dlqArn)} back to its source queue.`);
-    return 0;
-  }
-  if (command === 'replay' && queue !== undefined && rest.length === 0) {
-    const deployment = loadDeployment();
-    const sqs = new SQSClient(deployment.clientConfig);
+  });
+
+program
+  .command('replay')
+  .description('finishes the sagas whose states a compensation DLQ holds, each by its state machine')
+  .argument('<queue>', 'the compensation DLQ: name, URL or stack output name, e.g. CompensationDlqUrl')
+  .action(async (queue: string) => {
+    const { deployment, sqs } = connect();
     const queueUrl = await queueUrlOf(sqs, queue, deployment.outputs);
     const results = await replayParkedStates({ sqs, sfn: new SFNClient(deployment.clientConfig) }, queueUrl);
     if (results.length === 0) console.log(`Nothing parked in ${queueNameOf(queueUrl)}.`);
@@ -66,11 +77,15 @@ async function main(args: readonly string[]): Promise<number> {
           `${result.replayArn ? `\n               replay ${result.replayArn}` : ''}${result.problem ? ` (${result.problem})` : ''}`,
       );
     }
-    return results.every((result) => result.outcome === 'FINISHED') ? 0 : 1;
-  }
-  if (command === 'resend' && queue !== undefined && rest.length === 0) {
-    const deployment = loadDeployment();
-    const sqs = new SQSClient(deployment.clientConfig);
+    if (!results.every((result) => result.outcome === 'FINISHED')) process.exitCode = 1;
+  });
+
+program
+  .command('resend')
+  .description('sends the events an EventBridge target DLQ holds to the queue each could not reach, and deletes them')
+  .argument('<queue>', 'the target DLQ: name, URL, ARN or stack output name, e.g. UndeliveredEventsQueueUrl')
+  .action(async (queue: string) => {
+    const { deployment, sqs } = connect();
     const results = await resendUndeliveredEvents(sqs, queue, { outputs: deployment.outputs });
     if (results.length === 0) console.log(`Nothing undelivered in ${queueNameOf(deployment.outputs[queue] ?? queue)}.`);
     for (const result of results) {
@@ -80,14 +95,12 @@ async function main(args: readonly string[]): Promise<number> {
           `${result.problem ? `\n        ${result.problem}` : ''}`,
       );
     }
-    return results.every((result) => result.outcome === 'RESENT') ? 0 : 1;
-  }
-  if (command === '--help' || command === '-h') {
-    console.log(USAGE);
-    return 0;
-  }
-  console.error(USAGE);
-  return 2;
+    if (!results.every((result) => result.outcome === 'RESENT')) process.exitCode = 1;
+  });
+
+function connect(): { deployment: Deployment; sqs: SQSClient } {
+  const deployment = loadDeployment();
+  return { deployment, sqs: new SQSClient(deployment.clientConfig) };
 }
 
 /** A queue URL from its URL, its name, or a stack output holding either. */
@@ -99,7 +112,7 @@ async function queueUrlOf(
   const value = outputs[reference] ?? reference;
   if (/^https?:\/\//.test(value)) return value;
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueNameOf(value) }));
-  if (!QueueUrl) throw new Error(`No queue ${value}`);
+  if (!QueueUrl) throw new RuntimeConditionError(`No queue ${value}`);
   return QueueUrl;
 }
 
@@ -157,4 +170,4 @@ function printMessage(message: DeadLetterMessage, hasSourceQueue: boolean): void
   }
 }
 
-await runTool(main);
+await runCli(program);

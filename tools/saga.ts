@@ -8,7 +8,6 @@
  * checkout saga's execution of that checkout: executions are named after their checkout.
  */
 import './closed-pipe.js';
-import { parseArgs } from 'node:util';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineForExecutionCommand,
@@ -17,26 +16,26 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { loadDeployment } from './deployment.js';
-import { runTool } from './run-tool.js';
+import { defineCli, RuntimeConditionError, runCli } from '../local-cloud/cli/define-cli.js';
+import { type Deployment, loadDeployment, requireOutput } from './deployment.js';
 import { compensationStatesOf, sagaReport } from './saga-report.js';
 
-const USAGE = 'Usage: npm run saga -- <checkoutId | executionArn> [--full]';
+const program = defineCli({
+  name: 'saga',
+  invocation: 'npm run saga --',
+  description:
+    "Prints a saga execution's history as the Step Functions console shows it: states, attempts, errors, " +
+    'compensations, timings and the final status.',
+  epilog: `A bare checkout id names the checkout saga's execution of that checkout (executions are named after it).
+Finds the deployment in .local-cloud/endpoints.json (npm start), or SAGASTACK_OUTPUTS_FILE for LocalStack and AWS.`,
+})
+  .argument('<id>', 'a checkout id or an execution ARN')
+  .option('--full', 'print inputs, outputs and stack traces whole')
+  .action(async (id: string, options: { full?: boolean }) => printSaga(id, options.full ?? false));
 
-async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { full: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-  });
-  const [id, ...rest] = positionals;
-  if (values.help || id === undefined || rest.length > 0) {
-    (values.help ? console.log : console.error)(USAGE);
-    return values.help ? 0 : 2;
-  }
-
+async function printSaga(id: string, full: boolean): Promise<void> {
   const deployment = loadDeployment();
-  const executionArn = id.startsWith('arn:') ? id : checkoutExecutionArn(deployment.outputs, id);
+  const executionArn = id.startsWith('arn:') ? id : checkoutExecutionArn(deployment, id);
   const sfn = new SFNClient(deployment.clientConfig);
   try {
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -53,26 +52,21 @@ async function main(args: string[]): Promise<number> {
       nextToken = page.nextToken;
     } while (nextToken);
     for (const line of sagaReport(execution, history, {
-      full: values.full,
+      full,
       now: new Date(),
       isCompensation: (stateName) => compensations.has(stateName),
     }))
       console.log(line);
-    return 0;
   } catch (error) {
-    if (error instanceof ExecutionDoesNotExist) {
-      console.error(`No execution ${executionArn}`);
-      return 1;
-    }
+    if (error instanceof ExecutionDoesNotExist) throw new RuntimeConditionError(`No execution ${executionArn}`);
     throw error;
   }
 }
 
 /** `arn:aws:states:<region>:<account>:stateMachine:<name>` → `arn:aws:states:<region>:<account>:execution:<name>:<id>`. */
-function checkoutExecutionArn(outputs: Readonly<Record<string, string>>, checkoutId: string): string {
-  const stateMachineArn = outputs.CheckoutStateMachineArn;
-  if (!stateMachineArn) throw new Error('The deployment has no CheckoutStateMachineArn output');
+function checkoutExecutionArn(deployment: Deployment, checkoutId: string): string {
+  const stateMachineArn = requireOutput(deployment, 'CheckoutStateMachineArn');
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${checkoutId}`;
 }
 
-await runTool(main);
+await runCli(program);

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootLocalCloud } from '../../local-cloud/boot.js';
+import type { Progress } from '../../local-cloud/cli/progress.js';
 import { synthesizeApp } from '../../local-cloud/config.js';
 import type { Figure } from '../figures.js';
-import type { Progress } from '../progress.js';
 import { mean } from '../stats.js';
 
 export async function bootTimes(assemblyDirectory: string, boots: number, progress: Progress): Promise<Figure[]> {

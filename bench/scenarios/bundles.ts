@@ -7,9 +7,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LocalCloud } from '../../local-cloud/boot.js';
+import type { Progress } from '../../local-cloud/cli/progress.js';
 import type { FunctionSpec } from '../../local-cloud/lambda/index.js';
 import { atMost, type Figure } from '../figures.js';
-import type { Progress } from '../progress.js';
 import { median } from '../stats.js';
 
 const run = promisify(execFile);

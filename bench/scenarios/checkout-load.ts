@@ -8,11 +8,11 @@ import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud } from '../../local-cloud/boot.js';
+import type { Progress } from '../../local-cloud/cli/progress.js';
 import { type Usage, usageBetween } from '../../local-cloud/metering.js';
 import type { ExecutionRecord } from '../../local-cloud/stepfunctions/index.js';
 import { atLeast, atMost, type Figure } from '../figures.js';
 import type { FromClients, RunLevel, ToClients } from '../load/checkout-clients.js';
-import type { Progress } from '../progress.js';
 import { cpuMs, percentile } from '../stats.js';
 
 const POLL_INTERVAL_MS = 250;

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { signDevToken } from '../../functions/platform/dev-keys.js';
 import { tuning } from '../../lib/config/tuning.js';
 import type { LocalCloud } from '../../local-cloud/boot.js';
+import type { Progress } from '../../local-cloud/cli/progress.js';
 import { type Usage, usageBetween } from '../../local-cloud/metering.js';
 import type { ExecutionRecord } from '../../local-cloud/stepfunctions/index.js';
 import type { Figure } from '../figures.js';
-import type { Progress } from '../progress.js';
 
 export interface ProvisioningRun {
   readonly figures: Figure[];

@@ -18,8 +18,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalCloud } from '../../local-cloud/boot.js';
+import type { Progress } from '../../local-cloud/cli/progress.js';
 import { atMost, type Figure } from '../figures.js';
-import type { Progress } from '../progress.js';
 import { mean, percentile } from '../stats.js';
 
 // The SDK and the local cloud are JIT-compiled: the first few hundred calls of an operation are slower than the rest.
