@@ -1,8 +1,9 @@
 /**
  * The layering rules of the house, checked in `npm test` (`npm run deps`). ADR 0020 says why these and not others.
  *
- * Contexts: functions/checkout, functions/provisioning, functions/platform; each with handlers/ (thin adapters),
- * use-cases/ (decisions), domain/ (pure rules), ports/ (what use cases need) and adapters/ (AWS behind the ports).
+ * Contexts: functions/checkout, functions/provisioning, functions/platform, functions/identity; each with handlers/
+ * (thin adapters), use-cases/ (decisions), domain/ (pure rules), ports/ (what use cases need) and adapters/ (AWS
+ * behind the ports).
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -56,9 +57,9 @@ module.exports = {
       name: 'contracts-per-context',
       severity: 'error',
       comment: 'A context’s contracts import only their own and shared/contracts/common.ts and the event helpers.',
-      from: { path: '^shared/contracts/(?:events/)?(checkout|provisioning|audit)-' },
+      from: { path: '^shared/contracts/(?:events/)?(checkout|provisioning|audit|identity)-' },
       to: {
-        path: '^shared/contracts/(?:events/)?(checkout|provisioning|audit|platform)-',
+        path: '^shared/contracts/(?:events/)?(checkout|provisioning|audit|identity|platform)-',
         pathNot: '^shared/contracts/(?:events/)?$1-',
       },
     },

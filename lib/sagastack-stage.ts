@@ -4,9 +4,11 @@ import type { StageConfig } from './config/stages.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { AuditStack } from './stacks/audit-stack.js';
 import { CheckoutStack } from './stacks/checkout-stack.js';
+import { IdentityStack } from './stacks/identity-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 import { PlatformStack } from './stacks/platform-stack.js';
 import { ProvisioningStack } from './stacks/provisioning-stack.js';
+import { WebhooksStack } from './stacks/webhooks-stack.js';
 
 export interface SagastackStageProps extends StageProps {
   /** The stage's typed configuration from `lib/config/stages.ts`. */
@@ -33,15 +35,35 @@ export class SagastackStage extends Stage {
     const checkout = new CheckoutStack(this, 'Checkout', { ...context, tokenTrust: config.jwt });
     const provisioning = new ProvisioningStack(this, 'Provisioning', context);
     const audit = new AuditStack(this, 'Audit', context);
+    // Service accounts: their tokens name the stage's platform issuer and the API's audience.
+    const identity = new IdentityStack(this, 'Identity', {
+      ...context,
+      tokenIssuer: config.platformTokenIssuer,
+      tokenAudience: config.jwt.audience,
+    });
+    const webhooks = new WebhooksStack(this, 'Webhooks', { ...context, delivery: config.webhooks });
     const api = new ApiStack(this, 'Api', {
       config,
       terminationProtection,
-      handlers: [checkout.apiHandlers, provisioning.apiHandlers, audit.apiHandlers],
+      handlers: [
+        checkout.apiHandlers,
+        provisioning.apiHandlers,
+        audit.apiHandlers,
+        identity.apiHandlers,
+        webhooks.apiHandlers,
+      ],
+      platformTokens: {
+        issuer: config.platformTokenIssuer,
+        signingKey: identity.signingKey,
+        eventBus: platform.eventBus,
+      },
       readinessChecks: [
         { table: platform.idempotencyTable, keys: 'id' },
         { table: checkout.tables.catalog, keys: 'sku' },
         { table: provisioning.tables.tenants, keys: 'tenantId' },
         { table: audit.tables.audit, keys: 'srn:sk' },
+        // The delivery log: a table without an index, so the probe's read grant names no `index/*`.
+        { table: webhooks.tables.deliveries, keys: 'webhookId:deliveryId' },
       ],
     });
     new ObservabilityStack(this, 'Observability', {
@@ -55,6 +77,9 @@ export class SagastackStage extends Stage {
         checkout.queues.checkoutRequests.deadLetterQueue,
         checkout.compensationDlq,
         checkout.undeliveredEvents,
+        webhooks.deliveryQueue.deadLetterQueue,
+        webhooks.fanOutQueue.deadLetterQueue,
+        webhooks.undeliveredEvents,
       ],
     });
   }

@@ -11,19 +11,27 @@ export type TableName =
   | 'CARTS'
   | 'CATALOG'
   | 'CHECKOUTS'
+  | 'DELIVERIES'
+  | 'ENDPOINT_SLOTS'
   | 'IDEMPOTENCY'
   | 'METERS'
   | 'NOTIFICATIONS'
   | 'ORDERS'
+  | 'ORDER_TENANTS'
   | 'PAYMENTS'
   | 'PROJECTS'
   | 'RESERVATIONS'
   | 'RESOURCES'
+  | 'SERVICE_ACCOUNTS'
   | 'TENANTS'
   | 'USAGE'
+  | 'WEBHOOKS'
   | 'WORKER_FLEET';
-/** `WORKER`: where the dispatcher sends worker commands. `DEAD_LETTER`: where a consumer sends what it refuses. */
-export type QueueName = 'WORKER' | 'DEAD_LETTER';
+/**
+ * `WORKER`: where the dispatcher sends worker commands. `DEAD_LETTER`: where a consumer sends what it refuses.
+ * `WEBHOOK_DELIVERY`: where webhook deliveries wait for the deliverer.
+ */
+export type QueueName = 'WORKER' | 'DEAD_LETTER' | 'WEBHOOK_DELIVERY';
 export type StateMachineName = 'CHECKOUT' | 'PROVISION' | 'DEPROVISION';
 
 /**
@@ -56,7 +64,27 @@ export type SettingName =
   | 'WORKER_DURATION_MS'
   | 'WORKER_HEARTBEAT_MS'
   /** `on` where the stage offers test flavors and the payment simulator's fault tokens; `off` on production. */
-  | 'TEST_BEHAVIOUR';
+  | 'TEST_BEHAVIOUR'
+  /**
+   * Platform-issued tokens (service accounts): their issuer and audience, and the KMS key (ARN) that signs them, which
+   * the token endpoint signs with and the authorizer verifies with.
+   */
+  | 'PLATFORM_TOKEN_ISSUER'
+  | 'PLATFORM_TOKEN_AUDIENCE'
+  | 'PLATFORM_SIGNING_KEY_ARN'
+  /**
+   * The KMS key (ARN) that personal data of checkouts is sealed under: set by a command that encrypts or decrypts
+   * personal data, with exactly that grant (docs/adr/0040-personal-data-is-envelope-encrypted.md).
+   */
+  | 'PERSONAL_DATA_KEY_ARN'
+  /** Webhooks: the KMS key that seals signing secrets, and the stage's delivery settings (lib/stacks/webhooks-stack.ts). */
+  | 'WEBHOOK_SECRET_KEY_ID'
+  | 'WEBHOOK_LOOPBACK_HTTP'
+  | 'WEBHOOK_RETRY_SCHEDULE'
+  | 'WEBHOOK_REQUEST_TIMEOUT_MS'
+  | 'WEBHOOK_ENDPOINT_CONCURRENCY'
+  | 'WEBHOOK_BUSY_RETRY_SECONDS'
+  | 'WEBHOOK_SECRET_OVERLAP_SECONDS';
 
 /** Every variable the infrastructure sets for a function and the function reads. */
 export type EnvironmentName =

@@ -65,10 +65,30 @@ export interface StageConfig extends StageSettings {
   readonly account: string;
   readonly region: string;
   readonly jwt: JwtVerificationConfig;
+  /**
+   * `iss` of the tokens the platform itself issues to service accounts (`POST /oauth/token`), signed by the identity
+   * stack's KMS key. Never the user tokens' issuer: the authorizer tells the two kinds apart by it (and by `kid`).
+   */
+  readonly platformTokenIssuer: string;
   /** Receives alarm notifications; none means the topic has no subscriber yet. */
   readonly alarmEmail?: string;
   /** Seed the catalog with demo products (dev and local only). */
   readonly seedDemoData: boolean;
+  /** Webhook delivery where the stage differs from `tuning.webhooks`. @default HTTPS only, tuning's retry schedule */
+  readonly webhooks?: WebhookStageOptions;
+}
+
+/** What a stage may change about webhook delivery (lib/stacks/webhooks-stack.ts). */
+export interface WebhookStageOptions {
+  /** Plain HTTP to a loopback host is accepted (a receiver on the developer's machine); HTTPS only otherwise. */
+  readonly allowLoopbackHttp: boolean;
+  /** @default tuning.webhooks.retrySchedule */
+  readonly retrySchedule?: {
+    readonly maxAttempts: number;
+    readonly firstRetrySeconds: number;
+    readonly backoffRate: number;
+    readonly maxDelaySeconds: number;
+  };
 }
 
 /**
@@ -152,6 +172,7 @@ function safeJson(raw: string): unknown {
 export const stages: Readonly<Record<StageName, StageConfig>> = {
   local: {
     name: 'local',
+    platformTokenIssuer: 'https://platform.sagastack.local',
     id: 'Local',
     account: '000000000000',
     region: 'us-east-1',
@@ -170,9 +191,16 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
       publicKeys: [{ kid: DEV_JWT_KID, publicKeyPem: DEV_JWT_PUBLIC_KEY_PEM }],
     },
     seedDemoData: true,
+    // Receivers run on loopback without a certificate, and a failed delivery comes back within seconds, not minutes,
+    // so a developer (and the e2e suite) sees the retry. The schedule's shape is the same as everywhere else.
+    webhooks: {
+      allowLoopbackHttp: true,
+      retrySchedule: { maxAttempts: 4, firstRetrySeconds: 1, backoffRate: 2, maxDelaySeconds: 4 },
+    },
   },
   dev: {
     name: 'dev',
+    platformTokenIssuer: 'https://platform.sagastack.dev/dev',
     id: 'Dev',
     account: process.env.SAGASTACK_DEV_ACCOUNT ?? '111111111111',
     region: 'eu-west-1',
@@ -188,6 +216,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
   },
   staging: {
     name: 'staging',
+    platformTokenIssuer: 'https://platform.sagastack.dev/staging',
     id: 'Staging',
     account: process.env.SAGASTACK_STAGING_ACCOUNT ?? '222222222222',
     region: 'eu-west-1',
@@ -204,6 +233,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
   },
   prod: {
     name: 'prod',
+    platformTokenIssuer: 'https://platform.sagastack.dev/prod',
     id: 'Prod',
     account: process.env.SAGASTACK_PROD_ACCOUNT ?? '333333333333',
     region: 'eu-west-1',

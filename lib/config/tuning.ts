@@ -10,6 +10,11 @@ export const tuning = {
     defaultMemoryMb: 512,
     /** The most a function's minified bundle may weigh (the AWS SDK excluded): a test holds every handler to it. */
     bundleBudgetKb: 250,
+    /**
+     * The budget of a function that carries the AWS Encryption SDK (it seals or opens personal data): the SDK and its
+     * ECDSA and stream dependencies weigh ~230 KB minified, the price of envelope encryption (docs/adr/0040).
+     */
+    encryptionSdkBundleBudgetKb: 550,
   },
   queue: {
     /** Receives before a message moves to its DLQ: enough for transient errors, few enough to surface poison fast. */
@@ -100,6 +105,38 @@ export const tuning = {
      * The WAF of a firewalled stage blocks it already at the edge (docs/adr/0030-edge-protection.md).
      */
     maxRequestBodyBytes: 64 * 1024,
+  },
+  identity: {
+    /**
+     * A service account's token lives 15 minutes: a revoked secret mints nothing more, and what was minted before is
+     * usable at most this long (docs/service-accounts.md). There is no deny-list of issued tokens.
+     */
+    tokenLifetimeSeconds: 900,
+  },
+  webhooks: {
+    /**
+     * When a failed delivery is tried again (functions/webhooks/domain/retry-schedule.ts): 1 min, then doubling, each
+     * step capped at 12 h (the longest SQS keeps a message aside), with equal jitter (50 to 100 % of the step). 12
+     * attempts span 14½ to 29 h, about 22 h on average, before the delivery goes to the DLQ. A stage may shorten it
+     * (`webhooks.retrySchedule` in lib/config/stages.ts).
+     */
+    retrySchedule: { maxAttempts: 12, firstRetrySeconds: 60, backoffRate: 2, maxDelaySeconds: 12 * 60 * 60 },
+    /** The receiver must answer within this; a slower answer is a failed attempt (and frees the slot). */
+    requestTimeoutSeconds: 5,
+    /** Concurrent calls to one endpoint at most: a slow receiver holds two deliverers, never the fleet. */
+    endpointConcurrency: 2,
+    /** A delivery that found its endpoint's slots all held waits about this long (jittered), not counted as an attempt. */
+    busyEndpointRetrySeconds: 5,
+    /** Concurrent deliverers in all (the queue's event source): what every endpoint together can hold. */
+    maxConcurrency: 20,
+    /**
+     * Receives of one delivery message before SQS itself dead-letters it: a backstop only, for a deliverer that keeps
+     * crashing. Attempts are counted by the delivery log (retrySchedule.maxAttempts); waits for a busy endpoint's slot
+     * raise the receive count too, hence the margin.
+     */
+    maxReceiveCount: 100,
+    /** After a rotation, the previous secret keeps signing beside the new one for this long. */
+    secretOverlapSeconds: 24 * 60 * 60,
   },
   firewall: {
     /**

@@ -126,6 +126,23 @@ export class AppFunction extends LambdaFunction {
     return this.bindTable('IDEMPOTENCY', table, 'readWrite');
   }
 
+  /**
+   * Sets `PERSONAL_DATA_KEY_ARN` and grants one use of that key: `encrypt` may ask it for data keys
+   * (`kms:GenerateDataKey`), `decrypt` may decrypt them (`kms:Decrypt`); neither may do the other
+   * (docs/adr/0040-personal-data-is-envelope-encrypted.md).
+   *
+   * No condition on `kms:EncryptionContext:tenantId` yet, although AWS supports one
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context): the
+   * local cloud's IAM evaluator (`@cloud-copilot/iam-simulate`) ignores `kms:EncryptionContext:<key>` request keys, so
+   * the condition would refuse every call there, and the template is the same everywhere. The context is bound all the
+   * same: KMS decrypts a data key only under the context it was generated with, and the cipher checks it.
+   */
+  bindPersonalDataKey(key: IKey, use: 'encrypt' | 'decrypt'): this {
+    this.addSetting('PERSONAL_DATA_KEY_ARN', key.keyArn);
+    key.grant(this, use === 'encrypt' ? 'kms:GenerateDataKey' : 'kms:Decrypt');
+    return this;
+  }
+
   /** Sets `EVENT_BUS_NAME` and grants `events:PutEvents` on that bus only, under `sources` only (`events:source`). */
   bindEventBus(bus: IEventBus, sources: readonly string[]): this {
     this.addSetting('EVENT_BUS_NAME', bus.eventBusName);

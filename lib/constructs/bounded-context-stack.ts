@@ -66,6 +66,16 @@ export interface CommandSpec<Key extends TableKey> {
   readonly observes?: Partial<Record<StateMachineName, IStateMachine>>;
   /** Queues the command sends messages to. @default none */
   readonly sendsTo?: Partial<Record<QueueName, IQueue>>;
+  /**
+   * The command seals personal data under this key: it gets `PERSONAL_DATA_KEY_ARN` and `kms:GenerateDataKey` on the
+   * key, nothing more. @default none
+   */
+  readonly encryptsPersonalData?: IKey;
+  /**
+   * The command opens personal data sealed under this key: it gets `PERSONAL_DATA_KEY_ARN` and `kms:Decrypt` on the
+   * key. Only commands that show or use the clear text declare it. @default none
+   */
+  readonly decryptsPersonalData?: IKey;
   /** Settings the command reads besides its bindings (named in `shared/environment.ts`). @default none */
   readonly environment?: Settings;
 }
@@ -147,6 +157,8 @@ export abstract class BoundedContextStack<Key extends TableKey> extends Stack {
     for (const [machine, stateMachine] of entries(needs.starts)) fn.bindStateMachine(machine, stateMachine, ['start']);
     for (const [machine, stateMachine] of entries(needs.observes)) fn.bindStateMachine(machine, stateMachine, ['read']);
     for (const [queueName, queue] of entries(needs.sendsTo)) fn.bindQueue(queueName, queue);
+    if (needs.encryptsPersonalData) fn.bindPersonalDataKey(needs.encryptsPersonalData, 'encrypt');
+    if (needs.decryptsPersonalData) fn.bindPersonalDataKey(needs.decryptsPersonalData, 'decrypt');
     if (needs.on === 'api') this.apiHandlers.set(name, fn);
     return fn;
   }

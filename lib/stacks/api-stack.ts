@@ -11,11 +11,14 @@ import {
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { apiRoutes } from '../../shared/contracts/api-routes.js';
-import { gitCommit, packageVersion } from '../build-info.js';
+import { EVENT_SOURCES } from '../../shared/contracts/events/sources.js';
+import { buildDate, gitCommit, packageVersion } from '../build-info.js';
 import { type StageConfig, tokenTrustSettings } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
 import { ApiFirewall } from '../constructs/api-firewall.js';
@@ -30,6 +33,11 @@ export interface ApiStackProps extends StackProps {
   readonly handlers: ReadonlyArray<ReadonlyMap<string, IFunction>>;
   /** What readiness reads: one table per context, with its key attributes, e.g. `{ table: catalog, keys: 'sku' }`. */
   readonly readinessChecks: ReadonlyArray<{ readonly table: ITableV2; readonly keys: string }>;
+  /**
+   * Platform-issued tokens (service accounts), which the authorizer accepts beside user tokens: their issuer, the KMS
+   * key whose public half verifies them, and the bus on which it audits their use. @default user tokens only
+   */
+  readonly platformTokens?: { readonly issuer: string; readonly signingKey: IKey; readonly eventBus: IEventBus };
 }
 
 /**
@@ -97,10 +105,20 @@ export class ApiStack extends Stack {
     const authorizerFn = new AppFunction(this, 'AuthorizerFn', {
       stage: config,
       entry: 'functions/platform/handlers/authorizer.ts',
-      description: 'Verifies RS256 JWTs for the REST API',
+      description: 'Verifies user JWTs (RS256) and service account tokens (ES256) for the REST API',
       serviceName: 'platform',
       environment: tokenTrustSettings(config.jwt),
     });
+    if (props.platformTokens) {
+      const { issuer, signingKey, eventBus } = props.platformTokens;
+      authorizerFn
+        .addSetting('PLATFORM_TOKEN_ISSUER', issuer)
+        .addSetting('PLATFORM_TOKEN_AUDIENCE', config.jwt.audience)
+        .addSetting('PLATFORM_SIGNING_KEY_ARN', signingKey.keyArn)
+        // It audits the use of the identity context's tokens, under that context's source only.
+        .bindEventBus(eventBus, [EVENT_SOURCES.identity]);
+      signingKey.grant(authorizerFn, 'kms:GetPublicKey');
+    }
     const authorizer = new TokenAuthorizer(this, 'JwtAuthorizer', {
       handler: authorizerFn,
       identitySource: 'method.request.header.Authorization',
@@ -115,7 +133,7 @@ export class ApiStack extends Stack {
       environment: {
         APP_VERSION: packageVersion(),
         APP_COMMIT: gitCommit(),
-        APP_BUILD_DATE: new Date().toISOString(),
+        APP_BUILD_DATE: buildDate(),
         // One store per bounded context: readiness means every context can reach its data.
         HEALTH_CHECK_TABLES: props.readinessChecks.map(({ table, keys }) => `${table.tableName}:${keys}`).join(','),
       },
@@ -156,7 +174,9 @@ export class ApiStack extends Stack {
         for (const rule of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
           Validations.of(method).acknowledge({
             id: rule,
-            reason: 'Health checks are public by design: load balancers and uptime probes call them without a token.',
+            reason: route.path.startsWith('/health/')
+              ? 'Health checks are public by design: load balancers and uptime probes call them without a token.'
+              : 'Public by design: a service account authenticates to the token endpoint with its client credentials (RFC 6749 §2.3.1), and the key set holds public keys only.',
           });
         }
       }

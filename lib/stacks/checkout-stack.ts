@@ -1,4 +1,5 @@
 import { Duration, type StackProps } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -33,6 +34,8 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
   readonly compensationDlq: Queue;
   /** Where EventBridge puts events that this context's rule targets kept refusing. */
   readonly undeliveredEvents: Queue;
+  /** Seals the personal data of checkouts; only the commands that declare it may use it, each one way. */
+  readonly personalDataKey: Key;
 
   constructor(scope: Construct, id: string, props: CheckoutStackProps) {
     super(scope, id, {
@@ -49,6 +52,16 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
         notifications: { partitionKey: 'recipient', sortKey: 'sk' },
       },
     });
+
+    // Personal data (the full shipping address, the contact) is sealed per checkout under a key of its own
+    // (docs/adr/0040-personal-data-is-envelope-encrypted.md): the platform's data key encrypts the tables at rest, so
+    // every function that reads a table may decrypt with it; this one only the commands that declare it.
+    const personalDataKey = new Key(this, 'PersonalDataKey', {
+      description: `sagastack ${this.stage.name}: personal data of checkouts (envelope encryption)`,
+      enableKeyRotation: true,
+      removalPolicy: this.stage.removalPolicy,
+    });
+    this.personalDataKey = personalDataKey;
 
     // Saga steps, each with exactly the access its command needs.
     const saga = (name: string, description: string, needs: Needs = {}) =>
@@ -130,9 +143,11 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
       reads: ['carts'],
       writes: ['checkouts'],
       starts: checkoutSaga,
+      encryptsPersonalData: personalDataKey,
     });
     api('GetCheckout', 'GET /checkouts/{checkoutId}', { reads: ['checkouts'], observes: checkoutSaga });
-    api('GetOrder', 'GET /orders/{orderId}', { reads: ['orders'] });
+    // The order's customer sees where it ships: the one API reader of personal data.
+    api('GetOrder', 'GET /orders/{orderId}', { reads: ['orders', 'checkouts'], decryptsPersonalData: personalDataKey });
     api('RequestRefund', 'POST /orders/{orderId}/refunds', { writes: ['orders', 'payments'], publishes: true });
 
     // Event entry: CheckoutRequested.v1 from any source runs the same use case as POST /checkouts.
@@ -142,6 +157,7 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
       reads: ['carts'],
       writes: ['checkouts'],
       starts: checkoutSaga,
+      encryptsPersonalData: personalDataKey,
       // The proof is verified against the same issuer and keys as the API's tokens (docs/adr/0027).
       environment: tokenTrustSettings(props.tokenTrust),
     });
@@ -153,6 +169,9 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
       on: 'events',
       description: 'Notifies customers by email, sms and push',
       writes: ['notifications'],
+      // The contact is on the checkout (a refund's via its order), sealed.
+      reads: ['orders', 'checkouts'],
+      decryptsPersonalData: personalDataKey,
     });
     const notifications = this.consumerQueue('NotificationQueue', notifyCustomer);
     this.routeEvents('NotifyCustomerRule', NOTIFIABLE_EVENTS, notifications, this.undeliveredEvents);

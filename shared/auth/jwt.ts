@@ -11,8 +11,14 @@ import { type CryptoKey, decodeProtectedHeader, errors, importSPKI, type JWTPayl
 import * as z from 'zod';
 import { UnauthorizedError } from '../errors.js';
 
-/** The only algorithm a token may be signed with; a key set is asked for keys of this algorithm only. */
+/** The algorithm of the identity provider's tokens; a key set is asked for keys of this algorithm only. */
 export const JWT_ALGORITHM = 'RS256';
+/**
+ * The algorithm of platform-issued tokens (service accounts): ECDSA P-256, signed by a KMS key whose private half never
+ * leaves KMS (docs/service-accounts.md). A verifier expects exactly one of the two, never either.
+ */
+export const PLATFORM_TOKEN_ALGORITHM = 'ES256';
+type TokenAlgorithm = typeof JWT_ALGORITHM | typeof PLATFORM_TOKEN_ALGORITHM;
 /** Clocks drift a little between the issuer and Lambda; more slack would stretch every token's lifetime. */
 const MAX_CLOCK_TOLERANCE_SECONDS = 5;
 
@@ -28,7 +34,7 @@ export type PublicKeyEntries = z.infer<typeof PublicKeyEntries>;
  */
 export interface VerificationKeys {
   /**
-   * The RS256 public key with this kid, or `undefined` when the set has none: the token is then refused. Rejects only
+   * The public key with this kid, or `undefined` when the set has none: the token is then refused. Rejects only
    * when the set itself cannot be read (a configuration or availability error, never a refused token).
    */
   keyFor(kid: string): Promise<CryptoKey | undefined>;
@@ -39,6 +45,8 @@ export interface ClaimsPolicy {
   readonly audience: string;
   /** Capped at {@link MAX_CLOCK_TOLERANCE_SECONDS}. @default MAX_CLOCK_TOLERANCE_SECONDS */
   readonly clockToleranceSeconds?: number;
+  /** The one algorithm the token may name. @default JWT_ALGORITHM */
+  readonly algorithm?: TokenAlgorithm;
 }
 
 /** Who the token says the caller is. */
@@ -95,11 +103,12 @@ export async function verifyClaims(
   keys: VerificationKeys,
   policy: ClaimsPolicy,
 ): Promise<JWTPayload & { sub: string }> {
-  const key = await keyFor(token, keys);
+  const algorithm = policy.algorithm ?? JWT_ALGORITHM;
+  const key = await keyFor(token, keys, algorithm);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, key, {
-      algorithms: [JWT_ALGORITHM],
+      algorithms: [algorithm],
       issuer: policy.issuer,
       audience: policy.audience,
       clockTolerance: Math.min(
@@ -117,15 +126,14 @@ export async function verifyClaims(
   return { ...payload, sub };
 }
 
-async function keyFor(token: string, keys: VerificationKeys): Promise<CryptoKey> {
+async function keyFor(token: string, keys: VerificationKeys, algorithm: TokenAlgorithm): Promise<CryptoKey> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
   } catch (cause) {
     throw new UnauthorizedError('The token header is not valid', { cause });
   }
-  if (header.alg !== JWT_ALGORITHM)
-    throw new UnauthorizedError(`The token algorithm ${String(header.alg)} is not allowed`);
+  if (header.alg !== algorithm) throw new UnauthorizedError(`The token algorithm ${String(header.alg)} is not allowed`);
   if (typeof header.kid !== 'string' || header.kid.length === 0) throw new UnauthorizedError('The token has no kid');
   // The header is checked before any key is looked up, so a remote key set is never asked for a kid of a token
   // that names another algorithm, or none.

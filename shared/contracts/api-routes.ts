@@ -22,8 +22,10 @@ import {
   StartCheckoutBody,
 } from './checkout-api.js';
 import { Identifier } from './common.js';
+import { IDENTITY_API_ROUTES } from './identity-api.js';
 import { HealthReady } from './platform-api.js';
 import { PROVISIONING_API_ROUTES } from './provisioning-api.js';
+import { WEBHOOKS_API_ROUTES } from './webhooks-api.js';
 
 export const apiRoutes: readonly ApiRoute[] = [
   {
@@ -130,6 +132,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     errors: [400, 404, 409, 422],
   },
   ...PROVISIONING_API_ROUTES,
+  ...IDENTITY_API_ROUTES,
   {
     method: 'GET',
     path: '/audit',
@@ -140,4 +143,5 @@ export const apiRoutes: readonly ApiRoute[] = [
     success: { status: 200, schema: AuditTrail },
     errors: [400, 404],
   },
+  ...WEBHOOKS_API_ROUTES,
 ];

@@ -1,6 +1,6 @@
 /** Request and response bodies of the checkout API. `docs/openapi.json` is generated from these schemas. */
 import * as z from 'zod';
-import { Cents, Identifier, ShippingAddress, Sku, Totals } from './common.js';
+import { Cents, CustomerContact, Identifier, ShippingAddress, Sku, Totals } from './common.js';
 
 export const PutCartItemBody = z.object({ quantity: z.int().min(1).max(99) }).strict();
 export type PutCartItemBody = z.infer<typeof PutCartItemBody>;
@@ -10,6 +10,7 @@ export const StartCheckoutBody = z
     cartId: Identifier,
     paymentToken: z.string().min(1).max(128).describe('Token from the payment provider, e.g. tok_visa'),
     shippingAddress: ShippingAddress,
+    contact: CustomerContact.optional().describe('Where the customer is notified; stored encrypted'),
     discountCode: z.string().min(1).max(32).optional(),
   })
   .strict();
@@ -64,6 +65,10 @@ export const Order = z.object({
   paymentId: Identifier,
   refundedCents: Cents,
   createdAt: z.string(),
+  shippingAddress: ShippingAddress.optional().describe(
+    'Shown to the customer who placed the order only, never to staff; absent on orders placed without it',
+  ),
+  contact: CustomerContact.optional().describe('Shown to the customer who placed the order only'),
 });
 export type Order = z.infer<typeof Order>;
 

@@ -17,14 +17,47 @@ const CountryCode = z
   .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals, e.g. US')
   .describe('ISO 3166-1 alpha-2 country code');
 
-export const ShippingAddress = z
+/**
+ * Where tax applies: the shipping address's country and region. The only part of the address kept in clear on the
+ * checkout record (PriceCart reads it); at that granularity it names no person and no place anyone lives
+ * (docs/adr/0040-personal-data-is-envelope-encrypted.md).
+ */
+export const TaxLocation = z
   .object({
     country: CountryCode,
     region: z.string().min(1).max(64).describe('State, province or region code, e.g. CA'),
-    postalCode: z.string().min(1).max(16),
   })
   .strict();
+export type TaxLocation = z.infer<typeof TaxLocation>;
+
+/** A line of free text a person typed: trimmed, never blank. */
+const PersonalText = (maxLength: number) => z.string().trim().min(1).max(maxLength);
+
+/**
+ * Where a parcel goes. The recipient, lines and city are optional so that clients of the first version, which sent
+ * the tax location and postal code only, keep working. Everything but the country and region is stored encrypted
+ * (docs/adr/0040-personal-data-is-envelope-encrypted.md).
+ */
+export const ShippingAddress = TaxLocation.extend({
+  postalCode: PersonalText(16),
+  recipient: PersonalText(128).optional().describe('Who receives the parcel'),
+  lines: z.array(PersonalText(128)).min(1).max(3).optional().describe('Street, number, floor: one to three lines'),
+  city: PersonalText(64).optional(),
+}).strict();
 export type ShippingAddress = z.infer<typeof ShippingAddress>;
+
+/** How the customer is told about the order: stored encrypted, read only by the notifications and the owner's order view. */
+export const CustomerContact = z
+  .object({
+    email: z.email().max(254).describe('Where order and refund e-mails go'),
+    phone: z
+      .string()
+      .regex(/^\+[1-9][0-9]{6,14}$/, 'an E.164 number, e.g. +14155550100')
+      .optional()
+      .describe('Where text messages go, in E.164 form'),
+  })
+  .strict();
+export type CustomerContact = z.infer<typeof CustomerContact>;
 
 export const Totals = z.object({
   subtotalCents: Cents,
@@ -41,6 +74,11 @@ export interface Principal {
   readonly sub: string;
   readonly roles: readonly string[];
   readonly tenant: string;
+  /**
+   * A service account's project scope (its platform token's `project` claim): it may act in this project only.
+   * Absent for people, whose reach is their tenant and roles (docs/service-accounts.md).
+   */
+  readonly project?: string;
 }
 
 /**

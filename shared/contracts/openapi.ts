@@ -7,6 +7,7 @@ const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
   202: 'Accepted',
+  204: 'No Content',
   400: 'Malformed JSON or a schema violation, with field details',
   401: 'Missing, invalid or expired token',
   403: 'The caller lacks the required role',
@@ -56,14 +57,32 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       ...(route.roles ? { description: `Requires one of the roles: ${route.roles.join(', ')}.` } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { [route.bodyMediaType ?? 'application/json']: { schema: schema(route.body) } },
+            },
+          }
         : {}),
       responses: {
         [route.success.status]: {
           description: STATUS_TEXT[route.success.status] ?? 'Success',
-          content: { 'application/json': { schema: schema(route.success.schema) } },
+          // 204 No Content carries no body to describe.
+          ...(route.success.status === 204
+            ? {}
+            : { content: { 'application/json': { schema: schema(route.success.schema) } } }),
         },
-        ...Object.fromEntries(errors.map((status) => [status, { ...errorResponse, description: STATUS_TEXT[status] }])),
+        ...Object.fromEntries(
+          errors.map((status) => [
+            status,
+            route.errorBody
+              ? {
+                  description: STATUS_TEXT[status],
+                  content: { 'application/json': { schema: schema(route.errorBody) } },
+                }
+              : { ...errorResponse, description: STATUS_TEXT[status] },
+          ]),
+        ),
       },
     };
   }
@@ -85,7 +104,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     paths,
     components: {
       securitySchemes: {
-        bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RS256; claims sub, roles, tenant)' },
+        bearerJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat:
+            'JWT: a user token (RS256; claims sub, roles, tenant) or a service account token from POST /oauth/token (ES256; plus project, its scope)',
+        },
       },
       responses: {
         Error: { description: 'Error envelope', content: { 'application/json': { schema: schema(ErrorEnvelope) } } },

@@ -170,7 +170,10 @@ function principalOf(event: APIGatewayProxyEvent, spec: { public?: boolean; role
   if (spec.roles && !spec.roles.some((role) => roles.includes(role))) {
     throw new ForbiddenError(`This requires one of the roles: ${spec.roles.join(', ')}`);
   }
-  return { sub, tenant, roles };
+  // A service account's token carries its project scope; the use cases that find a project or resource check it.
+  const project =
+    typeof authorizer?.project === 'string' && authorizer.project.length > 0 ? authorizer.project : undefined;
+  return { sub, tenant, roles, ...(project === undefined ? {} : { project }) };
 }
 
 function correlationIdOf(event: APIGatewayProxyEvent): string {

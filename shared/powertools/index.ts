@@ -28,6 +28,11 @@ export const SENSITIVE_LOG_KEYS = [
   'cvv',
   'secret',
   'proof',
+  // Personal data (docs/adr/0040): the contact and its parts, and the sealed form, which is no one's business either.
+  'contact',
+  'email',
+  'phone',
+  'personalData',
 ] as const;
 
 export const REDACTED = '[REDACTED]';

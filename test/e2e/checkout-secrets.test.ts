@@ -98,8 +98,11 @@ describe('checkout: no payment token or address in the saga or the logs', () => 
     expect(history).toContain(checkoutId);
     expect(logs.some((line) => line.includes(checkoutId))).toBe(true);
     expectNowhere(details, { history, logs });
+    // The tax location in clear, the rest of the address sealed (ADR 0040; test/e2e/personal-data.test.ts).
     const record = await checkoutRecord(checkoutId);
-    expect(record?.shippingAddress).toEqual(details.shippingAddress);
+    expect(record?.taxLocation).toEqual({ country: 'US', region: 'CA' });
+    expect(record?.personalData).toEqual(expect.any(String));
+    expect(JSON.stringify(record)).not.toContain(details.shippingAddress.postalCode);
     expect(record).not.toHaveProperty('paymentToken');
   });
 

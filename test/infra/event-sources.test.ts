@@ -15,6 +15,10 @@ const OWN_SOURCES: Readonly<Record<string, readonly string[]>> = {
   Checkout: [EVENT_SOURCES.checkout],
   Provisioning: [EVENT_SOURCES.provisioning],
   Audit: [EVENT_SOURCES.audit],
+  Webhooks: [EVENT_SOURCES.webhooks],
+  Identity: [EVENT_SOURCES.identity],
+  // The authorizer audits the use of the identity context's tokens (docs/service-accounts.md).
+  Api: [EVENT_SOURCES.identity],
 };
 
 interface Statement {

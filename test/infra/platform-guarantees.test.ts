@@ -372,11 +372,20 @@ describe('the REST API', () => {
     authorization: method.Properties?.AuthorizationType as string,
   }));
 
-  it('the authorizer guards every route but /health/*', () => {
+  // Public on purpose: the health checks, and the token endpoint and key set of service accounts, whose clients
+  // authenticate with their credentials (RFC 6749 §2.3.1) or need none (a public key set).
+  const PUBLIC_ROUTES = new Set([
+    'GET /health/live',
+    'GET /health/ready',
+    'POST /oauth/token',
+    'GET /.well-known/jwks.json',
+  ]);
+
+  it('the authorizer guards every route but the health checks, the token endpoint and the key set', () => {
     expect(methods.length).toBe(apiRoutes.length);
     for (const method of methods) {
-      const expected = method.path.startsWith('/health/') ? 'NONE' : 'CUSTOM';
-      expect(method.authorization, `${method.httpMethod} ${method.path}`).toBe(expected);
+      const route = `${method.httpMethod} ${method.path}`;
+      expect(method.authorization, route).toBe(PUBLIC_ROUTES.has(route) ? 'NONE' : 'CUSTOM');
     }
   });
 

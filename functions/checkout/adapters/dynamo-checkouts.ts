@@ -1,8 +1,9 @@
 /**
- * The Checkouts table: `{ checkoutId, customerId, tenantId, cartId, paymentToken?, shippingAddress?, status,
- * executionArn, totals?, orderId?, failure?, createdAt, updatedAt }`, keyed by `checkoutId`. Every transition is a
- * conditional write, so a repeated saga step cannot move a checkout backwards. The payment token and the shipping
- * address are kept here rather than in the saga's state (ADR 0029); the token only until the checkout settles.
+ * The Checkouts table: `{ checkoutId, customerId, tenantId, cartId, paymentToken?, taxLocation?, personalData?,
+ * status, executionArn, totals?, orderId?, failure?, createdAt, updatedAt }`, keyed by `checkoutId`. Every transition
+ * is a conditional write, so a repeated saga step cannot move a checkout backwards. The payment token and the address
+ * are kept here rather than in the saga's state (ADR 0029); the token only until the checkout settles, the address
+ * sealed but for its tax location (`personalData`, ADR 0040).
  */
 import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionally, createOrFind } from '../../../shared/aws/conditional-writes.js';

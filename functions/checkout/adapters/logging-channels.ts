@@ -8,7 +8,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../../shared/aws/dynamodb-client.js';
 import { requiredEnv, tableEnv } from '../../../shared/environment.js';
 import { logger } from '../../../shared/powertools/index.js';
-import type { ChannelName } from '../domain/notifications.js';
+import { type ChannelName, maskedAddress } from '../domain/notifications.js';
 import type { NotificationChannel, NotificationChannels, NotificationLog } from '../ports/notifications.js';
 
 /** The sort key orders a customer's notifications by time; channel and event id make it unique per message. */
@@ -33,6 +33,8 @@ function dynamoNotificationLog(): NotificationLog {
               body: notification.body,
               correlationId: notification.correlationId,
               sentAt: notification.sentAt,
+              // Masked: the table is read by support and tests; the address itself stays sealed on the checkout.
+              ...(notification.address === undefined ? {} : { deliveredTo: maskedAddress(notification.address) }),
             },
             ConditionExpression: 'attribute_not_exists(sk)',
           }),

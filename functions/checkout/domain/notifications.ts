@@ -1,6 +1,7 @@
 /**
  * What a customer is told about each notifiable event, and on which channels. Pure: the channel adapters deliver.
  */
+import type { CustomerContact } from '../../../shared/contracts/common.js';
 import type { NotifiableEventEnvelope } from '../../../shared/contracts/events/notifiable-events.js';
 
 export type ChannelName = 'email' | 'sms' | 'push';
@@ -105,6 +106,24 @@ function refundIssued(data: DataOf<'RefundIssued.v1'>): CustomerNotifications {
       },
     ],
   };
+}
+
+/** Where a channel reaches the customer: e-mail and SMS from their contact; push goes to the customer's devices by id. */
+export function addressOn(channel: ChannelName, contact: CustomerContact | undefined): string | undefined {
+  if (channel === 'email') return contact?.email;
+  if (channel === 'sms') return contact?.phone;
+  return undefined;
+}
+
+/**
+ * An address as the notification log may keep it: enough for support to tell which address of a customer was used
+ * (`a***@example.com`, `+*******0100`), not enough to reach them, so the log holds no contact in clear.
+ */
+export function maskedAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at > 0) return `${address[0]}***${address.slice(at)}`;
+  const visibleDigits = 4;
+  return `${address.slice(0, 1)}${'*'.repeat(Math.max(0, address.length - 1 - visibleDigits))}${address.slice(-visibleDigits)}`;
 }
 
 /** `123456` → `$1,234.56`. Integer arithmetic only: money never goes through floating point. */

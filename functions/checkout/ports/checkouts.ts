@@ -1,7 +1,7 @@
 /** What the checkout use cases need: the checkout records and the saga that runs each checkout. */
 import type { CheckoutStatus } from '../../../shared/contracts/checkout-api.js';
 import type { CheckoutSagaInput } from '../../../shared/contracts/checkout-saga.js';
-import type { ShippingAddress, Totals } from '../../../shared/contracts/common.js';
+import type { TaxLocation, Totals } from '../../../shared/contracts/common.js';
 import type { SagaExecutionStatus } from '../../../shared/saga/execution-status.js';
 import type { CheckoutFailure, ExecutionHistoryEvent } from '../domain/checkout-outcome.js';
 
@@ -18,8 +18,16 @@ export interface CheckoutRecord {
    * ProcessPayment reads it, and COMPLETED or FAILED removes it. Absent, too, on records written before ADR 0029.
    */
   readonly paymentToken?: string;
-  /** Where the order goes (and which tax applies): read by PriceCart. Absent on records written before ADR 0029. */
-  readonly shippingAddress?: ShippingAddress;
+  /**
+   * Which tax applies (the address's country and region, in clear): read by PriceCart. Absent on records written
+   * before ADR 0040, which held the whole `shippingAddress` in clear instead.
+   */
+  readonly taxLocation?: TaxLocation;
+  /**
+   * The full shipping address and the contact, sealed (`PersonalDataCipher`) for this record's tenant and checkout
+   * id: what only the notifications and the owner's order view open (ADR 0040).
+   */
+  readonly personalData?: string;
   readonly status: CheckoutStatus;
   /** Absent only between the record's creation and the saga's start. */
   readonly executionArn?: string;
@@ -32,7 +40,8 @@ export interface CheckoutRecord {
 
 type NewCheckout = Pick<CheckoutRecord, 'checkoutId' | 'customerId' | 'tenantId' | 'cartId' | 'createdAt'> & {
   readonly paymentToken: string;
-  readonly shippingAddress: ShippingAddress;
+  readonly taxLocation: TaxLocation;
+  readonly personalData: string;
 };
 
 export interface Checkouts {
@@ -56,7 +65,7 @@ export interface Checkouts {
   ): Promise<void>;
 }
 
-/** What a saga step may do with the checkouts: read one (its payment token, its shipping address). */
+/** What a saga step may do with the checkouts: read one (its payment token, its tax location, its sealed data). */
 export type CheckoutReader = Pick<Checkouts, 'find'>;
 
 export interface CheckoutSaga {

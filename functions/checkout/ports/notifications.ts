@@ -4,6 +4,11 @@ import type { ChannelName } from '../domain/notifications.js';
 interface OutgoingNotification {
   /** The customer (JWT `sub`). */
   readonly recipient: string;
+  /**
+   * Where the channel delivers: the e-mail address or phone number of the customer's contact, opened for this
+   * message only; absent when the checkout holds no contact (or on push). Never stored or logged in clear.
+   */
+  readonly address?: string;
   readonly subject: string;
   readonly body: string;
   /** EventBridge detail-type of the event that caused it, e.g. `OrderPlaced.v1`. */

@@ -9,7 +9,8 @@ import { checkoutDetail } from './checkout-details.js';
 
 /**
  * First step of the checkout saga: the customer's cart at current catalog prices, with discount and tax. The tax
- * follows the shipping address, which the checkout record holds (the saga's state carries no address, ADR 0029).
+ * follows the shipping address's country and region, which the checkout record holds in clear (the saga's state
+ * carries no address, ADR 0029; the rest of the address is sealed and never read here, ADR 0040).
  */
 export async function priceCart(
   command: CheckoutSagaInput,
@@ -22,14 +23,14 @@ export async function priceCart(
   }
   const lines = linesOf(cart);
   if (lines.length === 0) throw new InvalidCartError(`Cart ${command.cartId} is empty`, { cartId: command.cartId });
-  const [products, shippingAddress] = await Promise.all([
+  const [products, taxLocation] = await Promise.all([
     deps.catalog.getProducts(lines.map((line) => line.sku)),
-    checkoutDetail(deps.checkouts, command.checkoutId, 'shippingAddress'),
+    checkoutDetail(deps.checkouts, command.checkoutId, 'taxLocation'),
   ]);
   return priceLines({
     lines,
     products,
-    shippingAddress,
+    shippingAddress: taxLocation,
     discountCode: command.discountCode,
   });
 }

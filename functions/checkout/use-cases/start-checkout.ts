@@ -12,6 +12,7 @@ import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js
 import { checkoutIdFor } from '../domain/checkout-id.js';
 import type { CartLookup } from '../ports/cart-lookup.js';
 import { type CheckoutSaga, type Checkouts, type Clock, systemClock } from '../ports/checkouts.js';
+import type { PersonalDataCipher } from '../ports/personal-data.js';
 
 export interface StartCheckoutRequest {
   /**
@@ -32,6 +33,8 @@ export interface StartCheckoutPorts {
   readonly carts: CartLookup;
   readonly checkouts: Checkouts;
   readonly saga: CheckoutSaga;
+  /** Seals the address and contact before anything is stored. */
+  readonly cipher: PersonalDataCipher;
   readonly clock?: Clock;
 }
 
@@ -48,14 +51,22 @@ export async function startCheckout(
   // A retry of a request that failed half-way computes the same id and resumes what its first attempt began.
   const checkoutId = checkoutIdFor(request.idempotencyKey);
   // The payment token and the address are kept on the record, which only this context's functions may read; the
-  // saga's state, which its whole history and log group show, carries the checkout's id instead (ADR 0029).
+  // saga's state, which its whole history and log group show, carries the checkout's id instead (ADR 0029). Of the
+  // address only the tax location stays in clear; the rest and the contact are sealed for this very record, so that
+  // reading the table is not reading them (ADR 0040).
+  const { country, region } = body.shippingAddress;
+  const personalData = await ports.cipher.seal(
+    { shippingAddress: body.shippingAddress, ...(body.contact ? { contact: body.contact } : {}) },
+    { tenantId, checkoutId },
+  );
   const { record, created } = await ports.checkouts.createOrFind({
     checkoutId,
     customerId,
     tenantId,
     cartId: body.cartId,
     paymentToken: body.paymentToken,
-    shippingAddress: body.shippingAddress,
+    taxLocation: { country, region },
+    personalData,
     createdAt: (ports.clock ?? systemClock)().toISOString(),
   });
   if (!created && record.cartId !== body.cartId) {

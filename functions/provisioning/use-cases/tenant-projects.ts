@@ -10,7 +10,9 @@ export async function findTenantProject(
   projects: Projects,
 ): Promise<ProjectRecord> {
   const project = await projects.find(projectId);
-  if (!project || project.tenantId !== principal.tenant) throw new NotFoundError('Project', projectId);
+  if (!project || project.tenantId !== principal.tenant || !withinScope(principal, project.projectId)) {
+    throw new NotFoundError('Project', projectId);
+  }
   return project;
 }
 
@@ -21,6 +23,16 @@ export async function findTenantResource(
   resources: Resources,
 ): Promise<ResourceRecord> {
   const resource = await resources.find(resourceId);
-  if (!resource || resource.tenantId !== principal.tenant) throw new NotFoundError('Resource', resourceId);
+  if (!resource || resource.tenantId !== principal.tenant || !withinScope(principal, resource.projectId)) {
+    throw new NotFoundError('Resource', resourceId);
+  }
   return resource;
 }
+
+/**
+ * A service account's token reaches its own project only (its scope); anything else is "not found", like another
+ * tenant's. People carry no scope. The authorizer already keeps such tokens off other projects' routes; resources are
+ * reached by id, so only their record can say whose project they are (docs/service-accounts.md).
+ */
+const withinScope = (principal: Principal, projectId: string): boolean =>
+  principal.project === undefined || principal.project === projectId;

@@ -14,7 +14,12 @@ export const AUDIT_SOURCE = EVENT_SOURCES.audit;
  * publish under their own source only (`events:source` in their grants), so an audit record's source tells who wrote
  * it, and a context that is not listed cannot write the trail at all.
  */
-export const AUDIT_PUBLISHERS = [EVENT_SOURCES.provisioning, EVENT_SOURCES.audit] as const;
+export const AUDIT_PUBLISHERS = [
+  EVENT_SOURCES.provisioning,
+  EVENT_SOURCES.audit,
+  EVENT_SOURCES.identity,
+  EVENT_SOURCES.webhooks,
+] as const;
 export type AuditPublisher = (typeof AUDIT_PUBLISHERS)[number];
 
 export const AuditOutcome = z.enum(['SUCCEEDED', 'FAILED', 'DENIED']);

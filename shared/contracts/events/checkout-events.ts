@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { PricedLine } from '../checkout-saga.js';
-import { Cents, Identifier, ShippingAddress, Totals } from '../common.js';
+import { Cents, CustomerContact, Identifier, ShippingAddress, Totals } from '../common.js';
 import { defineEvent } from './define-event.js';
 import { EVENT_SOURCES } from './sources.js';
 
@@ -63,7 +63,9 @@ const CompactJws = z
  * How automated agents check out: the same fields as `POST /checkouts`, the customer and tenant they act for, and
  * the proof that they may: a delegation token from the identity provider, naming the agent (`act.sub`), the customer
  * (`sub`), the tenant and this request's idempotency key (docs/adr/0027). Published under the agents' source, which
- * no function of the platform may use; the consumer verifies the proof before anything is written.
+ * no function of the platform may use; the consumer verifies the proof before anything is written. The address and
+ * contact travel in clear on the bus (the agent's request); the consumer encrypts them before anything is stored
+ * (docs/adr/0040-personal-data-is-envelope-encrypted.md).
  */
 export const CheckoutRequested = defineEvent({
   name: 'CheckoutRequested',
@@ -77,6 +79,7 @@ export const CheckoutRequested = defineEvent({
       cartId: Identifier,
       paymentToken: z.string().min(1).max(128),
       shippingAddress: ShippingAddress,
+      contact: CustomerContact.optional(),
       discountCode: z.string().min(1).max(32).optional(),
       proof: CompactJws,
     })

@@ -10,4 +10,8 @@ export const EVENT_SOURCES = {
   audit: 'sagastack.audit',
   /** Automated agents outside the platform, which request checkouts (CheckoutRequested.v1) with proof of who they are. */
   agents: 'sagastack.agents',
+  /** Service accounts: the audit trail of their creation, secrets and tokens. */
+  identity: 'sagastack.identity',
+  /** Outbound webhooks: the audit trail of their registration, secret rotations and deletion. */
+  webhooks: 'sagastack.webhooks',
 } as const;

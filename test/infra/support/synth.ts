@@ -11,8 +11,17 @@ import { acknowledgeKnownFindings } from '../../../lib/nag-acknowledgements.js';
 import { SagastackStage } from '../../../lib/sagastack-stage.js';
 import { appWithCdkJsonContext } from './app.js';
 
-type StackName = 'Platform' | 'Checkout' | 'Provisioning' | 'Audit' | 'Api' | 'Observability';
-const STACKS: readonly StackName[] = ['Platform', 'Checkout', 'Provisioning', 'Audit', 'Api', 'Observability'];
+type StackName = 'Platform' | 'Checkout' | 'Provisioning' | 'Audit' | 'Identity' | 'Webhooks' | 'Api' | 'Observability';
+const STACKS: readonly StackName[] = [
+  'Platform',
+  'Checkout',
+  'Provisioning',
+  'Audit',
+  'Identity',
+  'Webhooks',
+  'Api',
+  'Observability',
+];
 
 export interface SynthesizedApp {
   readonly app: App;

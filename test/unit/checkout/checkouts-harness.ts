@@ -17,6 +17,8 @@ import {
   type Caller,
   lambdaContext,
 } from '../support/lambda.js';
+// Installs the fake KMS behind the personal-data cipher of the handlers these fixtures serve.
+import './personal-data-harness.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga';
 

@@ -38,7 +38,7 @@ export function apiEvent(options: Partial<ApiEventOptions> = {}): APIGatewayProx
   return baseApiEvent({ caller: CUSTOMER, ...options });
 }
 
-const SHIPPING_TO_CALIFORNIA = { country: 'US', region: 'CA', postalCode: '94105' };
+const SHIPPING_TO_CALIFORNIA = { country: 'US', region: 'CA' };
 
 /** The saga's state as StartCheckout starts it: ids, no payment token and no address (ADR 0029). */
 export const SAGA_INPUT = {
@@ -57,7 +57,8 @@ export const CHECKOUT_RECORD = {
   tenantId: SAGA_INPUT.tenantId,
   cartId: SAGA_INPUT.cartId,
   paymentToken: 'tok_visa',
-  shippingAddress: SHIPPING_TO_CALIFORNIA,
+  taxLocation: SHIPPING_TO_CALIFORNIA,
+  personalData: 'sealed-personal-data',
   status: 'RUNNING',
   executionArn: 'arn:aws:states:us-east-1:000000000000:execution:checkout-saga:chk_0001',
   createdAt: SAGA_INPUT.requestedAt,

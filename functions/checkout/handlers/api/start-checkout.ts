@@ -3,8 +3,11 @@ import { StartCheckoutBody } from '../../../../shared/contracts/checkout-api.js'
 import { apiCommand } from '../../../../shared/http/api-command.js';
 import { dynamoCartLookup } from '../../adapters/dynamo-cart-lookup.js';
 import { dynamoCheckouts } from '../../adapters/dynamo-checkouts.js';
+import { kmsPersonalDataCipher } from '../../adapters/kms-personal-data-cipher.js';
 import { stepFunctionsCheckoutSaga } from '../../adapters/step-functions-saga.js';
 import { startCheckout } from '../../use-cases/start-checkout.js';
+
+const cipher = kmsPersonalDataCipher();
 
 export const handler = apiCommand(
   { body: StartCheckoutBody, status: 202, location: '/checkouts/{checkoutId}' },
@@ -18,6 +21,6 @@ export const handler = apiCommand(
         correlationId,
         body,
       },
-      { carts: dynamoCartLookup(), checkouts: dynamoCheckouts(), saga: stepFunctionsCheckoutSaga() },
+      { carts: dynamoCartLookup(), checkouts: dynamoCheckouts(), saga: stepFunctionsCheckoutSaga(), cipher },
     ),
 );

@@ -9,15 +9,20 @@ import { sqsEventConsumer } from '../../../../shared/sqs/event-consumer.js';
 import { dynamoCartLookup } from '../../adapters/dynamo-cart-lookup.js';
 import { dynamoCheckouts } from '../../adapters/dynamo-checkouts.js';
 import { jwtAgentProofs } from '../../adapters/jwt-agent-proofs.js';
+import { kmsPersonalDataCipher } from '../../adapters/kms-personal-data-cipher.js';
 import { refusalsLogged } from '../../adapters/refused-messages.js';
 import { stepFunctionsCheckoutSaga } from '../../adapters/step-functions-saga.js';
 import { idempotentStartCheckout } from '../../use-cases/start-checkout.js';
 import { startRequestedCheckout } from '../../use-cases/start-requested-checkout.js';
 
+// The agent's request carries the address and contact in clear; they are sealed before anything is stored.
+const cipher = kmsPersonalDataCipher();
+
 const startCheckoutOnce = idempotentStartCheckout(() => ({
   carts: dynamoCartLookup(),
   checkouts: dynamoCheckouts(),
   saga: stepFunctionsCheckoutSaga(),
+  cipher,
 }));
 
 const proofs = jwtAgentProofs(tokenTrustFromEnv());

@@ -32,7 +32,7 @@ const RECORD: CheckoutRecord = {
   tenantId: 'tenant-a',
   cartId: 'cart-ada',
   paymentToken: 'tok_visa',
-  shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' },
+  taxLocation: { country: 'US', region: 'CA' },
   status: 'RUNNING',
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CheckoutRecord, CheckoutSaga, Checkouts } from '../../../../functions/checkout/ports/checkouts.js';
 import { startCheckout } from '../../../../functions/checkout/use-cases/start-checkout.js';
 import type { CheckoutSagaInput } from '../../../../shared/contracts/checkout-saga.js';
+import { inMemoryCipher } from '../personal-data-harness.js';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -12,7 +13,15 @@ vi.hoisted(() => {
 const BODY = {
   cartId: 'cart-ada',
   paymentToken: 'tok_distinctive_0001',
-  shippingAddress: { country: 'US', region: 'CA', postalCode: 'PC-0001' },
+  shippingAddress: {
+    country: 'US',
+    region: 'CA',
+    postalCode: 'PC-0001',
+    recipient: 'Ada Use-Case',
+    lines: ['1 Distinctive Lane'],
+    city: 'Casetown',
+  },
+  contact: { email: 'ada.use-case@example.test', phone: '+14155550111' },
   discountCode: 'WELCOME10',
 };
 
@@ -56,24 +65,31 @@ function inMemoryPorts(existing: CheckoutRecord[] = []) {
     find: async (cartId: string) => ({ cartId, ownerSub: 'user-ada', tenantId: 'tenant-a', lineCount: 2 }),
   };
   const clock = () => new Date('2026-01-01T00:00:00.000Z');
-  return { ports: { carts, checkouts, saga, clock }, records, started };
+  const cipher = inMemoryCipher();
+  return { ports: { carts, checkouts, saga, clock, cipher }, records, started, cipher };
 }
 
 describe('startCheckout (use case, in-memory ports)', () => {
-  it('keeps the payment token and the address on the checkout record and starts the saga with ids only', async () => {
+  it('keeps the payment token and the sealed address on the checkout record and starts the saga with ids only', async () => {
     // Prepare
-    const { ports, records, started } = inMemoryPorts();
+    const { ports, records, started, cipher } = inMemoryPorts();
 
     // Act
     const { checkoutId } = await startCheckout(REQUEST, ports);
 
     // Assess
-    expect(records.get(checkoutId)).toMatchObject({
+    const record = records.get(checkoutId);
+    expect(record).toMatchObject({
       paymentToken: BODY.paymentToken,
-      shippingAddress: BODY.shippingAddress,
+      taxLocation: { country: 'US', region: 'CA' },
+      personalData: expect.any(String),
       status: 'RUNNING',
       executionArn: `arn:execution:${checkoutId}`,
     });
+    expect(record).not.toHaveProperty('shippingAddress');
+    // Sealed for this very record, with the whole address and the contact.
+    const opened = await cipher.open(record?.personalData ?? '', { tenantId: 'tenant-a', checkoutId });
+    expect(opened).toEqual({ shippingAddress: BODY.shippingAddress, contact: BODY.contact });
     expect(started).toEqual([
       {
         checkoutId,
@@ -87,6 +103,20 @@ describe('startCheckout (use case, in-memory ports)', () => {
     ]);
     expect(JSON.stringify(started)).not.toContain(BODY.paymentToken);
     expect(JSON.stringify(started)).not.toContain(BODY.shippingAddress.postalCode);
+  });
+
+  it('stores no part of the address but its tax location, and none of the contact, in clear', async () => {
+    // Prepare
+    const { ports, records } = inMemoryPorts();
+
+    // Act
+    const { checkoutId } = await startCheckout(REQUEST, ports);
+
+    // Assess
+    const stored = JSON.stringify(records.get(checkoutId));
+    for (const value of ['PC-0001', 'Ada Use-Case', 'Distinctive Lane', 'Casetown', 'ada.use-case', '5550111']) {
+      expect(stored).not.toContain(value);
+    }
   });
 
   it('resumes a checkout whose saga did not start, with its first attempt’s details, still by id', async () => {
@@ -105,7 +135,8 @@ describe('startCheckout (use case, in-memory ports)', () => {
     // Assess
     expect(records.get(checkoutId)).toMatchObject({
       paymentToken: BODY.paymentToken,
-      shippingAddress: BODY.shippingAddress,
+      taxLocation: { country: 'US', region: 'CA' },
+      personalData: recorded?.personalData,
       executionArn: `arn:execution:${checkoutId}`,
     });
     expect(started).toHaveLength(1);

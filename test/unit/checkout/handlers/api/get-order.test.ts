@@ -6,6 +6,8 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'sagastack-test';
 });
 
+import { DecryptCommand } from '@aws-sdk/client-kms';
+import { kmsPersonalDataCipher } from '../../../../../functions/checkout/adapters/kms-personal-data-cipher.js';
 import { handler as getOrder } from '../../../../../functions/checkout/handlers/api/get-order.js';
 import {
   apiEvent,
@@ -18,11 +20,37 @@ import {
   PRICING,
   SUPPORT,
 } from '../../commerce-harness.js';
-import { prepareStores, storeHolds } from './orders-harness.js';
+import { fakeKms, resetFakeKms } from '../../personal-data-harness.js';
+import { order, prepareStores, storeHolds } from './orders-harness.js';
 
 const orderEvent = (caller: Caller, orderId = 'ord_chk_0001') => apiEvent({ caller, pathParameters: { orderId } });
 
-beforeEach(prepareStores);
+beforeEach(() => {
+  prepareStores();
+  resetFakeKms();
+});
+
+const PERSONAL = {
+  shippingAddress: {
+    country: 'US',
+    region: 'CA',
+    postalCode: '94105',
+    recipient: 'Ada Lovelace',
+    lines: ['12 Analytical Engine Way'],
+    city: 'San Francisco',
+  },
+  contact: { email: 'ada@example.test' },
+};
+
+/** The order's checkout, its personal data sealed for it as StartCheckout seals it. */
+async function checkoutOfTheOrder(owner = { tenantId: order.tenantId, checkoutId: order.checkoutId }) {
+  return {
+    checkoutId: order.checkoutId,
+    customerId: order.customerId,
+    tenantId: order.tenantId,
+    personalData: await kmsPersonalDataCipher().seal(PERSONAL, owner),
+  };
+}
 
 describe('GET /orders/{orderId}', () => {
   it.each([
@@ -48,6 +76,44 @@ describe('GET /orders/{orderId}', () => {
       refundedCents: 0,
       createdAt: '2026-01-01T00:00:00.000Z',
     });
+  });
+
+  it('shows its customer where the order ships and how they are contacted, opened from the checkout', async () => {
+    // Prepare
+    storeHolds({ checkout: await checkoutOfTheOrder() });
+
+    // Act
+    const response = await getOrder(orderEvent(CUSTOMER), lambdaContext);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toMatchObject({ orderId: 'ord_chk_0001', ...PERSONAL });
+  });
+
+  it('shows support the order without its address, and does not decrypt anything for them', async () => {
+    // Prepare
+    storeHolds({ checkout: await checkoutOfTheOrder() });
+
+    // Act
+    const response = await getOrder(orderEvent(SUPPORT), lambdaContext);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).not.toHaveProperty('shippingAddress');
+    expect(bodyOf(response)).not.toHaveProperty('contact');
+    expect(fakeKms.commandCalls(DecryptCommand)).toHaveLength(0);
+  });
+
+  it('answers 500, showing nothing, when the checkout holds data sealed for another checkout', async () => {
+    // Prepare: someone with write access copied another checkout's sealed data onto this one.
+    storeHolds({ checkout: await checkoutOfTheOrder({ tenantId: order.tenantId, checkoutId: 'chk_other' }) });
+
+    // Act
+    const response = await getOrder(orderEvent(CUSTOMER), lambdaContext);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(JSON.stringify(bodyOf(response))).not.toContain('Analytical Engine');
   });
 
   it.each([

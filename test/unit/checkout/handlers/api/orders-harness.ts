@@ -6,6 +6,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { requestedRefundIdFor } from '../../../../../functions/checkout/domain/ids.js';
 import { CUSTOMER, PRICING, SUPPORT, TABLES, useTestTables } from '../../commerce-harness.js';
+// Installs the fake KMS behind the personal-data cipher of the handlers these fixtures serve.
+import '../../personal-data-harness.js';
 
 export const dynamo = mockClient(DynamoDBDocumentClient);
 export const eventBridge = mockClient(EventBridgeClient);
@@ -38,9 +40,14 @@ export const IDEMPOTENCY_KEY = 'refund-key-0001';
 export const refundId = requestedRefundIdFor(SUPPORT.sub, IDEMPOTENCY_KEY);
 export const refundKey = { pk: 'PAYMENT#pay_chk_0001', sk: `REFUND#${refundId}` };
 
-export function storeHolds(options: { order?: object | undefined; payments?: object[]; refund?: object } = {}) {
+export function storeHolds(
+  options: { order?: object | undefined; payments?: object[]; refund?: object; checkout?: object } = {},
+) {
   const storedOrder = 'order' in options ? options.order : order;
   dynamo.on(GetCommand, { TableName: TABLES.ORDERS_TABLE_NAME }).resolves(storedOrder ? { Item: storedOrder } : {});
+  dynamo
+    .on(GetCommand, { TableName: TABLES.CHECKOUTS_TABLE_NAME })
+    .resolves(options.checkout ? { Item: options.checkout } : {});
   const reads = dynamo.on(GetCommand, { TableName: TABLES.PAYMENTS_TABLE_NAME, Key: paymentKey });
   for (const stored of options.payments ?? [payment]) reads.resolvesOnce({ Item: stored });
   reads.resolves({ Item: options.payments?.at(-1) ?? payment });

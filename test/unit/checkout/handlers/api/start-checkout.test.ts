@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -19,6 +20,7 @@ import {
   START_BODY,
   STATE_MACHINE_ARN,
 } from '../../checkouts-harness.js';
+import { fakeKms as kms, PERSONAL_DATA_KEY_ARN, resetFakeKms } from '../../personal-data-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -52,6 +54,7 @@ async function start(options: Parameters<typeof startRequest>[0] = {}): Promise<
 beforeEach(() => {
   dynamo.reset();
   sfn.reset();
+  resetFakeKms();
   dynamo.on(GetCommand, { TableName: 'carts-table' }).resolves({ Item: cartItem() });
   dynamo.on(PutCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
@@ -89,9 +92,18 @@ describe('POST /checkouts', () => {
         tenantId: 'tenant-a',
         cartId: 'cart-ada',
         paymentToken: START_BODY.paymentToken,
-        shippingAddress: START_BODY.shippingAddress,
+        taxLocation: { country: 'US', region: 'CA' },
+        personalData: expect.any(String),
         status: 'RUNNING',
       },
+    });
+    // The postal code is sealed with the rest of the address (ADR 0040).
+    expect(put?.args[0].input.Item).not.toHaveProperty('shippingAddress');
+    expect(JSON.stringify(put?.args[0].input.Item)).not.toContain(START_BODY.shippingAddress.postalCode);
+    const [generate] = kms.commandCalls(GenerateDataKeyCommand);
+    expect(generate?.args[0].input).toMatchObject({
+      KeyId: PERSONAL_DATA_KEY_ARN,
+      EncryptionContext: expect.objectContaining({ tenantId: 'tenant-a', checkoutId: body.checkoutId }),
     });
 
     const [startExecution] = sfn.commandCalls(StartExecutionCommand);
@@ -161,6 +173,57 @@ describe('POST /checkouts', () => {
     expect(response.statusCode).toBe(400);
     expect(bodyOf(response).error.details).toEqual([expect.objectContaining({ path: 'shippingAddress.country' })]);
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['an e-mail address that is not one', { contact: { email: 'not-an-address' } }, 'contact.email'],
+    [
+      'a phone number not in E.164 form',
+      { contact: { email: 'ada@example.test', phone: '0415 555' } },
+      'contact.phone',
+    ],
+    ['an unknown contact field', { contact: { email: 'ada@example.test', fax: '+1415' } }, 'contact'],
+    [
+      'a blank recipient',
+      { shippingAddress: { ...START_BODY.shippingAddress, recipient: '  ' } },
+      'shippingAddress.recipient',
+    ],
+    [
+      'four address lines',
+      { shippingAddress: { ...START_BODY.shippingAddress, lines: ['a', 'b', 'c', 'd'] } },
+      'shippingAddress.lines',
+    ],
+  ])('refuses %s with 400 naming the field, before anything is sealed or stored', async (_, change, path) => {
+    // Act
+    const response = await start({ body: { ...START_BODY, ...change } });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response).error.details).toEqual([expect.objectContaining({ path })]);
+    expect(kms.calls()).toHaveLength(0);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('accepts a full address and a contact (both optional, so first-version bodies keep working)', async () => {
+    // Prepare
+    const shippingAddress = {
+      ...START_BODY.shippingAddress,
+      recipient: 'Ada Lovelace',
+      lines: ['12 Analytical Engine Way', 'Floor 2'],
+      city: 'San Francisco',
+    };
+
+    // Act
+    const response = await start({
+      body: { ...START_BODY, shippingAddress, contact: { email: 'ada@example.test', phone: '+14155550100' } },
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    const stored = JSON.stringify(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item);
+    for (const value of ['Ada Lovelace', 'Analytical Engine', 'San Francisco', 'ada@example.test', '+14155550100']) {
+      expect(stored).not.toContain(value);
+    }
   });
 
   it.each([

@@ -90,11 +90,15 @@ describe('CheckoutRequested.v1 consumer', () => {
     expect(startExecution?.args[0].input.input).not.toContain(START_BODY.paymentToken);
     expect(startExecution?.args[0].input.name).toBe(input.checkoutId);
     // The request's payment details stay with the checkout record (ADR 0029).
-    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+    // The address arrives in clear on the bus and is sealed before it is stored; its tax location stays (ADR 0040).
+    const stored = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(stored).toMatchObject({
       customerId: 'user-ada',
       paymentToken: START_BODY.paymentToken,
-      shippingAddress: START_BODY.shippingAddress,
+      taxLocation: { country: 'US', region: 'CA' },
+      personalData: expect.any(String),
     });
+    expect(JSON.stringify(stored)).not.toContain(START_BODY.shippingAddress.postalCode);
   });
 
   it('logs neither the payment token nor the address of a request, accepted, refused or invalid', async () => {

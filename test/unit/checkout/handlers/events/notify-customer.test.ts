@@ -1,10 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { kmsPersonalDataCipher } from '../../../../../functions/checkout/adapters/kms-personal-data-cipher.js';
 import { handler } from '../../../../../functions/checkout/handlers/events/notify-customer.js';
+import type { CustomerContact } from '../../../../../shared/contracts/common.js';
 import { logger } from '../../../../../shared/powertools/index.js';
 import { envelope, lambdaContext, PRICING, sqsBatch } from '../../checkouts-harness.js';
+import { resetFakeKms } from '../../personal-data-harness.js';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
@@ -13,6 +16,8 @@ vi.hoisted(() => {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_METRICS_NAMESPACE: 'sagastack-test',
     NOTIFICATIONS_TABLE_NAME: 'notifications-table',
+    CHECKOUTS_TABLE_NAME: 'checkouts-table',
+    ORDERS_TABLE_NAME: 'orders-table',
     IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
   });
 });
@@ -59,9 +64,32 @@ const refundIssued = envelope(
 
 const putItems = () => dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
 
-beforeEach(() => {
+const ADA_CONTACT = { email: 'ada.notify@example.test' };
+const BOB_CONTACT = { email: 'bob.notify@example.test', phone: '+14155550142' };
+const ADDRESS = { country: 'US', region: 'CA', postalCode: '94105' };
+
+/** A checkout record whose contact is sealed for it, as StartCheckout writes it. */
+async function checkoutRecord(checkoutId: string, customerId: string, contact?: CustomerContact) {
+  const personalData = await kmsPersonalDataCipher().seal(
+    { shippingAddress: ADDRESS, ...(contact ? { contact } : {}) },
+    { tenantId: 'tenant-a', checkoutId },
+  );
+  return { checkoutId, customerId, tenantId: 'tenant-a', personalData };
+}
+
+beforeEach(async () => {
   dynamo.reset();
+  resetFakeKms();
   dynamo.on(PutCommand).resolves({});
+  dynamo
+    .on(GetCommand, { TableName: 'checkouts-table', Key: { checkoutId: 'chk_1' } })
+    .resolves({ Item: await checkoutRecord('chk_1', 'user-ada', ADA_CONTACT) });
+  dynamo
+    .on(GetCommand, { TableName: 'checkouts-table', Key: { checkoutId: 'chk_2' } })
+    .resolves({ Item: await checkoutRecord('chk_2', 'user-bob', BOB_CONTACT) });
+  dynamo
+    .on(GetCommand, { TableName: 'orders-table', Key: { orderId: 'ord_chk_1' } })
+    .resolves({ Item: { orderId: 'ord_chk_1', checkoutId: 'chk_1', customerId: 'user-ada', tenantId: 'tenant-a' } });
 });
 
 afterEach(() => {
@@ -123,6 +151,58 @@ describe('notify-customer consumer', () => {
         eventType: 'RefundIssued.v1',
       }),
     ]);
+  });
+
+  it('sends to the contact opened from the checkout, and records only a masked address', async () => {
+    // Act
+    const response = await handler(sqsBatch(orderPlaced, checkoutFailed, refundIssued), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const delivered = putItems()
+      .map((item) => `${item?.eventId}#${item?.channel}#${item?.deliveredTo ?? '-'}`)
+      .sort();
+    expect(delivered).toEqual([
+      'evt-failed#email#b***@example.test',
+      'evt-failed#sms#+*******0142',
+      'evt-order#email#a***@example.test',
+      'evt-order#push#-',
+      // The refunded order leads to its checkout, and so to the contact.
+      'evt-refund#email#a***@example.test',
+    ]);
+    const stored = JSON.stringify(putItems());
+    for (const value of [ADA_CONTACT.email, BOB_CONTACT.email, BOB_CONTACT.phone]) expect(stored).not.toContain(value);
+  });
+
+  it('notifies by customer id alone when the checkout holds no contact', async () => {
+    // Prepare
+    dynamo
+      .on(GetCommand, { TableName: 'checkouts-table', Key: { checkoutId: 'chk_1' } })
+      .resolves({ Item: await checkoutRecord('chk_1', 'user-ada') });
+
+    // Act
+    const response = await handler(sqsBatch(orderPlaced), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(putItems().map((item) => [item?.recipient, item?.channel, item?.deliveredTo])).toEqual([
+      ['user-ada', 'email', undefined],
+      ['user-ada', 'push', undefined],
+    ]);
+  });
+
+  it('fails, and so retries, a record whose checkout belongs to another customer', async () => {
+    // Prepare: the event names Ada, the checkout Bob.
+    dynamo
+      .on(GetCommand, { TableName: 'checkouts-table', Key: { checkoutId: 'chk_1' } })
+      .resolves({ Item: await checkoutRecord('chk_1', 'user-bob', BOB_CONTACT) });
+
+    // Act
+    const response = await handler(sqsBatch(orderPlaced), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(putItems()).toEqual([]);
   });
 
   it('fails only the malformed records of a batch (partial batch response)', async () => {

@@ -63,8 +63,8 @@ describe('PriceCart step', () => {
   it('takes the destination from the checkout record, read consistently, not from the saga’s state', async () => {
     // Prepare: the record ships to New York (4 %); a state from before ADR 0029 still names California.
     dynamo.on(GetCommand, { TableName: TABLES.CARTS_TABLE_NAME }).resolves({ Item: cart });
-    const toNewYork = { country: 'US', region: 'NY', postalCode: '10001' };
-    checkoutHolds({ ...CHECKOUT_RECORD, shippingAddress: toNewYork });
+    const toNewYork = { country: 'US', region: 'NY' };
+    checkoutHolds({ ...CHECKOUT_RECORD, taxLocation: toNewYork });
     catalogHolds(PRODUCTS.keyboard, PRODUCTS.mouse);
     const legacyState = { ...SAGA_INPUT, shippingAddress: { country: 'US', region: 'CA', postalCode: '94105' } };
 
@@ -79,9 +79,10 @@ describe('PriceCart step', () => {
 
   it.each([
     ['no checkout record', undefined],
+    ['a checkout record without an address (written before ADR 0029)', { ...CHECKOUT_RECORD, taxLocation: undefined }],
     [
-      'a checkout record without an address (written before ADR 0029)',
-      { ...CHECKOUT_RECORD, shippingAddress: undefined },
+      'a checkout record with its address in clear and no tax location (written before ADR 0040)',
+      { ...CHECKOUT_RECORD, taxLocation: undefined, shippingAddress: { country: 'US', region: 'CA', postalCode: '1' } },
     ],
   ])('fails with NotFoundError, not with an address from the state, for %s', async (_, record) => {
     // Prepare
