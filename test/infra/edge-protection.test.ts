@@ -182,7 +182,10 @@ describe.each([...UNGUARDED, ...FIREWALLED])('%s: gateway responses', (stage) =>
 describe('the authorizer’s key source', () => {
   const authorizerVariables = (stage: 'local' | 'prod') => {
     const functions = Object.values(resourcesOf(app.template(stage, 'Api'), 'AWS::Lambda::Function'));
-    const authorizer = functions.find((fn) => fn.Properties?.Description === 'Verifies user JWTs (RS256) and service account tokens (ES256) for the REST API');
+    const authorizer = functions.find(
+      (fn) =>
+        fn.Properties?.Description === 'Verifies user JWTs (RS256) and service account tokens (ES256) for the REST API',
+    );
     return authorizer?.Properties?.Environment?.Variables as Record<string, unknown>;
   };
 
