@@ -32,15 +32,24 @@ export class SagastackStage extends Stage {
     const platform = new PlatformStack(this, 'Platform', { config, terminationProtection });
     // Bounded contexts receive the stage's settings and the platform's shared resources, nothing else.
     const context = { stage: config, platform, terminationProtection };
-    const checkout = new CheckoutStack(this, 'Checkout', { ...context, tokenTrust: config.jwt });
-    const provisioning = new ProvisioningStack(this, 'Provisioning', context);
-    const audit = new AuditStack(this, 'Audit', context);
     // Service accounts: their tokens name the stage's platform issuer and the API's audience.
     const identity = new IdentityStack(this, 'Identity', {
       ...context,
       tokenIssuer: config.platformTokenIssuer,
       tokenAudience: config.jwt.audience,
     });
+    const checkout = new CheckoutStack(this, 'Checkout', {
+      ...context,
+      tokenTrust: config.jwt,
+      // Agents present a service account's token, verified with the identity stack's key (ADR 0038 §8).
+      agentTokens: {
+        issuer: config.platformTokenIssuer,
+        audience: config.jwt.audience,
+        signingKey: identity.signingKey,
+      },
+    });
+    const provisioning = new ProvisioningStack(this, 'Provisioning', context);
+    const audit = new AuditStack(this, 'Audit', context);
     const webhooks = new WebhooksStack(this, 'Webhooks', { ...context, delivery: config.webhooks });
     const api = new ApiStack(this, 'Api', {
       config,

@@ -1,5 +1,5 @@
 import { Duration, type StackProps } from 'aws-cdk-lib';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -19,6 +19,11 @@ export interface CheckoutStackProps extends StackProps {
   readonly platform: PlatformResources;
   /** The identity provider that signs agents' proofs (CheckoutRequested.v1): the stage's, as the API trusts it. */
   readonly tokenTrust: JwtVerificationConfig;
+  /**
+   * What agents' own tokens (service accounts' platform tokens) are verified against: the platform issuer, the API
+   * audience and the identity stack's signing key, whose public half the consumer reads (docs/adr/0038 §8).
+   */
+  readonly agentTokens: { readonly issuer: string; readonly audience: string; readonly signingKey: IKey };
 }
 
 type CheckoutTable = 'catalog' | 'carts' | 'reservations' | 'payments' | 'orders' | 'checkouts' | 'notifications';
@@ -158,9 +163,16 @@ export class CheckoutStack extends BoundedContextStack<CheckoutTable> {
       writes: ['checkouts'],
       starts: checkoutSaga,
       encryptsPersonalData: personalDataKey,
-      // The proof is verified against the same issuer and keys as the API's tokens (docs/adr/0027).
-      environment: tokenTrustSettings(props.tokenTrust),
+      // The proof is verified against the same issuer and keys as the API's tokens (docs/adr/0027), the agent's own
+      // token against the platform key, as the authorizer verifies it (docs/adr/0038-service-accounts.md §8).
+      environment: {
+        ...tokenTrustSettings(props.tokenTrust),
+        PLATFORM_TOKEN_ISSUER: props.agentTokens.issuer,
+        PLATFORM_TOKEN_AUDIENCE: props.agentTokens.audience,
+        PLATFORM_SIGNING_KEY_ARN: props.agentTokens.signingKey.keyArn,
+      },
     });
+    props.agentTokens.signingKey.grant(checkoutRequested, 'kms:GetPublicKey');
     const checkoutRequests = this.consumerQueue('CheckoutRequestQueue', checkoutRequested);
     this.routeEvents('CheckoutRequestedRule', [CheckoutRequested], checkoutRequests, this.undeliveredEvents);
 

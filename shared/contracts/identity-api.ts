@@ -7,8 +7,12 @@ import * as z from 'zod';
 import type { ApiRoute } from './api-route.js';
 import { Identifier } from './common.js';
 
-/** What a service account may be: never `tenant-admin`, so a leaked secret cannot manage the tenant. */
-export const ServiceAccountRole = z.enum(['member', 'viewer']);
+/**
+ * What a service account may be: never `tenant-admin`, so a leaked secret cannot manage the tenant. `checkout-agent`
+ * grants nothing on the API's routes: it lets the account present its token with an agent's CheckoutRequested.v1
+ * (docs/adr/0038-service-accounts.md §8).
+ */
+export const ServiceAccountRole = z.enum(['member', 'viewer', 'checkout-agent']);
 export type ServiceAccountRole = z.infer<typeof ServiceAccountRole>;
 
 export const CreateServiceAccountBody = z
@@ -118,7 +122,8 @@ export const IDENTITY_API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/projects/{projectId}/service-accounts',
     handler: 'CreateServiceAccount',
-    summary: 'Create a service account of the project, role member or viewer; the secret is shown once (tenant-admin)',
+    summary:
+      'Create a service account of the project, role member, viewer or checkout-agent; the secret is shown once (tenant-admin)',
     idempotencyKey: true,
     roles: TENANT_ADMIN,
     pathParameters: ProjectServiceAccountsPath,

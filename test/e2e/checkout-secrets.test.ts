@@ -9,9 +9,9 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { agentCredentials } from './support/agents.js';
 import { logCursor, logLinesSince } from './support/logs.js';
 import {
-  agentProof,
   aws,
   type Caller,
   call,
@@ -156,7 +156,8 @@ describe('checkout: no payment token or address in the saga or the logs', () => 
                 tenantId: customer.tenant,
                 cartId,
                 ...details,
-                proof: await agentProof(customer, idempotencyKey),
+                // The tenant's checkout agent: a service account's token and the proof naming it (docs/adr/0038 §8).
+                ...(await agentCredentials(customer, idempotencyKey)),
               },
             }),
           },

@@ -6,6 +6,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DEV_JWT_ISSUER, DEV_JWT_KID, signDevToken } from '../../functions/platform/dev-keys.js';
 import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../shared/contracts/events/checkout-events.js';
+import { agentCredentials, type CheckoutAgent, newCheckoutAgent, resignedAgentToken } from './support/agents.js';
 import {
   agentProof,
   aws,
@@ -39,8 +40,17 @@ async function putCheckoutRequested(detail: unknown) {
   );
 }
 
-/** An agent's request to check out `cartId` for `customer`, with the proof issued for it (unless `proof` is given). */
-async function checkoutRequest(customer: Caller, cartId: string, correlationId: string, proof?: string) {
+/**
+ * An agent's request to check out `cartId` for `customer`: by default from the tenant's checkout agent, a service
+ * account created through the API, with its platform token and the proof issued to it for this request
+ * (docs/adr/0038-service-accounts.md §8); `presented` replaces either, or both.
+ */
+async function checkoutRequest(
+  customer: Caller,
+  cartId: string,
+  correlationId: string,
+  presented: (idempotencyKey: string) => Promise<{ proof?: string; agentToken?: string }> = async () => ({}),
+) {
   const idempotencyKey = `agent-${randomUUID()}`;
   return {
     metadata: { correlationId, occurredAt: new Date().toISOString() },
@@ -51,10 +61,17 @@ async function checkoutRequest(customer: Caller, cartId: string, correlationId: 
       cartId,
       paymentToken: 'tok_visa',
       shippingAddress: defaultAddress,
-      proof: proof ?? (await agentProof(customer, idempotencyKey)),
+      ...(await agentCredentials(customer, idempotencyKey)),
+      ...(await presented(idempotencyKey)),
     },
   };
 }
+
+/** What `agent` presents for `customer`'s request: its own token and a proof naming it as the actor. */
+const presentedBy = (agent: CheckoutAgent, customer: Caller) => async (idempotencyKey: string) => ({
+  proof: await agentProof(customer, idempotencyKey, agent.serviceAccountId),
+  agentToken: agent.agentToken,
+});
 
 /**
  * The checkouts recorded for a cart. Nothing in the API lists a customer's checkouts, so an agent (and this test) can
@@ -161,42 +178,94 @@ describe('event entry: CheckoutRequested.v1', () => {
     expect(cart.body.items).toMatchObject([{ sku: lamp, quantity: 1 }]);
   });
 
+  /**
+   * Puts `request` on the bus; answers the refused request's DLQ message once it is there, after checking that nothing
+   * of the customer's cart was used.
+   */
+  async function refusedWithReason(request: Awaited<ReturnType<typeof checkoutRequest>>, correlationId: string) {
+    const put = await putCheckoutRequested(request);
+    const [deadLettered] = await eventually(
+      () => peek(output('CheckoutRequestsDlqUrl'), (body) => body.includes(correlationId)),
+      (messages) => messages.length > 0,
+      { timeoutMs: 90_000, intervalMs: 500, what: 'the refused request in the CheckoutRequests DLQ' },
+    );
+    expect(put.FailedEntryCount).toBe(0);
+    return deadLettered?.MessageAttributes?.FailureReason?.StringValue;
+  }
+
   it.each([
     [
       'a proof issued for another customer',
-      async (customer: Caller) => agentProof(newCustomer({ tenant: customer.tenant }), 'agent-key-of-someone-else'),
+      async (customer: Caller) => ({
+        proof: await agentProof(newCustomer({ tenant: customer.tenant }), 'agent-key-of-someone-else'),
+      }),
       /another customer/,
     ],
-    ['a proof signed by no key the platform trusts', async () => forgedProof(), /kid|signature/],
+    ['a proof signed by no key the platform trusts', async () => ({ proof: await forgedProof() }), /kid|signature/],
     [
       'an API bearer token instead of a proof',
-      async (customer: Caller) => signDevToken({ sub: customer.sub, roles: ['customer'], tenant: customer.tenant }),
+      async (customer: Caller) => ({
+        proof: await signDevToken({ sub: customer.sub, roles: ['customer'], tenant: customer.tenant }),
+      }),
       /claim aud/,
+    ],
+    [
+      "an agent token of another tenant's checkout agent, named by the proof",
+      async (customer: Caller) => presentedBy(await newCheckoutAgent(`tenant-${randomUUID().slice(0, 8)}`), customer),
+      /account belongs to another tenant/,
+    ],
+    [
+      "another checkout agent's token than the proof's actor (act.sub)",
+      async (customer: Caller) => {
+        const [named, other] = await Promise.all([
+          newCheckoutAgent(customer.tenant),
+          newCheckoutAgent(customer.tenant),
+        ]);
+        return async (idempotencyKey: string) => ({
+          ...(await presentedBy(named, customer)(idempotencyKey)),
+          agentToken: other.agentToken,
+        });
+      },
+      /not the proof's actor \(act\.sub\)/,
+    ],
+    [
+      'the token of a service account without the checkout-agent role',
+      async (customer: Caller) => presentedBy(await newCheckoutAgent(customer.tenant, 'member'), customer),
+      /account lacks the checkout-agent role/,
+    ],
+    [
+      'an expired agent token, signed by the platform key',
+      async (customer: Caller) => {
+        const agent = await newCheckoutAgent(customer.tenant);
+        const now = Math.floor(Date.now() / 1000);
+        // Well past the verifier's few seconds of clock tolerance (shared/auth/jwt.ts).
+        const expired = await resignedAgentToken(agent, { iat: now - 960, exp: now - 60 });
+        return presentedBy({ ...agent, agentToken: expired }, customer);
+      },
+      /agent token is refused: The token has expired/,
     ],
   ])(
     'refuses %s: nothing is written, and the DLQ holds the request with the reason',
-    async (_case, proofFor, reason) => {
+    async (_case, presentedFor, reason) => {
       // Prepare
-      const customer = newCustomer();
+      const customer = newCustomer({ tenant: `tenant-${randomUUID().slice(0, 8)}` });
       const lamp = await newProduct(5, 4500);
       const cartId = await fillCart(customer, { [lamp]: 1 });
       const correlationId = `agent-corr-${randomUUID()}`;
-      const request = await checkoutRequest(customer, cartId, correlationId, await proofFor(customer));
-      const dlqUrl = output('CheckoutRequestsDlqUrl');
-
-      // Act
-      const put = await putCheckoutRequested(request);
-      const [deadLettered] = await eventually(
-        () => peek(dlqUrl, (body) => body.includes(correlationId)),
-        (messages) => messages.length > 0,
-        { timeoutMs: 90_000, intervalMs: 500, what: 'the refused request in the CheckoutRequests DLQ' },
+      const presented = await presentedFor(customer);
+      const request = await checkoutRequest(customer, cartId, correlationId, async (idempotencyKey) =>
+        typeof presented === 'function' ? presented(idempotencyKey) : presented,
       );
 
+      // Act
+      const failureReason = await refusedWithReason(request, correlationId);
+
       // Assess
-      expect(put.FailedEntryCount).toBe(0);
-      expect(deadLettered?.MessageAttributes?.FailureReason?.StringValue).toMatch(reason);
+      expect(failureReason).toMatch(reason);
       expect(await checkoutsOfCart(cartId)).toEqual([]);
       expect(await product(lamp)).toMatchObject({ available: 5, reserved: 0 });
+      const cart = await call('GET', `carts/${cartId}`, { caller: customer });
+      expect(cart.body.items).toMatchObject([{ sku: lamp, quantity: 1 }]);
     },
   );
 });

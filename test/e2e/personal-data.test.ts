@@ -9,8 +9,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { agentCredentials } from './support/agents.js';
 import {
-  agentProof,
   aws,
   type Caller,
   call,
@@ -93,7 +93,8 @@ async function requestCheckoutAsAgent(customer: Caller, personal: PersonalData) 
               cartId,
               paymentToken: 'tok_visa',
               ...personal,
-              proof: await agentProof(customer, idempotencyKey),
+              // The tenant's checkout agent: a service account's token and the proof naming it (docs/adr/0038 §8).
+              ...(await agentCredentials(customer, idempotencyKey)),
             },
           }),
         },

@@ -1,7 +1,8 @@
 /**
- * An agent's CheckoutRequested.v1: once its proof verifies and delegates this very request (docs/adr/0027), the
- * customer the proof names checks out through the same use case as POST /checkouts. A request that can never succeed
- * (a proof that does not verify or does not cover the request, an unknown or foreign cart, an empty cart, a key
+ * An agent's CheckoutRequested.v1: once its proof verifies and delegates this very request (docs/adr/0027) to the
+ * service account whose token the agent presents (docs/adr/0038-service-accounts.md §8), the customer the proof names
+ * checks out through the same use case as POST /checkouts. A request that can never succeed
+ * (a proof or agent token that does not verify, a proof that does not cover the request or is not the agent's, an unknown or foreign cart, an empty cart, a key
  * reused with another body) is logged with its reason and fails, and nothing is written; transient failures are
  * retried. (A message that does not match its schema never gets here: its consumer refuses it while parsing.)
  */
@@ -12,7 +13,7 @@ import { AppError, ForbiddenError } from '../../../shared/errors.js';
 import { logger } from '../../../shared/powertools/index.js';
 import { isPermanentRefusal } from '../../../shared/refusals.js';
 import { delegationRefusal } from '../domain/agent-delegation.js';
-import type { AgentProofs } from '../ports/agent-proofs.js';
+import type { AgentProofs, AgentTokens } from '../ports/agent-proofs.js';
 import type { StartCheckoutRequest, StartCheckoutResult } from './start-checkout.js';
 
 /** A parsed CheckoutRequested.v1 envelope, as far as this reads it. */
@@ -24,6 +25,8 @@ export interface CheckoutRequestedEvent {
 export interface StartRequestedCheckoutPorts {
   /** Verifies the agent's proof. */
   readonly proofs: AgentProofs;
+  /** Verifies the agent's own platform token. */
+  readonly agentTokens: AgentTokens;
   /** `startCheckout` run once per idempotency key (`idempotentStartCheckout`), as the API runs it. */
   readonly startCheckout: (request: StartCheckoutRequest) => Promise<StartCheckoutResult>;
 }
@@ -32,10 +35,12 @@ export async function startRequestedCheckout(
   event: CheckoutRequestedEvent,
   ports: StartRequestedCheckoutPorts,
 ): Promise<void> {
-  const { idempotencyKey, customerId, tenantId, proof, ...body } = event.detail.data;
+  const { idempotencyKey, customerId, tenantId, proof, agentToken, ...body } = event.detail.data;
   try {
+    // The agent first: a request from no known service account is refused without reading what it claims to carry.
+    const agent = await ports.agentTokens.verify(agentToken);
     const delegation = await ports.proofs.verify(proof);
-    const refusal = delegationRefusal(delegation, { customerId, tenantId, idempotencyKey });
+    const refusal = delegationRefusal(delegation, agent, { customerId, tenantId, idempotencyKey });
     if (refusal) throw new ForbiddenError(refusal);
     const accepted = await ports.startCheckout({
       idempotencyKey: `${customerId}:${idempotencyKey}`,

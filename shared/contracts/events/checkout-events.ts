@@ -53,7 +53,7 @@ export const RefundIssued = defineEvent({
  */
 export const CHECKOUT_REQUEST_PROOF_AUDIENCE = 'urn:sagastack:checkout-requested';
 
-/** A compact JWS (`header.payload.signature`, base64url): what an agent's proof is. */
+/** A compact JWS (`header.payload.signature`, base64url): what an agent's proof and its own token are. */
 const CompactJws = z
   .string()
   .max(8192)
@@ -62,7 +62,9 @@ const CompactJws = z
 /**
  * How automated agents check out: the same fields as `POST /checkouts`, the customer and tenant they act for, and
  * the proof that they may: a delegation token from the identity provider, naming the agent (`act.sub`), the customer
- * (`sub`), the tenant and this request's idempotency key (docs/adr/0027). Published under the agents' source, which
+ * (`sub`), the tenant and this request's idempotency key (docs/adr/0027), and the agent's own token: the platform
+ * token its service account (role `checkout-agent`) got from `POST /oauth/token`, whose `sub` must be the proof's
+ * `act.sub` (docs/adr/0038-service-accounts.md §8). Published under the agents' source, which
  * no function of the platform may use; the consumer verifies the proof before anything is written. The address and
  * contact travel in clear on the bus (the agent's request); the consumer encrypts them before anything is stored
  * (docs/adr/0040-personal-data-is-envelope-encrypted.md).
@@ -82,6 +84,7 @@ export const CheckoutRequested = defineEvent({
       contact: CustomerContact.optional(),
       discountCode: z.string().min(1).max(32).optional(),
       proof: CompactJws,
+      agentToken: CompactJws,
     })
     .strict(),
 });

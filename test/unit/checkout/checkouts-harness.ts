@@ -3,6 +3,7 @@
  * authorizer leaves them, SQS batches of EventBridge envelopes, and a saga state.
  */
 import type { APIGatewayProxyEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SignJWT } from 'jose';
 import {
   DEV_JWT_AUDIENCE,
   DEV_JWT_ISSUER,
@@ -17,8 +18,8 @@ import {
   type Caller,
   lambdaContext,
 } from '../support/lambda.js';
-// Installs the fake KMS behind the personal-data cipher of the handlers these fixtures serve.
-import './personal-data-harness.js';
+// Installs the fake KMS behind the personal-data cipher and the agent token check of the handlers these fixtures serve.
+import { PLATFORM_SIGNING_KEY_ARN, platformSigningKey } from './personal-data-harness.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga';
 
@@ -109,6 +110,37 @@ export function cartItem(overrides: Record<string, unknown> = {}) {
 
 export { bodyOf, type Caller, lambdaContext };
 
+/**
+ * The service account of user-ada's agent and the platform settings its token is verified against: the values the
+ * CheckoutRequested handler tests set in `vi.hoisted` (the handler reads them at import), repeated here to sign with.
+ */
+const AGENT_ACCOUNT = 'sa_0123456789abcdef01234567';
+const PLATFORM_TOKEN_ISSUER = 'https://platform.sagastack.test';
+const PLATFORM_TOKEN_AUDIENCE = 'sagastack-api';
+
+/**
+ * A service account's platform token, as `POST /oauth/token` issues it (docs/adr/0038-service-accounts.md §4), signed
+ * with the fake KMS's platform key: by default user-ada's agent, role checkout-agent, tenant-a.
+ */
+export async function signAgentToken(claims: Record<string, unknown> = {}, expiresInSeconds = 900): Promise<string> {
+  const kid = PLATFORM_SIGNING_KEY_ARN.slice(PLATFORM_SIGNING_KEY_ARN.lastIndexOf('/') + 1);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    iss: PLATFORM_TOKEN_ISSUER,
+    aud: PLATFORM_TOKEN_AUDIENCE,
+    sub: AGENT_ACCOUNT,
+    tenant: 'tenant-a',
+    roles: ['checkout-agent'],
+    project: 'proj-agents',
+    client_id: AGENT_ACCOUNT,
+    iat: now,
+    exp: now + expiresInSeconds,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid })
+    .sign(platformSigningKey.privateKey);
+}
+
 /** The agent keys the CheckoutRequested tests use, each with the proof issued for it. */
 const AGENT_KEYS = ['agent-key-0001', 'agent-key-0002', 'agent-key-0003'] as const;
 
@@ -125,7 +157,7 @@ export async function trustDevIssuerAndSignProofs(): Promise<Record<string, stri
   const signed = await Promise.all(
     AGENT_KEYS.map(async (idempotencyKey) => {
       const proof = await signDevAgentProof({
-        agent: 'agent:shopper-bot',
+        agent: AGENT_ACCOUNT,
         customer: 'user-ada',
         tenant: 'tenant-a',
         idempotencyKey,

@@ -1,9 +1,10 @@
 /**
  * Personal-data ciphers for tests: an in-memory one for use cases, and a fake KMS (aws-sdk-client-mock) behind the
- * real AWS Encryption SDK adapter for handlers.
+ * real AWS Encryption SDK adapter for handlers. The same fake KMS answers GetPublicKey for the platform's token
+ * signing key, which agents' own tokens are verified with (docs/adr/0038-service-accounts.md §8).
  */
-import { randomBytes } from 'node:crypto';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand, GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   type PersonalData,
@@ -49,9 +50,19 @@ const dataKeys = new Map<string, { key: Buffer; context: string; keyId: string |
 const contextText = (context: Record<string, string> | undefined) =>
   JSON.stringify(Object.entries(context ?? {}).sort(([a], [b]) => a.localeCompare(b)));
 
+/** The platform's token signing key (the identity stack's on AWS): a P-256 pair generated per test process. */
+export const PLATFORM_SIGNING_KEY_ARN = 'arn:aws:kms:us-east-1:000000000000:key/99999999-8888-7777-6666-555555555555';
+export const platformSigningKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
 export function resetFakeKms(): void {
   kms.reset();
   dataKeys.clear();
+  kms.on(GetPublicKeyCommand, { KeyId: PLATFORM_SIGNING_KEY_ARN }).resolves({
+    KeyId: PLATFORM_SIGNING_KEY_ARN,
+    KeySpec: 'ECC_NIST_P256',
+    KeyUsage: 'SIGN_VERIFY',
+    PublicKey: new Uint8Array(platformSigningKey.publicKey.export({ format: 'der', type: 'spki' })),
+  });
   kms.on(GenerateDataKeyCommand).callsFake((input) => {
     const handle = `data-key-${dataKeys.size + 1}`;
     const key = randomBytes(input.NumberOfBytes ?? 32);

@@ -1,12 +1,15 @@
+import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   jwtAgentProofs,
   MAX_PROOF_LIFETIME_SECONDS,
+  platformAgentTokens,
 } from '../../../../functions/checkout/adapters/jwt-agent-proofs.js';
 import { importVerificationKeys } from '../../../../shared/auth/jwt.js';
 import type { TokenTrust } from '../../../../shared/auth/token-trust.js';
 import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../../../shared/contracts/events/checkout-events.js';
 import { UnauthorizedError } from '../../../../shared/errors.js';
+import { API_AUDIENCE, KEY_ID, PLATFORM_ISSUER, type TestSigningKey, testSigningKey } from '../../identity/support.js';
 import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../../support/jwt-support.js';
 
 let keys: TestKeys;
@@ -77,5 +80,95 @@ describe('jwtAgentProofs', () => {
 
     // Assess
     await expect(verifying).rejects.toThrow(/signature/);
+  });
+});
+
+/** A service account's platform token as `POST /oauth/token` issues it (docs/adr/0038-service-accounts.md §4). */
+function agentToken(
+  signingKey: TestSigningKey,
+  claims: Record<string, unknown> = {},
+  options: { expiresIn?: number; alg?: string } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    iss: PLATFORM_ISSUER,
+    aud: API_AUDIENCE,
+    sub: 'sa_0123456789abcdef01234567',
+    tenant: 'tenant-a',
+    roles: ['checkout-agent'],
+    project: 'proj-agents',
+    client_id: 'sa_0123456789abcdef01234567',
+    ...claims,
+  })
+    .setProtectedHeader({ alg: options.alg ?? 'ES256', kid: KEY_ID })
+    .setIssuedAt(now)
+    .setExpirationTime(now + (options.expiresIn ?? 900))
+    .sign(signingKey.privateKey);
+}
+
+describe('platformAgentTokens', () => {
+  let platformKey: TestSigningKey;
+  beforeAll(() => {
+    platformKey = testSigningKey();
+  });
+  const tokens = () =>
+    platformAgentTokens({ issuer: PLATFORM_ISSUER, audience: API_AUDIENCE, keys: platformKey.verificationKeys });
+
+  it('returns the service account, its tenant and its roles from a valid platform token', async () => {
+    // Act
+    const agent = await tokens().verify(await agentToken(platformKey));
+
+    // Assess
+    expect(agent).toEqual({ agentId: 'sa_0123456789abcdef01234567', tenantId: 'tenant-a', roles: ['checkout-agent'] });
+  });
+
+  it.each([
+    ['an expired token', {}, { expiresIn: -60 }, /agent token is refused: The token has expired/],
+    ['another issuer (a user token issuer)', { iss: 'https://idp.sagastack.test' }, {}, /claim iss/],
+    ['another audience (a delegation proof)', { aud: CHECKOUT_REQUEST_PROOF_AUDIENCE }, {}, /claim aud/],
+    ['a token without a project scope', { project: undefined }, {}, /project scope/],
+    ['a token without roles', { roles: undefined }, {}, /claim roles/],
+  ])('refuses %s with an UnauthorizedError saying why', async (_case, claims, options, reason) => {
+    // Act
+    const verifying = tokens().verify(await agentToken(platformKey, claims, options));
+
+    // Assess
+    await expect(verifying).rejects.toThrow(UnauthorizedError);
+    await expect(verifying).rejects.toThrow(reason);
+  });
+
+  it('refuses a token signed with another P-256 key under the platform kid', async () => {
+    // Prepare
+    const forged = await agentToken(testSigningKey());
+
+    // Act
+    const verifying = tokens().verify(forged);
+
+    // Assess
+    await expect(verifying).rejects.toThrow(/agent token is refused: The token signature is not valid/);
+  });
+
+  it('refuses every token where the stage issues no platform tokens', async () => {
+    // Act
+    const verifying = platformAgentTokens(undefined).verify(await agentToken(platformKey));
+
+    // Assess
+    await expect(verifying).rejects.toThrow(/issues no platform tokens/);
+  });
+
+  it('lets a failure to read the platform key through as it is, so the message is retried, not refused', async () => {
+    // Prepare
+    const outage = new Error('KMS is unavailable');
+    const unreachable = platformAgentTokens({
+      issuer: PLATFORM_ISSUER,
+      audience: API_AUDIENCE,
+      keys: { keyFor: () => Promise.reject(outage) },
+    });
+
+    // Act
+    const verifying = unreachable.verify(await agentToken(platformKey));
+
+    // Assess
+    await expect(verifying).rejects.toBe(outage);
   });
 });

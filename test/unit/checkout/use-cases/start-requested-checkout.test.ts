@@ -1,7 +1,7 @@
 import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentDelegation } from '../../../../functions/checkout/domain/agent-delegation.js';
-import type { AgentProofs } from '../../../../functions/checkout/ports/agent-proofs.js';
+import type { AgentDelegation, AgentIdentity } from '../../../../functions/checkout/domain/agent-delegation.js';
+import type { AgentProofs, AgentTokens } from '../../../../functions/checkout/ports/agent-proofs.js';
 import type { StartCheckoutRequest } from '../../../../functions/checkout/use-cases/start-checkout.js';
 import {
   type CheckoutRequestedEvent,
@@ -30,6 +30,7 @@ const EVENT: CheckoutRequestedEvent = {
       tenantId: 'tenant-a',
       ...BODY,
       proof: 'header.payload.signature',
+      agentToken: 'agent.token.signature',
     },
   },
 };
@@ -38,10 +39,33 @@ const EVENT: CheckoutRequestedEvent = {
 const DELEGATION: AgentDelegation = {
   customerId: 'user-ada',
   tenantId: 'tenant-a',
-  agentId: 'agent:shopper-bot',
+  agentId: 'sa_0123456789abcdef01234567',
   roles: ['checkout-agent'],
   idempotencyKey: 'agent-key-0001',
 };
+
+/** Who the agent token of EVENT says the agent is when it is in order: the proof's actor (docs/adr/0038 §8). */
+const AGENT: AgentIdentity = {
+  agentId: 'sa_0123456789abcdef01234567',
+  tenantId: 'tenant-a',
+  roles: ['checkout-agent'],
+};
+
+/** Agent tokens that verify as `agent`, or are refused with `refusal`; remembers what it was asked to verify. */
+function agentTokensAnswering(answer: AgentIdentity | Error): AgentTokens & { readonly verified: string[] } {
+  const verified: string[] = [];
+  return {
+    verified,
+    async verify(agentToken) {
+      verified.push(agentToken);
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+}
+
+/** An agent token in order, for the tests about the proof. */
+const agentTokens = agentTokensAnswering(AGENT);
 
 /** Proofs that verify as `delegation`, or are refused with `refusal`; remembers what it was asked to verify. */
 function proofsAnswering(answer: AgentDelegation | Error): AgentProofs & { readonly verified: string[] } {
@@ -80,10 +104,11 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     const info = vi.spyOn(logger, 'info');
 
     // Act
-    await startRequestedCheckout(EVENT, { proofs, startCheckout });
+    await startRequestedCheckout(EVENT, { proofs, agentTokens, startCheckout });
 
     // Assess
     expect(proofs.verified).toEqual(['header.payload.signature']);
+    expect(agentTokens.verified).toContain('agent.token.signature');
     expect(asked).toEqual([
       {
         idempotencyKey: 'user-ada:agent-key-0001',
@@ -96,7 +121,7 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     expect(info).toHaveBeenCalledWith('Checkout request accepted', {
       eventId: 'evt-0001',
       checkoutId: 'chk_1',
-      agentId: 'agent:shopper-bot',
+      agentId: 'sa_0123456789abcdef01234567',
     });
   });
 
@@ -107,7 +132,7 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(refused), startCheckout });
+    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(refused), agentTokens, startCheckout });
 
     // Assess
     await expect(starting).rejects.toBe(refused);
@@ -122,6 +147,51 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     );
   });
 
+  it('refuses an agent token that does not verify before reading the proof, and starts nothing', async () => {
+    // Prepare
+    const refused = new UnauthorizedError('The agent token is refused: The token has expired');
+    const proofs = proofsAnswering(DELEGATION);
+    const { startCheckout, asked } = started();
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    const starting = startRequestedCheckout(EVENT, {
+      proofs,
+      agentTokens: agentTokensAnswering(refused),
+      startCheckout,
+    });
+
+    // Assess
+    await expect(starting).rejects.toBe(refused);
+    expect(proofs.verified).toEqual([]);
+    expect(asked).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(
+      'Checkout request refused; its queue will dead-letter it',
+      expect.objectContaining({ eventId: 'evt-0001', reason: refused.message, code: 'UNAUTHORIZED' }),
+    );
+  });
+
+  it.each([
+    ['an account without the checkout-agent role', { roles: ['member'] }, "The agent token's account lacks"],
+    ['an account that is not the proof actor', { agentId: 'sa_ffffffffffffffffffffffff' }, "proof's actor (act.sub)"],
+    ['an account of another tenant', { tenantId: 'tenant-b' }, "The agent token's account belongs to another tenant"],
+  ])('refuses a valid agent token of %s (403), and starts nothing', async (_case, identity, reason) => {
+    // Prepare
+    const { startCheckout, asked } = started();
+
+    // Act
+    const starting = startRequestedCheckout(EVENT, {
+      proofs: proofsAnswering(DELEGATION),
+      agentTokens: agentTokensAnswering({ ...AGENT, ...identity }),
+      startCheckout,
+    });
+
+    // Assess
+    await expect(starting).rejects.toThrow(ForbiddenError);
+    await expect(starting).rejects.toThrow(reason);
+    expect(asked).toEqual([]);
+  });
+
   it.each([
     ['another customer', { customerId: 'user-bob' }, 'The proof was issued for another customer'],
     ['another tenant', { tenantId: 'tenant-b' }, 'The proof was issued for another tenant'],
@@ -134,6 +204,7 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     // Act
     const starting = startRequestedCheckout(EVENT, {
       proofs: proofsAnswering({ ...DELEGATION, ...claims }),
+      agentTokens,
       startCheckout,
     });
 
@@ -152,7 +223,7 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(DELEGATION), startCheckout });
+    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(DELEGATION), agentTokens, startCheckout });
 
     // Assess
     await expect(starting).rejects.toBe(refusal);
@@ -169,7 +240,7 @@ describe('startRequestedCheckout (use case, in-memory ports)', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(DELEGATION), startCheckout });
+    const starting = startRequestedCheckout(EVENT, { proofs: proofsAnswering(DELEGATION), agentTokens, startCheckout });
 
     // Assess
     await expect(starting).rejects.toBe(transient);

@@ -1,7 +1,14 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as checkoutRequestedHandler } from '../../../../../functions/checkout/handlers/events/checkout-requested.js';
-import { envelope, lambdaContext, START_BODY, sqsBatch, trustDevIssuerAndSignProofs } from '../../checkouts-harness.js';
+import {
+  envelope,
+  lambdaContext,
+  START_BODY,
+  signAgentToken,
+  sqsBatch,
+  trustDevIssuerAndSignProofs,
+} from '../../checkouts-harness.js';
 import { prepareStores, sfn } from '../idempotency-harness.js';
 
 vi.hoisted(() => {
@@ -14,12 +21,18 @@ vi.hoisted(() => {
     CHECKOUTS_TABLE_NAME: 'checkouts-table',
     IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
     CHECKOUT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga',
+    // Agents' own tokens (signAgentToken in the harness): read by the handler at import.
+    PLATFORM_TOKEN_ISSUER: 'https://platform.sagastack.test',
+    PLATFORM_TOKEN_AUDIENCE: 'sagastack-api',
+    PLATFORM_SIGNING_KEY_ARN: 'arn:aws:kms:us-east-1:000000000000:key/99999999-8888-7777-6666-555555555555',
   });
 });
 
 let proofs: Record<string, string>;
+let agentToken: string;
 beforeAll(async () => {
   proofs = await trustDevIssuerAndSignProofs();
+  agentToken = await signAgentToken();
 });
 beforeEach(prepareStores);
 
@@ -34,6 +47,7 @@ describe('CheckoutRequested.v1 idempotency', () => {
         tenantId: 'tenant-a',
         ...START_BODY,
         proof: proofs[idempotencyKey],
+        agentToken,
         ...data,
       },
       { id: eventId, source: 'sagastack.agents' },

@@ -11,6 +11,7 @@ import {
   executionArnOf,
   lambdaContext,
   START_BODY,
+  signAgentToken,
   sqsBatch,
   trustDevIssuerAndSignProofs,
 } from '../../checkouts-harness.js';
@@ -25,6 +26,10 @@ vi.hoisted(() => {
     CHECKOUTS_TABLE_NAME: 'checkouts-table',
     IDEMPOTENCY_TABLE_NAME: 'idempotency-table',
     CHECKOUT_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:checkout-saga',
+    // Agents' own tokens (signAgentToken in the harness): read by the handler at import.
+    PLATFORM_TOKEN_ISSUER: 'https://platform.sagastack.test',
+    PLATFORM_TOKEN_AUDIENCE: 'sagastack-api',
+    PLATFORM_SIGNING_KEY_ARN: 'arn:aws:kms:us-east-1:000000000000:key/99999999-8888-7777-6666-555555555555',
   });
 });
 
@@ -32,8 +37,10 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 
 let proofs: Record<string, string>;
+let agentToken: string;
 beforeAll(async () => {
   proofs = await trustDevIssuerAndSignProofs();
+  agentToken = await signAgentToken();
 });
 
 /** A request of user-ada's agent, with the proof issued for its idempotency key unless `data` says otherwise. */
@@ -47,6 +54,7 @@ const requested = (data: Record<string, unknown> = {}, id = 'evt-0001') => {
       tenantId: 'tenant-a',
       ...START_BODY,
       proof: proofs[idempotencyKey],
+      agentToken,
       ...data,
     },
     { id, source: 'sagastack.agents' },
@@ -185,6 +193,40 @@ describe('CheckoutRequested.v1 consumer', () => {
       'Checkout request refused; its queue will dead-letter it',
       expect.objectContaining({ eventId: 'evt-0001', cartId: 'cart-ada', code, reason }),
     );
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'an expired agent token',
+      () => signAgentToken({}, -60),
+      'UNAUTHORIZED',
+      /agent token is refused: The token has expired/,
+    ],
+    ['an agent token of another tenant', () => signAgentToken({ tenant: 'tenant-b' }), 'FORBIDDEN', /another tenant/],
+    [
+      'an agent token of another account',
+      () => signAgentToken({ sub: 'sa_ffffffffffffffffffffffff' }),
+      'FORBIDDEN',
+      /act\.sub/,
+    ],
+    ['an account without the checkout-agent role', () => signAgentToken({ roles: ['member'] }), 'FORBIDDEN', /lacks/],
+  ])('refuses %s, logs the reason and writes nothing', async (_case, token, code, reason) => {
+    // Prepare
+    const warn = vi.spyOn(logger, 'warn');
+    const refused = requested({ agentToken: await token() });
+
+    // Act
+    const response = await handler(sqsBatch(refused, neighbour()), lambdaContext);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(warn).toHaveBeenCalledWith(
+      'Checkout request refused; its queue will dead-letter it',
+      expect.objectContaining({ eventId: 'evt-0001', code, reason: expect.stringMatching(reason) }),
+    );
+    // Only the neighbour's checkout is written and started.
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
