@@ -16,6 +16,7 @@ import { profileMainThread, renderProfileSummary, summarizeProfiles } from './pr
 import { bootTimes, freshSynthBoot } from './scenarios/boot.js';
 import { bundles } from './scenarios/bundles.js';
 import { checkoutLoad, WARM_UP_CHECKOUTS } from './scenarios/checkout-load.js';
+import { consolePages } from './scenarios/console.js';
 import { checkoutCost, vmHourCost } from './scenarios/cost.js';
 import { machineReference } from './scenarios/machine.js';
 import { provisioningLifecycle } from './scenarios/provisioning.js';
@@ -84,6 +85,7 @@ export async function bench(args: BenchOptions, sections: ReadonlySet<BenchSecti
       figures.push(...lifecycle.figures, ...vmHourCost(lifecycle.lifecycleUsage, lifecycle.billingRunUsage));
     }
     if (sections.has('bundles')) figures.push(...(await bundles(cloud, progress)));
+    if (sections.has('console')) figures.push(...(await consolePages(cloud, progress)));
   } finally {
     await cloud.stop();
     logFile.end();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createLocalRestApi, type RestApiDefinition } from './apigateway/index.js';
 import { readStage, type StackArtifact } from './assembly/cloud-assembly.js';
 import { jsonApiListener, LOCAL_REGION } from './aws-protocol.js';
+import { CONSOLE_PATH, consoleListener } from './console/server.js';
 import { type ApiGatewayRegistry, apiGatewayProvisioners } from './deploy/provisioners/apigateway.js';
 import { dynamoDbProvisioners } from './deploy/provisioners/dynamodb.js';
 import { eventBridgeProvisioners } from './deploy/provisioners/events.js';
@@ -333,6 +334,8 @@ async function start(
     stop: () => bridge.close(),
   });
   routes.byPathPrefix['/_local/'] = localAdminListener(bridge, logBook);
+  // The saga console: static files whose scripts call this same endpoint's AWS APIs (docs/console.md).
+  routes.byPathPrefix[CONSOLE_PATH.slice(0, -1)] = consoleListener();
   stepFunctions = new LocalStepFunctions({
     integrations: stepFunctionsIntegrations(calls),
     heartbeatTimeoutScale: options.heartbeatTimeoutScale,

@@ -49,6 +49,7 @@ async function start(options: StartOptions): Promise<void> {
   // Loaded once the arguments are known good: `--help` and a wrong flag answer at once.
   const { bootLocalCloud } = await import('../boot.js');
   const { loadLocalCloudConfig } = await import('../config.js');
+  const { consoleUrl } = await import('../console/server.js');
   const { iamEnabled } = await import('../iam/index.js');
   const { Progress } = await import('./progress.js');
   const { SynthFailedError, synthesizeInBackground } = await import('./synth-in-background.js');
@@ -121,6 +122,7 @@ async function start(options: StartOptions): Promise<void> {
 The local cloud is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${facts.filter(Boolean).join(', ')})
 
   API            ${cloud.apiUrl || '(the stage has no REST API)'}
+  Console        ${consoleUrl(cloud.endpoint)}   (sagas, queues and events in a browser)
   AWS endpoint   ${cloud.endpoint}   (export AWS_ENDPOINT_URL=${cloud.endpoint} for the AWS SDK/CLI)
   Endpoints file ${endpointsFile}
   Logs           ${join(stateDirectory, 'local-cloud.log')}   (--verbose prints them here)

@@ -17,6 +17,7 @@ import {
   type PutEventsResult,
   type PutEventsResultEntry,
 } from './put-events.js';
+import { type MatchedRule, RecentEvents } from './recent-events.js';
 import { type CompiledRule, compileRule, InvalidEventBridgeConfigError, toEventPattern } from './rule.js';
 import {
   type ArchiveConfig,
@@ -101,13 +102,15 @@ export class LocalEventBridge {
   private readonly archives = new Map<string, EventArchive>();
   private readonly replays = new Map<string, ReplayDescription>();
   private readonly deliveries: DeliveryQueue;
+  /** The last events routed, with their matches and deliveries, for the saga console (GET /_local/events/recent). */
+  readonly recentEvents = new RecentEvents();
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: LocalEventBridgeOptions) {
     this.account = options.account ?? LOCAL_ACCOUNT_ID;
     this.region = options.region ?? LOCAL_REGION;
     this.log = options.log ?? (() => {});
-    this.deliveries = new DeliveryQueue(options.dispatcher, {
+    this.deliveries = new DeliveryQueue(this.recentEvents.watching(options.dispatcher), {
       retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 60_000,
       retryWindowCapMs: options.retryWindowCapMs ?? 15 * 60_000,
@@ -215,6 +218,7 @@ export class LocalEventBridge {
       resources: [rule.config.arn],
       detail: {},
     };
+    this.recentEvents.record('default', event, now, [matchedRule(rule)]);
     this.deliverToRule(rule, event, now);
     return event;
   }
@@ -368,11 +372,15 @@ export class LocalEventBridge {
     if (event['replay-name'] === undefined) {
       for (const archive of this.archives.values()) archive.offer(bus.config.arn, event, ingestionTime);
     }
-    for (const rule of bus.rules.values()) {
-      if (rule.config.state !== 'ENABLED' || rule.pattern === undefined) continue;
-      if (ruleArns && !ruleArns.has(rule.config.arn)) continue;
-      if (matchesEventPattern(rule.pattern, event)) this.deliverToRule(rule, event, ingestionTime);
-    }
+    const matched = [...bus.rules.values()].filter(
+      (rule) =>
+        rule.config.state === 'ENABLED' &&
+        rule.pattern !== undefined &&
+        (!ruleArns || ruleArns.has(rule.config.arn)) &&
+        matchesEventPattern(rule.pattern, event),
+    );
+    this.recentEvents.record(bus.config.name, event, ingestionTime, matched.map(matchedRule));
+    for (const rule of matched) this.deliverToRule(rule, event, ingestionTime);
   }
 
   private deliverToRule(rule: CompiledRule, event: EventEnvelope, ingestionTime: Date): void {
@@ -418,6 +426,18 @@ export class LocalEventBridge {
       replay.replayEndTime = new Date();
     }
   }
+}
+
+function matchedRule(rule: CompiledRule): MatchedRule {
+  return {
+    name: rule.config.name,
+    arn: rule.config.arn,
+    targets: rule.targets.map(({ config }) => ({
+      id: config.id,
+      arn: config.arn,
+      deadLetterArn: config.deadLetterArn,
+    })),
+  };
 }
 
 function summarize(rule: CompiledRule): RuleSummary {

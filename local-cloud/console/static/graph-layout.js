@@ -1,0 +1,220 @@
+// @ts-check
+/**
+ * Lays the graph of graph-model.js out with elkjs (its layered algorithm, top to bottom, compound nodes for Parallel
+ * branches and Map items; docs/adr/0041-console-graph-laid-out-by-elkjs.md) and draws it as SVG, each state coloured by
+ * its result in the execution. `elkGraphOf` and `svgOf` are pure; only `layOut` needs elkjs.
+ * elkjs JSON format: https://eclipse.dev/elk/documentation/tooldevelopers/graphdatastructure/jsonformat.html
+ */
+
+import { html } from './dom.js';
+
+const NODE_HEIGHT = 34;
+const PSEUDO = new Set(['Start', 'End']);
+/** Room at the top of a compound node for its label. */
+const COMPOUND_PADDING = '[top=30,left=14,bottom=14,right=14]';
+
+/**
+ * @typedef {import('./graph-model.js').GraphNode} GraphNode
+ * @typedef {import('./graph-model.js').GraphEdge} GraphEdge
+ * @typedef {{ id: string, x?: number, y?: number, width?: number, height?: number, children?: ElkNode[],
+ *   edges?: ElkEdge[], layoutOptions?: Record<string, string>, labels?: Array<{ text: string }> }} ElkNode
+ * @typedef {{ id: string, sources: string[], targets: string[],
+ *   sections?: Array<{ startPoint: Point, endPoint: Point, bendPoints?: Point[] }> }} ElkEdge
+ * @typedef {{ x: number, y: number }} Point
+ */
+
+/**
+ * The elkjs input for a graph: every edge declared in the scope (compound node) it belongs to, so its coordinates
+ * come back relative to that scope, and `INCLUDE_CHILDREN` so that one layered layout runs across scopes.
+ * @param {{ nodes: GraphNode[], edges: GraphEdge[] }} graph
+ * @returns {ElkNode}
+ */
+function elkGraphOf(graph) {
+  return {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+      'elk.spacing.nodeNode': '24',
+      'elk.edgeRouting': 'ORTHOGONAL',
+    },
+    children: graph.nodes.map(elkNodeOf),
+    edges: graph.edges.map(elkEdgeOf),
+  };
+}
+
+/** @param {GraphNode} node @returns {ElkNode} */
+function elkNodeOf(node) {
+  if (node.children.length > 0) {
+    return {
+      id: node.id,
+      layoutOptions: { 'elk.padding': COMPOUND_PADDING },
+      children: node.children.map(elkNodeOf),
+      edges: node.edges.map(elkEdgeOf),
+    };
+  }
+  const width = PSEUDO.has(node.type) ? 64 : Math.max(110, node.label.length * 7.2 + 34);
+  return { id: node.id, width, height: PSEUDO.has(node.type) ? 26 : NODE_HEIGHT };
+}
+
+/** @param {GraphEdge} edge @returns {ElkEdge} */
+function elkEdgeOf(edge) {
+  return { id: edge.id, sources: [edge.source], targets: [edge.target] };
+}
+
+/**
+ * Runs elkjs (the browser's global `ELK` from elk.bundled.js, or the one given).
+ * @param {{ nodes: GraphNode[], edges: GraphEdge[] }} graph
+ * @param {{ layout(graph: ElkNode): Promise<ElkNode> }} [elk]
+ * @returns {Promise<ElkNode>}
+ */
+export function layOut(graph, elk) {
+  const engine = elk ?? new /** @type {any} */ (globalThis).ELK();
+  return engine.layout(elkGraphOf(graph));
+}
+
+/**
+ * @typedef {object} StateLook What the execution says of one state, for its colours and badges.
+ * @property {import('./history-model.js').StateResult} result
+ * @property {number} attempts
+ * @property {boolean} retried
+ */
+
+/**
+ * The SVG of a laid-out graph. Each state is a `<g class="state ...">` with `data-state` (its name), `data-result`
+ * (succeeded, caught, failed, running, aborted, or not-run), `data-attempts`, `data-compensation` and `data-on-path`,
+ * which the stylesheet colours and the tests read; each edge says its kind and whether the execution took it. Edges
+ * into a compensation are the undo path, drawn apart even when not taken.
+ * @param {{ nodes: GraphNode[], edges: GraphEdge[] }} graph
+ * @param {ElkNode} laidOut
+ * @param {Map<string, StateLook>} looks by state name
+ * @param {Set<string>} takenEdges edge ids
+ */
+export function svgOf(graph, laidOut, looks, takenEdges) {
+  /** @type {Map<string, GraphNode>} */
+  const nodesById = new Map();
+  /** @type {Map<string, GraphEdge>} */
+  const edgesById = new Map();
+  const index = (/** @type {{ nodes?: GraphNode[], children?: GraphNode[], edges: GraphEdge[] }} */ scope) => {
+    for (const node of scope.nodes ?? scope.children ?? []) {
+      nodesById.set(node.id, node);
+      index(node);
+    }
+    for (const edge of scope.edges) edgesById.set(edge.id, edge);
+  };
+  index(graph);
+  const touched = new Set(
+    [...takenEdges].flatMap((id) => {
+      const edge = edgesById.get(id);
+      return edge ? [edge.source, edge.target] : [];
+    }),
+  );
+
+  /** @type {import('./dom.js').SafeHtml[]} */
+  const compounds = [];
+  /** @type {import('./dom.js').SafeHtml[]} */
+  const states = [];
+  /** @type {import('./dom.js').SafeHtml[]} */
+  const edges = [];
+  const draw = (/** @type {ElkNode} */ elkNode, /** @type {number} */ offsetX, /** @type {number} */ offsetY) => {
+    for (const child of elkNode.children ?? []) {
+      const node = nodesById.get(child.id);
+      if (!node) continue;
+      const x = offsetX + (child.x ?? 0);
+      const y = offsetY + (child.y ?? 0);
+      if (node.children.length > 0) {
+        compounds.push(compoundSvg(node, x, y, child, looks.get(node.id)));
+        draw(child, x, y);
+      } else {
+        states.push(stateSvg(node, x, y, child, looks.get(node.id), touched.has(node.id)));
+      }
+    }
+    for (const elkEdge of elkNode.edges ?? []) {
+      const edge = edgesById.get(elkEdge.id);
+      if (edge) edges.push(edgeSvg(edge, elkEdge, offsetX, offsetY, takenEdges.has(edge.id), nodesById));
+    }
+  };
+  draw(laidOut, 0, 0);
+  const width = Math.ceil((laidOut.width ?? 0) + 8);
+  const height = Math.ceil((laidOut.height ?? 0) + 8);
+  return html`<svg class="graph" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"
+    viewBox="-4 -4 ${width} ${height}" role="img" aria-label="State machine graph">
+    <defs>
+      <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8"
+        markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead"></path></marker>
+    </defs>
+    ${compounds}${edges}${states}</svg>`;
+}
+
+/**
+ * @param {GraphNode} node
+ * @param {number} x
+ * @param {number} y
+ * @param {ElkNode} box
+ * @param {StateLook | undefined} look
+ */
+function compoundSvg(node, x, y, box, look) {
+  return html`<g class="compound ${look ? `state--${look.result}` : 'state--not-run'}" data-compound="${node.id}">
+    <rect x="${x}" y="${y}" width="${box.width ?? 0}" height="${box.height ?? 0}" rx="8"></rect>
+    <text x="${x + 10}" y="${y + 19}">${node.label}${node.type === 'Branch' ? '' : ` (${node.type})`}</text></g>`;
+}
+
+/**
+ * @param {GraphNode} node
+ * @param {number} x
+ * @param {number} y
+ * @param {ElkNode} box
+ * @param {StateLook | undefined} look
+ * @param {boolean} onPath
+ */
+function stateSvg(node, x, y, box, look, onPath) {
+  const width = box.width ?? 0;
+  const height = box.height ?? 0;
+  if (PSEUDO.has(node.type)) {
+    return html`<g class="pseudo ${onPath ? 'pseudo--on-path' : ''}" data-pseudo="${node.type}">
+      <rect x="${x}" y="${y}" width="${width}" height="${height}" rx="${height / 2}"></rect>
+      <text x="${x + width / 2}" y="${y + height / 2 + 4}" text-anchor="middle">${node.label}</text></g>`;
+  }
+  const result = look?.result ?? 'not-run';
+  const classes = [
+    'state',
+    `state--${result}`,
+    node.compensation ? 'state--compensation' : '',
+    look?.retried ? 'state--retried' : '',
+  ].filter(Boolean);
+  return html`<g class="${classes.join(' ')}" data-state="${node.id}" data-type="${node.type}"
+      data-result="${result}" data-attempts="${look?.attempts ?? 0}" data-compensation="${String(node.compensation)}"
+      data-on-path="${String(look !== undefined)}" tabindex="0" role="button">
+    <title>${node.id}${node.comment ? `: ${node.comment}` : ''}</title>
+    <rect x="${x}" y="${y}" width="${width}" height="${height}" rx="5"></rect>
+    <text x="${x + 10}" y="${y + height / 2 + 4}">${node.compensation ? '↩ ' : ''}${node.label}</text>
+    ${
+      look?.retried &&
+      html`<g class="badge"><rect x="${x + width - 30}" y="${y - 8}" width="34" height="16" rx="8"></rect>
+      <text x="${x + width - 13}" y="${y + 4}" text-anchor="middle">×${look.attempts}</text></g>`
+    }</g>`;
+}
+
+/**
+ * @param {GraphEdge} edge
+ * @param {ElkEdge} elkEdge
+ * @param {number} offsetX
+ * @param {number} offsetY
+ * @param {boolean} taken
+ * @param {Map<string, GraphNode>} nodesById
+ */
+function edgeSvg(edge, elkEdge, offsetX, offsetY, taken, nodesById) {
+  const undo = nodesById.get(edge.target)?.compensation ?? false;
+  const d = (elkEdge.sections ?? [])
+    .map((section) => {
+      const points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
+      return points.map((point, i) => `${i === 0 ? 'M' : 'L'} ${point.x + offsetX} ${point.y + offsetY}`).join(' ');
+    })
+    .join(' ');
+  const classes = ['edge', `edge--${edge.kind}`, taken ? 'edge--taken' : '', undo ? 'edge--undo' : ''].filter(Boolean);
+  return html`<path class="${classes.join(' ')}" d="${d}" marker-end="url(#arrow)" data-edge="${edge.id}"
+    data-taken="${String(taken)}"><title>${edge.kind}${edge.label ? `: ${edge.label}` : ''}</title></path>`;
+}
