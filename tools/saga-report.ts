@@ -6,11 +6,22 @@
  * execution's final status, error and output.
  *
  * Pure: it takes the answers of DescribeExecution and GetExecutionHistory and returns lines, so it is the same for
- * the local cloud, LocalStack and AWS, and is unit-tested without any of them.
+ * the local cloud, LocalStack and AWS, and is unit-tested without any of them. It reads the history through the saga
+ * console's model (history-model.ts: the runs, attempts, failures and timings), so the two cannot disagree; this file
+ * only lays the runs out as text.
  */
 
 import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn';
 import { COMPENSATION_COMMENT } from '../lib/constructs/compensation-comment.js';
+import {
+  duration,
+  millis,
+  type StateRun,
+  settledResultOf,
+  stateRunsOf,
+} from '../local-cloud/console/static/history-model.js';
+
+export { duration };
 
 /** The part of DescribeExecution the report reads. */
 export type ExecutionDescription = Pick<
@@ -48,35 +59,6 @@ export function compensationStatesOf(definition: unknown): Set<string> {
   return names;
 }
 
-type AttemptOutcome = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
-
-interface Attempt {
-  readonly scheduledAt: number;
-  endedAt?: number;
-  outcome: AttemptOutcome;
-  error?: string;
-  cause?: string;
-}
-
-interface StateRun {
-  readonly name: string;
-  /** The ASL state type: Task, Pass, Choice, Fail, Succeed, Wait, Parallel, Map. */
-  readonly type: string;
-  readonly depth: number;
-  readonly enteredAt: number;
-  readonly input?: string;
-  exitedAt?: number;
-  output?: string;
-  aborted?: boolean;
-  lastEventAt: number;
-  readonly attempts: Attempt[];
-}
-
-const SCHEDULED = /^(Task|LambdaFunction|Activity)Scheduled$/;
-const SUCCEEDED = /^(Task|LambdaFunction|Activity)Succeeded$/;
-const FAILED = /^(Task|LambdaFunction|Activity)(Failed|StartFailed|SubmitFailed|ScheduleFailed)$/;
-const TIMED_OUT = /^(Task|LambdaFunction|Activity)TimedOut$/;
-
 export function sagaReport(
   execution: ExecutionDescription,
   history: readonly HistoryEvent[],
@@ -90,7 +72,7 @@ export function sagaReport(
     millis(execution.startDate) ?? millis(events.find((event) => event.type === 'ExecutionStarted')?.timestamp) ?? 0;
   const lastEventMs = millis(events.at(-1)?.timestamp) ?? startMs;
   const endMs = millis(execution.stopDate) ?? millis(options.now) ?? lastEventMs;
-  const runs = stateRunsOf(events);
+  const runs = stateRunsOf(events, execution.status);
 
   const lines: string[] = [];
   lines.push(`Execution  ${execution.name ?? '?'}`);
@@ -139,87 +121,14 @@ export function sagaReport(
   return lines.map((line) => line.trimEnd());
 }
 
-/** Groups the events under the states they belong to; a stack follows Parallel and Map states into their children. */
-function stateRunsOf(events: readonly HistoryEvent[]): StateRun[] {
-  const runs: StateRun[] = [];
-  const open: StateRun[] = [];
-  for (const event of events) {
-    const type = event.type ?? '';
-    const at = millis(event.timestamp) ?? 0;
-    const current = open.at(-1);
-    if (current) current.lastEventAt = at;
-    if (type.endsWith('StateEntered')) {
-      const details = event.stateEnteredEventDetails;
-      const run: StateRun = {
-        name: details?.name ?? '?',
-        type: type.slice(0, -'StateEntered'.length),
-        depth: open.length,
-        enteredAt: at,
-        lastEventAt: at,
-        ...(details?.input === undefined ? {} : { input: details.input }),
-        attempts: [],
-      };
-      runs.push(run);
-      open.push(run);
-    } else if (type.endsWith('StateExited')) {
-      const name = event.stateExitedEventDetails?.name;
-      const index = open.findLastIndex((run) => run.name === name);
-      const run = open[index];
-      if (run) {
-        run.exitedAt = at;
-        const output = event.stateExitedEventDetails?.output;
-        if (output !== undefined) run.output = output;
-        open.splice(index);
-      }
-    } else if (type.endsWith('StateAborted')) {
-      const run = open.pop();
-      if (run) run.aborted = true;
-    } else if (current && SCHEDULED.test(type)) {
-      current.attempts.push({ scheduledAt: at, outcome: 'RUNNING' });
-    } else if (current && (SUCCEEDED.test(type) || FAILED.test(type) || TIMED_OUT.test(type))) {
-      const attempt = current.attempts.findLast((candidate) => candidate.outcome === 'RUNNING');
-      if (!attempt) continue;
-      attempt.endedAt = at;
-      if (SUCCEEDED.test(type)) {
-        attempt.outcome = 'SUCCEEDED';
-        continue;
-      }
-      attempt.outcome = TIMED_OUT.test(type) ? 'TIMED_OUT' : 'FAILED';
-      const details = failureDetailsOf(event);
-      if (details.error !== undefined) attempt.error = details.error;
-      if (details.cause !== undefined) attempt.cause = details.cause;
-    } else if (type.startsWith('Execution') && type !== 'ExecutionStarted') {
-      // The execution ended: whatever is still open stopped with it.
-      open.length = 0;
-    }
-  }
-  return runs;
-}
-
-/** The `error` and `cause` of a failure event, wherever its type keeps them. */
-function failureDetailsOf(event: HistoryEvent): { error?: string; cause?: string } {
-  for (const [member, details] of Object.entries(event)) {
-    if (!member.endsWith('EventDetails') || typeof details !== 'object' || details === null) continue;
-    const { error, cause } = details as { error?: unknown; cause?: unknown };
-    if (error !== undefined || cause !== undefined) {
-      return {
-        ...(typeof error === 'string' ? { error } : {}),
-        ...(typeof cause === 'string' ? { cause } : {}),
-      };
-    }
-  }
-  return {};
-}
-
+/**
+ * The model's result in capitals; a state that never exited (and did not fail) is running while the execution runs,
+ * succeeded when a later state was entered, else ended as the execution did: the report names that status as it is
+ * (TIMED_OUT, say) where the console has only its colours.
+ */
 function statusOf(run: StateRun, next: StateRun | undefined, executionStatus: string | undefined): string {
-  if (run.aborted) return 'ABORTED';
-  if (run.type === 'Fail') return 'FAILED';
-  const last = run.attempts.at(-1);
-  if (last && last.outcome !== 'RUNNING' && last.outcome !== 'SUCCEEDED') {
-    // A failed task that the execution went on from was caught; otherwise it failed the execution.
-    return next && next.depth <= run.depth ? 'CAUGHT' : 'FAILED';
-  }
-  if (run.exitedAt !== undefined) return 'SUCCEEDED';
+  const settled = settledResultOf(run, next);
+  if (settled) return settled.toUpperCase();
   if (executionStatus === 'RUNNING') return 'RUNNING';
   return next ? 'SUCCEEDED' : (executionStatus ?? 'UNKNOWN');
 }
@@ -236,12 +145,8 @@ function attemptLines(run: StateRun, startMs: number, format: ValueFormat): stri
   if (attempts.length === 0 || (attempts.length === 1 && attempts[0]?.outcome === 'SUCCEEDED')) return [];
   const lines: string[] = [];
   attempts.forEach((attempt, index) => {
-    const nextAttempt = attempts[index + 1];
-    const ended = attempt.endedAt ?? attempt.scheduledAt;
-    const retried =
-      nextAttempt && attempt.outcome !== 'SUCCEEDED'
-        ? `  → retried after ${duration(nextAttempt.scheduledAt - ended)}`
-        : '';
+    const retryWaitMs = attempts[index + 1]?.retryWaitMs;
+    const retried = retryWaitMs === undefined ? '' : `  → retried after ${duration(retryWaitMs)}`;
     const outcome = retried ? 'RETRIED' : attempt.outcome;
     lines.push(
       `${format.indent}attempt ${index + 1}  ${pad(outcome, 10)}${pad(offset(attempt.scheduledAt - startMs), 11)}` +
@@ -356,23 +261,4 @@ function pad(text: string, width: number): string {
 
 function offset(ms: number): string {
   return `+${duration(ms)}`;
-}
-
-/** `850 ms`, `2.35 s`, `3 min 05 s`. */
-export function duration(ms: number): string {
-  const value = Math.max(0, Math.round(ms));
-  if (value < 1000) return `${value} ms`;
-  if (value < 60_000) return `${(value / 1000).toFixed(2)} s`;
-  const minutes = Math.floor(value / 60_000);
-  const seconds = Math.floor((value % 60_000) / 1000);
-  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}
-
-/** SDK dates are `Date`s; a fixture may give epoch seconds as AWS's JSON does. */
-function millis(date: Date | number | string | undefined): number | undefined {
-  if (date === undefined) return undefined;
-  if (date instanceof Date) return date.getTime();
-  if (typeof date === 'number') return date * 1000;
-  const parsed = Date.parse(date);
-  return Number.isNaN(parsed) ? undefined : parsed;
 }

@@ -1,9 +1,10 @@
 /**
  * What an execution's history (GetExecutionHistory in its JSON wire shape) says about each state: entered and exited
  * times, input and output, every attempt of a task with its error, the result the graph colours it by, and the edges
- * the execution took. It reads a history the way `npm run saga` does (tools/saga-report.ts), so the console and the
- * text report agree. Pure: unit-tested in Node (test/unit/console/history-model.test.ts), served to the browser
- * compiled by esbuild (../server.ts).
+ * the execution took. It is the one reading of a history: `npm run saga` (tools/saga-report.ts) lays its text report
+ * out from these runs too, so the console and the text report cannot disagree. Pure and browser-safe (it imports only
+ * from this folder): unit-tested in Node (test/unit/console/history-model.test.ts), served to the browser compiled by
+ * esbuild (../server.ts).
  * History events: https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 
@@ -26,6 +27,12 @@ export type StateResult = 'succeeded' | 'caught' | 'failed' | 'running' | 'abort
 interface Attempt {
   /** Epoch milliseconds. */
   readonly scheduledAt: number;
+  /**
+   * How long Retry waited between the end of the failed attempt before this one (its start, if it never ended) and
+   * this one's scheduling; `undefined` for a first attempt. The history records no retry event of its own, so the wait
+   * is read from the gap between the two attempts' events.
+   */
+  retryWaitMs: number | undefined;
   endedAt: number | undefined;
   outcome: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
   error: string | undefined;
@@ -42,6 +49,11 @@ export interface StateRun {
   /** Epoch milliseconds. */
   readonly enteredAt: number;
   exitedAt: number | undefined;
+  /**
+   * Epoch milliseconds of the last event read while this was the innermost state open (its own exit, a child's entry,
+   * the execution's end): where a state that never exited stopped.
+   */
+  lastEventAt: number;
   readonly input: string | undefined;
   output: string | undefined;
   aborted: boolean;
@@ -58,13 +70,18 @@ export interface StateSummary extends StateRun {
   readonly cause: string | undefined;
 }
 
-/** A history event as the JSON protocol sends it (`timestamp` in epoch seconds), or as an SDK gives it (a Date). */
+/**
+ * A history event as the JSON protocol sends it (`timestamp` in epoch seconds), or as an SDK gives it (a Date): an
+ * SDK `HistoryEvent` is one. Its other `…EventDetails` members are read by name suffix, so no index signature (which an
+ * SDK interface would not satisfy) is needed.
+ */
 export interface WireHistoryEvent {
-  readonly id?: number;
-  readonly previousEventId?: number;
-  readonly type?: string;
-  readonly timestamp?: number | string | Date;
-  readonly [details: string]: unknown;
+  readonly id?: number | undefined;
+  readonly previousEventId?: number | undefined;
+  readonly type?: string | undefined;
+  readonly timestamp?: number | string | Date | undefined;
+  readonly stateEnteredEventDetails?: unknown;
+  readonly stateExitedEventDetails?: unknown;
 }
 
 const SCHEDULED = /^(Task|LambdaFunction|Activity)Scheduled$/;
@@ -84,6 +101,7 @@ export function stateRunsOf(history: readonly WireHistoryEvent[], executionStatu
     const type = event.type ?? '';
     const at = millis(event.timestamp) ?? 0;
     const current = open.at(-1);
+    if (current) current.lastEventAt = at;
     if (type.endsWith('StateEntered')) {
       const details = event.stateEnteredEventDetails as { name?: string; input?: string } | undefined;
       const run: StateRun = {
@@ -92,6 +110,7 @@ export function stateRunsOf(history: readonly WireHistoryEvent[], executionStatu
         depth: open.length,
         enteredAt: at,
         exitedAt: undefined,
+        lastEventAt: at,
         input: details?.input,
         output: undefined,
         aborted: false,
@@ -115,6 +134,7 @@ export function stateRunsOf(history: readonly WireHistoryEvent[], executionStatu
     } else if (current && SCHEDULED.test(type)) {
       current.attempts.push({
         scheduledAt: at,
+        retryWaitMs: undefined,
         endedAt: undefined,
         outcome: 'RUNNING',
         error: undefined,
@@ -139,6 +159,14 @@ export function stateRunsOf(history: readonly WireHistoryEvent[], executionStatu
   }
   runs.forEach((run, index) => {
     run.result = resultOf(run, runs[index + 1], executionStatus);
+    // Read once every attempt has its end: an end event is matched to the latest attempt still running.
+    run.attempts.forEach((attempt, attemptIndex) => {
+      const previous = run.attempts[attemptIndex - 1];
+      attempt.retryWaitMs =
+        previous && previous.outcome !== 'SUCCEEDED'
+          ? attempt.scheduledAt - (previous.endedAt ?? previous.scheduledAt)
+          : undefined;
+    });
   });
   return runs;
 }
@@ -222,8 +250,7 @@ export function historyRows(history: readonly WireHistoryEvent[]): HistoryRow[] 
   const open: string[] = [];
   return events.map((event) => {
     const type = event.type ?? '';
-    const detailsKey = Object.keys(event).find((key) => key.endsWith('EventDetails'));
-    const details = detailsKey ? event[detailsKey] : undefined;
+    const details: unknown = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1];
     const named = (details as { name?: unknown } | undefined)?.name;
     const name = typeof named === 'string' ? named : undefined;
     if (type.endsWith('StateEntered') && name) open.push(name);
@@ -234,7 +261,15 @@ export function historyRows(history: readonly WireHistoryEvent[]): HistoryRow[] 
   });
 }
 
-function resultOf(run: StateRun, next: StateRun | undefined, executionStatus: string | undefined): StateResult {
+/**
+ * How a visit ended as its own events tell it, `next` being the visit entered after it; `undefined` for one that
+ * never exited and whose last attempt did not fail, which only the execution's status can tell (the console and the
+ * text report word that case differently).
+ */
+export function settledResultOf(
+  run: StateRun,
+  next: StateRun | undefined,
+): Exclude<StateResult, 'running'> | undefined {
   if (run.aborted) return 'aborted';
   if (run.type === 'Fail') return 'failed';
   const last = run.attempts.at(-1);
@@ -242,7 +277,12 @@ function resultOf(run: StateRun, next: StateRun | undefined, executionStatus: st
     // A failed task the execution went on from was caught; otherwise it failed the execution.
     return next && next.depth <= run.depth ? 'caught' : 'failed';
   }
-  if (run.exitedAt !== undefined) return 'succeeded';
+  return run.exitedAt === undefined ? undefined : 'succeeded';
+}
+
+function resultOf(run: StateRun, next: StateRun | undefined, executionStatus: string | undefined): StateResult {
+  const settled = settledResultOf(run, next);
+  if (settled) return settled;
   if (executionStatus === undefined || executionStatus === 'RUNNING') return 'running';
   if (executionStatus === 'ABORTED') return 'aborted';
   return next ? 'succeeded' : 'failed';
@@ -264,7 +304,7 @@ function failureOf(event: WireHistoryEvent): { error: string | undefined; cause:
 }
 
 /** Epoch milliseconds of a wire timestamp: the JSON protocols send epoch seconds; an SDK gives a Date. */
-function millis(date: number | string | Date | undefined): number | undefined {
+export function millis(date: number | string | Date | undefined): number | undefined {
   if (date === undefined) return undefined;
   if (date instanceof Date) return date.getTime();
   if (typeof date === 'number') return date * 1000;

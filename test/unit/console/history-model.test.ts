@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { graphOf } from '../../../local-cloud/console/static/graph-model.js';
 import {
   historyRows,
+  settledResultOf,
   stateRunsOf,
   stateSummaries,
   takenEdgeIds,
@@ -78,6 +79,40 @@ describe('console history model: what a history says of each state', () => {
 
     // Assess
     expect([running, aborted]).toEqual(['running', 'aborted']);
+  });
+
+  it('tells how long Retry waited before each attempt after the first, as `npm run saga` prints it', () => {
+    // Prepare: ProcessPayment's first attempt fails at +2.15 s and Retry schedules the second at +2.2 s. Retry waits
+    // before each new attempt (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html), but
+    // no history event type records a retry
+    // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html): the wait is the gap.
+    const runs = stateRunsOf(compensatedHistory, 'FAILED');
+
+    // Act
+    const payment = runs.find((run) => run.name === 'ProcessPayment');
+
+    // Assess
+    const [first, second] = payment?.attempts ?? [];
+    expect(first?.retryWaitMs).toBeUndefined();
+    expect(second?.retryWaitMs).toBeCloseTo(50, 3);
+  });
+
+  it('keeps where a state that never exited stopped, and leaves its result to the execution status', () => {
+    // Prepare: the Fail state has no exit event; the history ends with ExecutionFailed at +5.1 s. An execution cut
+    // after its first task was scheduled has a state open with no outcome of its own yet.
+    const runs = stateRunsOf(compensatedHistory, 'FAILED');
+    const [open] = stateRunsOf(compensatedHistory.slice(0, 3), 'RUNNING');
+
+    // Act
+    const failState = runs.at(-1);
+    const settled = runs.map((run, index) => settledResultOf(run, runs[index + 1]));
+
+    // Assess
+    expect(failState).toMatchObject({ name: 'Failed', exitedAt: undefined, lastEventAt: 1_800_000_005_100 });
+    expect(settled).toEqual(['succeeded', 'caught', 'succeeded', 'succeeded', 'failed']);
+    expect(open?.name).toBe('ReserveInventory');
+    expect(open && settledResultOf(open, undefined)).toBeUndefined();
+    expect(open?.result).toBe('running');
   });
 
   it('lists the history table: every event with the state it concerns and its time from the start', () => {
