@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createLocalRestApi, type RestApiDefinition } from './apigateway/index.js';
 import { readStage, type StackArtifact } from './assembly/cloud-assembly.js';
 import { jsonApiListener, LOCAL_REGION } from './aws-protocol.js';
+import { GraphLayouts } from './console/graph-layouts.js';
 import { CONSOLE_PATH, consoleListener } from './console/server.js';
 import { type ApiGatewayRegistry, apiGatewayProvisioners } from './deploy/provisioners/apigateway.js';
 import { dynamoDbProvisioners } from './deploy/provisioners/dynamodb.js';
@@ -76,6 +77,12 @@ export interface LocalCloudOptions {
   readonly queueVisibilityTimeoutScale?: number;
   /** Multiplies Task HeartbeatSeconds, so a missed heartbeat shows in seconds in tests. @default 1 */
   readonly heartbeatTimeoutScale?: number;
+  /**
+   * Lays the deployed state machines out for the saga console in the background once booted (about 0.8 s of one
+   * core), so that a browser's first view of an execution finds its graph ready. `npm start` and the bench turn it
+   * on; tests, which boot many clouds and rarely open the console, leave it off. @default false
+   */
+  readonly warmConsoleLayouts?: boolean;
   /**
    * Execution environments one function may run at once on this machine; invocations beyond wait for one.
    * @default one per core but one, at least one
@@ -180,6 +187,14 @@ export async function bootLocalCloud(requested: LocalCloudOptions = {}): Promise
     }
     const deployment = await deploy(stacks, started, iam);
     const wired = await wire(options, started, deployment, teardown, meter, faults, iam);
+    if (options.warmConsoleLayouts) {
+      // Not awaited: the console's layout thread loads elkjs and lays the deployed sagas out while the caller goes
+      // on, so that a fresh browser's first execution view finds its layout ready (graph-layouts.ts). Bounded, for a
+      // persisted directory that keeps many machines; this app deploys three.
+      void started.consoleLayouts.warmUp(
+        started.stepFunctions.listStateMachines({ maxResults: 50 }).stateMachines.map((machine) => machine.definition),
+      );
+    }
     const outputs: Record<string, Record<string, string>> = {};
     for (const stack of deployment.stacks) {
       outputs[stack.stackName] = Object.fromEntries(
@@ -227,6 +242,8 @@ interface StartedServices {
   readonly events: LocalEventBridge;
   readonly stepFunctions: LocalStepFunctions;
   readonly kms: LocalKms;
+  /** The console's graph layouts, warmed up once the stacks are deployed. */
+  readonly consoleLayouts: GraphLayouts;
   /** How services call each other; `lambda` is there once `wire` created the runtime. */
   readonly calls: LocalServices;
   readonly setLambda: (runtime: LambdaRuntime) => void;
@@ -335,7 +352,9 @@ async function start(
   });
   routes.byPathPrefix['/_local/'] = localAdminListener(bridge, logBook);
   // The saga console: static files whose scripts call this same endpoint's AWS APIs (docs/console.md).
-  routes.byPathPrefix[CONSOLE_PATH.slice(0, -1)] = consoleListener();
+  const consoleLayouts = new GraphLayouts(log);
+  teardown.add(() => consoleLayouts.close());
+  routes.byPathPrefix[CONSOLE_PATH.slice(0, -1)] = consoleListener(consoleLayouts);
   stepFunctions = new LocalStepFunctions({
     integrations: stepFunctionsIntegrations(calls),
     heartbeatTimeoutScale: options.heartbeatTimeoutScale,
@@ -363,6 +382,7 @@ async function start(
     events: bridge,
     stepFunctions: machines,
     kms,
+    consoleLayouts,
     calls,
     setLambda: (runtime) => {
       lambdaRuntime = runtime;

@@ -15,7 +15,7 @@ import { seedLocalCloud } from './seed-data.js';
 const OUTPUT = 'docs/images/console-execution.png';
 
 const { assemblyDirectory } = await synthesizeApp(process.cwd());
-const cloud = await bootLocalCloud({ assemblyDirectory, retryBaseDelayMs: 100 });
+const cloud = await bootLocalCloud({ assemblyDirectory, retryBaseDelayMs: 100, warmConsoleLayouts: true });
 const browser = await launchChromium();
 try {
   await seedLocalCloud(cloud);

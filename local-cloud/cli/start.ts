@@ -94,6 +94,8 @@ async function start(options: StartOptions): Promise<void> {
     log: writeLog,
     functionLog: writeLog,
     maxEnvironmentsPerFunction: options.maxEnvironments,
+    // A person opens the console soon after: its first execution view then finds the sagas' graphs laid out.
+    warmConsoleLayouts: true,
   }).catch((error: unknown) => {
     progress.fail('the local cloud did not start');
     throw portInUse(error) ?? error;

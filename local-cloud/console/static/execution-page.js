@@ -1,9 +1,10 @@
 // @ts-check
 /**
  * One execution as the Step Functions console shows it: the graph of the definition it ran
- * (DescribeStateMachineForExecution) laid out by elkjs, the path it took and each state's result from its history
- * (GetExecutionHistory, every page), compensations drawn as the undo path, a panel with the selected state's input,
- * output, error and timing, and the history table beside the graph. A running execution is read again on refresh.
+ * (DescribeStateMachineForExecution) laid out by elkjs on the console's server (graph-layout.js), the path it took
+ * and each state's result from its history (GetExecutionHistory, every page), compensations drawn as the undo path,
+ * a panel with the selected state's input, output, error and timing, and the history table beside the graph. A
+ * running execution is read again on refresh.
  */
 
 import { html, prettyJson, render, shortName, timeOf } from './dom.js';
@@ -11,81 +12,33 @@ import { layOut, svgOf } from './graph-layout.js';
 import { graphOf } from './graph-model.js';
 import { duration, historyRows, stateRunsOf, stateSummaries, takenEdgeIds } from './history-model.js';
 
-/** @type {Promise<void> | undefined} */
-let elkLoaded;
-
-/** elkjs's browser bundle (1.6 MB), fetched the first time an execution is shown: the lists never need it. */
-function loadElk() {
-  elkLoaded ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = 'vendor/elk.bundled.js';
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error('Could not load elkjs (vendor/elk.bundled.js)'));
-    document.head.append(script);
-  });
-  return elkLoaded;
-}
-
-const LAYOUT_CACHE_PREFIX = 'saga-console.layout.v1.';
-
-/**
- * The layout of a definition, from this browser's cache when it was laid out before: a definition's layout never
- * changes, and laying one out costs a fresh tab about 300 ms of elkjs (docs/console.md, load times), far more than
- * reading the execution. The cache is keyed by the definition's SHA-256.
- * @param {string} definitionText
- * @param {import('./graph-model.js').StateMachineGraph} graph
- */
-async function cachedLayout(definitionText, graph) {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(definitionText));
-  const key =
-    LAYOUT_CACHE_PREFIX + [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  const cached = readCache(key);
-  if (cached) return cached;
-  await loadElk();
-  const laidOut = await layOut(graph);
-  try {
-    localStorage.setItem(key, JSON.stringify(laidOut));
-  } catch {
-    // Storage full or refused: the layout is simply computed again next time.
-  }
-  return laidOut;
-}
-
-/** @param {string} key */
-function readCache(key) {
-  try {
-    const text = localStorage.getItem(key);
-    return text === null ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** @param {import('./app.js').PageContext} context */
 export async function executionPage({ aws, main, params }) {
   const executionArn = params[0] ?? '';
   /** @type {string | undefined} */
   let selected;
-  /** @type {string | undefined} */
-  let definitionText;
-  /** @type {import('./graph-model.js').StateMachineGraph | undefined} */
-  let graph;
-  /** @type {any} */
-  let laidOut;
+  /** @type {Promise<{ graph: import('./graph-model.js').StateMachineGraph, laidOut: import('../elk-graph.js').ElkNode }> | undefined} */
+  let drawing;
   let scrolled = false;
 
   const load = async () => {
-    const [execution, machine, history] = await Promise.all([
+    // The definition an execution ran never changes: it is read, and laid out, once. The layout is asked for as soon
+    // as the definition is in, while the history is still being read.
+    if (!drawing) {
+      drawing = aws.states('DescribeStateMachineForExecution', { executionArn }).then(async (machine) => {
+        const graph = graphOf(String(machine.definition));
+        return { graph, laidOut: await layOut(graph) };
+      });
+      // A failed read or layout is tried again at the next refresh.
+      drawing.catch(() => {
+        drawing = undefined;
+      });
+    }
+    const [execution, { graph, laidOut }, history] = await Promise.all([
       aws.states('DescribeExecution', { executionArn }),
-      definitionText === undefined ? aws.states('DescribeStateMachineForExecution', { executionArn }) : undefined,
+      drawing,
       fullHistory(aws, executionArn),
     ]);
-    if (machine) {
-      definitionText = String(machine.definition);
-      graph = graphOf(definitionText);
-      laidOut = await cachedLayout(definitionText, graph);
-    }
-    if (!graph) return;
     const runs = stateRunsOf(history, execution.status);
     const summaries = stateSummaries(runs);
     const looks = new Map(

@@ -1,78 +1,44 @@
 // @ts-check
 /**
- * Lays the graph of graph-model.js out with elkjs (its layered algorithm, top to bottom, compound nodes for Parallel
- * branches and Map items; docs/adr/0041-console-graph-laid-out-by-elkjs.md) and draws it as SVG, each state coloured by
- * its result in the execution. `elkGraphOf` and `svgOf` are pure; only `layOut` needs elkjs.
+ * Draws the graph of graph-model.js as SVG, each state coloured by its result in the execution, at the positions the
+ * console's server gives: it lays graphs out with elkjs (its layered algorithm, top to bottom, compound nodes for
+ * Parallel branches and Map items) in the local cloud's process and keeps each layout (../graph-layouts.ts,
+ * docs/adr/0041-saga-console.md), so a fresh tab neither fetches elkjs nor runs it cold. `svgOf` is pure.
  * elkjs JSON format: https://eclipse.dev/elk/documentation/tooldevelopers/graphdatastructure/jsonformat.html
  */
 
 import { html } from './dom.js';
 
-const NODE_HEIGHT = 34;
 const PSEUDO = new Set(['Start', 'End']);
-/** Room at the top of a compound node for its label. */
-const COMPOUND_PADDING = '[top=30,left=14,bottom=14,right=14]';
 
 /**
  * @typedef {import('./graph-model.js').GraphNode} GraphNode
  * @typedef {import('./graph-model.js').GraphEdge} GraphEdge
- * @typedef {{ id: string, x?: number, y?: number, width?: number, height?: number, children?: ElkNode[],
- *   edges?: ElkEdge[], layoutOptions?: Record<string, string>, labels?: Array<{ text: string }> }} ElkNode
- * @typedef {{ id: string, sources: string[], targets: string[],
- *   sections?: Array<{ startPoint: Point, endPoint: Point, bendPoints?: Point[] }> }} ElkEdge
- * @typedef {{ x: number, y: number }} Point
+ * @typedef {import('../elk-graph.js').ElkNode} ElkNode
+ * @typedef {import('../elk-graph.js').ElkEdge} ElkEdge
  */
 
-/**
- * The elkjs input for a graph: every edge declared in the scope (compound node) it belongs to, so its coordinates
- * come back relative to that scope, and `INCLUDE_CHILDREN` so that one layered layout runs across scopes.
- * @param {{ nodes: GraphNode[], edges: GraphEdge[] }} graph
- * @returns {ElkNode}
- */
-function elkGraphOf(graph) {
-  return {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'DOWN',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '28',
-      'elk.spacing.nodeNode': '24',
-      'elk.edgeRouting': 'ORTHOGONAL',
-    },
-    children: graph.nodes.map(elkNodeOf),
-    edges: graph.edges.map(elkEdgeOf),
-  };
-}
-
-/** @param {GraphNode} node @returns {ElkNode} */
-function elkNodeOf(node) {
-  if (node.children.length > 0) {
-    return {
-      id: node.id,
-      layoutOptions: { 'elk.padding': COMPOUND_PADDING },
-      children: node.children.map(elkNodeOf),
-      edges: node.edges.map(elkEdgeOf),
-    };
-  }
-  const width = PSEUDO.has(node.type) ? 64 : Math.max(110, node.label.length * 7.2 + 34);
-  return { id: node.id, width, height: PSEUDO.has(node.type) ? 26 : NODE_HEIGHT };
-}
-
-/** @param {GraphEdge} edge @returns {ElkEdge} */
-function elkEdgeOf(edge) {
-  return { id: edge.id, sources: [edge.source], targets: [edge.target] };
+/** The console's server answered a layout request with an error. */
+class LayoutRequestError extends Error {
+  name = 'LayoutRequestError';
 }
 
 /**
- * Runs elkjs (the browser's global `ELK` from elk.bundled.js, or the one given).
+ * The layout of a graph, asked of the server that served the console (`POST layout`, beside the page), also when
+ * the console reads another endpoint's AWS APIs (`?endpoint=`): where to draw is presentation, not data.
  * @param {{ nodes: GraphNode[], edges: GraphEdge[] }} graph
- * @param {{ layout(graph: ElkNode): Promise<ElkNode> }} [elk]
  * @returns {Promise<ElkNode>}
  */
-export function layOut(graph, elk) {
-  const engine = elk ?? new /** @type {any} */ (globalThis).ELK();
-  return engine.layout(elkGraphOf(graph));
+export async function layOut(graph) {
+  const response = await fetch('layout', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(graph),
+  });
+  if (!response.ok) {
+    throw new LayoutRequestError(`Could not lay the graph out (${response.status}): ${await response.text()}`);
+  }
+  return response.json();
 }
 
 /**
