@@ -84,6 +84,11 @@ export interface LocalCloudOptions {
    */
   readonly warmConsoleLayouts?: boolean;
   /**
+   * Multiplies Step Functions' waits before a Retry (`IntervalSeconds` and `MaxDelaySeconds`, backoff and jitter
+   * kept), so retried sagas finish sooner in tests. @default 1
+   */
+  readonly retryIntervalScale?: number;
+  /**
    * Execution environments one function may run at once on this machine; invocations beyond wait for one.
    * @default one per core but one, at least one
    */
@@ -358,6 +363,7 @@ async function start(
   stepFunctions = new LocalStepFunctions({
     integrations: stepFunctionsIntegrations(calls),
     heartbeatTimeoutScale: options.heartbeatTimeoutScale,
+    retryIntervalScale: options.retryIntervalScale,
     persistDir: persist('stepfunctions'),
     log,
     meter,

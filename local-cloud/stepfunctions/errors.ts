@@ -25,6 +25,17 @@ export class InvalidAslDefinitionError extends Error {
   }
 }
 
+/** A time scale of `LocalStepFunctionsOptions` that is not a positive, finite number. */
+export class InvalidTimeScaleError extends Error {
+  constructor(
+    readonly option: string,
+    readonly value: number,
+  ) {
+    super(`${option} must be a positive, finite number, not ${value}`);
+    this.name = 'InvalidTimeScaleError';
+  }
+}
+
 /** The resolved configuration handed to `addStateMachine` is unusable (e.g. its ARN is no state machine ARN). */
 export class InvalidStateMachineConfigError extends Error {
   constructor(message: string) {

@@ -33,6 +33,7 @@ export interface ExecutionServices {
   tokens: TaskTokenRegistry;
   log?: (line: string) => void;
   retryIntervalOverrideMs?: number;
+  retryIntervalScale?: number;
   waitOverrideMs?: number;
   onClosed(execution: ExecutionEntry): void;
 }
@@ -190,7 +191,7 @@ export class Execution implements ExecutionEntry, AttemptHost {
    */
   private runOptions(input: Parameters<StateMachine['run']>[0]): RunOptions {
     const { prepared, arn, name, roleArn } = this.machine;
-    const { retryIntervalOverrideMs, waitOverrideMs } = this.services;
+    const { retryIntervalOverrideMs, retryIntervalScale, waitOverrideMs } = this.services;
     const execution = this;
     return {
       context: {
@@ -213,6 +214,8 @@ export class Execution implements ExecutionEntry, AttemptHost {
         >['taskResourceLocalHandlers'],
         waitTimeOverrides: overrideEach(prepared.waitStateNames, waitOverrideMs),
         retryIntervalOverrides: overrideEach(prepared.retryingStateNames, retryIntervalOverrideMs),
+        // The interpreter (as patched) scales the wait it computes, after MaxDelaySeconds and jitter.
+        retryIntervalScale,
       },
     };
   }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AwsServiceError, LOCAL_ACCOUNT_ID } from '../aws-protocol.js';
 import type { UsageMeter } from '../metering.js';
 import { type PreparedDefinition, prepareDefinition } from './definition.js';
-import { InvalidStateMachineConfigError } from './errors.js';
+import { InvalidStateMachineConfigError, InvalidTimeScaleError } from './errors.js';
 import { Execution, type ExecutionEntry, type RunnableStateMachine, restoredExecution } from './execution.js';
 import { decodePageToken, encodePageToken, type HistoryPageRequest } from './history.js';
 import type { NestedExecutions } from './nested-executions.js';
@@ -31,6 +31,12 @@ export interface LocalStepFunctionsOptions {
    * tests; the template is unchanged. @default 1
    */
   heartbeatTimeoutScale?: number;
+  /**
+   * Multiplies every wait before a Retry, as if each retrier's `IntervalSeconds` and `MaxDelaySeconds` were scaled:
+   * backoff and jitter keep their shape, so the same retries happen in the same order, sooner. The template is
+   * unchanged; `retryIntervalOverrideMs` wins where both are set. @default 1
+   */
+  retryIntervalScale?: number;
 }
 
 /** DescribeStateMachine's view of a registered machine (dates in epoch milliseconds). */
@@ -87,6 +93,10 @@ export class LocalStepFunctions {
   };
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
+    const { retryIntervalScale } = options;
+    if (retryIntervalScale !== undefined && !(Number.isFinite(retryIntervalScale) && retryIntervalScale > 0)) {
+      throw new InvalidTimeScaleError('retryIntervalScale', retryIntervalScale);
+    }
     if (options.persistDir !== undefined) {
       for (const { record, events } of loadStoredExecutions(options.persistDir, options.log)) {
         this.executions.set(record.executionArn, restoredExecution(record, events));
@@ -318,6 +328,7 @@ export class LocalStepFunctions {
       tokens: this.tokens,
       log: this.options.log,
       retryIntervalOverrideMs: this.options.retryIntervalOverrideMs,
+      retryIntervalScale: this.options.retryIntervalScale,
       waitOverrideMs: this.options.waitOverrideMs,
       onClosed: (closed) => this.closeExecution(closed),
     });
