@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { parseDocument } from 'yaml';
 
 /** Secrets and variables the workflows may read; docs/release.md says what each is and where it is set. */
-export const DOCUMENTED_SECRETS = ['GITHUB_TOKEN', 'LOCALSTACK_AUTH_TOKEN'] as const;
+export const DOCUMENTED_SECRETS = ['E2E_JWT_PRIVATE_KEY', 'GITHUB_TOKEN', 'LOCALSTACK_AUTH_TOKEN'] as const;
 export const DOCUMENTED_VARIABLES = [
   'AWS_ACCOUNT_ID',
   'AWS_DEPLOY_ROLE_ARN',
@@ -31,6 +31,7 @@ export const DOCUMENTED_VARIABLES = [
   'AWS_PROD_ACCOUNT_ID',
   'AWS_REGION',
   'ALARM_EMAIL',
+  'E2E_JWT_PUBLIC_KEYS',
   'LOCALSTACK_ENABLED',
 ] as const;
 

@@ -6,8 +6,8 @@
  *
  * `npm run token` and the end-to-end tests sign with {@link signDevToken}.
  */
-import { type CryptoKey, importPKCS8, SignJWT } from 'jose';
-import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../shared/contracts/events/checkout-events.js';
+import { importPKCS8 } from 'jose';
+import { type AgentProofClaims, type SignedTokenClaims, type TokenSigner, tokenSigner } from './token-signer.js';
 
 export const DEV_JWT_ISSUER = 'https://auth.local.sagastack.dev';
 export const DEV_JWT_AUDIENCE = 'sagastack-api';
@@ -56,67 +56,28 @@ aEEA+6udVv6U3e9TZ9s+8zor
 /** The value of JWT_PUBLIC_KEYS for the local stage. */
 export const DEV_JWT_PUBLIC_KEYS = [{ kid: DEV_JWT_KID, publicKeyPem: DEV_JWT_PUBLIC_KEY_PEM }] as const;
 
-export interface DevTokenClaims {
-  readonly sub: string;
-  readonly roles: readonly string[];
-  readonly tenant: string;
-  /** @default 3600 */
-  readonly expiresInSeconds?: number;
-}
+/** Claims of a dev token. */
+export type DevTokenClaims = SignedTokenClaims;
+/** Claims of a dev delegation proof. */
+export type DevAgentProofClaims = AgentProofClaims;
 
-let privateKey: Promise<CryptoKey> | undefined;
+/** Signs as the local stage's issuer: the dev issuer, audience and kid, with the committed private key. */
+export const devSigner: TokenSigner = tokenSigner({
+  issuer: DEV_JWT_ISSUER,
+  audience: DEV_JWT_AUDIENCE,
+  kid: DEV_JWT_KID,
+  privateKey: () => importPKCS8(DEV_JWT_PRIVATE_KEY_PEM, 'RS256'),
+});
 
 /** A token the local stage's authorizer accepts: RS256, kid `local-dev-1`, the dev issuer and audience. */
-export async function signDevToken(claims: DevTokenClaims): Promise<string> {
-  return signDev({ roles: [...claims.roles], tenant: claims.tenant }, claims.sub, DEV_JWT_AUDIENCE, claims);
-}
-
-export interface DevAgentProofClaims {
-  /** The machine identity acting (`act.sub`), e.g. `agent:shopper-bot`. */
-  readonly agent: string;
-  /** The customer it acts for (`sub`). */
-  readonly customer: string;
-  readonly tenant: string;
-  /** The idempotency key of the one CheckoutRequested.v1 the proof is for. */
-  readonly idempotencyKey: string;
-  /** @default ['checkout-agent'] */
-  readonly roles?: readonly string[];
-  /** @default 300 */
-  readonly expiresInSeconds?: number;
+export function signDevToken(claims: DevTokenClaims): Promise<string> {
+  return devSigner.signToken(claims);
 }
 
 /**
  * A delegation proof the local stage's CheckoutRequested consumer accepts (docs/adr/0027): what the identity provider
  * would issue an agent that a customer delegated to, for one request.
  */
-export async function signDevAgentProof(claims: DevAgentProofClaims): Promise<string> {
-  return signDev(
-    {
-      roles: [...(claims.roles ?? ['checkout-agent'])],
-      tenant: claims.tenant,
-      act: { sub: claims.agent },
-      idempotency_key: claims.idempotencyKey,
-    },
-    claims.customer,
-    CHECKOUT_REQUEST_PROOF_AUDIENCE,
-    { expiresInSeconds: claims.expiresInSeconds ?? 300 },
-  );
-}
-
-async function signDev(
-  payload: Record<string, unknown>,
-  subject: string,
-  audience: string,
-  options: { readonly expiresInSeconds?: number },
-): Promise<string> {
-  privateKey ??= importPKCS8(DEV_JWT_PRIVATE_KEY_PEM, 'RS256');
-  const nowSeconds = Math.floor(Date.now() / 1000);
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: 'RS256', kid: DEV_JWT_KID, typ: 'JWT' })
-    .setSubject(subject)
-    .setIssuer(DEV_JWT_ISSUER)
-    .setAudience(audience)
-    .setIssuedAt(nowSeconds)
-    .setExpirationTime(nowSeconds + (options.expiresInSeconds ?? 3600))
-    .sign(await privateKey);
+export function signDevAgentProof(claims: DevAgentProofClaims): Promise<string> {
+  return devSigner.signAgentProof(claims);
 }

@@ -12,6 +12,8 @@ import {
   DEV_JWT_KID,
   DEV_JWT_PUBLIC_KEY_PEM,
 } from '../../functions/platform/dev-keys.js';
+import { E2E_JWT_ISSUER, E2eKeyError, e2ePublicKeys } from '../../functions/platform/e2e-issuer.js';
+import type { E2eIssuerSettings } from '../../shared/auth/token-trust.js';
 import type { Settings } from '../../shared/environment.js';
 import type { StageSettings } from '../constructs/stage-settings.js';
 
@@ -26,6 +28,18 @@ export type JwtVerificationConfig = JwtClaims & (JwksKeySource | FixedKeySource)
 interface JwtClaims {
   readonly issuer: string;
   readonly audience: string;
+  /**
+   * A second issuer trusted beside the first, for the stage's audience: Staging's e2e issuer, whose tokens the
+   * end-to-end suite signs (docs/adr/0042-an-e2e-issuer-for-staging.md). Fixed keys only: it publishes no key set.
+   * @default none: the stage trusts one issuer
+   */
+  readonly e2eIssuer?: E2eIssuerConfig;
+}
+
+/** The e2e issuer as a stage trusts it: its `iss` and its public keys by `kid`. */
+export interface E2eIssuerConfig {
+  readonly issuer: string;
+  readonly publicKeys: FixedKeySource['publicKeys'];
 }
 
 interface JwksKeySource {
@@ -47,14 +61,45 @@ interface FixedKeySource {
  * The settings a function verifying the stage's tokens reads (`shared/auth/token-trust-from-env.ts`): the issuer, the
  * audience, and one key source, as the stage says: the issuer's key set (rotates without a deploy) or fixed keys.
  */
-export function tokenTrustSettings(jwt: JwtVerificationConfig): Settings {
+export function tokenTrustSettings(jwt: JwtVerificationConfig): Settings & E2eIssuerSettings {
   return {
     JWT_ISSUER: jwt.issuer,
     JWT_AUDIENCE: jwt.audience,
     ...(jwt.jwksUrl === undefined
       ? { JWT_PUBLIC_KEYS: JSON.stringify(jwt.publicKeys) }
       : { JWT_JWKS_URL: jwt.jwksUrl }),
+    ...(jwt.e2eIssuer
+      ? { JWT_E2E_ISSUER: jwt.e2eIssuer.issuer, JWT_E2E_PUBLIC_KEYS: JSON.stringify(jwt.e2eIssuer.publicKeys) }
+      : {}),
   };
+}
+
+/**
+ * The authorizer's token trust for `stage`: {@link tokenTrustSettings}, once the stage is one that may trust an e2e
+ * issuer. A stage that offers its customers no test behaviour (prod) never does, however its config was built: a key
+ * that can act as any tenant has no place there.
+ */
+export function authorizerTrustSettings(
+  stage: Pick<StageConfig, 'name' | 'jwt' | 'testBehaviour'>,
+): Settings & E2eIssuerSettings {
+  if (stage.jwt.e2eIssuer && (!stage.testBehaviour || stage.name === 'prod')) {
+    throw new E2eIssuerRefusedError(stage.name, 'its configuration names an e2e issuer');
+  }
+  return tokenTrustSettings(stage.jwt);
+}
+
+/** The one stage whose synth reads the e2e issuer's keys. */
+const E2E_ISSUER_STAGE: StageName = 'staging';
+
+/** An e2e issuer given to a stage other than Staging: synth stops rather than deploy a stage anyone could act in. */
+export class E2eIssuerRefusedError extends Error {
+  constructor(stage: string, what: string) {
+    super(
+      `The e2e issuer is for ${E2E_ISSUER_STAGE} only, and ${stage} never trusts it, but ${what} ` +
+        '(docs/adr/0042-an-e2e-issuer-for-staging.md)',
+    );
+    this.name = 'E2eIssuerRefusedError';
+  }
 }
 
 /** A stage: the settings its constructs receive (`StageSettings`: data protection, logs), and the rest. */
@@ -101,10 +146,15 @@ export interface WebhookStageOptions {
  *   `{ kid, publicKeyPem }`): a rotation is then a deployment.
  *
  * Setting both for one stage fails the synth: which keys a stage trusts is never a guess. See docs/runbooks/deploy.md.
+ *
+ * Staging alone also trusts the e2e issuer when `SAGASTACK_STAGING_E2E_JWT_PUBLIC_KEYS` holds its public keys (one or
+ * more PEMs; the release workflow sets it from the `staging` environment's `E2E_JWT_PUBLIC_KEYS`); the same variable
+ * for any other stage fails the synth (docs/adr/0042-an-e2e-issuer-for-staging.md).
  */
 function deployedJwt(stage: Exclude<StageName, 'local'>): JwtVerificationConfig {
   const issuer = process.env.SAGASTACK_JWT_ISSUER ?? 'https://auth.sagastack.dev';
   const audience = 'sagastack-api';
+  const e2eIssuer = deployedE2eIssuer(stage, issuer);
   const keysVariable = `SAGASTACK_${stage.toUpperCase()}_JWT_PUBLIC_KEYS`;
   const urlVariable = `SAGASTACK_${stage.toUpperCase()}_JWT_JWKS_URL`;
   const rawKeys = process.env[keysVariable];
@@ -112,12 +162,31 @@ function deployedJwt(stage: Exclude<StageName, 'local'>): JwtVerificationConfig 
   if (rawKeys && rawUrl) {
     throw new Error(`${keysVariable} and ${urlVariable} are both set: a stage verifies tokens with one key source`);
   }
-  if (rawKeys) return { issuer, audience, publicKeys: parsePublicKeys(keysVariable, rawKeys) };
+  const e2e = e2eIssuer ? { e2eIssuer } : {};
+  if (rawKeys) return { issuer, audience, publicKeys: parsePublicKeys(keysVariable, rawKeys), ...e2e };
   return {
     issuer,
     audience,
     jwksUrl: parseJwksUrl(urlVariable, rawUrl ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`),
+    ...e2e,
   };
+}
+
+/** The e2e issuer of a deployed stage: Staging's, when its variable is set; none elsewhere, and a refusal if asked. */
+function deployedE2eIssuer(stage: Exclude<StageName, 'local'>, providerIssuer: string): E2eIssuerConfig | undefined {
+  const variable = `SAGASTACK_${stage.toUpperCase()}_E2E_JWT_PUBLIC_KEYS`;
+  const raw = process.env[variable];
+  if (!raw) return undefined;
+  if (stage !== E2E_ISSUER_STAGE) throw new E2eIssuerRefusedError(stage, `${variable} is set`);
+  if (providerIssuer === E2E_JWT_ISSUER) {
+    throw new Error(`SAGASTACK_JWT_ISSUER is ${E2E_JWT_ISSUER}, the e2e issuer's own: the two must differ`);
+  }
+  try {
+    return { issuer: E2E_JWT_ISSUER, publicKeys: e2ePublicKeys(raw) };
+  } catch (cause) {
+    if (cause instanceof E2eKeyError) throw new E2eKeyError(`${variable}: ${cause.message}`, { cause });
+    throw cause;
+  }
 }
 
 /** Keys fetched over plain HTTP could be swapped on the way: a key set is read over HTTPS only. */

@@ -19,7 +19,7 @@ import type { Construct } from 'constructs';
 import { apiRoutes } from '../../shared/contracts/api-routes.js';
 import { EVENT_SOURCES } from '../../shared/contracts/events/sources.js';
 import { buildDate, gitCommit, packageVersion } from '../build-info.js';
-import { type StageConfig, tokenTrustSettings } from '../config/stages.js';
+import { authorizerTrustSettings, type StageConfig } from '../config/stages.js';
 import { tuning } from '../config/tuning.js';
 import { ApiFirewall } from '../constructs/api-firewall.js';
 import { AppFunction } from '../constructs/app-function.js';
@@ -107,7 +107,8 @@ export class ApiStack extends Stack {
       entry: 'functions/platform/handlers/authorizer.ts',
       description: 'Verifies user JWTs (RS256) and service account tokens (ES256) for the REST API',
       serviceName: 'platform',
-      environment: tokenTrustSettings(config.jwt),
+      // Staging's also name its e2e issuer (docs/adr/0042-an-e2e-issuer-for-staging.md); prod's never can.
+      environment: authorizerTrustSettings(config),
     });
     if (props.platformTokens) {
       const { issuer, signingKey, eventBus } = props.platformTokens;

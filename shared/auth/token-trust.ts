@@ -1,3 +1,5 @@
+import { decodeJwt } from 'jose';
+import { UnauthorizedError } from '../errors.js';
 import type { ClaimsPolicy, VerificationKeys } from './jwt.js';
 
 /**
@@ -14,4 +16,48 @@ export interface TokenTrust {
   keys(): Promise<VerificationKeys>;
   /** The expected issuer and audience. */
   claims(): ClaimsPolicy;
+  /**
+   * A second issuer trusted beside the identity provider, with keys of its own and the same audience: Staging's e2e
+   * issuer (docs/adr/0042-an-e2e-issuer-for-staging.md). `undefined`, or no such method, where the stage trusts none,
+   * which is every stage but Staging.
+   */
+  e2eIssuer?(): IssuerTrust | undefined;
+}
+
+/**
+ * The e2e issuer's settings, set together or not at all: its `iss`, and its public keys as JWT_PUBLIC_KEYS holds
+ * them (`[{ kid, publicKeyPem }]`). Named here rather than in `SettingName` (shared/environment.ts), which belongs to
+ * every context; they move there once it is free to change.
+ */
+export type E2eIssuerSettingName = 'JWT_E2E_ISSUER' | 'JWT_E2E_PUBLIC_KEYS';
+export type E2eIssuerSettings = Partial<Record<E2eIssuerSettingName, string>>;
+
+/** One more issuer a stage trusts: its `iss` and its keys. */
+export interface IssuerTrust {
+  readonly issuer: string;
+  keys(): Promise<VerificationKeys>;
+}
+
+/**
+ * The issuer a token is verified against and its keys, chosen by the `iss` the token names before anything is
+ * verified: a token naming the e2e issuer is verified with the e2e keys only, any other with the identity provider's
+ * (and refused on its issuer if it names neither). A token is never tried against the other issuer's keys, so neither
+ * key can sign for the other issuer. Where the stage trusts one issuer, the token is not even decoded here.
+ */
+export async function issuerFor(
+  token: string,
+  trust: TokenTrust,
+): Promise<{ readonly issuer: string; readonly keys: VerificationKeys }> {
+  const e2e = trust.e2eIssuer?.();
+  if (e2e && unverifiedIssuerOf(token) === e2e.issuer) return { issuer: e2e.issuer, keys: await e2e.keys() };
+  return { issuer: trust.claims().issuer, keys: await trust.keys() };
+}
+
+/** The unverified `iss`, only to choose which verification applies; a token that is no JWT is refused here. */
+export function unverifiedIssuerOf(token: string): string | undefined {
+  try {
+    return decodeJwt(token).iss;
+  } catch (cause) {
+    throw new UnauthorizedError('The token payload is not valid', { cause });
+  }
 }

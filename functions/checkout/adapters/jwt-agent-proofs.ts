@@ -5,11 +5,15 @@
  * agent, `tenant`, `roles`, and `idempotency_key`, the request they were issued for. Its own token: a service
  * account's platform token, verified exactly as the API's authorizer verifies it (`shared/auth/platform-keys.ts`:
  * ES256, the platform key's `kid`, issuer, the API audience, expiry, `sub`, `tenant`, `roles`, project scope).
+ *
+ * Where the stage trusts an e2e issuer beside its provider (Staging, docs/adr/0042-an-e2e-issuer-for-staging.md), that
+ * issuer's proofs are accepted too, each verified with its own issuer's keys only (`issuerFor`), so that the
+ * end-to-end suite's agents can check out against a deployed stage as they do locally.
  */
 import { identityOf, verifyClaims } from '../../../shared/auth/jwt.js';
 import { verifyPlatformToken } from '../../../shared/auth/platform-keys.js';
 import type { PlatformTokenTrust } from '../../../shared/auth/platform-trust-from-env.js';
-import type { TokenTrust } from '../../../shared/auth/token-trust.js';
+import { issuerFor, type TokenTrust } from '../../../shared/auth/token-trust.js';
 import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../../shared/contracts/events/checkout-events.js';
 import { UnauthorizedError } from '../../../shared/errors.js';
 import type { AgentProofs, AgentTokens } from '../ports/agent-proofs.js';
@@ -23,11 +27,8 @@ export const MAX_PROOF_LIFETIME_SECONDS = 15 * 60;
 export function jwtAgentProofs(trust: TokenTrust): AgentProofs {
   return {
     async verify(proof) {
-      const { issuer } = trust.claims();
-      const claims = await verifyClaims(proof, await trust.keys(), {
-        issuer,
-        audience: CHECKOUT_REQUEST_PROOF_AUDIENCE,
-      });
+      const { issuer, keys } = await issuerFor(proof, trust);
+      const claims = await verifyClaims(proof, keys, { issuer, audience: CHECKOUT_REQUEST_PROOF_AUDIENCE });
       const { sub, tenant, roles } = identityOf(claims);
       const { iat, exp, act, idempotency_key: idempotencyKey } = claims;
       if (typeof iat !== 'number') throw new UnauthorizedError('The proof claim iat is missing');

@@ -6,14 +6,15 @@
  * only as its kind allows: user tokens of the identity provider (RS256, its keys), which may call every route; and
  * platform tokens of service accounts (ES256, the platform's KMS key, whose id is their `kid`), which may call their
  * project's routes only. A token naming the platform issuer is never tried against the provider's keys, nor the
- * reverse.
+ * reverse. Where the stage trusts an e2e issuer beside its provider (Staging only,
+ * docs/adr/0042-an-e2e-issuer-for-staging.md), its tokens are user tokens too, told apart the same way and verified
+ * with its own keys only (`issuerFor`).
  */
 
-import { decodeJwt } from 'jose';
 import { bearerTokenOf, verifyToken } from '../../../shared/auth/jwt.js';
 import { verifyPlatformToken } from '../../../shared/auth/platform-keys.js';
 import type { PlatformTokenTrust } from '../../../shared/auth/platform-trust-from-env.js';
-import type { TokenTrust } from '../../../shared/auth/token-trust.js';
+import { issuerFor, type TokenTrust, unverifiedIssuerOf } from '../../../shared/auth/token-trust.js';
 import { UnauthorizedError } from '../../../shared/errors.js';
 import { logger, MetricUnit, metrics } from '../../../shared/powertools/index.js';
 import { type AuthorizerPolicy, allowPolicy } from '../domain/authorizer-policy.js';
@@ -39,13 +40,16 @@ export async function authorizeToken(
   try {
     const token = bearerTokenOf(request.authorizationToken);
     const { platform } = ports;
-    if (platform && issuerOf(token) === platform.trust.issuer) {
+    if (platform && unverifiedIssuerOf(token) === platform.trust.issuer) {
       return await authorizePlatformToken(token, request.methodArn, platform);
     }
     // Configuration errors propagate as themselves: API Gateway answers 500, which is what a broken deployment is.
-    const keys = await ports.trust.keys();
-    const identity = await verifyToken(token, keys, ports.trust.claims());
-    logger.debug('Token accepted', { sub: identity.sub, tenant: identity.tenant });
+    const { issuer, keys } = await issuerFor(token, ports.trust);
+    const identity = await verifyToken(token, keys, { ...ports.trust.claims(), issuer });
+    const accepted = { sub: identity.sub, tenant: identity.tenant, issuer };
+    // A token of the e2e issuer shows in the stage's logs (INFO), so its use can be told from the provider's users'.
+    if (issuer === ports.trust.claims().issuer) logger.debug('Token accepted', accepted);
+    else logger.info('E2E token accepted', accepted);
     return allowPolicy(identity, request.methodArn);
   } catch (error) {
     if (error instanceof UnauthorizedError) {
@@ -74,13 +78,4 @@ async function authorizePlatformToken(
   }
   logger.debug('Platform token accepted', { sub: identity.sub, tenant: identity.tenant, project: identity.project });
   return policy;
-}
-
-/** The unverified `iss`, only to choose which verification applies; a token that is no JWT is refused here. */
-function issuerOf(token: string): string | undefined {
-  try {
-    return decodeJwt(token).iss;
-  } catch (cause) {
-    throw new UnauthorizedError('The token payload is not valid', { cause });
-  }
 }

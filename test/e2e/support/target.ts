@@ -1,6 +1,7 @@
 /**
- * What an end-to-end test may use: the target's API (HTTP with dev tokens), its stack outputs, and unchanged AWS SDK
- * clients pointed at its endpoint. Nothing here knows whether the target is the local cloud, LocalStack or AWS.
+ * What an end-to-end test may use: the target's API (HTTP with tokens of an issuer it trusts), its stack outputs, and
+ * unchanged AWS SDK clients pointed at its endpoint. Nothing here knows whether the target is the local cloud,
+ * LocalStack or AWS but the signer, chosen once by `suiteSigner` (the dev key locally, Staging's e2e issuer on AWS).
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,7 +11,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { signDevAgentProof, signDevToken } from '../../../functions/platform/dev-keys.js';
+import { suiteSigner } from './signer.js';
 
 export interface E2eTarget {
   readonly kind: 'local' | 'localstack' | 'aws';
@@ -24,6 +25,9 @@ export interface E2eTarget {
 }
 
 export const target: E2eTarget = inject('target');
+
+/** Signs every token and proof the suite sends: the one place that knows which issuer the target trusts. */
+const signer = suiteSigner(target.kind);
 
 export function output(name: string): string {
   const value = target.outputs[name];
@@ -60,10 +64,11 @@ export function newCustomer(overrides: Partial<Caller> = {}): Caller {
 
 /**
  * The delegation proof an agent holds to check out for `customer`, for the one request `idempotencyKey` names: what
- * the identity provider issues once the customer delegated to the agent (docs/adr/0027); a dev proof here.
+ * the identity provider issues once the customer delegated to the agent (docs/adr/0027); signed here by the suite's
+ * issuer, which the target's CheckoutRequested consumer trusts as it trusts the identity provider.
  */
 export function agentProof(customer: Caller, idempotencyKey: string, agent = 'agent:e2e-shopper'): Promise<string> {
-  return signDevAgentProof({ agent, customer: customer.sub, tenant: customer.tenant, idempotencyKey });
+  return signer.signAgentProof({ agent, customer: customer.sub, tenant: customer.tenant, idempotencyKey });
 }
 
 export interface ApiResponse<TBody = any> {
@@ -86,7 +91,7 @@ export interface RequestOptions {
 export async function call(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.authorization !== undefined) headers.Authorization = options.authorization;
-  else if (options.caller) headers.Authorization = `Bearer ${await signDevToken(options.caller)}`;
+  else if (options.caller) headers.Authorization = `Bearer ${await signer.signToken(options.caller)}`;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   // JSON unless the test names another type (a hostile-input test sends forms and XML as what they are).
   const typed = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');

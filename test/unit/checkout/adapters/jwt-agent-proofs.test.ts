@@ -35,6 +35,68 @@ const proof = (claims: Record<string, unknown> = {}, options: { without?: string
     ...(options.without ? { without: options.without } : {}),
   });
 
+/**
+ * Staging trusts its e2e issuer's proofs too (docs/adr/0042-an-e2e-issuer-for-staging.md), so that the suite's agents
+ * check out there as locally; each proof is verified with its own issuer's keys.
+ */
+describe('jwtAgentProofs with an e2e issuer beside the identity provider', () => {
+  const E2E_ISSUER = 'urn:sagastack:e2e';
+  let e2eKeys: TestKeys;
+  let twoIssuers: TokenTrust;
+
+  beforeAll(async () => {
+    e2eKeys = await generateTestKeys();
+    const e2eVerificationKeys = await importVerificationKeys([{ kid: 'e2e-1', publicKeyPem: e2eKeys.publicKeyPem }]);
+    twoIssuers = { ...trust, e2eIssuer: () => ({ issuer: E2E_ISSUER, keys: async () => e2eVerificationKeys }) };
+  });
+
+  const e2eProof = (signingKey = () => e2eKeys.privateKey) =>
+    signToken(signingKey(), {
+      claims: {
+        iss: E2E_ISSUER,
+        aud: CHECKOUT_REQUEST_PROOF_AUDIENCE,
+        roles: ['checkout-agent'],
+        act: { sub: 'agent:e2e-shopper' },
+        idempotency_key: 'agent-key-e2e',
+      },
+      header: { kid: 'e2e-1' },
+      expiresIn: 300,
+    });
+
+  it('accepts a proof of either issuer', async () => {
+    // Act
+    const fromTheProvider = await jwtAgentProofs(twoIssuers).verify(await proof());
+    const fromTheSuite = await jwtAgentProofs(twoIssuers).verify(await e2eProof());
+
+    // Assess
+    expect(fromTheProvider.agentId).toBe('agent:shopper-bot');
+    expect(fromTheSuite).toEqual({
+      customerId: 'user-ada',
+      tenantId: 'tenant-a',
+      agentId: 'agent:e2e-shopper',
+      roles: ['checkout-agent'],
+      idempotencyKey: 'agent-key-e2e',
+    });
+  });
+
+  it('refuses an e2e proof signed with another key, and one where no e2e issuer is trusted', async () => {
+    // Prepare
+    const signedWithTheProviderKey = await e2eProof(() => keys.privateKey);
+    const signedWithTheE2eKey = await e2eProof();
+
+    // Act
+    const [forged, untrusted] = await Promise.allSettled([
+      jwtAgentProofs(twoIssuers).verify(signedWithTheProviderKey),
+      jwtAgentProofs(trust).verify(signedWithTheE2eKey),
+    ]);
+
+    // Assess
+    expect(forged).toMatchObject({ status: 'rejected', reason: expect.any(UnauthorizedError) });
+    expect(forged.status === 'rejected' && String(forged.reason.message)).toMatch(/signature is not valid/);
+    expect(untrusted).toMatchObject({ status: 'rejected', reason: expect.any(UnauthorizedError) });
+  });
+});
+
 describe('jwtAgentProofs', () => {
   it('returns what a valid proof delegates: the customer, tenant, agent, roles and request', async () => {
     // Act

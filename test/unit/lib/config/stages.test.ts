@@ -1,10 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEV_JWT_PUBLIC_KEY_PEM } from '../../../../functions/platform/dev-keys.js';
 
 async function loadStages() {
+  return (await loadModule()).stages;
+}
+
+async function loadModule() {
   vi.resetModules();
-  return (await import('../../../../lib/config/stages.js')).stages;
+  return import('../../../../lib/config/stages.js');
 }
 
 describe('stage configuration', () => {
@@ -111,5 +116,76 @@ describe('stage configuration', () => {
   ])('refuses keys that are %s at synth time', async (_case, value) => {
     vi.stubEnv('SAGASTACK_PROD_JWT_PUBLIC_KEYS', value);
     await expect(loadStages()).rejects.toThrow(/SAGASTACK_PROD_JWT_PUBLIC_KEYS/);
+  });
+
+  describe('the e2e issuer (docs/adr/0042-an-e2e-issuer-for-staging.md)', () => {
+    const e2ePublicKeyPem = () =>
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+    it('is trusted by Staging, beside its identity provider, when SAGASTACK_STAGING_E2E_JWT_PUBLIC_KEYS is set', async () => {
+      // Prepare
+      const pem = e2ePublicKeyPem();
+      vi.stubEnv('SAGASTACK_STAGING_E2E_JWT_PUBLIC_KEYS', pem);
+
+      // Act
+      const stages = await loadStages();
+
+      // Assess
+      expect(stages.staging.jwt).toMatchObject({
+        issuer: 'https://auth.sagastack.dev',
+        jwksUrl: 'https://auth.sagastack.dev/.well-known/jwks.json',
+        e2eIssuer: { issuer: 'urn:sagastack:e2e', publicKeys: [{ kid: expect.any(String), publicKeyPem: pem }] },
+      });
+      for (const stage of [stages.local, stages.dev, stages.prod]) expect(stage.jwt.e2eIssuer).toBeUndefined();
+    });
+
+    it('is trusted by no stage when the variable is unset: the local stage keeps its dev key alone', async () => {
+      // Act
+      const stages = await loadStages();
+
+      // Assess
+      expect(Object.values(stages).filter((stage) => stage.jwt.e2eIssuer)).toEqual([]);
+      expect(stages.local.jwt.publicKeys).toEqual([expect.objectContaining({ kid: 'local-dev-1' })]);
+    });
+
+    it.each(['PROD', 'DEV'])('fails the synth when given to %s', async (stage) => {
+      // Prepare
+      vi.stubEnv(`SAGASTACK_${stage}_E2E_JWT_PUBLIC_KEYS`, e2ePublicKeyPem());
+
+      // Act
+      const loading = loadStages();
+
+      // Assess: the class is the one the reloaded module throws, so it is matched by name
+      await expect(loading).rejects.toMatchObject({ name: 'E2eIssuerRefusedError' });
+      await expect(loading).rejects.toThrow(/for staging only/);
+    });
+
+    it.each([
+      ['a value with no PEM', () => 'keys please'],
+      ['the committed dev key', () => DEV_JWT_PUBLIC_KEY_PEM],
+    ])('fails the synth given %s', async (_case, value) => {
+      // Prepare
+      vi.stubEnv('SAGASTACK_STAGING_E2E_JWT_PUBLIC_KEYS', value());
+
+      // Act / Assess
+      await expect(loadStages()).rejects.toThrow(/SAGASTACK_STAGING_E2E_JWT_PUBLIC_KEYS/);
+    });
+
+    it('reaches the functions that verify tokens as JWT_E2E_ISSUER and JWT_E2E_PUBLIC_KEYS, and never prod’s', async () => {
+      // Prepare
+      vi.stubEnv('SAGASTACK_STAGING_E2E_JWT_PUBLIC_KEYS', e2ePublicKeyPem());
+      const { stages, authorizerTrustSettings } = await loadModule();
+      const staging = stages.staging;
+
+      // Act
+      const settings = authorizerTrustSettings(staging);
+      const prodWithTheIssuer = () => authorizerTrustSettings({ ...stages.prod, jwt: staging.jwt });
+
+      // Assess
+      expect(settings.JWT_E2E_ISSUER).toBe('urn:sagastack:e2e');
+      expect(JSON.parse(String(settings.JWT_E2E_PUBLIC_KEYS))).toEqual(staging.jwt.e2eIssuer?.publicKeys);
+      expect(prodWithTheIssuer).toThrow(/prod never trusts it/);
+      expect(authorizerTrustSettings(stages.prod).JWT_E2E_ISSUER).toBeUndefined();
+    });
   });
 });

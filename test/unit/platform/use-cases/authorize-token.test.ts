@@ -91,3 +91,101 @@ describe('authorizeToken (use case, in-memory ports)', () => {
     expect(info).not.toHaveBeenCalledWith('Token refused', expect.anything());
   });
 });
+
+/**
+ * Staging trusts its e2e issuer beside the identity provider (docs/adr/0042-an-e2e-issuer-for-staging.md): each
+ * token is verified with the keys of the issuer it names, and only those.
+ */
+describe('authorizeToken with two issuers (the identity provider and the e2e issuer)', () => {
+  const E2E_ISSUER = 'urn:sagastack:e2e';
+  let e2eKeys: TestKeys;
+  let twoIssuers: TokenTrust;
+
+  beforeAll(async () => {
+    e2eKeys = await generateTestKeys();
+    const e2eVerificationKeys = await importVerificationKeys([{ kid: 'e2e-1', publicKeyPem: e2eKeys.publicKeyPem }]);
+    twoIssuers = { ...trust, e2eIssuer: () => ({ issuer: E2E_ISSUER, keys: async () => e2eVerificationKeys }) };
+  });
+
+  const authorize = (token: string, withTrust: TokenTrust) =>
+    authorizeToken({ authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN }, { trust: withTrust });
+
+  it.each([
+    ['the identity provider', () => signToken(keys.privateKey, { claims: { sub: 'user-idp' } }), 'user-idp'],
+    [
+      'the e2e issuer',
+      () => signToken(e2eKeys.privateKey, { claims: { sub: 'user-e2e', iss: E2E_ISSUER }, header: { kid: 'e2e-1' } }),
+      'user-e2e',
+    ],
+  ])('accepts a token of %s, for its own subject', async (_issuer, sign, subject) => {
+    // Act
+    const policy = await authorize(await sign(), twoIssuers);
+
+    // Assess
+    expect(policy.principalId).toBe(subject);
+    expect(policy.context).toEqual({ sub: subject, tenant: 'tenant-a', roles: 'customer' });
+  });
+
+  it('logs an accepted e2e token at INFO, so its use shows in the stage’s logs', async () => {
+    // Prepare
+    const info = vi.spyOn(logger, 'info');
+    const token = await signToken(e2eKeys.privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: 'e2e-1' } });
+
+    // Act
+    await authorize(token, twoIssuers);
+
+    // Assess
+    expect(info).toHaveBeenCalledWith('E2E token accepted', {
+      sub: 'user-ada',
+      tenant: 'tenant-a',
+      issuer: E2E_ISSUER,
+    });
+  });
+
+  it.each([
+    [
+      'an issuer it does not trust, signed with the identity provider’s key',
+      () => signToken(keys.privateKey, { claims: { iss: 'https://elsewhere.test' } }),
+      /claim iss/,
+    ],
+    [
+      'an issuer it does not trust, signed with the e2e key',
+      () => signToken(e2eKeys.privateKey, { claims: { iss: 'https://elsewhere.test' }, header: { kid: 'e2e-1' } }),
+      /kid e2e-1 is not a known key/,
+    ],
+    [
+      'the e2e issuer, signed with the identity provider’s key',
+      () => signToken(keys.privateKey, { claims: { iss: E2E_ISSUER } }),
+      /kid test-key-1 is not a known key/,
+    ],
+    [
+      'the identity provider, signed with the e2e key under its kid',
+      () => signToken(e2eKeys.privateKey, { header: { kid: 'e2e-1' } }),
+      /kid e2e-1 is not a known key/,
+    ],
+    [
+      'the e2e issuer, signed with a key of neither under the e2e kid',
+      async () =>
+        signToken((await generateTestKeys()).privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: 'e2e-1' } }),
+      /signature is not valid/,
+    ],
+  ])('refuses a token naming %s', async (_case, sign, reason) => {
+    // Act
+    const authorizing = authorize(await sign(), twoIssuers);
+
+    // Assess
+    await expect(authorizing).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(authorizing).rejects.toThrow(reason);
+  });
+
+  it('refuses an e2e token where the stage trusts no e2e issuer (every stage but Staging)', async () => {
+    // Prepare
+    const token = await signToken(e2eKeys.privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: 'e2e-1' } });
+
+    // Act
+    const authorizing = authorize(token, trust);
+
+    // Assess: tried against the identity provider's keys, which hold no e2e key
+    await expect(authorizing).rejects.toThrow(/kid e2e-1 is not a known key/);
+  });
+});

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyToken } from '../../../../shared/auth/jwt.js';
-import type { TokenTrust } from '../../../../shared/auth/token-trust.js';
-import { tokenTrustFromEnv } from '../../../../shared/auth/token-trust-from-env.js';
+import { issuerFor, type TokenTrust } from '../../../../shared/auth/token-trust.js';
+import { TokenTrustConfigurationError, tokenTrustFromEnv } from '../../../../shared/auth/token-trust-from-env.js';
 import { UnauthorizedError } from '../../../../shared/errors.js';
 import { type JwksServer, startJwksServer } from '../../support/jwks-server.js';
 import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../../support/jwt-support.js';
@@ -25,6 +25,8 @@ beforeEach(async () => {
   vi.stubEnv('JWT_AUDIENCE', AUDIENCE);
   vi.stubEnv('JWT_JWKS_URL', '');
   vi.stubEnv('JWT_PUBLIC_KEYS', '');
+  vi.stubEnv('JWT_E2E_ISSUER', '');
+  vi.stubEnv('JWT_E2E_PUBLIC_KEYS', '');
   await server.publish([{ kid: KID, keys: issuerKeys }]);
 });
 
@@ -121,5 +123,65 @@ describe('tokenTrustFromEnv', () => {
     // Assess
     await expect(keys).rejects.toThrow(message);
     await expect(keys).rejects.not.toBeInstanceOf(UnauthorizedError);
+  });
+});
+
+/**
+ * Staging's e2e issuer, from JWT_E2E_ISSUER and JWT_E2E_PUBLIC_KEYS (docs/adr/0042-an-e2e-issuer-for-staging.md), as
+ * the authorizer and the CheckoutRequested consumer use it: `issuerFor`, then `verifyToken`.
+ */
+describe('tokenTrustFromEnv with an e2e issuer', () => {
+  const E2E_ISSUER = 'urn:sagastack:e2e';
+
+  async function verifyEither(trust: TokenTrust, token: string) {
+    const { issuer, keys } = await issuerFor(token, trust);
+    return verifyToken(token, keys, { ...trust.claims(), issuer });
+  }
+
+  it('trusts the e2e issuer’s fixed keys beside the identity provider’s key set, each for its own tokens', async () => {
+    // Prepare
+    const e2eKeys = await generateTestKeys();
+    vi.stubEnv('JWT_JWKS_URL', server.url.href);
+    vi.stubEnv('JWT_E2E_ISSUER', E2E_ISSUER);
+    vi.stubEnv('JWT_E2E_PUBLIC_KEYS', JSON.stringify([{ kid: 'e2e-1', publicKeyPem: e2eKeys.publicKeyPem }]));
+    const trust = tokenTrustFromEnv();
+
+    // Act
+    const fromTheProvider = await verifyEither(trust, await signToken(issuerKeys.privateKey));
+    const fromTheSuite = await verifyEither(
+      trust,
+      await signToken(e2eKeys.privateKey, { claims: { iss: E2E_ISSUER, sub: 'user-e2e' }, header: { kid: 'e2e-1' } }),
+    );
+    const crossed = verifyEither(trust, await signToken(issuerKeys.privateKey, { claims: { iss: E2E_ISSUER } }));
+
+    // Assess
+    expect(fromTheProvider.sub).toBe('user-ada');
+    expect(fromTheSuite.sub).toBe('user-e2e');
+    await expect(crossed).rejects.toThrow(new UnauthorizedError(`The token kid ${KID} is not a known key`));
+  });
+
+  it('trusts no e2e issuer where neither variable is set', () => {
+    // Act
+    const e2e = tokenTrustFromEnv().e2eIssuer?.();
+
+    // Assess
+    expect(e2e).toBeUndefined();
+  });
+
+  it.each([
+    ['the issuer without keys', { JWT_E2E_ISSUER: 'urn:sagastack:e2e' }, /set together/],
+    ['keys without the issuer', { JWT_E2E_PUBLIC_KEYS: '[]' }, /set together/],
+    ['the identity provider’s own issuer', { JWT_E2E_ISSUER: ISSUER, JWT_E2E_PUBLIC_KEYS: '[]' }, /its own/],
+  ])('fails with a configuration error given %s', (_case, variables, message) => {
+    // Prepare
+    for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
+    const trust = tokenTrustFromEnv();
+
+    // Act
+    const reading = () => trust.e2eIssuer?.();
+
+    // Assess
+    expect(reading).toThrow(TokenTrustConfigurationError);
+    expect(reading).toThrow(message);
   });
 });
