@@ -73,6 +73,11 @@ export interface LocalCloudOptions {
    * after this many milliseconds instead of a second or minutes. @default 1000
    */
   readonly retryBaseDelayMs?: number;
+  /**
+   * The longest wait between two EventBridge target retries (their backoff doubles up to it). AWS waits up to
+   * minutes; tests that let a refused event run out its retries to the DLQ cap it. @default 60000
+   */
+  readonly retryMaxDelayMs?: number;
   /** Multiplies queue visibility timeouts, so redelivery and dead-lettering take seconds in tests. @default 1 */
   readonly queueVisibilityTimeoutScale?: number;
   /** Multiplies Task HeartbeatSeconds, so a missed heartbeat shows in seconds in tests. @default 1 */
@@ -343,6 +348,7 @@ async function start(
     region: stacks[0]?.region ?? LOCAL_REGION,
     persistDir: persist('events'),
     retryBaseDelayMs: options.retryBaseDelayMs ?? 1000,
+    retryMaxDelayMs: options.retryMaxDelayMs,
     log,
     meter,
   });

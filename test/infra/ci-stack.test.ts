@@ -96,7 +96,7 @@ const ACTION_OF_COMMAND: Readonly<Record<string, string>> = {
  */
 function suiteFiles(): string[] {
   const e2e = readdirSync(join(repositoryRoot, 'test/e2e'), { recursive: true, encoding: 'utf8' })
-    .filter((path) => path.endsWith('.ts') && !path.includes('fault-matrix'))
+    .filter((path) => path.endsWith('.ts') && !/fault-matri(x|ces)/.test(path))
     .map((path) => join(repositoryRoot, 'test/e2e', path));
   const imported = e2e.flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(/from '((?:\.\.\/)+(?:tools|chaos)\/[\w/-]+)\.js'/g)].map((match) =>

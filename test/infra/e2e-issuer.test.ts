@@ -6,7 +6,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { StageConfig } from '../../lib/config/stages.js';
 import { appWithCdkJsonContext } from './support/app.js';
 import { type CfnResources, resourcesOf } from './support/synth.js';
@@ -41,6 +41,9 @@ const publicKeyPem = () =>
 
 describe('the e2e issuer, synthesized', () => {
   afterEach(() => vi.unstubAllEnvs());
+  // The infra files share their modules (vitest.config.ts): the next file must not get the configuration this one
+  // loaded under a stubbed environment.
+  afterAll(() => vi.resetModules());
 
   it('Staging’s authorizer and proof consumer trust it beside the identity provider when the variable is set', async () => {
     // Prepare

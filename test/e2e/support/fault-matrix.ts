@@ -1,7 +1,7 @@
 /**
  * The fault matrix: every fault kind once, at every step and every compensation of the checkout saga, each in a saga
  * of its own. The end-to-end local cloud boots with these targets (they hit only the matrix's sagas, by correlation
- * ID), and `fault-matrix.test.ts` runs the sagas and checks the chaos run's invariants on them. The payment provider's
+ * ID), and `fault-matrices/checkout.ts` runs the sagas and checks the chaos run's invariants on them. The payment provider's
  * own faults come last: a saga each, paying with the simulated gateway's token for the fault.
  */
 import type { CheckoutSagaPlan } from '../../../chaos/checkout-plan.js';

@@ -4,7 +4,7 @@
  * kinds rotating from one lifecycle to the next (a Latin square), so eight lifecycles meet each of the eight step
  * kinds once at every step, and the matrix stays small enough for `npm test`. The provision saga runs under the
  * lifecycle's correlation ID and the deletion under `<id>-delete`, so a fault can be aimed at either saga even where
- * both call the same function. `provisioning-fault-matrix.test.ts` drives the lifecycles and checks the chaos run's
+ * both call the same function. `fault-matrices/provisioning.ts` drives the lifecycles and checks the chaos run's
  * provisioning invariants on them.
  */
 import type { ProvisioningLifecyclePlan } from '../../../chaos/provisioning-plan.js';

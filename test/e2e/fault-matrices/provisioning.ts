@@ -4,20 +4,21 @@
  * sagas, all at once: faults at forward steps are absorbed and the resource goes ACTIVE, then DELETED; faults at
  * compensations (of a provisioning made to fail at its last step) do not stop the undoing; a deletion that fails records
  * it, and the owner's second deletion succeeds. Either way the chaos run's provisioning invariants hold.
+ * Registered by `test/e2e/fault-matrices.test.ts`, beside the checkout matrix.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { driveProvisioning } from '../../chaos/provisioning-driver.js';
-import { checkProvisioningInvariants } from '../../chaos/provisioning-invariants.js';
-import { StoreReader } from '../../chaos/snapshot.js';
-import type { InjectedFault } from '../../local-cloud/faults/fault-plan.js';
+import { beforeAll, describe, it } from 'vitest';
+import { driveProvisioning } from '../../../chaos/provisioning-driver.js';
+import { checkProvisioningInvariants } from '../../../chaos/provisioning-invariants.js';
+import { StoreReader } from '../../../chaos/snapshot.js';
+import type { InjectedFault } from '../../../local-cloud/faults/fault-plan.js';
 import {
   MATRIX_FLAVORS,
   MATRIX_REGIONS,
   PROVISIONING_MATRIX,
   type ProvisioningMatrixLifecycle,
-} from './support/provisioning-fault-matrix.js';
-import { aws, output, target } from './support/target.js';
+} from '../support/provisioning-fault-matrix.js';
+import { aws, output, target } from '../support/target.js';
 
 beforeAll(async () => {
   // Room for every lifecycle at once: the seeded 20 slots of a region and flavor are a demo's, not a test's.
@@ -40,8 +41,8 @@ beforeAll(async () => {
 const faultsOf = (lifecycle: ProvisioningMatrixLifecycle) =>
   lifecycle.faults.map((fault) => `${fault.kind} at ${fault.task} (${fault.saga})`).join(', ');
 
-describe('fault matrix: the provisioning sagas under a fault at each step and compensation', () => {
-  it(`keeps every invariant through ${PROVISIONING_MATRIX.length} lifecycles, each fault met`, async () => {
+describe.concurrent('fault matrix: the provisioning sagas under a fault at each step and compensation', () => {
+  it(`keeps every invariant through ${PROVISIONING_MATRIX.length} lifecycles, each fault met`, async ({ expect }) => {
     // Act
     const records = await driveProvisioning(
       PROVISIONING_MATRIX.map((lifecycle) => lifecycle.plan),
