@@ -51,6 +51,12 @@ export type SettingName =
   | 'JWT_AUDIENCE'
   | 'JWT_JWKS_URL'
   | 'JWT_PUBLIC_KEYS'
+  /**
+   * Staging's e2e issuer beside the identity provider (docs/adr/0042-an-e2e-issuer-for-staging.md), set together or
+   * not at all: its `iss`, and its public keys as `JWT_PUBLIC_KEYS` holds them.
+   */
+  | 'JWT_E2E_ISSUER'
+  | 'JWT_E2E_PUBLIC_KEYS'
   /** Readiness: `<table>:<key>[:<sort key>]`, comma-separated; and the build the health check reports. */
   | 'HEALTH_CHECK_TABLES'
   | 'APP_VERSION'

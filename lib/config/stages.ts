@@ -13,7 +13,6 @@ import {
   DEV_JWT_PUBLIC_KEY_PEM,
 } from '../../functions/platform/dev-keys.js';
 import { E2E_JWT_ISSUER, E2eKeyError, e2ePublicKeys } from '../../functions/platform/e2e-issuer.js';
-import type { E2eIssuerSettings } from '../../shared/auth/token-trust.js';
 import type { Settings } from '../../shared/environment.js';
 import type { StageSettings } from '../constructs/stage-settings.js';
 
@@ -61,7 +60,7 @@ interface FixedKeySource {
  * The settings a function verifying the stage's tokens reads (`shared/auth/token-trust-from-env.ts`): the issuer, the
  * audience, and one key source, as the stage says: the issuer's key set (rotates without a deploy) or fixed keys.
  */
-export function tokenTrustSettings(jwt: JwtVerificationConfig): Settings & E2eIssuerSettings {
+export function tokenTrustSettings(jwt: JwtVerificationConfig): Settings {
   return {
     JWT_ISSUER: jwt.issuer,
     JWT_AUDIENCE: jwt.audience,
@@ -79,9 +78,7 @@ export function tokenTrustSettings(jwt: JwtVerificationConfig): Settings & E2eIs
  * issuer. A stage that offers its customers no test behaviour (prod) never does, however its config was built: a key
  * that can act as any tenant has no place there.
  */
-export function authorizerTrustSettings(
-  stage: Pick<StageConfig, 'name' | 'jwt' | 'testBehaviour'>,
-): Settings & E2eIssuerSettings {
+export function authorizerTrustSettings(stage: Pick<StageConfig, 'name' | 'jwt' | 'testBehaviour'>): Settings {
   if (stage.jwt.e2eIssuer && (!stage.testBehaviour || stage.name === 'prod')) {
     throw new E2eIssuerRefusedError(stage.name, 'its configuration names an e2e issuer');
   }

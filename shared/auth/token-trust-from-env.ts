@@ -15,7 +15,7 @@
 import { optionalEnv, requiredEnv } from '../environment.js';
 import { importVerificationKeys, parsePublicKeyEntries, type VerificationKeys } from './jwt.js';
 import { remoteKeySet } from './remote-key-set.js';
-import type { E2eIssuerSettingName, IssuerTrust, TokenTrust } from './token-trust.js';
+import type { IssuerTrust, TokenTrust } from './token-trust.js';
 
 /** The token trust's environment contradicts itself: a deployment error, never a refused token. */
 export class TokenTrustConfigurationError extends Error {
@@ -37,8 +37,8 @@ export function tokenTrustFromEnv(): TokenTrust {
     keys: () => issuerKeys(keySource()),
     claims: () => ({ issuer: requiredEnv('JWT_ISSUER'), audience: requiredEnv('JWT_AUDIENCE') }),
     e2eIssuer: (): IssuerTrust | undefined => {
-      const issuer = e2eSetting('JWT_E2E_ISSUER');
-      const publicKeys = e2eSetting('JWT_E2E_PUBLIC_KEYS');
+      const issuer = optionalEnv('JWT_E2E_ISSUER', '');
+      const publicKeys = optionalEnv('JWT_E2E_PUBLIC_KEYS', '');
       if (!issuer && !publicKeys) return undefined;
       if (!issuer || !publicKeys) {
         throw new TokenTrustConfigurationError('JWT_E2E_ISSUER and JWT_E2E_PUBLIC_KEYS are set together or not at all');
@@ -56,11 +56,6 @@ export function tokenTrustFromEnv(): TokenTrust {
       };
     },
   };
-}
-
-/** An e2e issuer setting, or `''` where the stage trusts no e2e issuer (every stage but Staging). */
-function e2eSetting(name: E2eIssuerSettingName): string {
-  return process.env[name] ?? '';
 }
 
 interface KeySource {

@@ -24,14 +24,6 @@ export interface TokenTrust {
   e2eIssuer?(): IssuerTrust | undefined;
 }
 
-/**
- * The e2e issuer's settings, set together or not at all: its `iss`, and its public keys as JWT_PUBLIC_KEYS holds
- * them (`[{ kid, publicKeyPem }]`). Named here rather than in `SettingName` (shared/environment.ts), which belongs to
- * every context; they move there once it is free to change.
- */
-export type E2eIssuerSettingName = 'JWT_E2E_ISSUER' | 'JWT_E2E_PUBLIC_KEYS';
-export type E2eIssuerSettings = Partial<Record<E2eIssuerSettingName, string>>;
-
 /** One more issuer a stage trusts: its `iss` and its keys. */
 export interface IssuerTrust {
   readonly issuer: string;
