@@ -136,7 +136,7 @@ describe('the checkout saga', () => {
     expect(tasks.length).toBeGreaterThanOrEqual(10);
     for (const [name, state] of tasks) {
       expect(state.Retry?.length, name).toBeGreaterThan(0);
-      expect(generalRetrier(state).JitterStrategy, name).toBe('FULL');
+      expect(generalRetrier(state)?.JitterStrategy, name).toBe('FULL');
       expect(state.Catch?.length, name).toBeGreaterThan(0);
     }
   });
@@ -144,7 +144,7 @@ describe('the checkout saga', () => {
   it('forward steps retry exactly the transient errors before they compensate', () => {
     for (const step of ['PriceCart', 'ReserveInventory', 'ProcessPayment', 'CreateOrder', 'ClearCart']) {
       const state = definition.States[step];
-      expect(generalRetrier(state).ErrorEquals).toEqual([
+      expect(generalRetrier(state)?.ErrorEquals).toEqual([
         ...TRANSIENT_ERROR_NAMES.filter((name) => name !== 'IdempotencyAlreadyInProgressError'),
         'States.Timeout',
       ]);
@@ -295,7 +295,7 @@ describe('every saga', () => {
       const tasks = allStates(definition).filter(([, state]) => state.Type === 'Task');
       expect(tasks.length).toBeGreaterThan(5);
       for (const [name, state] of tasks) {
-        expect(generalRetrier(state).JitterStrategy, name).toBe('FULL');
+        expect(generalRetrier(state)?.JitterStrategy, name).toBe('FULL');
         expect(state.Catch?.length, name).toBeGreaterThan(0);
       }
     },
@@ -307,7 +307,7 @@ describe('every saga', () => {
     expect(deprovision?.definition.States.MarkFailed).toBeUndefined();
     expect(functionOf(deprovision?.definitionParts ?? [], 'MarkDeprovisionFailed')).toMatch(/^MarkDeprovisionFailedFn/);
     const destroy = deprovision?.definition.States.DestroyResource;
-    expect(generalRetrier(destroy).ErrorEquals).toContain('States.HeartbeatTimeout');
+    expect(generalRetrier(destroy)?.ErrorEquals).toContain('States.HeartbeatTimeout');
   });
 
   it('the provisioning worker answers with a task token and heartbeats; a silent one is replaced once, then compensated', () => {
@@ -317,7 +317,7 @@ describe('every saga', () => {
     expect(dispatch.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
     expect(dispatch.HeartbeatSeconds).toBeGreaterThan(0);
     expect(dispatch.TimeoutSeconds).toBeGreaterThan(dispatch.HeartbeatSeconds);
-    expect(generalRetrier(dispatch).ErrorEquals).not.toContain('States.HeartbeatTimeout');
+    expect(generalRetrier(dispatch)?.ErrorEquals).not.toContain('States.HeartbeatTimeout');
     const replaced = dispatch.Retry.filter((retrier: TaskState['Retry'][number]) =>
       retrier.ErrorEquals.includes('States.HeartbeatTimeout'),
     );
@@ -447,17 +447,16 @@ describe('data protection per stage', () => {
   });
 });
 
-/**
- * The retrier of everything but an idempotency record still in progress: the last one (a task may first have the
- * unjittered one for `IdempotencyAlreadyInProgressError`).
- */
-// biome-ignore lint/suspicious/noExplicitAny: state machine definitions are parsed JSON
 /** The fields of a Task state these checks read. */
 interface TaskState {
   readonly Resource?: string;
   readonly Retry: ReadonlyArray<{ ErrorEquals: string[]; JitterStrategy?: string }>;
 }
 
-function generalRetrier(state: any): any {
+/**
+ * The retrier of everything but an idempotency record still in progress: the last one (a task may first have the
+ * unjittered one for `IdempotencyAlreadyInProgressError`).
+ */
+function generalRetrier(state: TaskState): TaskState['Retry'][number] | undefined {
   return state.Retry.at(-1);
 }

@@ -2,11 +2,7 @@
  * Fixtures for the provisioning tests: callers of each role, API Gateway events as the authorizer leaves them, stored
  * items as the tables hold them, a saga state, and readers for what was published to EventBridge.
  */
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -151,8 +147,6 @@ export function auditRecords(eventBridge: AwsClientStub<EventBridgeClient>) {
     .filter((event) => event.detailType === 'AuditEvent.v1')
     .map((event) => event.detail.data);
 }
-
-type AttributeMap = Record<string, AttributeValue>;
 
 /**
  * Just enough of Powertools' idempotency table (it talks to it through its own DynamoDBClient, mocked here):

@@ -2,7 +2,7 @@
  * A redelivered worker command (same task token) does not do the work twice: Powertools' real idempotency, keyed on
  * the task token, against an in-memory stand-in for its DynamoDB table.
  */
-import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -23,8 +23,6 @@ vi.hoisted(() => {
     WORKER_FLEET_TABLE_NAME: 'worker-fleet',
   });
 });
-
-type AttributeMap = Record<string, AttributeValue>;
 
 const idempotencyDynamo = mockClient(DynamoDBClient);
 const sfn = mockClient(SFNClient);
