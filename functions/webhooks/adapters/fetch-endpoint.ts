@@ -20,14 +20,16 @@ export function fetchEndpoint(): Endpoint {
         await response.body?.cancel();
         return { statusCode: response.status, latencyMs: performance.now() - started };
       } catch (error) {
-        const reason =
-          error instanceof Error && error.name === 'TimeoutError'
-            ? `no answer within ${request.timeoutMs} ms`
-            : describe(error);
+        const reason = isTimeout(error) ? `no answer within ${request.timeoutMs} ms` : describe(error);
         return { error: reason, latencyMs: performance.now() - started };
       }
     },
   };
+}
+
+/** The signal's abort, by name: a DOMException of whichever realm made the signal, not always an `Error` here. */
+function isTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
 }
 
 /** `fetch failed` alone says nothing; its cause (ECONNREFUSED, a TLS error) says what happened. */
