@@ -20,6 +20,37 @@ export class AwsServiceError extends Error {
   }
 }
 
+/**
+ * The body, or `tooLarge` once it passes `maxBytes`: declared so by Content-Length, or counted as it arrives (a chunked
+ * upload). A body refused midway is still read to its end, and dropped: the request (and its socket) must
+ * stay open for the 413, where leaving the loop of an async iterator would destroy it.
+ */
+export function readLimitedBody(req: IncomingMessage, maxBytes: number): Promise<{ body: Buffer; tooLarge: boolean }> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) {
+    req.resume();
+    return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true });
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      // The rest is drained unread; a client that gives up on it must not crash the server.
+      req.on('error', () => {}).resume();
+      chunks.length = 0;
+      resolve({ body: Buffer.alloc(0), tooLarge: true });
+    };
+    const onEnd = () => resolve({ body: Buffer.concat(chunks), tooLarge: false });
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+}
+
 /** The whole request body. Plain events rather than an async iterator: every SDK call pays for this. */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { readLimitedBody } from '../aws-protocol.js';
 
 /** API Gateway's payload limit for REST APIs. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -58,37 +59,6 @@ function withoutHeader(headers: Array<[string, string]>, name: string): Array<[s
   return headers.filter(([header]) => header.toLowerCase() !== name.toLowerCase());
 }
 
-/**
- * The body, or `tooLarge` once it passes API Gateway's limit: declared so by Content-Length, or counted as it arrives
- * (a chunked upload). A body refused midway is still read to its end, and dropped: the request (and its socket) must
- * stay open for the 413, where leaving the loop of an async iterator would destroy it.
- */
-function readLimitedBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_REQUEST_BYTES) {
-    req.resume();
-    return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true });
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) {
-        chunks.push(chunk);
-        return;
-      }
-      req.off('data', onData).off('end', onEnd).off('error', reject);
-      // The rest is drained unread; a client that gives up on it must not crash the server.
-      req.on('error', () => {}).resume();
-      chunks.length = 0;
-      resolve({ body: Buffer.alloc(0), tooLarge: true });
-    };
-    const onEnd = () => resolve({ body: Buffer.concat(chunks), tooLarge: false });
-    req.on('data', onData).once('end', onEnd).once('error', reject);
-  });
-}
-
 export function newRequestIds(now: number, clientTraceHeader: string | undefined): RequestIds {
   const clientRoot = clientTraceHeader && /(?:^|;)\s*Root=([^;]+)/.exec(clientTraceHeader)?.[1];
   const epochHex = Math.floor(now / 1000)
@@ -107,7 +77,7 @@ export async function readApiRequest(
   split: { stagePath: string; path: string; rawQuery: string },
   traceId: string,
 ): Promise<ApiRequest> {
-  const { body, tooLarge } = await readLimitedBody(req);
+  const { body, tooLarge } = await readLimitedBody(req, MAX_REQUEST_BYTES);
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   let headers = pairs(req.rawHeaders);
   const forwardedFor = lastHeaderValue(headers, 'X-Forwarded-For');

@@ -13,6 +13,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
+import { readLimitedBody } from '../aws-protocol.js';
 import type { LayoutGraph } from './elk-graph.js';
 import {
   type GraphLayouts,
@@ -100,50 +101,38 @@ function serveLayout(req: IncomingMessage, res: ServerResponse, layouts: GraphLa
     sendText(res, refusal.status, refusal.message);
     return;
   }
-  if (Number(req.headers['content-length']) > MAX_LAYOUT_BODY_BYTES) {
-    refuseTooLarge(req, res);
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let received = 0;
-  const onData = (chunk: Buffer) => {
-    received += chunk.length;
-    if (received > MAX_LAYOUT_BODY_BYTES) {
-      // A chunked body gives no length ahead: it is refused as soon as it outgrows the limit.
-      req.off('data', onData);
-      req.off('end', onEnd);
-      refuseTooLarge(req, res);
-      return;
-    }
-    chunks.push(chunk);
-  };
-  const onEnd = () => {
-    let graph: LayoutGraph;
-    try {
-      graph = layoutGraphOf(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    } catch (error) {
-      if (error instanceof SyntaxError) sendText(res, 400, `The body is not JSON: ${error.message}`);
-      else if (error instanceof InvalidLayoutRequestError) sendText(res, 400, error.message);
-      else sendText(res, 500, `Could not read the graph: ${messageOf(error)}`);
-      return;
-    }
-    layouts.laidOutJson(graph).then(
-      (json) => {
-        const body = Buffer.from(json);
-        res.writeHead(200, {
-          ...SECURITY_HEADERS,
-          'Content-Type': 'application/json',
-          'Content-Length': body.length,
-          'Cache-Control': 'no-store',
-        });
-        res.end(body);
-      },
-      (error: unknown) => sendText(res, error instanceof LayoutFailedError ? 422 : 503, messageOf(error)),
-    );
-  };
-  req.on('data', onData);
-  req.on('end', onEnd);
-  req.on('error', () => res.destroy());
+  readLimitedBody(req, MAX_LAYOUT_BODY_BYTES).then(
+    ({ body, tooLarge }) => {
+      if (tooLarge) {
+        res.setHeader('Connection', 'close');
+        sendText(res, 413, `A graph's body is at most ${MAX_LAYOUT_BODY_BYTES} bytes`);
+        return;
+      }
+      let graph: LayoutGraph;
+      try {
+        graph = layoutGraphOf(JSON.parse(body.toString('utf8')));
+      } catch (error) {
+        if (error instanceof SyntaxError) sendText(res, 400, `The body is not JSON: ${error.message}`);
+        else if (error instanceof InvalidLayoutRequestError) sendText(res, 400, error.message);
+        else sendText(res, 500, `Could not read the graph: ${messageOf(error)}`);
+        return;
+      }
+      layouts.laidOutJson(graph).then(
+        (json) => {
+          const answer = Buffer.from(json);
+          res.writeHead(200, {
+            ...SECURITY_HEADERS,
+            'Content-Type': 'application/json',
+            'Content-Length': answer.length,
+            'Cache-Control': 'no-store',
+          });
+          res.end(answer);
+        },
+        (error: unknown) => sendText(res, error instanceof LayoutFailedError ? 422 : 503, messageOf(error)),
+      );
+    },
+    () => res.destroy(),
+  );
 }
 
 function layoutRequestRefusal(req: IncomingMessage): { status: number; message: string } | undefined {
@@ -152,13 +141,6 @@ function layoutRequestRefusal(req: IncomingMessage): { status: number; message: 
     return { status: 415, message: 'The body must be a graph as application/json' };
   }
   return undefined;
-}
-
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('Connection', 'close');
-  sendText(res, 413, `A graph's body is at most ${MAX_LAYOUT_BODY_BYTES} bytes`);
-  // What is left of the body is read and dropped, so the client sees the answer rather than a reset connection.
-  req.resume();
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { checkoutExecutionArn, executionHistory } from './support/aws-reads.js';
 import {
   aws,
   type Caller,
@@ -17,33 +18,17 @@ import {
   startCheckout,
 } from './support/target.js';
 
-/** The Step Functions execution of a checkout: the saga is named after its checkout. */
-function executionArnOf(checkoutId: string): string {
-  return `${output('CheckoutStateMachineArn').replace(':stateMachine:', ':execution:')}:${checkoutId}`;
-}
-
 /**
  * The checkout's view once its saga has ended. The record settles as soon as CompleteCheckout or FailCheckout wrote it,
  * while the saga still publishes the outcome event; the steps are only final when the execution is.
  */
 async function finishedCheckout(customer: Caller, checkoutId: string) {
   await eventually(
-    () => aws.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(checkoutId) })),
+    () => aws.sfn.send(new DescribeExecutionCommand({ executionArn: checkoutExecutionArn(checkoutId) })),
     (execution) => execution.status !== 'RUNNING',
     { what: `the saga of ${checkoutId} to end` },
   );
   return settledCheckout(customer, checkoutId);
-}
-
-async function executionHistory(executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await aws.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
 }
 
 /** The payment of a checkout and its refunds: they share the partition `PAYMENT#pay_<checkoutId>`. */
@@ -190,7 +175,7 @@ describe('checkout: failures', () => {
     // Act
     const accepted = await startCheckout(customer, { cartId, paymentToken: 'tok_transientError' });
     const checkout = await finishedCheckout(customer, accepted.body.checkoutId);
-    const history = await executionHistory(executionArnOf(checkout.checkoutId));
+    const history = await executionHistory(checkoutExecutionArn(checkout.checkoutId));
 
     // Assess
     expect(accepted.status).toBe(202);

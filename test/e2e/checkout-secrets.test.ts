@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { agentCredentials } from './support/agents.js';
+import { checkoutExecutionArn, executionHistory } from './support/aws-reads.js';
 import { logCursor, logLinesSince } from './support/logs.js';
 import {
   aws,
@@ -48,15 +48,7 @@ async function startCheckoutPaying(customer: Caller, cartId: string, details: Pa
 
 /** Every event of the checkout's execution, as the SDK reads them, serialized: inputs and outputs included. */
 async function historyOf(checkoutId: string): Promise<string> {
-  const executionArn = `${output('CheckoutStateMachineArn').replace(':stateMachine:', ':execution:')}:${checkoutId}`;
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await aws.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return JSON.stringify(events);
+  return JSON.stringify(await executionHistory(checkoutExecutionArn(checkoutId)));
 }
 
 async function checkoutRecord(checkoutId: string) {

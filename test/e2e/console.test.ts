@@ -5,31 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import {
-  GetQueueAttributesCommand,
-  ListMessageMoveTasksCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/headless-chromium.js';
+import { checkoutExecutionArn, peekQueue } from './support/aws-reads.js';
 import { aws, eventually, fillCart, newCustomer, newProduct, output, startCheckout, target } from './support/target.js';
 
 const consoleUrl = `${target.awsEndpoint}/_console/`;
 
-/** Messages of a queue with `marker` in their body, received with a zero visibility timeout so they stay put. */
-async function peek(queueUrl: string, marker: string) {
-  const { Messages = [] } = await aws.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 0,
-      WaitTimeSeconds: 0,
-    }),
-  );
-  return Messages.filter((message) => message.Body?.includes(marker));
-}
+/** The queue's messages with `marker` in their body, left where they are. */
+const peek = (queueUrl: string, marker: string) => peekQueue(queueUrl, (body) => body.includes(marker));
 
 async function openConsole(browser: Browser, hash: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -57,7 +43,7 @@ describe.runIf(target.kind === 'local')('saga console in a browser', () => {
     const cartId = await fillCart(customer, { [await newProduct(5, 2500)]: 1 });
     const accepted = await startCheckout(customer, { cartId, paymentToken: 'tok_chargeDeclined' });
     const checkoutId: string = accepted.body.checkoutId;
-    const executionArn = `${output('CheckoutStateMachineArn').replace(':stateMachine:', ':execution:')}:${checkoutId}`;
+    const executionArn = checkoutExecutionArn(checkoutId);
     await eventually(
       () => aws.sfn.send(new DescribeExecutionCommand({ executionArn })),
       (execution) => execution.status !== 'RUNNING',

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DEV_JWT_ISSUER, DEV_JWT_KID, signDevToken } from '../../functions/platform/dev-keys.js';
 import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../shared/contracts/events/checkout-events.js';
 import { agentCredentials, type CheckoutAgent, newCheckoutAgent, resignedAgentToken } from './support/agents.js';
+import { peekQueue } from './support/aws-reads.js';
 import {
   agentProof,
   aws,
@@ -95,20 +95,6 @@ async function checkoutsOfCart(cartId: string) {
   return items;
 }
 
-/** Messages of a queue that satisfy `matches`, received with a zero visibility timeout so they stay where they are. */
-async function peek(queueUrl: string, matches: (body: string) => boolean) {
-  const { Messages = [] } = await aws.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 0,
-      WaitTimeSeconds: 0,
-      MessageSystemAttributeNames: ['All'],
-    }),
-  );
-  return Messages.filter((message) => matches(message.Body ?? ''));
-}
-
 describe('event entry: CheckoutRequested.v1', () => {
   it('runs a saga to COMPLETED for a cart prepared through the API', async () => {
     // Prepare
@@ -161,7 +147,7 @@ describe('event entry: CheckoutRequested.v1', () => {
     // Act
     const put = await putCheckoutRequested(invalid);
     const [deadLettered] = await eventually(
-      () => peek(dlqUrl, (body) => body.includes(correlationId)),
+      () => peekQueue(dlqUrl, (body) => body.includes(correlationId)),
       (messages) => messages.length > 0,
       { timeoutMs: 90_000, intervalMs: 500, what: 'the invalid request in the CheckoutRequests DLQ' },
     );
@@ -185,7 +171,7 @@ describe('event entry: CheckoutRequested.v1', () => {
   async function refusedWithReason(request: Awaited<ReturnType<typeof checkoutRequest>>, correlationId: string) {
     const put = await putCheckoutRequested(request);
     const [deadLettered] = await eventually(
-      () => peek(output('CheckoutRequestsDlqUrl'), (body) => body.includes(correlationId)),
+      () => peekQueue(output('CheckoutRequestsDlqUrl'), (body) => body.includes(correlationId)),
       (messages) => messages.length > 0,
       { timeoutMs: 90_000, intervalMs: 500, what: 'the refused request in the CheckoutRequests DLQ' },
     );

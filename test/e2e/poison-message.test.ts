@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { peekDeadLetters, redriveDeadLetterQueue } from '../../tools/dead-letter-queues.js';
+import { peekQueue } from './support/aws-reads.js';
 import { aws, eventually, output, tableItems, target } from './support/target.js';
 
 /** Messages of a queue with `marker` in their body, received with a zero visibility timeout so they stay put. */
-async function peek(queueUrl: string, marker: string) {
-  const { Messages = [] } = await aws.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      VisibilityTimeout: 0,
-      WaitTimeSeconds: 0,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }),
-  );
-  return Messages.filter((message) => message.Body?.includes(marker));
-}
+/** The queue's messages that carry `marker`, left where they are. */
+const peek = (queueUrl: string, marker: string) => peekQueue(queueUrl, (body) => body.includes(marker));
 
 async function attributes(queueUrl: string) {
   const { Attributes = {} } = await aws.sqs.send(

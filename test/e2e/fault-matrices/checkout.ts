@@ -1,11 +1,3 @@
-/**
- * Every fault kind once, at every step and every compensation of the checkout saga (test/e2e/support/fault-matrix.ts),
- * each in a saga of its own, all at once: a fault at a forward step is absorbed and the checkout completes; a fault
- * at a compensation (of a saga made to fail at its last step) does not stop the undoing. Either way the chaos run's
- * invariants hold on the matrix's sagas, once the operator resent what EventBridge dead-lettered.
- * Registered by `test/e2e/fault-matrices.test.ts`, beside the provisioning matrix.
- */
-import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, it } from 'vitest';
@@ -15,6 +7,7 @@ import { StoreReader } from '../../../chaos/snapshot.js';
 import { SLOW_ANSWER_DELAY_MS } from '../../../functions/checkout/adapters/simulated-payment-gateway.js';
 import type { InjectedFault } from '../../../local-cloud/faults/fault-plan.js';
 import { resendUndeliveredEvents } from '../../../tools/undelivered-events.js';
+import { checkoutExecutionArn, executionHistory } from '../support/aws-reads.js';
 import { isGatewayFault, MATRIX_CASES, MATRIX_PRODUCT, NOTIFICATION_QUEUE } from '../support/fault-matrix.js';
 import { aws, eventually, output, target } from '../support/target.js';
 
@@ -23,14 +16,7 @@ import { aws, eventually, output, target } from '../support/target.js';
  * its last attempt took to answer.
  */
 async function processPaymentAttempts(checkoutId: string) {
-  const executionArn = `${output('CheckoutStateMachineArn').replace(':stateMachine:', ':execution:')}:${checkoutId}`;
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await aws.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  const events = await executionHistory(checkoutExecutionArn(checkoutId));
   const errors: string[] = [];
   let state = '';
   let scheduledAt = 0;

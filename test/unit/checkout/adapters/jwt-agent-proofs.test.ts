@@ -10,7 +10,17 @@ import type { TokenTrust } from '../../../../shared/auth/token-trust.js';
 import { CHECKOUT_REQUEST_PROOF_AUDIENCE } from '../../../../shared/contracts/events/checkout-events.js';
 import { UnauthorizedError } from '../../../../shared/errors.js';
 import { API_AUDIENCE, KEY_ID, PLATFORM_ISSUER, type TestSigningKey, testSigningKey } from '../../identity/support.js';
-import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../../support/jwt-support.js';
+import {
+  AUDIENCE,
+  E2E_ISSUER,
+  E2E_KID,
+  generateTestKeys,
+  ISSUER,
+  KID,
+  signToken,
+  type TestKeys,
+  withE2eIssuer,
+} from '../../support/jwt-support.js';
 
 let keys: TestKeys;
 let trust: TokenTrust;
@@ -40,14 +50,11 @@ const proof = (claims: Record<string, unknown> = {}, options: { without?: string
  * check out there as locally; each proof is verified with its own issuer's keys.
  */
 describe('jwtAgentProofs with an e2e issuer beside the identity provider', () => {
-  const E2E_ISSUER = 'urn:sagastack:e2e';
   let e2eKeys: TestKeys;
   let twoIssuers: TokenTrust;
 
   beforeAll(async () => {
-    e2eKeys = await generateTestKeys();
-    const e2eVerificationKeys = await importVerificationKeys([{ kid: 'e2e-1', publicKeyPem: e2eKeys.publicKeyPem }]);
-    twoIssuers = { ...trust, e2eIssuer: () => ({ issuer: E2E_ISSUER, keys: async () => e2eVerificationKeys }) };
+    ({ trust: twoIssuers, keys: e2eKeys } = await withE2eIssuer(trust));
   });
 
   const e2eProof = (signingKey = () => e2eKeys.privateKey) =>
@@ -59,7 +66,7 @@ describe('jwtAgentProofs with an e2e issuer beside the identity provider', () =>
         act: { sub: 'agent:e2e-shopper' },
         idempotency_key: 'agent-key-e2e',
       },
-      header: { kid: 'e2e-1' },
+      header: { kid: E2E_KID },
       expiresIn: 300,
     });
 

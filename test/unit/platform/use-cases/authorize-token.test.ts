@@ -4,7 +4,17 @@ import { importVerificationKeys } from '../../../../shared/auth/jwt.js';
 import type { TokenTrust } from '../../../../shared/auth/token-trust.js';
 import { UnauthorizedError } from '../../../../shared/errors.js';
 import { logger } from '../../../../shared/powertools/index.js';
-import { AUDIENCE, generateTestKeys, ISSUER, KID, signToken, type TestKeys } from '../../support/jwt-support.js';
+import {
+  AUDIENCE,
+  E2E_ISSUER,
+  E2E_KID,
+  generateTestKeys,
+  ISSUER,
+  KID,
+  signToken,
+  type TestKeys,
+  withE2eIssuer,
+} from '../../support/jwt-support.js';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -97,14 +107,11 @@ describe('authorizeToken (use case, in-memory ports)', () => {
  * token is verified with the keys of the issuer it names, and only those.
  */
 describe('authorizeToken with two issuers (the identity provider and the e2e issuer)', () => {
-  const E2E_ISSUER = 'urn:sagastack:e2e';
   let e2eKeys: TestKeys;
   let twoIssuers: TokenTrust;
 
   beforeAll(async () => {
-    e2eKeys = await generateTestKeys();
-    const e2eVerificationKeys = await importVerificationKeys([{ kid: 'e2e-1', publicKeyPem: e2eKeys.publicKeyPem }]);
-    twoIssuers = { ...trust, e2eIssuer: () => ({ issuer: E2E_ISSUER, keys: async () => e2eVerificationKeys }) };
+    ({ trust: twoIssuers, keys: e2eKeys } = await withE2eIssuer(trust));
   });
 
   const authorize = (token: string, withTrust: TokenTrust) =>
@@ -114,7 +121,7 @@ describe('authorizeToken with two issuers (the identity provider and the e2e iss
     ['the identity provider', () => signToken(keys.privateKey, { claims: { sub: 'user-idp' } }), 'user-idp'],
     [
       'the e2e issuer',
-      () => signToken(e2eKeys.privateKey, { claims: { sub: 'user-e2e', iss: E2E_ISSUER }, header: { kid: 'e2e-1' } }),
+      () => signToken(e2eKeys.privateKey, { claims: { sub: 'user-e2e', iss: E2E_ISSUER }, header: { kid: E2E_KID } }),
       'user-e2e',
     ],
   ])('accepts a token of %s, for its own subject', async (_issuer, sign, subject) => {
@@ -129,7 +136,7 @@ describe('authorizeToken with two issuers (the identity provider and the e2e iss
   it('logs an accepted e2e token at INFO, so its use shows in the stage’s logs', async () => {
     // Prepare
     const info = vi.spyOn(logger, 'info');
-    const token = await signToken(e2eKeys.privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: 'e2e-1' } });
+    const token = await signToken(e2eKeys.privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: E2E_KID } });
 
     // Act
     await authorize(token, twoIssuers);
@@ -150,7 +157,7 @@ describe('authorizeToken with two issuers (the identity provider and the e2e iss
     ],
     [
       'an issuer it does not trust, signed with the e2e key',
-      () => signToken(e2eKeys.privateKey, { claims: { iss: 'https://elsewhere.test' }, header: { kid: 'e2e-1' } }),
+      () => signToken(e2eKeys.privateKey, { claims: { iss: 'https://elsewhere.test' }, header: { kid: E2E_KID } }),
       /kid e2e-1 is not a known key/,
     ],
     [
@@ -160,13 +167,13 @@ describe('authorizeToken with two issuers (the identity provider and the e2e iss
     ],
     [
       'the identity provider, signed with the e2e key under its kid',
-      () => signToken(e2eKeys.privateKey, { header: { kid: 'e2e-1' } }),
+      () => signToken(e2eKeys.privateKey, { header: { kid: E2E_KID } }),
       /kid e2e-1 is not a known key/,
     ],
     [
       'the e2e issuer, signed with a key of neither under the e2e kid',
       async () =>
-        signToken((await generateTestKeys()).privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: 'e2e-1' } }),
+        signToken((await generateTestKeys()).privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: E2E_KID } }),
       /signature is not valid/,
     ],
   ])('refuses a token naming %s', async (_case, sign, reason) => {
@@ -180,7 +187,7 @@ describe('authorizeToken with two issuers (the identity provider and the e2e iss
 
   it('refuses an e2e token where the stage trusts no e2e issuer (every stage but Staging)', async () => {
     // Prepare
-    const token = await signToken(e2eKeys.privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: 'e2e-1' } });
+    const token = await signToken(e2eKeys.privateKey, { claims: { iss: E2E_ISSUER }, header: { kid: E2E_KID } });
 
     // Act
     const authorizing = authorize(token, trust);
