@@ -136,10 +136,14 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
     const event = { Records: batch.map((message) => toSqsEventRecord(message, options.queueArn)) };
     const expiring = batch.filter(visibilityExpires);
     const invocation = invokeWithBackoff(event, visibleAgainAt);
+    const release = holdInvisibleWhileRunning(
+      batch.filter((message) => !expiring.includes(message)),
+      await visibilityTimeout(),
+    );
     // The function is at work on the batch when these messages become visible again: another poller receives them
     // (same MessageId, a new receipt handle, ApproximateReceiveCount 2) and invokes the function with them at once.
     await expireVisibility(expiring);
-    const result = await invocation;
+    const result = await invocation.finally(release);
     if (!result) return;
     const verdict = judgeBatch(
       result,
@@ -168,6 +172,34 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
         await sleep(delayMs, abort.signal);
       }
     }
+  }
+
+  /**
+   * On AWS a batch's messages stay invisible until its invocation returns: Lambda refuses a mapping whose queue's
+   * visibility timeout is shorter than the function's timeout, and the function's timeout bounds the invocation. A
+   * local cloud that scales visibility timeouts down (`queueVisibilityTimeoutScale`, so that tests see redeliveries in
+   * seconds) loses that bound: a slow invocation on a busy machine would be overtaken by its own messages' redelivery,
+   * which would meet the work in progress and, after `maxReceiveCount` receives, dead-letter a message that its first
+   * invocation handled. The poller restores the bound: while the invocation runs, it renews the batch's visibility
+   * timeout before it runs out. With a visibility timeout at least the function's timeout (every mapping AWS accepts)
+   * it does nothing. Answers the function that stops renewing.
+   */
+  function holdInvisibleWhileRunning(messages: Message[], visibilityMs: number): () => void {
+    const functionTimeoutMs = options.runtime.getFunction(options.functionArn).timeoutSeconds * 1000;
+    if (messages.length === 0 || visibilityMs >= functionTimeoutMs) return () => {};
+    const renew = () => {
+      for (const message of messages) {
+        options.queue
+          .changeVisibility(message.ReceiptHandle ?? '', Math.ceil(visibilityMs / 1000))
+          .catch((error: Error) => log(`could not renew the visibility of ${message.MessageId}: ${error.message}`));
+      }
+    };
+    // At once (the batching window may have used most of the first messages' timeout), then every third of the
+    // timeout: renewed twice before it could run out, even when the event loop is slow to wake.
+    renew();
+    const timer = setInterval(renew, visibilityMs / 3);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /**

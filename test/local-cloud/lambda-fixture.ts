@@ -94,7 +94,7 @@ exports.sqsPartial = async (event) => {
 /**
  * Handles each message once, as an idempotent consumer does: a message another invocation is still working on fails
  * (in progress: retried later), one already handled succeeds doing nothing. Writes each record with what it did and
- * when to $SEEN_FILE; the work itself takes 500 ms.
+ * when to $SEEN_FILE; the work itself takes $WORK_MS, 500 ms unless set.
  */
 exports.sqsOnce = async (event) => {
   const batchItemFailures = [];
@@ -110,7 +110,7 @@ exports.sqsOnce = async (event) => {
     }
     fs.writeFileSync(marker, 'working');
     write('started');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.WORK_MS ?? 500)));
     fs.writeFileSync(marker, 'done');
     write('handled');
   }

@@ -87,11 +87,14 @@ async function startFunction(
   name: string,
   handler: string,
   environments = 1,
+  environment: Record<string, string> = {},
 ): Promise<{ runtime: LambdaRuntime; seen: () => Promise<Record<string, unknown>[]> }> {
   const seenFile = path.join(assets.root, `${name}-seen.jsonl`);
   await writeFile(seenFile, '');
   const runtime = createLambdaRuntime({
-    functions: [functionSpec(name, handlersDirectory, handler, { environment: { SEEN_FILE: seenFile } })],
+    functions: [
+      functionSpec(name, handlersDirectory, handler, { environment: { ...environment, SEEN_FILE: seenFile } }),
+    ],
     baseEnvironment: {},
     maxEnvironmentsPerFunction: environments,
   });
@@ -297,6 +300,58 @@ describe('SQS event source mapping', () => {
     });
     expect(deadLetters.Attributes?.ApproximateNumberOfMessages).toBe('0');
     expect(faults.injected()).toEqual([{ kind: 'sqs.visibilityExpired', key: 'expiring|saga-1', occurrence: 0 }]);
+  }, 60_000);
+
+  it('keeps a batch invisible while an invocation slower than its scaled-down visibility timeout runs', async () => {
+    // Prepare
+    // A 1 s visibility timeout under a 3 s function timeout: AWS refuses such a mapping, the local cloud has it when it
+    // scales visibility timeouts down for tests. The work takes 2.5 s: unrenewed, the message would come back while it
+    // runs and meet the work in progress (received twice, it would go to the DLQ next).
+    const queues = await createQueues('slow', 2);
+    const { runtime, seen } = await startFunction('slow', 'index.sqsOnce', 2, { WORK_MS: '2500' });
+    expect(runtime.getFunction('slow').timeoutSeconds).toBe(3);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: 'slow work' }));
+
+    // Act
+    const mapping = startSqsEventSourceMapping({
+      queue: sdkEventSourceQueue(sqs, queues.queueUrl),
+      queueArn: queues.queueArn,
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:slow',
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maximumConcurrency: 2,
+      enabled: true,
+      runtime,
+    });
+    cleanups.push(() => mapping.stop());
+    const records = await eventually(async () => {
+      const all = await seen();
+      return all.some((record) => record.outcome === 'handled') ? all : undefined;
+    }, 30_000);
+    const depths = await eventually(async () => {
+      const attributes = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queues.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesNotVisible: inFlight } =
+        attributes.Attributes ?? {};
+      return visible === '0' && inFlight === '0' ? attributes.Attributes : undefined;
+    });
+    await mapping.stop();
+
+    // Assess
+    expect(records.map((record) => record.outcome)).toEqual(['started', 'handled']);
+    expect(depths).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+    const deadLetters = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queues.deadLetterQueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    expect(deadLetters.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(runtime.stats('slow')).toMatchObject({ invocations: 1, errors: 0 });
   }, 60_000);
 
   it('does not poll when the mapping is disabled', async () => {

@@ -7,7 +7,7 @@ import { StoreReader } from '../../../chaos/snapshot.js';
 import { SLOW_ANSWER_DELAY_MS } from '../../../functions/checkout/adapters/simulated-payment-gateway.js';
 import type { InjectedFault } from '../../../local-cloud/faults/fault-plan.js';
 import { resendUndeliveredEvents } from '../../../tools/undelivered-events.js';
-import { checkoutExecutionArn, executionHistory } from '../support/aws-reads.js';
+import { checkoutExecutionArn, executionHistory, peekQueue } from '../support/aws-reads.js';
 import { isGatewayFault, MATRIX_CASES, MATRIX_PRODUCT, NOTIFICATION_QUEUE } from '../support/fault-matrix.js';
 import { aws, eventually, output, target } from '../support/target.js';
 
@@ -114,7 +114,11 @@ describe.concurrent('fault matrix: the checkout saga under one fault at each ste
       'what EventBridge dead-lettered, and the operator resent',
     ).toEqual(Array(refusedEvents).fill({ outcome: 'RESENT', target: true, rule: true, error: 'THROTTLING' }));
     // A message received twice at once, or an event resent, is handled once and never dead-lettered.
-    expect(await depthOf('NotificationsDlqUrl')).toBe(0);
+    const deadLettered = await peekQueue(output('NotificationsDlqUrl'), () => true);
+    expect(
+      await depthOf('NotificationsDlqUrl'),
+      `dead-lettered notifications: ${deadLettered.map((message) => message.Body?.slice(0, 300)).join('; ')}`,
+    ).toBe(0);
     expect(await depthOf('UndeliveredEventsQueueUrl')).toBe(0);
 
     // The provider's faults: each checkout charged once, at the provider as in our books (money.providerAgrees held
