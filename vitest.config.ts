@@ -24,7 +24,7 @@ export default defineConfig({
           // after each; and a VM context has globals of its own, so code tells errors apart by name, never by
           // `instanceof` a global class (an abort from fetch is a DOMException of another realm).
           pool: 'vmForks',
-          setupFiles: ['test/unit/support/restore-environment.ts'],
+          setupFiles: ['test/unit/support/restore-environment.ts', 'test/support/background-priority.ts'],
         },
       },
       {
@@ -33,6 +33,7 @@ export default defineConfig({
           name: 'local-cloud',
           include: ['test/local-cloud/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/support/background-priority.ts'],
           testTimeout: 30_000,
         },
       },
@@ -42,6 +43,7 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/support/background-priority.ts'],
           // The files share their workers' modules: aws-cdk-lib is imported, and the app synthesized
           // (test/infra/support/synth.ts caches it), once a worker instead of once a file, which takes the project
           // from 31 s to 11 s alone. A file that loads the app under a stubbed environment resets the modules after

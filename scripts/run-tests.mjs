@@ -18,9 +18,11 @@ const PARTS = '.vitest-results';
 
 /**
  * The e2e stream mostly waits on the local cloud (about 45 s of CPU in two minutes), and each wait it spends queued
- * behind the other streams' work lengthens it; the other streams are CPU-bound and do not mind going second. So they
- * run at a lower priority (their processes and workers inherit it): the e2e stream's bursts get a core at once, and the
- * rest soak up what it leaves.
+ * behind the other streams' work lengthens it; the other work is CPU-bound and does not mind going second. So it runs
+ * at a lower priority: the checks as whole processes, and the tests stream's unit, local-cloud and infra workers,
+ * which lower their own (test/support/background-priority.ts reads `SAGASTACK_BACKGROUND_NICENESS`). The tests
+ * stream's main process keeps its priority: the fault matrices' local cloud runs there and waits on timers like the
+ * e2e one (niced, it starved for seconds and a saga missed its worker's heartbeat).
  */
 const BACKGROUND_NICENESS = 10;
 
@@ -28,11 +30,11 @@ const BACKGROUND_NICENESS = 10;
  * Runs a command, printing its lines prefixed with `name`; resolves with its exit code. `background` lowers its
  * priority (where the system lets us; a refusal only costs time).
  */
-function run(name, command, args, { background = false } = {}) {
+function run(name, command, args, { background = false, env = {} } = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...env },
     });
     if (background && child.pid !== undefined) {
       try {
@@ -93,7 +95,9 @@ const vitest = (name, projects, options) =>
 
 const [checked, fast, e2e] = await Promise.all([
   checks(),
-  vitest('tests', ['unit', 'local-cloud', 'infra', 'fault-matrix'], { background: true }),
+  vitest('tests', ['unit', 'local-cloud', 'infra', 'fault-matrix'], {
+    env: { SAGASTACK_BACKGROUND_NICENESS: String(BACKGROUND_NICENESS) },
+  }),
   vitest('e2e', ['e2e']),
 ]);
 
