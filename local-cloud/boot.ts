@@ -52,6 +52,7 @@ import { LogBook } from './log-book.js';
 import { type Usage, UsageMeter } from './metering.js';
 import { type LocalSqs, startLocalSqs } from './sqs/index.js';
 import { LocalStepFunctions, stepFunctionsApi, withCallbackFaults } from './stepfunctions/index.js';
+import { countingThrottledCalls, type ThrottledApiCalls, ThrottledApiCounter } from './throttled-apis.js';
 
 export interface LocalCloudOptions {
   /** The cloud assembly `cdk synth` wrote. @default 'cdk.out' */
@@ -136,6 +137,8 @@ export interface LocalCloud {
   whenIdle(): Promise<void>;
   /** What the services did that AWS would bill, counted since boot (`metering.ts`); compare two with `usageBetween`. */
   usage(): Usage;
+  /** Calls to the APIs AWS throttles at a low account-wide rate, counted since boot (`throttled-apis.ts`). */
+  throttledApiCalls(): ThrottledApiCalls;
   /** The faults injected so far, when booted with a plan. */
   readonly faults: FaultInjector | undefined;
   stop(): Promise<void>;
@@ -234,6 +237,7 @@ export async function bootLocalCloud(requested: LocalCloudOptions = {}): Promise
       },
       whenIdle: () => whenAllIdle(services),
       usage: () => meter.snapshot(),
+      throttledApiCalls: () => started.throttledCalls.snapshot(),
       faults,
       stop: () => teardown.run(),
     };
@@ -256,6 +260,8 @@ interface StartedServices {
   readonly consoleLayouts: GraphLayouts;
   /** How services call each other; `lambda` is there once `wire` created the runtime. */
   readonly calls: LocalServices;
+  /** The edge's calls to the APIs AWS throttles at a low rate (`throttled-apis.ts`). */
+  readonly throttledCalls: ThrottledApiCounter;
   readonly setLambda: (runtime: LambdaRuntime) => void;
   readonly services: LocalService[];
   /** Routes the edge to the service; its `stop` joins the teardown unless the caller placed it already. */
@@ -274,6 +280,7 @@ async function start(
 ): Promise<StartedServices> {
   const log = options.log ?? (() => {});
   const guard = iam?.guard();
+  const throttledCalls = new ThrottledApiCounter();
   const persist = (service: string) => {
     if (!options.persistDirectory) return undefined;
     const directory = join(options.persistDirectory, service);
@@ -378,7 +385,11 @@ async function start(
   mount({
     name: 'stepfunctions',
     listener: jsonApiListener(
-      faults ? withCallbackFaults(stepFunctionsApi(machines), machines, faults) : stepFunctionsApi(machines),
+      countingThrottledCalls(
+        faults ? withCallbackFaults(stepFunctionsApi(machines), machines, faults) : stepFunctionsApi(machines),
+        'states',
+        throttledCalls,
+      ),
       guard,
     ),
     edgeRoutes: { targetPrefixes: ['AWSStepFunctions'] },
@@ -396,6 +407,7 @@ async function start(
     kms,
     consoleLayouts,
     calls,
+    throttledCalls,
     setLambda: (runtime) => {
       lambdaRuntime = runtime;
     },

@@ -11,6 +11,7 @@ import type { LocalCloud } from '../../local-cloud/boot.js';
 import type { Progress } from '../../local-cloud/cli/progress.js';
 import { type Usage, usageBetween } from '../../local-cloud/metering.js';
 import type { ExecutionRecord } from '../../local-cloud/stepfunctions/index.js';
+import { THROTTLED_APIS, type ThrottledApi } from '../../local-cloud/throttled-apis.js';
 import { atLeast, atMost, type Figure } from '../figures.js';
 import type { FromClients, RunLevel, ToClients } from '../load/checkout-clients.js';
 import { cpuMs, percentile } from '../stats.js';
@@ -34,6 +35,8 @@ export interface LevelResult {
   readonly usage: Usage;
   /** How long each saga step's task took, scheduled to succeeded, from the executions' histories. */
   readonly stepDurationsMs: number[];
+  /** The app's calls per second, over the level, to each API AWS throttles at a low account-wide rate. */
+  readonly throttledCallsPerSecond: Record<ThrottledApi, number>;
 }
 
 export interface CheckoutLoadResult {
@@ -124,6 +127,18 @@ function figuresOf(results: readonly LevelResult[]): Figure[] {
         unit: 'ms',
       },
     );
+    // AWS would throttle the app past its token bucket's refill rate, which the local cloud never does: the goal is
+    // the refill rate, for the levels that poll (the status reads are what calls these APIs).
+    for (const api of Object.keys(THROTTLED_APIS) as ThrottledApi[]) {
+      figures.push({
+        id: `${id}.calls.${api.replace(':', '.')}`,
+        section,
+        label: `${who}: ${api} calls`,
+        value: result.throttledCallsPerSecond[api],
+        unit: '/s',
+        goal: result.poll && result.concurrency >= 10 ? atMost(THROTTLED_APIS[api].refillPerSecond) : undefined,
+      });
+    }
   }
   const polling = results.filter((result) => result.poll);
   const single = polling.find((result) => result.concurrency === 1);
@@ -186,6 +201,7 @@ class LoadDriver {
     let failedRequests = 0;
     const cpuBefore = process.cpuUsage();
     const usageBefore = this.cloud.usage();
+    const throttledBefore = this.cloud.throttledApiCalls();
     const result = await new Promise<{ wallMs: number; cpuMs: number }>((resolve, reject) => {
       const onMessage = (message: FromClients) => {
         if (message.type === 'posted') {
@@ -209,6 +225,13 @@ class LoadDriver {
     // The level's sagas have ended; what they handed on (notifications, audit records) may still run. Count it too.
     await this.cloud.whenIdle();
     const usage = usageBetween(usageBefore, this.cloud.usage());
+    const throttledAfter = this.cloud.throttledApiCalls();
+    const throttledCallsPerSecond = Object.fromEntries(
+      (Object.keys(THROTTLED_APIS) as ThrottledApi[]).map((api) => [
+        api,
+        (throttledAfter[api] - throttledBefore[api]) / (result.wallMs / 1000),
+      ]),
+    ) as Record<ThrottledApi, number>;
     const latenciesMs: number[] = [];
     let succeeded = 0;
     for (const [checkoutId, postedAt] of this.postedAt) {
@@ -228,6 +251,7 @@ class LoadDriver {
       failures,
       usage,
       stepDurationsMs: this.stepDurations([...this.closed.values()]),
+      throttledCallsPerSecond,
     };
   }
 
