@@ -241,6 +241,7 @@ export function localEventSourceQueue(sqs: LocalSqs, queueArn: string): EventSou
         VisibilityTimeout: visibilityTimeoutSeconds,
       });
     },
+    visibilityChangedByConsumer: (receiptHandle) => sqs.visibilityChangedByClient(receiptHandle),
     async visibilityTimeoutSeconds() {
       const output = await sqs.call('GetQueueAttributes', {
         QueueUrl: queueUrl,

@@ -25,6 +25,11 @@ export interface EventSourceQueue {
   /** ChangeMessageVisibility of one received message (0: visible again at once). */
   changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void>;
   visibilityTimeoutSeconds(signal: AbortSignal): Promise<number>;
+  /**
+   * Whether the consumer (the function) changed this message's visibility itself, e.g. to back off before its retry.
+   * Only a queue in the same process can tell; over the SDK it is unknown, and taken as no.
+   */
+  visibilityChangedByConsumer?(receiptHandle: string): boolean;
 }
 
 /** How many messages one poll asks for, and how long it waits for the first. */
@@ -113,6 +118,18 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
   const abort = new AbortController();
   const pollerCount = options.maximumConcurrency ?? DEFAULT_POLLERS;
   const queueName = options.queueArn.split(':').at(-1) ?? options.queueArn;
+  let functionTimeout: { ms: number | undefined } | undefined;
+  /** The mapped function's timeout, read once; unknown (no renewal) if the runtime does not have the function. */
+  const functionTimeoutMs = () => {
+    if (!functionTimeout) {
+      try {
+        functionTimeout = { ms: options.runtime.getFunction(options.functionArn).timeoutSeconds * 1000 };
+      } catch {
+        functionTimeout = { ms: undefined };
+      }
+    }
+    return functionTimeout.ms;
+  };
   let visibilityTimeoutMs: Promise<number> | undefined;
   const visibilityTimeout = () => {
     visibilityTimeoutMs ??= readVisibilityTimeoutMs(options, abort.signal);
@@ -123,7 +140,7 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
     while (!abort.signal.aborted) {
       try {
         const batch = await gatherBatch(options, abort.signal);
-        if (batch.length > 0) await processBatch(batch, Date.now() + (await visibilityTimeout()));
+        if (batch.length > 0) await processBatch(batch, await visibilityTimeout());
       } catch (error) {
         if (abort.signal.aborted) return;
         log(`poll failed: ${(error as Error).message}`);
@@ -132,18 +149,23 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
     }
   }
 
-  async function processBatch(batch: Message[], visibleAgainAt: number): Promise<void> {
+  async function processBatch(batch: Message[], visibilityMs: number): Promise<void> {
     const event = { Records: batch.map((message) => toSqsEventRecord(message, options.queueArn)) };
     const expiring = batch.filter(visibilityExpires);
-    const invocation = invokeWithBackoff(event, visibleAgainAt);
     const release = holdInvisibleWhileRunning(
       batch.filter((message) => !expiring.includes(message)),
-      await visibilityTimeout(),
+      visibilityMs,
     );
-    // The function is at work on the batch when these messages become visible again: another poller receives them
-    // (same MessageId, a new receipt handle, ApproximateReceiveCount 2) and invokes the function with them at once.
-    await expireVisibility(expiring);
-    const result = await invocation.finally(release);
+    let result: InvokeResult | undefined;
+    try {
+      const invocation = invokeWithBackoff(event, Date.now() + visibilityMs);
+      // The function is at work on the batch when these messages become visible again: another poller receives them
+      // (same MessageId, a new receipt handle, ApproximateReceiveCount 2) and invokes the function with them at once.
+      await expireVisibility(expiring);
+      result = await invocation;
+    } finally {
+      release();
+    }
     if (!result) return;
     const verdict = judgeBatch(
       result,
@@ -175,27 +197,42 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
   }
 
   /**
-   * On AWS a batch's messages stay invisible until its invocation returns: Lambda refuses a mapping whose queue's
-   * visibility timeout is shorter than the function's timeout, and the function's timeout bounds the invocation. A
-   * local cloud that scales visibility timeouts down (`queueVisibilityTimeoutScale`, so that tests see redeliveries in
-   * seconds) loses that bound: a slow invocation on a busy machine would be overtaken by its own messages' redelivery,
-   * which would meet the work in progress and, after `maxReceiveCount` receives, dead-letter a message that its first
-   * invocation handled. The poller restores the bound: while the invocation runs, it renews the batch's visibility
-   * timeout before it runs out. With a visibility timeout at least the function's timeout (every mapping AWS accepts)
-   * it does nothing. Answers the function that stops renewing.
+   * A batch's messages must stay invisible until its invocation returns, or the queue hands them to another poller
+   * while the function still works on them: the redelivery meets the work in progress (idempotency) and, after
+   * `maxReceiveCount` receives, a message its first invocation handled goes to the DLQ. On AWS a visibility timeout
+   * shorter than the function's timeout is refused at `CreateEventSourceMapping`, and the template sets six times it,
+   * as AWS recommends, so the invocation ends long before. A local cloud that scales visibility timeouts down
+   * (`queueVisibilityTimeoutScale`, so that tests see redeliveries in seconds) loses that margin, and a slow invocation
+   * on a busy machine is overtaken. The poller restores it: while the invocation runs, it renews the batch's visibility
+   * before it runs out. It renews nothing when the timeout is at least the function's (every mapping AWS accepts), and
+   * leaves alone a message whose visibility the function changed itself (a backoff before its retry).
+   *
+   * Not covered: a batching window at least as long as the scaled timeout, whose first messages could expire while the
+   * batch is still gathered (the app's windows are 1 s; a scaled timeout is at least 1 s, and `gatherBatch` stops with
+   * less than 1 s of the window left). Answers the function that stops renewing.
    */
   function holdInvisibleWhileRunning(messages: Message[], visibilityMs: number): () => void {
-    const functionTimeoutMs = options.runtime.getFunction(options.functionArn).timeoutSeconds * 1000;
-    if (messages.length === 0 || visibilityMs >= functionTimeoutMs) return () => {};
+    const timeoutMs = functionTimeoutMs();
+    if (messages.length === 0 || timeoutMs === undefined || visibilityMs < 1000 || visibilityMs >= timeoutMs) {
+      return () => {};
+    }
+    const held = new Set(messages);
     const renew = () => {
-      for (const message of messages) {
-        options.queue
-          .changeVisibility(message.ReceiptHandle ?? '', Math.ceil(visibilityMs / 1000))
-          .catch((error: Error) => log(`could not renew the visibility of ${message.MessageId}: ${error.message}`));
+      for (const message of held) {
+        const receiptHandle = message.ReceiptHandle ?? '';
+        if (options.queue.visibilityChangedByConsumer?.(receiptHandle)) {
+          held.delete(message);
+          continue;
+        }
+        options.queue.changeVisibility(receiptHandle, Math.ceil(visibilityMs / 1000)).catch((error: Error) => {
+          // Deleted by the function, or already overtaken: nothing left to hold.
+          held.delete(message);
+          log(`stopped renewing the visibility of message ${message.MessageId}: ${error.message}`);
+        });
       }
     };
-    // At once (the batching window may have used most of the first messages' timeout), then every third of the
-    // timeout: renewed twice before it could run out, even when the event loop is slow to wake.
+    // At once (gathering the batch used part of the first messages' timeout), then every third of the timeout:
+    // renewed twice before it could run out, even when the event loop is slow to wake.
     renew();
     const timer = setInterval(renew, visibilityMs / 3);
     timer.unref();

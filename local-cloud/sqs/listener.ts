@@ -31,10 +31,12 @@ export interface SqsListenerOptions {
   meter?: (input: Record<string, unknown>, payloadBytes: number) => void;
   /** Checks each request before it runs (IAM). @default none */
   guard?: EdgeRequestGuard;
+  /** Told the receipt handles whose visibility a client changed through the edge (ChangeMessageVisibility[Batch]). */
+  onVisibilityChanged?: (receiptHandles: readonly string[]) => void;
 }
 
 export function createSqsListener(options: SqsListenerOptions): RequestListener {
-  const { backend, publicEndpoint, localOperations, log, meter, guard } = options;
+  const { backend, publicEndpoint, localOperations, log, meter, guard, onVisibilityChanged } = options;
   const serveLocally = jsonProtocolListener(SQS_TARGET_PREFIX, localOperations, SQS_JSON_CONTENT_TYPE, guard);
 
   return (req, res) => {
@@ -75,6 +77,10 @@ export function createSqsListener(options: SqsListenerOptions): RequestListener 
     const input = parsedOrEmpty(body);
     await guard?.(req.headers, `${SQS_TARGET_PREFIX}.${operation}`, input);
     if (meter) meter(input, body.length);
+    if (onVisibilityChanged) {
+      const changed = visibilityChangesOf(operation, input);
+      if (changed.length > 0) onVisibilityChanged(changed);
+    }
     // A long poll outlives a client that gave up; stop waiting on fauxqs for it.
     const abort = new AbortController();
     res.on('close', () => {
@@ -123,4 +129,16 @@ function rejectQueryProtocol(res: ServerResponse): void {
     'upgrade the AWS SDK or CLI that sent this query-protocol request.</Message></Error></ErrorResponse>';
   res.writeHead(400, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** The receipt handles a ChangeMessageVisibility or ChangeMessageVisibilityBatch request names. */
+function visibilityChangesOf(operation: string, input: Record<string, unknown>): string[] {
+  if (operation === 'ChangeMessageVisibility') {
+    return typeof input.ReceiptHandle === 'string' ? [input.ReceiptHandle] : [];
+  }
+  if (operation !== 'ChangeMessageVisibilityBatch' || !Array.isArray(input.Entries)) return [];
+  return input.Entries.flatMap((entry: unknown) => {
+    const handle = (entry as { ReceiptHandle?: unknown } | null)?.ReceiptHandle;
+    return typeof handle === 'string' ? [handle] : [];
+  });
 }

@@ -76,8 +76,16 @@ export interface LocalSqs {
   queueCounts(queueUrlOrArn: string): Promise<QueueCounts>;
   /** Every queue, sorted by name, with its depth and the queues it is the dead-letter queue of. */
   listQueues(): Promise<LocalQueueListing[]>;
+  /**
+   * Whether a client (a function, through the edge) changed the visibility of the message it received with this
+   * receipt handle: Lambda's pollers then leave that message's visibility to it.
+   */
+  visibilityChangedByClient(receiptHandle: string): boolean;
   stop(): Promise<void>;
 }
+
+/** Receipt handles remembered as changed by a client; the oldest are forgotten past this (a handle lives one receive). */
+const MAX_REMEMBERED_VISIBILITY_CHANGES = 10_000;
 
 /** What AWS (and fauxqs) use for an attribute left out, so that updating a restored queue resets it. */
 const ATTRIBUTE_DEFAULTS: Record<string, string> = {
@@ -119,8 +127,28 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     options.meter?.add(fifo ? 'sqs.fifo.requests' : 'sqs.standard.requests', chunks(payloadBytes));
   };
 
+  const changedByClients = new Set<string>();
+  const rememberVisibilityChanges = (receiptHandles: readonly string[]) => {
+    for (const handle of receiptHandles) {
+      if (changedByClients.size >= MAX_REMEMBERED_VISIBILITY_CHANGES) {
+        const oldest = changedByClients.values().next().value;
+        if (oldest !== undefined) changedByClients.delete(oldest);
+      }
+      changedByClients.add(handle);
+    }
+  };
+
   return {
-    listener: createSqsListener({ backend, publicEndpoint, localOperations, log, meter, guard: options.guard }),
+    listener: createSqsListener({
+      backend,
+      publicEndpoint,
+      localOperations,
+      log,
+      meter,
+      guard: options.guard,
+      onVisibilityChanged: rememberVisibilityChanges,
+    }),
+    visibilityChangedByClient: (receiptHandle) => changedByClients.has(receiptHandle),
     async call(operation, input, signal) {
       meter(input, messageBytes(input));
       const local = Object.hasOwn(localOperations, operation) ? localOperations[operation] : undefined;

@@ -1,4 +1,6 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -50,6 +52,41 @@ describe('local SQS queues', () => {
     expect(message?.Body).toBe('{"orderId":"o-1"}');
     expect(message?.MessageAttributes?.kind?.StringValue).toBe('OrderPlaced');
     expect(await harness.sqs.approximateDepth(created.url)).toBe(0);
+  });
+
+  it("remembers the messages whose visibility a client changed through the edge, not the local cloud's own changes", async () => {
+    // Prepare
+    const created = await harness.sqs.createQueue('backoffs', { VisibilityTimeout: 30 });
+    for (const body of ['a', 'b', 'c']) {
+      await harness.client.send(new SendMessageCommand({ QueueUrl: created.url, MessageBody: body }));
+    }
+    const received = await harness.client.send(
+      new ReceiveMessageCommand({ QueueUrl: created.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const [first, second, third] = (received.Messages ?? []).map((message) => message.ReceiptHandle ?? '');
+
+    // Act
+    await harness.client.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: created.url, ReceiptHandle: first, VisibilityTimeout: 5 }),
+    );
+    await harness.client.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: created.url,
+        Entries: [{ Id: '1', ReceiptHandle: second, VisibilityTimeout: 5 }],
+      }),
+    );
+    await harness.sqs.call('ChangeMessageVisibility', {
+      QueueUrl: created.url,
+      ReceiptHandle: third,
+      VisibilityTimeout: 5,
+    });
+
+    // Assess
+    expect([first, second, third].map((handle) => harness.sqs.visibilityChangedByClient(handle ?? ''))).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('reaches the edge through the queue URL alone, whatever endpoint the client resolved', async () => {
