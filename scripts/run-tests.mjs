@@ -11,7 +11,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 
 const REPORT = '.vitest-results.json';
 const PARTS = '.vitest-results';
@@ -26,23 +25,20 @@ const PARTS = '.vitest-results';
  */
 const BACKGROUND_NICENESS = 10;
 
-/**
- * Runs a command, printing its lines prefixed with `name`; resolves with its exit code. `background` lowers its
- * priority (where the system lets us; a refusal only costs time).
- */
+/** Runs a command, printing its lines prefixed with `name`; resolves with its exit code. `background` lowers its priority. */
 function run(name, command, args, { background = false, env = {} } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...env },
-    });
-    if (background && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, BACKGROUND_NICENESS);
-      } catch {
-        // Not permitted here: the streams then share the cores evenly, as they did before.
-      }
-    }
+    // Started under `nice`, so that every thread the command starts is niced too (setting the priority after the spawn
+    // would miss the threads started meanwhile). Windows has no `nice`: there the command runs at the usual priority.
+    const niced = background && process.platform !== 'win32';
+    const child = spawn(
+      niced ? 'nice' : command,
+      niced ? ['-n', String(BACKGROUND_NICENESS), command, ...args] : args,
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...env },
+      },
+    );
     const prefix = `[${name}] `;
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';

@@ -6,13 +6,27 @@
  * run for seconds at a time, and a saga missed its worker's heartbeat. Run alone (`npm run test:unit`), nothing
  * changes.
  */
+import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 const niceness = Number(process.env.SAGASTACK_BACKGROUND_NICENESS ?? 0);
 if (Number.isInteger(niceness) && niceness > 0) {
+  // On Linux a priority belongs to a thread, and the process's threads that already run (V8's garbage collector and
+  // compiler, libuv's pool) keep theirs: each is set by its id. Elsewhere the call sets the whole process.
+  const threads = threadIdsOfThisProcess();
+  for (const thread of threads.length > 0 ? threads : [0]) {
+    try {
+      setPriority(thread, niceness);
+    } catch {
+      // Not permitted, or the thread ended: it shares the cores evenly, which costs time, not correctness.
+    }
+  }
+}
+
+function threadIdsOfThisProcess(): number[] {
   try {
-    setPriority(niceness);
+    return readdirSync('/proc/self/task').map(Number).filter(Number.isInteger);
   } catch {
-    // Not permitted here: the worker then shares the cores evenly, which costs time, not correctness.
+    return [];
   }
 }
