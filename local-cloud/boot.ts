@@ -42,6 +42,7 @@ import {
   createLambdaRuntime,
   DEFAULT_POLLERS,
   type FunctionSpec,
+  InvalidFunctionConfigurationError,
   type LambdaRuntime,
   lambdaApiListener,
   startSqsEventSourceMapping,
@@ -501,6 +502,7 @@ async function wire(
     const queue = await started.sqs.getQueueByArn(mapping.eventSourceArn);
     if (!queue) throw new Error(`Event source ${mapping.eventSourceArn} is not a queue of this deployment`);
     await iam?.assertEventSourceMappingAllowed(mapping.functionName.split(':').at(-1) ?? '', mapping.eventSourceArn);
+    assertVisibilityCoversFunctionTimeout(started.sqs, runtime, mapping.eventSourceArn, mapping.functionName);
     const poller = startSqsEventSourceMapping({
       queue: localEventSourceQueue(started.sqs, mapping.eventSourceArn),
       queueArn: mapping.eventSourceArn,
@@ -604,4 +606,23 @@ function functionTransportOf(options: LocalCloudOptions): 'in-process' | 'http' 
   const chosen = options.functionTransport ?? process.env.LOCAL_CLOUD_FUNCTION_TRANSPORT;
   if (chosen === undefined || chosen === 'in-process' || chosen === 'http') return chosen ?? 'in-process';
   throw new Error(`LOCAL_CLOUD_FUNCTION_TRANSPORT must be 'in-process' or 'http', not '${chosen}'`);
+}
+
+/**
+ * Lambda refuses an SQS event source mapping whose queue's visibility timeout is shorter than the function's timeout
+ * (`InvalidParameterValueException` at `CreateEventSourceMapping`, in these words). Judged on the template's timeout,
+ * not the scaled one tests boot with: the SQS poller covers the scaled one (sqs-event-source.ts).
+ */
+function assertVisibilityCoversFunctionTimeout(
+  sqs: LocalSqs,
+  runtime: LambdaRuntime,
+  queueArn: string,
+  functionName: string,
+): void {
+  const visibilitySeconds = sqs.configuredVisibilityTimeoutSeconds(queueArn);
+  const functionTimeoutSeconds = runtime.getFunction(functionName).timeoutSeconds;
+  if (visibilitySeconds === undefined || visibilitySeconds >= functionTimeoutSeconds) return;
+  throw new InvalidFunctionConfigurationError(
+    `Event source mapping of ${functionName} on ${queueArn}: Queue visibility timeout: ${visibilitySeconds} seconds is less than Function timeout: ${functionTimeoutSeconds} seconds`,
+  );
 }

@@ -81,6 +81,11 @@ export interface LocalSqs {
    * receipt handle: Lambda's pollers then leave that message's visibility to it.
    */
   visibilityChangedByClient(receiptHandle: string): boolean;
+  /**
+   * The visibility timeout the template gave a queue created by `createQueue` (before `visibilityTimeoutScale`), by
+   * ARN: what Lambda compares with a consumer's timeout. `undefined` for a queue it did not create.
+   */
+  configuredVisibilityTimeoutSeconds(queueArn: string): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -127,6 +132,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     options.meter?.add(fifo ? 'sqs.fifo.requests' : 'sqs.standard.requests', chunks(payloadBytes));
   };
 
+  const configuredVisibilityTimeouts = new Map<string, number>();
   const changedByClients = new Set<string>();
   const rememberVisibilityChanges = (receiptHandles: readonly string[]) => {
     for (const handle of receiptHandles) {
@@ -149,6 +155,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
       onVisibilityChanged: rememberVisibilityChanges,
     }),
     visibilityChangedByClient: (receiptHandle) => changedByClients.has(receiptHandle),
+    configuredVisibilityTimeoutSeconds: (queueArn) => configuredVisibilityTimeouts.get(queueArn),
     async call(operation, input, signal) {
       meter(input, messageBytes(input));
       const local = Object.hasOwn(localOperations, operation) ? localOperations[operation] : undefined;
@@ -158,7 +165,12 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     },
     publicEndpoint,
     async createQueue(physicalName, props) {
-      const definition = scaleVisibilityTimeout(toQueueDefinition(physicalName, props), options.visibilityTimeoutScale);
+      const configured = toQueueDefinition(physicalName, props);
+      configuredVisibilityTimeouts.set(
+        localQueueArn(physicalName),
+        Number(configured.attributes.VisibilityTimeout ?? ATTRIBUTE_DEFAULTS.VisibilityTimeout),
+      );
+      const definition = scaleVisibilityTimeout(configured, options.visibilityTimeoutScale);
       await checkDeadLetterTarget(backend, definition);
       if (definition.attributes.MessageRetentionPeriod !== undefined) {
         log(`sqs: ${physicalName}: MessageRetentionPeriod is recorded but messages never expire locally`);

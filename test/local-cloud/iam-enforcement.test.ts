@@ -3,9 +3,7 @@
  * role's policies reach, refused with AWS's error and message otherwise; and a grant removed from a stack makes the
  * scenario that needs it fail locally, with AccessDenied naming the action.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -23,6 +21,7 @@ import { bootLocalCloud, type LocalCloud } from '../../local-cloud/boot.js';
 import { synthesizeApp } from '../../local-cloud/config.js';
 import { functionAccessKeyId } from '../../local-cloud/iam/index.js';
 import { EVENT_SOURCES } from '../../shared/contracts/events/sources.js';
+import { type Resources, withChangedTemplate } from './assembly-copy.js';
 
 let cloud: LocalCloud;
 let assemblyDirectory: string;
@@ -536,8 +535,6 @@ describe('a grant removed from a stack', () => {
   }, 120_000);
 });
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
-
 /**
  * Removes from the resource of `type` whose logical id starts with `idPrefix` every policy statement that mentions
  * `mentioning`: what deleting a grant from the stack would synthesize.
@@ -550,21 +547,4 @@ function removeStatements(resources: Resources, type: string, idPrefix: string, 
   const kept = document.Statement.filter((statement) => !JSON.stringify(statement).includes(mentioning));
   if (kept.length === document.Statement.length) throw new Error(`No statement of ${idPrefix} mentions ${mentioning}`);
   document.Statement = kept;
-}
-
-/** A copy of the assembly (templates copied, bundles linked) with the template of `stack` changed by `change`. */
-function withChangedTemplate(source: string, stack: string, change: (resources: Resources) => void): string {
-  const target = mkdtempSync(join(tmpdir(), 'iam-assembly-'));
-  for (const entry of readdirSync(source)) {
-    if (entry.startsWith('asset.')) symlinkSync(join(source, entry), join(target, entry));
-    else cpSync(join(source, entry), join(target, entry), { recursive: true });
-  }
-  const stage = join(target, 'assembly-Local');
-  const template = readdirSync(stage).find((file) => new RegExp(`^Local${stack}.*\\.template\\.json$`).test(file));
-  if (!template) throw new Error(`No ${stack} template in the assembly`);
-  const file = join(stage, template);
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Resources: Resources };
-  change(parsed.Resources);
-  writeFileSync(file, JSON.stringify(parsed));
-  return target;
 }
