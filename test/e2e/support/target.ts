@@ -107,11 +107,15 @@ export async function call(method: string, path: string, options: RequestOptions
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-/** Polls `probe` until `done` holds, every `intervalMs`, for at most `timeoutMs`; answers the last value. */
+/**
+ * Polls `probe` until `done` holds, every `intervalMs`, for at most `timeoutMs`; answers the last value. The suite's
+ * files run one after the other, so each wait's overshoot (half an interval on average) adds to `npm test`: 100 ms
+ * instead of 250 took the e2e run from 138–141 s to 132 s in a working copy, for polls the other stream can spare.
+ */
 export async function eventually<T>(
   probe: () => Promise<T>,
   done: (value: T) => boolean,
-  { timeoutMs = 30_000, intervalMs = 250, what = 'condition' } = {},
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
