@@ -235,11 +235,14 @@ export function localEventSourceQueue(sqs: LocalSqs, queueArn: string): EventSou
       return (output.Failed ?? []) as { Code?: string; Message?: string }[];
     },
     async changeVisibility(receiptHandle, visibilityTimeoutSeconds) {
-      await sqs.call('ChangeMessageVisibility', {
-        QueueUrl: queueUrl,
-        ReceiptHandle: receiptHandle,
-        VisibilityTimeout: visibilityTimeoutSeconds,
-      });
+      // Lambda's pollers never call it on AWS: here it stands in for an expiry (a fault) or the hold on a batch under
+      // scaled timeouts, neither of which AWS bills.
+      await sqs.call(
+        'ChangeMessageVisibility',
+        { QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: visibilityTimeoutSeconds },
+        undefined,
+        { unmetered: true },
+      );
     },
     visibilityChangedByConsumer: (receiptHandle) => sqs.visibilityChangedByClient(receiptHandle),
     async visibilityTimeoutSeconds() {

@@ -55,9 +55,16 @@ export interface LocalSqs {
   readonly listener: RequestListener;
   /**
    * Runs one SQS operation in-process, as the listener would (for the other services of the local cloud): no edge
-   * hop, no SDK. The input is the JSON-protocol request; queue URLs may be public ones.
+   * hop, no SDK. The input is the JSON-protocol request; queue URLs may be public ones. `unmetered` leaves it out of
+   * the bill: for the calls that stand in for what AWS does by itself (an expired visibility timeout, the SQS
+   * poller's hold on a batch under scaled timeouts), which no one pays for there.
    */
-  call(operation: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  call(
+    operation: string,
+    input: Record<string, unknown>,
+    signal?: AbortSignal,
+    options?: { unmetered?: boolean },
+  ): Promise<Record<string, unknown>>;
   readonly publicEndpoint: string;
   /**
    * Creates (or, when it survived a restart, updates) a queue from resolved `AWS::SQS::Queue` Properties.
@@ -156,8 +163,8 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
     }),
     visibilityChangedByClient: (receiptHandle) => changedByClients.has(receiptHandle),
     configuredVisibilityTimeoutSeconds: (queueArn) => configuredVisibilityTimeouts.get(queueArn),
-    async call(operation, input, signal) {
-      meter(input, messageBytes(input));
+    async call(operation, input, signal, callOptions) {
+      if (!callOptions?.unmetered) meter(input, messageBytes(input));
       const local = Object.hasOwn(localOperations, operation) ? localOperations[operation] : undefined;
       if (local) return ((await local(input)) ?? {}) as Record<string, unknown>;
       const output = await backend.call<Record<string, unknown>>(operation, input, signal);

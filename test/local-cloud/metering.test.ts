@@ -5,6 +5,7 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaRuntime } from '../../local-cloud/lambda/index.js';
 import { chunks, UsageMeter, usageBetween } from '../../local-cloud/metering.js';
+import { startLocalSqs } from '../../local-cloud/sqs/index.js';
 import { SIMPLE_TABLE, startDynamoDbFixture } from './dynamodb-fixture.js';
 import { type AssetDirectories, createAssetDirectories, functionSpec, HANDLERS_SOURCE } from './lambda-fixture.js';
 import { FakeIntegrations, invokeTask, startHarness, stateMachine, thrown } from './stepfunctions-harness.js';
@@ -123,6 +124,34 @@ describe('metering', () => {
       expect(meter.snapshot()['stepfunctions.standard.transitions']).toBe(4);
     } finally {
       await harness.close();
+    }
+  });
+
+  it("counts SQS requests, but not the calls that stand in for AWS's own doing (the pollers' hold, an expiry)", async () => {
+    // Prepare
+    const meter = new UsageMeter();
+    const sqs = await startLocalSqs({ publicEndpoint: 'http://127.0.0.1:4566', meter });
+    try {
+      const { url } = await sqs.createQueue('metered', { VisibilityTimeout: 30 });
+      const before = meter.snapshot();
+
+      // Act: a send and a receive are billed; the local cloud's own visibility change is not.
+      await sqs.call('SendMessage', { QueueUrl: url, MessageBody: 'hello' });
+      const received = await sqs.call('ReceiveMessage', { QueueUrl: url, WaitTimeSeconds: 1 });
+      const [message] = (received.Messages ?? []) as { ReceiptHandle: string }[];
+      await sqs.call(
+        'ChangeMessageVisibility',
+        { QueueUrl: url, ReceiptHandle: message?.ReceiptHandle, VisibilityTimeout: 0 },
+        undefined,
+        { unmetered: true },
+      );
+      const used = usageBetween(before, meter.snapshot());
+
+      // Assess
+      expect(message).toBeDefined();
+      expect(used['sqs.standard.requests']).toBe(2);
+    } finally {
+      await sqs.stop();
     }
   });
 
