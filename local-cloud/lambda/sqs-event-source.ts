@@ -118,18 +118,7 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
   const abort = new AbortController();
   const pollerCount = options.maximumConcurrency ?? DEFAULT_POLLERS;
   const queueName = options.queueArn.split(':').at(-1) ?? options.queueArn;
-  let functionTimeout: { ms: number | undefined } | undefined;
-  /** The mapped function's timeout, read once; unknown (no renewal) if the runtime does not have the function. */
-  const functionTimeoutMs = () => {
-    if (!functionTimeout) {
-      try {
-        functionTimeout = { ms: options.runtime.getFunction(options.functionArn).timeoutSeconds * 1000 };
-      } catch {
-        functionTimeout = { ms: undefined };
-      }
-    }
-    return functionTimeout.ms;
-  };
+  const functionTimeoutMs = timeoutMsOf(options.runtime, options.functionArn);
   let visibilityTimeoutMs: Promise<number> | undefined;
   const visibilityTimeout = () => {
     visibilityTimeoutMs ??= readVisibilityTimeoutMs(options, abort.signal);
@@ -212,8 +201,12 @@ export function startSqsEventSourceMapping(options: SqsEventSourceMappingOptions
    * less than 1 s of the window left). Answers the function that stops renewing.
    */
   function holdInvisibleWhileRunning(messages: Message[], visibilityMs: number): () => void {
-    const timeoutMs = functionTimeoutMs();
-    if (messages.length === 0 || timeoutMs === undefined || visibilityMs < 1000 || visibilityMs >= timeoutMs) {
+    if (
+      messages.length === 0 ||
+      functionTimeoutMs === undefined ||
+      visibilityMs < 1000 ||
+      visibilityMs >= functionTimeoutMs
+    ) {
       return () => {};
     }
     const held = new Set(messages);
@@ -318,6 +311,15 @@ async function readVisibilityTimeoutMs(options: SqsEventSourceMappingOptions, si
     return (await options.queue.visibilityTimeoutSeconds(signal)) * 1000;
   } catch {
     return DEFAULT_VISIBILITY_TIMEOUT_SECONDS * 1000;
+  }
+}
+
+/** The mapped function's timeout; unknown (so its batches are never held) if the runtime does not have it. */
+function timeoutMsOf(runtime: LambdaRuntime, functionArn: string): number | undefined {
+  try {
+    return runtime.getFunction(functionArn).timeoutSeconds * 1000;
+  } catch {
+    return undefined;
   }
 }
 

@@ -122,6 +122,32 @@ async function receiveFromDeadLetterQueue(queueUrl: string): Promise<string[]> {
   return bodies;
 }
 
+/** A queue's visible and in-flight message counts, as `GetQueueAttributes` reports them. */
+async function queueCounts(queueUrl: string) {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    ApproximateNumberOfMessages: Attributes?.ApproximateNumberOfMessages,
+    ApproximateNumberOfMessagesNotVisible: Attributes?.ApproximateNumberOfMessagesNotVisible,
+  };
+}
+
+/**
+ * Waits until a queue holds nothing, visible or in flight: the poller deletes a message once the last invocation
+ * returned, a moment after it wrote its record. Answers the counts.
+ */
+function queueDrained(queueUrl: string) {
+  return eventually(async () => {
+    const counts = await queueCounts(queueUrl);
+    const drained = counts.ApproximateNumberOfMessages === '0' && counts.ApproximateNumberOfMessagesNotVisible === '0';
+    return drained ? counts : undefined;
+  });
+}
+
 describe('SQS event source mapping', () => {
   it('deletes only the successful records of a partial batch failure; the failing one ends in the DLQ', async () => {
     // Prepare
@@ -159,13 +185,7 @@ describe('SQS event source mapping', () => {
     expect(bodies.filter((body) => body === 'ok-1')).toHaveLength(1);
     expect(bodies.filter((body) => body === 'ok-2')).toHaveLength(1);
     expect(bodies.filter((body) => body === 'fail-1')).toHaveLength(2);
-    const remaining = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queues.queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    expect(remaining.Attributes).toMatchObject({
+    expect(await queueCounts(queues.queueUrl)).toMatchObject({
       ApproximateNumberOfMessages: '0',
       ApproximateNumberOfMessagesNotVisible: '0',
     });
@@ -253,24 +273,8 @@ describe('SQS event source mapping', () => {
       const all = await seen();
       return all.some((record) => record.outcome === 'duplicate') ? all : undefined;
     }, 30_000);
-    // The poller deletes the message once the last invocation returned, a moment after it wrote its record.
-    const depths = await eventually(async () => {
-      const attributes = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queues.queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesNotVisible: inFlight } =
-        attributes.Attributes ?? {};
-      return visible === '0' && inFlight === '0' ? attributes : undefined;
-    });
-    const deadLetters = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queues.deadLetterQueueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages'],
-      }),
-    );
+    const depths = await queueDrained(queues.queueUrl);
+    const deadLetters = await queueCounts(queues.deadLetterQueueUrl);
     await mapping.stop();
 
     // Assess
@@ -297,11 +301,11 @@ describe('SQS event source mapping', () => {
     expect(new Set(records.map((record) => record.messageId)).size).toBe(1);
     expect(inProgress?.receiptHandle).not.toBe(started?.receiptHandle);
     // An `inProgress` record is itself the proof of the overlap: that invocation found the first one's work unfinished.
-    expect(depths.Attributes).toMatchObject({
+    expect(depths).toMatchObject({
       ApproximateNumberOfMessages: '0',
       ApproximateNumberOfMessagesNotVisible: '0',
     });
-    expect(deadLetters.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    expect(deadLetters.ApproximateNumberOfMessages).toBe('0');
     expect(faults.injected()).toEqual([{ kind: 'sqs.visibilityExpired', key: 'expiring|saga-1', occurrence: 0 }]);
   }, 60_000);
 
@@ -333,29 +337,13 @@ describe('SQS event source mapping', () => {
       const all = await seen();
       return all.some((record) => record.outcome === 'handled') ? all : undefined;
     }, 30_000);
-    // The poller deletes the message once the invocation returned, a moment after it wrote its record.
-    await eventually(async () => {
-      const attributes = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queues.queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const { ApproximateNumberOfMessages: visible, ApproximateNumberOfMessagesNotVisible: inFlight } =
-        attributes.Attributes ?? {};
-      return visible === '0' && inFlight === '0' ? attributes.Attributes : undefined;
-    });
+    await queueDrained(queues.queueUrl);
     await mapping.stop();
 
     // Assess
     expect(records.map((record) => record.outcome)).toEqual(['started', 'handled']);
-    const deadLetters = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queues.deadLetterQueueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages'],
-      }),
-    );
-    expect(deadLetters.Attributes?.ApproximateNumberOfMessages).toBe('0');
+    const deadLetters = await queueCounts(queues.deadLetterQueueUrl);
+    expect(deadLetters.ApproximateNumberOfMessages).toBe('0');
     expect(runtime.stats('slow')).toMatchObject({ invocations: 1, errors: 0 });
   }, 60_000);
 
@@ -378,10 +366,7 @@ describe('SQS event source mapping', () => {
     await mapping.stop();
 
     // Assess
-    const remaining = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-    );
-    expect(remaining.Attributes?.ApproximateNumberOfMessages).toBe('1');
+    expect((await queueCounts(queues.queueUrl)).ApproximateNumberOfMessages).toBe('1');
     expect(runtime.stats('disabled').invocations).toBe(0);
   });
 });

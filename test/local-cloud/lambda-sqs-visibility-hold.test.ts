@@ -56,8 +56,19 @@ function heldFunction(timeoutSeconds: number) {
     getFunction: () => ({ timeoutSeconds }),
     invoke: () => new Promise<InvokeResult>((resolve) => answers.push(resolve)),
   } as unknown as LambdaRuntime;
-  const succeed = () => answers.shift()?.({ payload: { batchItemFailures: [] }, requestId: 'request-1' });
+  /** Answers the waiting invocation with success, and lets the poller act on it. */
+  const succeed = async () => {
+    answers.shift()?.({ payload: { batchItemFailures: [] }, requestId: 'request-1' });
+    await vi.advanceTimersByTimeAsync(0);
+  };
   return { runtime, invocations: () => answers.length, succeed };
+}
+
+/** Stops a mapping under fake timers: its long poll ends on the abort, which needs a turn of the timers. */
+async function stopMapping(mapping: { stop(): Promise<void> }): Promise<void> {
+  const stopping = mapping.stop();
+  await vi.advanceTimersByTimeAsync(0);
+  await stopping;
 }
 
 function startMapping(queue: EventSourceQueue, runtime: LambdaRuntime, faults?: FaultInjector) {
@@ -94,13 +105,10 @@ describe('SQS event source mapping: a batch held invisible while its invocation 
     const atStart = renewals.length;
     await vi.advanceTimersByTimeAsync(3000);
     const whileRunning = renewals.length;
-    consumer.succeed();
-    await vi.advanceTimersByTimeAsync(0);
+    await consumer.succeed();
     const whenReturned = renewals.length;
     await vi.advanceTimersByTimeAsync(10_000);
-    const stopPromise = mapping.stop();
-    await vi.advanceTimersByTimeAsync(0);
-    await stopPromise;
+    await stopMapping(mapping);
 
     // Assess
     expect(consumer.invocations()).toBe(0);
@@ -121,11 +129,8 @@ describe('SQS event source mapping: a batch held invisible while its invocation 
 
     // Act
     await vi.advanceTimersByTimeAsync(9000);
-    consumer.succeed();
-    await vi.advanceTimersByTimeAsync(0);
-    const stopPromise = mapping.stop();
-    await vi.advanceTimersByTimeAsync(0);
-    await stopPromise;
+    await consumer.succeed();
+    await stopMapping(mapping);
 
     // Assess
     expect(renewals).toEqual([]);
@@ -143,11 +148,8 @@ describe('SQS event source mapping: a batch held invisible while its invocation 
     changedByConsumer.add('handle-m-2');
     const before = renewals.length;
     await vi.advanceTimersByTimeAsync(3000);
-    consumer.succeed();
-    await vi.advanceTimersByTimeAsync(0);
-    const stopPromise = mapping.stop();
-    await vi.advanceTimersByTimeAsync(0);
-    await stopPromise;
+    await consumer.succeed();
+    await stopMapping(mapping);
 
     // Assess
     expect(renewals.slice(before).map((renewal) => renewal.receiptHandle)).toEqual([
@@ -173,11 +175,8 @@ describe('SQS event source mapping: a batch held invisible while its invocation 
 
     // Act
     await vi.advanceTimersByTimeAsync(3000);
-    consumer.succeed();
-    await vi.advanceTimersByTimeAsync(0);
-    const stopPromise = mapping.stop();
-    await vi.advanceTimersByTimeAsync(0);
-    await stopPromise;
+    await consumer.succeed();
+    await stopMapping(mapping);
 
     // Assess
     expect(renewals.filter((renewal) => renewal.receiptHandle === 'handle-m-1')).toEqual([
